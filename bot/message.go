@@ -1,0 +1,31 @@
+package bot
+
+import (
+	"context"
+
+	"danvan/flows"
+)
+
+// Incoming is one update from any platform, reduced to what the dispatcher needs.
+type Incoming struct {
+	// UpdateID is unique per platform ("tg:8841"); a repeated one is handled once.
+	UpdateID string
+	// Chat is where replies go ("tg:12345"); User is who sent it ("tg:12345"). In a private chat
+	// they are the same number, but the bot keeps them apart.
+	Chat string
+	User string
+	// Name is the sender's display name, used when a person is first linked.
+	Name  string
+	Input flows.Input
+}
+
+// Handler turns one Incoming into the replies to send back. The Dispatcher is one; transports
+// consume it.
+type Handler interface {
+	Handle(ctx context.Context, in Incoming) []flows.Reply
+}
+
+// Unreachables records people who blocked the bot, so nothing more is sent to them.
+type Unreachables interface {
+	MarkUnreachable(ctx context.Context, ident string) error
+}

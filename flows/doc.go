@@ -1,0 +1,8 @@
+// Package flows is the conversation engine of Dân vận bot: forms, questions, validation, number
+// parsing, indicator maths and the texts people read, in Vietnamese and English.
+//
+// It is pure. Step takes a chat's State, what the person typed or pressed, the facts the caller
+// loaded for it (an Env) and the time, and returns the next State, the Replies to show and the
+// Effects to make durable. It never sends, stores or reads the clock, and it imports no other
+// package of this module, so every other package speaks its types.
+package flows

@@ -1,0 +1,60 @@
+package flows
+
+import (
+	"slices"
+	"time"
+)
+
+// Person is someone the bot knows: an organiser of some units, a leader of some scopes, an
+// admin, or several of these at once.
+type Person struct {
+	ID   string `json:"id"` // stable across platforms: "tg:12345" for the identity that joined first
+	Name string `json:"name,omitempty"`
+	Lang Lang   `json:"lang,omitempty"`
+	// Units are the units this person reports for, as organiser.
+	Units []string `json:"units,omitempty"`
+	// Scopes are the directory nodes whose figures this person may read, as leader.
+	Scopes []string `json:"scopes,omitempty"`
+	// Admin is set from config, never stored: admins are named there by platform user id.
+	Admin bool `json:"-"`
+	// Unreachable is set when the person blocked the bot: nothing more is sent to them.
+	Unreachable bool `json:"unreachable,omitempty"`
+}
+
+// Known reports whether p was linked by an invite or is an admin; strangers get an explanation only.
+func (p Person) Known() bool { return p.ID != "" && (p.Admin || len(p.Units) > 0 || len(p.Scopes) > 0) }
+
+// Organises reports whether p reports for unit.
+func (p Person) Organises(unit string) bool { return slices.Contains(p.Units, unit) }
+
+// Role is what an invite makes of the person who redeems it.
+type Role string
+
+// The roles an invite can give.
+const (
+	Organiser Role = "organiser"
+	Leader    Role = "leader"
+)
+
+// Invite is a one-time code an admin hands to a new organiser or leader.
+type Invite struct {
+	Code    string    `json:"code"`
+	Role    Role      `json:"role"`
+	Nodes   []string  `json:"nodes"` // units for an organiser, scopes for a leader
+	By      string    `json:"by"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+}
+
+// Grant returns p with what inv gives added, without duplicates.
+func (inv Invite) Grant(p Person) Person {
+	for _, n := range inv.Nodes {
+		switch {
+		case inv.Role == Organiser && !slices.Contains(p.Units, n):
+			p.Units = append(p.Units, n)
+		case inv.Role == Leader && !slices.Contains(p.Scopes, n):
+			p.Scopes = append(p.Scopes, n)
+		}
+	}
+	return p
+}

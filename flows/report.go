@@ -1,0 +1,77 @@
+package flows
+
+import (
+	"encoding/base32"
+	"hash/fnv"
+	"strconv"
+	"time"
+)
+
+// Key names one report: one unit's answers to one form for one period.
+type Key struct {
+	Unit   string `json:"unit"`
+	Period string `json:"period"`
+	Form   string `json:"form"`
+}
+
+// String writes k as "unit/period/form", for logs and errors.
+func (k Key) String() string { return k.Unit + "/" + k.Period + "/" + k.Form }
+
+// Draft is a report being filled in by one person. It is saved after every answer and survives
+// restarts and days of silence, until its period closes.
+type Draft struct {
+	Key     Key              `json:"key"`
+	Person  string           `json:"person"`
+	Answers map[string]int64 `json:"answers"`
+	// Confirmed holds the questions whose big change against the previous period the person
+	// already confirmed, so the soft check does not ask twice.
+	Confirmed map[string]bool `json:"confirmed,omitempty"`
+	// Version counts saves; a save states the version it replaces, so two writers cannot both win.
+	Version int64     `json:"version"`
+	Updated time.Time `json:"updated"`
+}
+
+// Submission is one version of a unit's report for a period and form.
+type Submission struct {
+	Key     Key              `json:"key"`
+	Ref     string           `json:"ref"` // short reference number people quote
+	Values  map[string]int64 `json:"values"`
+	By      string           `json:"by"`
+	At      time.Time        `json:"at"`
+	Version int              `json:"version"` // 1 for the first submission, then 2, 3, ...
+}
+
+// Change is one figure that a resubmission changed.
+type Change struct {
+	Field    string `json:"field"`
+	Old, New int64
+}
+
+// Changes lists the figures of next that differ from prev, in the form's order.
+func Changes(f Form, prev, next map[string]int64) []Change {
+	var out []Change
+	for _, q := range f.Questions {
+		o, had := prev[q.ID]
+		n, has := next[q.ID]
+		if had != has || o != n {
+			out = append(out, Change{Field: q.ID, Old: o, New: n})
+		}
+	}
+	return out
+}
+
+// Reference returns the short reference number of version v of report k submitted at t: six
+// letters and digits people can read out over the phone.
+func Reference(k Key, v int, t time.Time) string {
+	h := fnv.New64a()
+	h.Write([]byte(k.String() + "#" + strconv.Itoa(v) + "#" + t.UTC().Format(time.RFC3339Nano)))
+	s := base32.StdEncoding.EncodeToString(h.Sum(nil))
+	return s[:6]
+}
+
+// ReportInfo is what the store knows of one report when a step starts.
+type ReportInfo struct {
+	Draft     *Draft      // the person's unfinished draft, if any
+	Submitted *Submission // the current submitted version, if any
+	Previous  *Submission // the unit's submission of the same form for the period before
+}

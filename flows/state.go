@@ -1,0 +1,49 @@
+package flows
+
+import "errors"
+
+// ErrConflict is returned by stores when a versioned write lost a race: the caller reloads and
+// runs the step again.
+var ErrConflict = errors.New("conflict: stored version moved on")
+
+// ErrNotFound is returned by stores for a missing record, such as an unknown or used invite code.
+var ErrNotFound = errors.New("not found")
+
+// Screen is where a chat's conversation stands.
+type Screen string
+
+// The screens of the conversation.
+const (
+	Idle        Screen = ""
+	PickUnit    Screen = "pick_unit"
+	PickPeriod  Screen = "pick_period"
+	PickForm    Screen = "pick_form"
+	AskResume   Screen = "resume"
+	Asking      Screen = "asking"
+	SoftConfirm Screen = "soft_confirm"
+	Summary     Screen = "summary"
+	EditPick    Screen = "edit_pick"
+	InviteRole  Screen = "invite_role"
+	InviteNodes Screen = "invite_nodes"
+)
+
+// State is one chat's conversation. It is small and JSON-encoded by the store; the answers
+// themselves live in the Draft, keyed by person and report, so they outlive the chat.
+type State struct {
+	// Version grows with every step that changes the state. Buttons carry it, so a press on an
+	// old keyboard is recognised, and stores use it to refuse a write that lost a race.
+	Version int64  `json:"v"`
+	Lang    Lang   `json:"lang,omitempty"`
+	Screen  Screen `json:"screen,omitempty"`
+	Key     Key    `json:"key,omitzero"`
+	// Step is the index of the current question among those the form asks in Key's period.
+	Step int `json:"step,omitempty"`
+	// Pending is an answer waiting for the person to confirm a big change.
+	Pending *int64 `json:"pending,omitempty"`
+	// Editing is set when one answer is being changed from the summary: after it, back to the summary.
+	Editing bool `json:"editing,omitempty"`
+	// Invite is the invite an admin is putting together.
+	Invite *Invite `json:"invite,omitempty"`
+	// Place is the directory node whose children the invite screen lists.
+	Place string `json:"place,omitempty"`
+}
