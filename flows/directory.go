@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"sort"
 )
 
 // Org is one mass organisation (Fatherland Front, Youth Union, ...). A unit is an Org in a place.
@@ -60,6 +59,7 @@ func NewDirectory(orgs []Org, nodes []Node) (*Directory, error) {
 		d.node[n.ID] = i
 	}
 	for i, n := range nodes {
+		d.kids[n.Parent] = append(d.kids[n.Parent], n.ID) // roots are the children of ""
 		if n.Parent == "" {
 			continue
 		}
@@ -70,7 +70,6 @@ func NewDirectory(orgs []Org, nodes []Node) (*Directory, error) {
 		if nodes[p].IsUnit() {
 			return nil, fmt.Errorf("units[%d] %s: parent %q is a unit, not a place", i, n.ID, n.Parent)
 		}
-		d.kids[n.Parent] = append(d.kids[n.Parent], n.ID)
 	}
 	for _, n := range nodes {
 		if err := d.checkCycle(n.ID); err != nil {
@@ -142,12 +141,9 @@ func (d *Directory) Within(id, scope string) bool {
 	return false
 }
 
-// Children returns the ids of the nodes directly below id, sorted.
-func (d *Directory) Children(id string) []string {
-	k := append([]string(nil), d.kids[id]...)
-	sort.Strings(k)
-	return k
-}
+// Children returns the ids of the nodes directly below id ("" for the roots), in file order,
+// which is the order the admin chose.
+func (d *Directory) Children(id string) []string { return append([]string(nil), d.kids[id]...) }
 
 // Label names a node for people: a unit as "Hội LHPN · Phường Tân Phong", a place by its name.
 func (d *Directory) Label(id string, lang Lang) string {

@@ -36,6 +36,9 @@ type Reply struct {
 	Edit bool
 	// Notice is the short answer to a button press (a toast on Telegram).
 	Notice string
+	// Free is set when the person is asked to type a figure: transports without buttons must
+	// then not offer choices as bare numbers, which would read as answers.
+	Free bool
 }
 
 // Effect is something a step asks the caller to make durable before its replies are sent.

@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"danvan/flows"
+)
+
+// Console is a transport for a terminal: the same dispatcher and flows, with buttons shown as
+// choices to type. It lets anyone try the bot without a token.
+type Console struct {
+	In      io.Reader
+	Out     io.Writer
+	Handler Handler
+	// User is the identity the typed lines come from ("console:organiser"); Switch changes it.
+	User string
+	Name string
+	// Switch maps "/as <who>" to an identity and a name; nil disables /as.
+	Switch func(who string) (user, name string, ok bool)
+
+	seq     int
+	choices []flows.Button // of the last message with buttons
+	free    bool
+}
+
+// Run reads lines until In ends or ctx is done.
+func (c *Console) Run(ctx context.Context) error {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(c.In)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	c.promptLine()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case line, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			c.line(ctx, line)
+			c.promptLine()
+		}
+	}
+}
+
+func (c *Console) promptLine() { fmt.Fprintf(c.Out, "%s> ", c.Name) }
+
+func (c *Console) line(ctx context.Context, line string) {
+	if who, ok := strings.CutPrefix(strings.TrimSpace(line), "/as"); ok && c.Switch != nil {
+		user, name, ok := c.Switch(strings.TrimSpace(who))
+		if !ok {
+			fmt.Fprintln(c.Out, "  /as organiser | leader | admin")
+			return
+		}
+		c.User, c.Name, c.choices = user, name, nil
+		fmt.Fprintf(c.Out, "  (bây giờ bạn là %s)\n", name)
+		return
+	}
+	c.seq++
+	in := Incoming{UpdateID: fmt.Sprintf("%s:%d", c.User, c.seq), Chat: c.User, User: c.User, Name: c.Name, Input: c.input(line)}
+	c.choices = nil
+	for _, r := range c.Handler.Handle(ctx, in) {
+		c.render(r)
+	}
+}
+
+// input turns a typed line into flows input: a choice by its number or letter when the last
+// message offered choices, a /command, or text.
+func (c *Console) input(line string) flows.Input {
+	s := strings.TrimSpace(line)
+	if b, ok := c.pick(s); ok {
+		return flows.Input{Kind: flows.ButtonInput, Data: b.Data}
+	}
+	if cmd, ok := strings.CutPrefix(s, "/"); ok && cmd != "" {
+		name, args, _ := strings.Cut(cmd, " ")
+		return flows.Input{Kind: flows.CommandInput, Command: strings.ToLower(name), Args: strings.TrimSpace(args)}
+	}
+	return flows.Input{Kind: flows.TextInput, Text: line}
+}
+
+func (c *Console) pick(s string) (flows.Button, bool) {
+	for i, b := range c.choices {
+		if s == choiceKey(i, c.free) {
+			return b, true
+		}
+	}
+	return flows.Button{}, false
+}
+
+// choiceKey numbers choices, or letters them where a bare number would be an answer.
+func choiceKey(i int, free bool) string {
+	if free {
+		return string(rune('a' + i))
+	}
+	return strconv.Itoa(i + 1)
+}
+
+func (c *Console) render(r flows.Reply) {
+	fmt.Fprintln(c.Out)
+	for _, l := range strings.Split(r.Text, "\n") {
+		fmt.Fprintln(c.Out, "  "+l)
+	}
+	if len(r.Buttons) == 0 {
+		return
+	}
+	c.choices, c.free = nil, r.Free
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			fmt.Fprintf(c.Out, "   %s) %s\n", choiceKey(len(c.choices), r.Free), b.Label)
+			c.choices = append(c.choices, b)
+		}
+	}
+}

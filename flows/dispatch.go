@@ -1,0 +1,152 @@
+package flows
+
+import "strings"
+
+// act carries out a button's action, or the same choice typed as text.
+func (t *turn) act(action, arg string) {
+	switch action {
+	case "cancel":
+		t.cancel()
+	case "back":
+		t.back()
+	case "u":
+		t.pickUnit(arg)
+	case "p":
+		t.pickPeriod(arg)
+	case "f":
+		t.pickForm(arg)
+	case "resume":
+		t.resume(arg == "continue")
+	case "keep":
+		t.keep()
+	case "ok":
+		t.confirmSoft()
+	case "redo":
+		t.st.Screen, t.st.Pending = Asking, nil
+		t.prompt()
+	case "send":
+		t.submit()
+	case "edit":
+		t.st.Screen = EditPick
+		t.prompt()
+	case "e":
+		t.editField(arg)
+	default:
+		if !t.inviteAct(action, arg) {
+			t.prompt()
+		}
+	}
+}
+
+// text handles typed text: an answer while a question is open, else a choice typed by its
+// number or label (platforms without buttons work this way), else a hint.
+func (t *turn) text(s string) {
+	switch t.st.Screen {
+	case Asking, SoftConfirm:
+		t.typedAnswer(s)
+		return
+	case Idle:
+		t.say(T(t.lang, "idle_text"))
+		return
+	}
+	r := t.render()
+	if b, ok := matchChoice(r.Buttons, s); ok {
+		_, rest, _ := strings.Cut(b.Data, "|")
+		action, arg, _ := strings.Cut(rest, "|")
+		t.act(action, arg)
+		return
+	}
+	t.say(T(t.lang, "choose"))
+	t.show(r)
+}
+
+// matchChoice finds the button s names: "2" for the second, or its label ignoring case.
+func matchChoice(rows [][]Button, s string) (Button, bool) {
+	var all []Button
+	for _, row := range rows {
+		all = append(all, row...)
+	}
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	for i, b := range all {
+		if s == itoa(i+1) || strings.EqualFold(s, b.Label) {
+			return b, true
+		}
+	}
+	return Button{}, false
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// prompt shows the current screen again, so the person always sees what is asked of them.
+func (t *turn) prompt() {
+	if t.st.Screen == Idle {
+		return
+	}
+	t.show(t.render())
+}
+
+// render draws the current screen.
+func (t *turn) render() Reply {
+	switch t.st.Screen {
+	case PickUnit:
+		return t.renderUnits()
+	case PickPeriod:
+		return t.renderPeriods()
+	case PickForm:
+		return t.renderForms()
+	case AskResume:
+		return t.renderResume()
+	case Asking:
+		return t.renderQuestion()
+	case SoftConfirm:
+		return t.renderSoft()
+	case Summary:
+		return t.renderSummary()
+	case EditPick:
+		return t.renderEditPick()
+	case InviteRole, InviteNodes:
+		return t.renderInvite()
+	}
+	return Reply{Text: T(t.lang, "idle_text")}
+}
+
+// back goes one screen back.
+func (t *turn) back() {
+	switch t.st.Screen {
+	case Asking:
+		t.st.Pending = nil
+		if t.st.Editing {
+			t.st.Screen, t.st.Editing = Summary, false
+		} else if t.st.Step > 0 {
+			t.st.Step--
+		} else {
+			t.st.Screen = PickForm
+		}
+	case SoftConfirm:
+		t.st.Screen, t.st.Pending = Asking, nil
+	case Summary:
+		t.st.Screen, t.st.Step = Asking, len(t.questions())-1
+	case EditPick:
+		t.st.Screen = Summary
+	case AskResume, PickForm:
+		t.st.Screen = PickPeriod
+		if len(t.env.Calendar.Open(t.now)) < 2 {
+			t.st.Screen = PickUnit
+		}
+	case PickPeriod:
+		t.st.Screen = PickUnit
+	case InviteNodes:
+		t.st.Screen = InviteRole
+	}
+	if t.st.Screen == PickUnit && len(t.units()) < 2 {
+		t.reset()
+		t.say(T(t.lang, "cancelled"))
+		return
+	}
+	t.prompt()
+}

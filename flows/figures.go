@@ -1,0 +1,82 @@
+package flows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// IndicatorLines shows how one report's answers stand against the plan's targets, one line per
+// indicator that form f measures in periods of kind k: "✅ 1.5 ...: 88,0% (mục tiêu > 85%)".
+func IndicatorLines(inds []Indicator, f Form, k PeriodKind, v map[string]int64, lang Lang) []string {
+	var out []string
+	for _, ind := range inds {
+		if !measures(ind, f, k) {
+			continue
+		}
+		val, ok := ind.Value(v)
+		shown := "—"
+		if ok {
+			shown = formatValue(ind, val)
+		}
+		mark := "ℹ️"
+		switch {
+		case ind.Info:
+		case !ok:
+			mark = "▫️"
+		case ind.Met(val):
+			mark = "✅"
+		default:
+			mark = "⚠️"
+		}
+		out = append(out, fmt.Sprintf("%s %s %s: %s%s", mark, ind.ID, ind.Name.In(lang), shown, targetText(ind, lang)))
+	}
+	return out
+}
+
+// measures reports whether ind is computed from questions form f asks in periods of kind k.
+func measures(ind Indicator, f Form, k PeriodKind) bool {
+	if ind.Form != f.ID {
+		return false
+	}
+	for _, id := range []string{ind.Num, ind.Den} {
+		if id == "" {
+			continue
+		}
+		if q, ok := f.Question(id); !ok || !q.AppliesTo(k) {
+			return false
+		}
+	}
+	return true
+}
+
+func formatValue(ind Indicator, val float64) string {
+	if ind.IsRate() {
+		return FormatPercent(val)
+	}
+	return FormatNumber(int64(val))
+}
+
+func targetText(ind Indicator, lang Lang) string {
+	if ind.Info {
+		return ""
+	}
+	word := map[Lang]string{VI: "mục tiêu", EN: "target"}[lang]
+	switch {
+	case ind.IsRate():
+		return fmt.Sprintf(" (%s > %s)", word, FormatPercent(ind.Min))
+	case ind.Max > 0:
+		return fmt.Sprintf(" (%s %s–%s)", word, trimFloat(ind.Min), trimFloat(ind.Max))
+	}
+	return fmt.Sprintf(" (%s ≥ %s)", word, trimFloat(ind.Min))
+}
+
+// FormatPercent writes a share Vietnamese-style with one decimal: 0.8812 → "88,1%"; whole
+// percentages lose the decimal: 0.85 → "85%".
+func FormatPercent(share float64) string {
+	s := strconv.FormatFloat(share*100, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	return strings.Replace(s, ".", ",", 1) + "%"
+}
+
+func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,80 @@
+package flows
+
+import (
+	"testing"
+	"time"
+	_ "time/tzdata"
+)
+
+// testLoc is the zone of every test calendar.
+var testLoc = mustLoc(nil, "Asia/Ho_Chi_Minh")
+
+func mustLoc(tb testing.TB, name string) *time.Location {
+	if tb != nil {
+		tb.Helper()
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+func testCalendar() Calendar {
+	return Calendar{Loc: testLoc, Specs: []PeriodSpec{
+		{Kind: Q1, Name: Text{Vi: "Quý I", En: "Q1"}, Due: MonthDay{3, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: H1, Name: Text{Vi: "6 tháng", En: "6 months"}, Due: MonthDay{6, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: Q3, Name: Text{Vi: "9 tháng", En: "9 months"}, Due: MonthDay{9, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: Year, Name: Text{Vi: "Năm", En: "Year"}, Due: MonthDay{11, 15}, OpenDays: 30, CloseDays: 60},
+	}}
+}
+
+func testForms() []Form {
+	return []Form{
+		{ID: "membership", Title: Text{Vi: "Hội viên", En: "Membership"}, Questions: []Question{
+			{ID: "eligible", Label: Text{Vi: "Số quần chúng trong diện tập hợp", En: "Eligible people"}, SoftChange: 0.5},
+			{ID: "members", Label: Text{Vi: "Số hội viên", En: "Members"}, LE: "eligible", SoftChange: 0.5},
+			{ID: "new_members", Label: Text{Vi: "Kết nạp mới", En: "New members"}, LE: "members"},
+			{ID: "active", Label: Text{Vi: "Sinh hoạt thường xuyên", En: "Active members"}, LE: "members"},
+			{ID: "branches", Label: Text{Vi: "Số chi hội", En: "Branches"}, Periods: []PeriodKind{Year}},
+			{ID: "branches_good", Label: Text{Vi: "Chi hội hoàn thành tốt", En: "Branches rated good"}, LE: "branches", Periods: []PeriodKind{Year}},
+		}},
+		{ID: "activities", Title: Text{Vi: "Hoạt động", En: "Activities"}, Questions: []Question{
+			{ID: "meetings", Label: Text{Vi: "Số buổi sinh hoạt", En: "Meetings"}},
+			{ID: "models", Label: Text{Vi: "Mô hình Dân vận khéo", En: "Dân vận khéo models"}},
+			{ID: "petitions", Label: Text{Vi: "Kiến nghị tiếp nhận", En: "Petitions received"}},
+			{ID: "resolved", Label: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, LE: "petitions"},
+		}},
+	}
+}
+
+func testIndicators() []Indicator {
+	return []Indicator{
+		{ID: "1.5", Name: Text{Vi: "Tỷ lệ tập hợp", En: "Gathered"}, Form: "membership", Num: "members", Den: "eligible", Min: 0.85},
+		{ID: "1.6", Name: Text{Vi: "Sinh hoạt thường xuyên", En: "Active"}, Form: "membership", Num: "active", Den: "members", Min: 0.9},
+		{ID: "1.7", Name: Text{Vi: "Chi hội hoàn thành tốt", En: "Branches good"}, Form: "membership", Num: "branches_good", Den: "branches", Min: 0.9},
+		{ID: "1.4", Name: Text{Vi: "Có mô hình", En: "Has a model"}, Form: "activities", Num: "models", Min: 1},
+		{ID: "kn", Name: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, Form: "activities", Num: "resolved", Den: "petitions", Info: true},
+	}
+}
+
+func mustDirectory(tb testing.TB) *Directory {
+	tb.Helper()
+	d, err := NewDirectory(
+		[]Org{
+			{ID: "phunu", Short: Text{Vi: "Hội LHPN", En: "Women's Union"}, Name: Text{Vi: "Hội Liên hiệp Phụ nữ"}},
+			{ID: "doan", Short: Text{Vi: "Đoàn TN", En: "Youth Union"}, Name: Text{Vi: "Đoàn TNCS Hồ Chí Minh"}},
+		},
+		[]Node{
+			{ID: "laichau", Name: Text{Vi: "Thành phố Lai Châu", En: "Lai Châu city"}},
+			{ID: "tanphong", Name: Text{Vi: "Phường Tân Phong", En: "Tân Phong ward"}, Parent: "laichau"},
+			{ID: "santhang", Name: Text{Vi: "Xã San Thàng", En: "San Thàng commune"}, Parent: "laichau"},
+			{ID: "tanphong-phunu", Name: Text{Vi: "Hội LHPN phường Tân Phong"}, Parent: "tanphong", Org: "phunu"},
+			{ID: "tanphong-doan", Name: Text{Vi: "Đoàn phường Tân Phong"}, Parent: "tanphong", Org: "doan"},
+			{ID: "santhang-phunu", Name: Text{Vi: "Hội LHPN xã San Thàng"}, Parent: "santhang", Org: "phunu"},
+		})
+	if err != nil {
+		tb.Fatalf("directory: %v", err)
+	}
+	return d
+}

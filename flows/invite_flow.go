@@ -1,0 +1,154 @@
+package flows
+
+import (
+	"slices"
+	"strings"
+)
+
+func (t *turn) startInvite() {
+	if !t.env.Person.Admin {
+		t.say(T(t.lang, "not_admin"))
+		return
+	}
+	t.reset()
+	t.st.Screen = InviteRole
+	t.prompt()
+}
+
+// inviteAct handles the invite screens' buttons; false means the action is not one of them.
+func (t *turn) inviteAct(action, arg string) bool {
+	inv := t.st.Invite
+	switch {
+	case action == "role" && t.st.Screen == InviteRole && (arg == string(Organiser) || arg == string(Leader)):
+		t.st.Invite = &Invite{Role: Role(arg)}
+		t.st.Screen, t.st.Place = InviteNodes, ""
+		if roots := t.env.Dir.Children(""); len(roots) == 1 {
+			t.st.Place = roots[0]
+		}
+	case inv == nil || t.st.Screen != InviteNodes:
+		return false
+	case action == "n" && t.selectable(arg):
+		t.toggle(arg)
+	case action == "go" && t.isPlace(arg):
+		t.st.Place = arg
+	case action == "up":
+		n, _ := t.env.Dir.Node(t.st.Place)
+		t.st.Place = n.Parent
+	case action == "mk" && len(inv.Nodes) > 0:
+		t.makeInvite()
+		return true
+	default:
+		return false
+	}
+	t.prompt()
+	return true
+}
+
+func (t *turn) isPlace(id string) bool {
+	n, ok := t.env.Dir.Node(id)
+	return ok && !n.IsUnit()
+}
+
+// selectable reports whether id may be chosen for the invite's role: units for organisers,
+// places for leaders.
+func (t *turn) selectable(id string) bool {
+	n, ok := t.env.Dir.Node(id)
+	return ok && n.IsUnit() == (t.st.Invite.Role == Organiser)
+}
+
+func (t *turn) toggle(id string) {
+	inv := *t.st.Invite
+	if i := slices.Index(inv.Nodes, id); i >= 0 {
+		inv.Nodes = slices.Delete(slices.Clone(inv.Nodes), i, i+1)
+	} else {
+		inv.Nodes = append(slices.Clone(inv.Nodes), id)
+	}
+	t.st.Invite = &inv
+}
+
+func (t *turn) makeInvite() {
+	inv := *t.st.Invite
+	inv.Code = t.env.NewCode()
+	inv.By = t.env.Person.ID
+	inv.Created = t.now
+	inv.Expires = t.now.Add(t.env.InviteTTL)
+	t.effect(CreateInvite{Invite: inv})
+	link := "/start " + inv.Code
+	if t.env.BotName != "" {
+		link = "https://t.me/" + t.env.BotName + "?start=" + inv.Code
+	}
+	loc := t.env.Calendar.Loc
+	if loc == nil {
+		loc = t.now.Location()
+	}
+	t.reset()
+	t.say(T(t.lang, "inv_made", inv.Code, link, inv.Expires.In(loc).Format("15:04 02/01/2006"),
+		T(t.lang, "role_"+roleKey(inv.Role)), t.labels(inv.Nodes)))
+}
+
+func roleKey(r Role) string {
+	if r == Leader {
+		return "leader"
+	}
+	return "org"
+}
+
+func (t *turn) labels(ids []string) string {
+	if len(ids) == 0 {
+		return T(t.lang, "inv_none")
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = t.env.Dir.Label(id, t.lang)
+	}
+	return strings.Join(out, "; ")
+}
+
+func (t *turn) renderInvite() Reply {
+	if t.st.Screen == InviteRole || t.st.Invite == nil {
+		return Reply{Text: T(t.lang, "inv_role"), Buttons: [][]Button{
+			{t.btn(T(t.lang, "inv_org"), "role", string(Organiser))},
+			{t.btn(T(t.lang, "inv_leader"), "role", string(Leader))},
+			{t.btn(T(t.lang, "btn_cancel"), "cancel", "")},
+		}}
+	}
+	inv := t.st.Invite
+	key := "inv_nodes_o"
+	if inv.Role == Leader {
+		key = "inv_nodes_l"
+	}
+	r := Reply{Text: T(t.lang, key, t.env.Dir.Label(t.st.Place, t.lang), t.labels(inv.Nodes))}
+	if inv.Role == Leader && t.st.Place != "" {
+		r.Buttons = append(r.Buttons, []Button{t.btn(t.check(t.st.Place)+T(t.lang, "inv_all", t.env.Dir.Label(t.st.Place, t.lang)), "n", t.st.Place)})
+	}
+	for _, id := range t.env.Dir.Children(t.st.Place) {
+		n, _ := t.env.Dir.Node(id)
+		switch {
+		case !n.IsUnit():
+			r.Buttons = append(r.Buttons, []Button{t.btn("📂 "+n.Name.In(t.lang), "go", id)})
+		case inv.Role == Organiser:
+			r.Buttons = append(r.Buttons, []Button{t.btn(t.check(id)+t.env.Dir.Label(id, t.lang), "n", id)})
+		}
+	}
+	return t.inviteFooter(r)
+}
+
+func (t *turn) inviteFooter(r Reply) Reply {
+	var row []Button
+	if t.st.Place != "" {
+		row = append(row, t.btn(T(t.lang, "inv_up"), "up", ""))
+	}
+	if len(t.st.Invite.Nodes) > 0 {
+		row = append(row, t.btn(T(t.lang, "inv_make"), "mk", ""))
+	}
+	row = append(row, t.btn(T(t.lang, "btn_cancel"), "cancel", ""))
+	r.Buttons = append(r.Buttons, row)
+	return r
+}
+
+func (t *turn) check(id string) string {
+	if slices.Contains(t.st.Invite.Nodes, id) {
+		return "☑️ "
+	}
+	return "⬜ "
+}

@@ -1,0 +1,153 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+)
+
+func (t *turn) navRow() []Button {
+	return []Button{t.btn(T(t.lang, "btn_back"), "back", ""), t.btn(T(t.lang, "btn_cancel"), "cancel", "")}
+}
+
+func (t *turn) renderUnits() Reply {
+	r := Reply{Text: T(t.lang, "pick_unit")}
+	for _, u := range t.units() {
+		r.Buttons = append(r.Buttons, []Button{t.btn(t.env.Dir.Label(u, t.lang), "u", u)})
+	}
+	r.Buttons = append(r.Buttons, []Button{t.btn(T(t.lang, "btn_cancel"), "cancel", "")})
+	return r
+}
+
+func (t *turn) renderPeriods() Reply {
+	r := Reply{Text: T(t.lang, "pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
+	for _, p := range t.env.Calendar.Open(t.now) {
+		r.Buttons = append(r.Buttons, []Button{t.btn(p.Label(t.lang), "p", p.ID)})
+	}
+	r.Buttons = append(r.Buttons, t.navRow())
+	return r
+}
+
+func (t *turn) renderForms() Reply {
+	k := t.st.Key
+	r := Reply{Text: T(t.lang, "pick_form", t.env.Dir.Label(k.Unit, t.lang), t.periodLabel(k.Period))}
+	for _, f := range t.env.Forms {
+		label := f.Title.In(t.lang)
+		info := t.env.Reports[Key{Unit: k.Unit, Period: k.Period, Form: f.ID}]
+		n := len(f.For(t.period().Kind))
+		switch {
+		case info.Draft != nil && len(info.Draft.Answers) > 0:
+			label += " — " + T(t.lang, "mark_draft", answered(f, t.period().Kind, info.Draft), n)
+		case info.Submitted != nil:
+			label += " — " + T(t.lang, "mark_sent")
+		}
+		r.Buttons = append(r.Buttons, []Button{t.btn(label, "f", f.ID)})
+	}
+	r.Buttons = append(r.Buttons, t.navRow())
+	return r
+}
+
+// answered counts the draft's answers to questions the period asks.
+func answered(f Form, k PeriodKind, d *Draft) int {
+	n := 0
+	for _, q := range f.For(k) {
+		if _, ok := d.Answers[q.ID]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+func (t *turn) renderResume() Reply {
+	d := t.info().Draft
+	n := 0
+	if d != nil {
+		n = answered(t.form(), t.period().Kind, d)
+	}
+	return Reply{
+		Text: t.header() + "\n" + T(t.lang, "resume", n, len(t.questions())),
+		Buttons: [][]Button{
+			{t.btn(T(t.lang, "btn_continue"), "resume", "continue"), t.btn(T(t.lang, "btn_restart"), "resume", "restart")},
+			t.navRow(),
+		},
+	}
+}
+
+// header names the report being filled in: form, unit, period.
+func (t *turn) header() string {
+	k := t.st.Key
+	return fmt.Sprintf("%s · %s · %s", t.form().Title.In(t.lang), t.env.Dir.Label(k.Unit, t.lang), t.periodLabel(k.Period))
+}
+
+func (t *turn) renderQuestion() Reply {
+	q, ok := t.question()
+	if !ok {
+		return Reply{Text: T(t.lang, "idle_text")}
+	}
+	text := fmt.Sprintf("%s\n(%d/%d) %s", t.header(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
+	if h := q.Hint.In(t.lang); h != "" {
+		text += "\n" + h
+	}
+	r := Reply{Text: text, Free: true}
+	if _, label, ok := t.keepValue(q); ok {
+		r.Buttons = append(r.Buttons, []Button{t.btn(label, "keep", "")})
+	}
+	r.Buttons = append(r.Buttons, t.navRow())
+	return r
+}
+
+func (t *turn) renderSoft() Reply {
+	q, _ := t.question()
+	v := *t.st.Pending
+	p := t.info().Previous.Values[q.ID]
+	dir := T(t.lang, "rose")
+	if v < p {
+		dir = T(t.lang, "fell")
+	}
+	return Reply{
+		Free: true,
+		Text: T(t.lang, "soft", q.Label.In(t.lang), dir, FormatNumber(p), FormatNumber(v)),
+		Buttons: [][]Button{
+			{t.btn(T(t.lang, "btn_yes", FormatNumber(v)), "ok", ""), t.btn(T(t.lang, "btn_retype"), "redo", "")},
+			t.navRow(),
+		},
+	}
+}
+
+func (t *turn) renderSummary() Reply {
+	var b strings.Builder
+	b.WriteString("📋 " + T(t.lang, "summary") + "\n" + t.header() + "\n")
+	answers := t.workDraft().Answers
+	for i, q := range t.questions() {
+		val := "—"
+		if v, ok := answers[q.ID]; ok {
+			val = FormatNumber(v)
+		}
+		fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Label.In(t.lang), val)
+	}
+	for _, line := range IndicatorLines(t.env.Indicators, t.form(), t.period().Kind, answers, t.lang) {
+		b.WriteString(line + "\n")
+	}
+	if cur := t.info().Submitted; cur != nil {
+		b.WriteString(T(t.lang, "summary_v", cur.Version, cur.Ref, cur.Version+1) + "\n")
+	}
+	return Reply{
+		Text: strings.TrimRight(b.String(), "\n"),
+		Buttons: [][]Button{{
+			t.btn(T(t.lang, "btn_send"), "send", ""), t.btn(T(t.lang, "btn_edit"), "edit", ""), t.btn(T(t.lang, "btn_cancel"), "cancel", ""),
+		}},
+	}
+}
+
+func (t *turn) renderEditPick() Reply {
+	r := Reply{Text: T(t.lang, "edit_pick")}
+	answers := t.workDraft().Answers
+	for _, q := range t.questions() {
+		label := q.Label.In(t.lang)
+		if v, ok := answers[q.ID]; ok {
+			label += ": " + FormatNumber(v)
+		}
+		r.Buttons = append(r.Buttons, []Button{t.btn(label, "e", q.ID)})
+	}
+	r.Buttons = append(r.Buttons, []Button{t.btn(T(t.lang, "btn_back"), "back", "")})
+	return r
+}

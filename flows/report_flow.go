@@ -1,0 +1,360 @@
+package flows
+
+import (
+	"errors"
+	"maps"
+)
+
+// units lists the person's units that the directory still knows.
+func (t *turn) units() []string {
+	var out []string
+	for _, u := range t.env.Person.Units {
+		if _, ok := t.env.Dir.Node(u); ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (t *turn) startReport() {
+	units := t.units()
+	switch len(units) {
+	case 0:
+		t.say(T(t.lang, "no_units"))
+	case 1:
+		t.pickUnit(units[0])
+	default:
+		t.st.Screen = PickUnit
+		t.prompt()
+	}
+}
+
+func (t *turn) pickUnit(unit string) {
+	if !t.env.Person.Organises(unit) {
+		t.prompt()
+		return
+	}
+	open := t.env.Calendar.Open(t.now)
+	t.st.Key = Key{Unit: unit}
+	switch len(open) {
+	case 0:
+		t.reset()
+		t.say(T(t.lang, "no_period"))
+	case 1:
+		t.pickPeriod(open[0].ID)
+	default:
+		t.st.Screen = PickPeriod
+		t.prompt()
+	}
+}
+
+func (t *turn) pickPeriod(id string) {
+	if !t.isOpen(id) || t.st.Key.Unit == "" {
+		t.prompt()
+		return
+	}
+	t.st.Key.Period, t.st.Key.Form = id, ""
+	t.st.Screen = PickForm
+	t.prompt()
+}
+
+func (t *turn) isOpen(id string) bool {
+	for _, p := range t.env.Calendar.Open(t.now) {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) pickForm(id string) {
+	if _, ok := t.env.Form(id); !ok || t.st.Key.Period == "" {
+		t.prompt()
+		return
+	}
+	t.st.Key.Form = id
+	t.st.Step, t.st.Editing, t.st.Pending = 0, false, nil
+	if d := t.info().Draft; d != nil && len(d.Answers) > 0 {
+		t.st.Screen = AskResume
+		t.prompt()
+		return
+	}
+	t.st.Screen = Asking
+	t.prompt()
+}
+
+func (t *turn) resume(cont bool) {
+	d := t.workDraft()
+	if !cont {
+		d.Answers, d.Confirmed = map[string]int64{}, nil
+		t.dirty = true
+	}
+	t.st.Screen, t.st.Step = Asking, t.firstUnanswered()
+	if t.st.Step >= len(t.questions()) {
+		t.st.Screen = Summary
+	}
+	t.prompt()
+}
+
+func (t *turn) firstUnanswered() int {
+	d := t.workDraft()
+	for i, q := range t.questions() {
+		if _, ok := d.Answers[q.ID]; !ok {
+			return i
+		}
+	}
+	return len(t.questions())
+}
+
+// info is what the store knew of the current report when the step began.
+func (t *turn) info() ReportInfo { return t.env.Reports[t.st.Key] }
+
+func (t *turn) form() Form {
+	f, _ := t.env.Form(t.st.Key.Form)
+	return f
+}
+
+func (t *turn) period() Period {
+	p, _ := t.env.Calendar.Period(t.st.Key.Period)
+	return p
+}
+
+// questions are the current form's questions asked in the current period.
+func (t *turn) questions() []Question { return t.form().For(t.period().Kind) }
+
+func (t *turn) question() (Question, bool) {
+	qs := t.questions()
+	if t.st.Step < 0 || t.st.Step >= len(qs) {
+		return Question{}, false
+	}
+	return qs[t.st.Step], true
+}
+
+// workDraft returns the draft being edited in this turn, copied from the store's on first use
+// so the Env is never changed.
+func (t *turn) workDraft() *Draft {
+	if t.draft != nil && t.draft.Key == t.st.Key {
+		return t.draft
+	}
+	d := Draft{Key: t.st.Key, Person: t.env.Person.ID, Answers: map[string]int64{}}
+	if old := t.info().Draft; old != nil {
+		d.Version = old.Version
+		maps.Copy(d.Answers, old.Answers)
+		d.Confirmed = maps.Clone(old.Confirmed)
+	}
+	base := d.Version
+	t.draft = &d
+	t.draft.Version = base + 1
+	t.draft.Updated = t.now
+	return t.draft
+}
+
+func (t *turn) typedAnswer(s string) {
+	q, ok := t.question()
+	if !ok {
+		t.prompt()
+		return
+	}
+	v, err := ParseNumber(s, q.Limit())
+	if err != nil {
+		t.say(numberMessage(t.lang, err, q))
+		t.prompt()
+		return
+	}
+	if t.st.Screen == SoftConfirm && t.st.Pending != nil && *t.st.Pending == v {
+		t.confirmSoft()
+		return
+	}
+	t.answer(q, v, false)
+}
+
+// answer checks v against q's rules and, when it passes, records it and moves on.
+func (t *turn) answer(q Question, v int64, kept bool) {
+	if msg := t.violation(q, v); msg != "" {
+		t.st.Screen, t.st.Pending = Asking, nil
+		t.say(msg)
+		t.prompt()
+		return
+	}
+	if !kept && t.bigChange(q, v) {
+		t.st.Screen, t.st.Pending = SoftConfirm, &v
+		t.prompt()
+		return
+	}
+	d := t.workDraft()
+	d.Answers[q.ID] = v
+	t.dirty = true
+	t.advance()
+}
+
+func (t *turn) advance() {
+	t.st.Screen, t.st.Pending = Asking, nil
+	switch {
+	case t.st.Editing:
+		t.st.Screen, t.st.Editing = Summary, false
+	case t.st.Step+1 >= len(t.questions()):
+		t.st.Screen = Summary
+	default:
+		t.st.Step++
+	}
+	t.prompt()
+}
+
+// violation returns the message for an answer that breaks a hard rule, or "".
+func (t *turn) violation(q Question, v int64) string {
+	if v < q.Min {
+		return T(t.lang, "err_min", FormatNumber(q.Min))
+	}
+	answers := t.workDraft().Answers
+	if q.LE != "" {
+		if limit, ok := answers[q.LE]; ok && v > limit {
+			other, _ := t.form().Question(q.LE)
+			return T(t.lang, "err_le", q.Label.In(t.lang), FormatNumber(v), other.Label.In(t.lang), FormatNumber(limit))
+		}
+	}
+	for _, other := range t.questions() {
+		if w, ok := answers[other.ID]; ok && other.LE == q.ID && w > v {
+			return T(t.lang, "err_le", other.Label.In(t.lang), FormatNumber(w), q.Label.In(t.lang), FormatNumber(v))
+		}
+	}
+	return ""
+}
+
+// bigChange reports whether v moved from the previous period's figure by more than q allows
+// and the person has not confirmed it yet.
+func (t *turn) bigChange(q Question, v int64) bool {
+	prev := t.info().Previous
+	if q.SoftChange <= 0 || prev == nil || t.workDraft().Confirmed[q.ID] {
+		return false
+	}
+	p, ok := prev.Values[q.ID]
+	if !ok || p == 0 {
+		return false
+	}
+	diff := float64(v-p) / float64(p)
+	return diff > q.SoftChange || -diff > q.SoftChange
+}
+
+func (t *turn) confirmSoft() {
+	q, ok := t.question()
+	if !ok || t.st.Pending == nil {
+		t.prompt()
+		return
+	}
+	d := t.workDraft()
+	if d.Confirmed == nil {
+		d.Confirmed = map[string]bool{}
+	}
+	d.Confirmed[q.ID] = true
+	t.answer(q, *t.st.Pending, true)
+}
+
+// keepValue is the value the "keep" button offers for q and the text on the button.
+func (t *turn) keepValue(q Question) (int64, string, bool) {
+	if v, ok := t.workDraft().Answers[q.ID]; ok {
+		return v, T(t.lang, "btn_keep_cur", FormatNumber(v)), true
+	}
+	if s := t.info().Submitted; s != nil {
+		if v, ok := s.Values[q.ID]; ok {
+			return v, T(t.lang, "btn_keep_sent", FormatNumber(v)), true
+		}
+	}
+	if s := t.info().Previous; s != nil {
+		if v, ok := s.Values[q.ID]; ok {
+			return v, T(t.lang, "btn_keep", FormatNumber(v)), true
+		}
+	}
+	return 0, "", false
+}
+
+func (t *turn) keep() {
+	q, ok := t.question()
+	if !ok || (t.st.Screen != Asking && t.st.Screen != SoftConfirm) {
+		t.prompt()
+		return
+	}
+	v, _, ok := t.keepValue(q)
+	if !ok {
+		t.prompt()
+		return
+	}
+	t.answer(q, v, true)
+}
+
+func (t *turn) editField(id string) {
+	for i, q := range t.questions() {
+		if q.ID == id {
+			t.st.Screen, t.st.Step, t.st.Editing = Asking, i, true
+			t.prompt()
+			return
+		}
+	}
+	t.prompt()
+}
+
+func (t *turn) submit() {
+	if t.st.Screen != Summary {
+		t.prompt()
+		return
+	}
+	if i := t.firstUnanswered(); i < len(t.questions()) {
+		t.st.Screen, t.st.Step = Asking, i
+		t.prompt()
+		return
+	}
+	s := t.newSubmission()
+	t.effect(Submit{Submission: s, Form: t.form()})
+	t.dirty = false
+	key := t.st.Key
+	t.reset()
+	t.say(T(t.lang, "submitted", t.formTitle(key.Form), t.env.Dir.Label(key.Unit, t.lang), t.periodLabel(key.Period), s.Ref, s.Version))
+}
+
+func (t *turn) newSubmission() Submission {
+	version := 1
+	if cur := t.info().Submitted; cur != nil {
+		version = cur.Version + 1
+	}
+	values := map[string]int64{}
+	answers := t.workDraft().Answers
+	for _, q := range t.questions() {
+		values[q.ID] = answers[q.ID]
+	}
+	return Submission{
+		Key: t.st.Key, Values: values, By: t.env.Person.ID, At: t.now, Version: version,
+		Ref: Reference(t.st.Key, version, t.now),
+	}
+}
+
+func (t *turn) formTitle(id string) string {
+	f, _ := t.env.Form(id)
+	return f.Title.In(t.lang)
+}
+
+func (t *turn) periodLabel(id string) string {
+	p, ok := t.env.Calendar.Period(id)
+	if !ok {
+		return id
+	}
+	return p.Label(t.lang)
+}
+
+// numberMessage explains, kindly and in the person's language, why an answer was not taken.
+func numberMessage(lang Lang, err error, q Question) string {
+	var ne NumberError
+	if !errors.As(err, &ne) {
+		return T(lang, "ask_number")
+	}
+	key := map[NumberError]string{
+		ErrEmpty: "num_empty", ErrNotNumber: "num_word", ErrNegative: "num_negative",
+		ErrFraction: "num_fraction", ErrAmbiguous: "num_ambiguous", ErrTooLarge: "num_large",
+		ErrSeveral: "num_several",
+	}[ne]
+	if key == "" {
+		return T(lang, "ask_number")
+	}
+	if ne == ErrTooLarge {
+		return T(lang, key, FormatNumber(q.Limit()))
+	}
+	return T(lang, key)
+}

@@ -1,0 +1,98 @@
+package flows
+
+import "fmt"
+
+// texts holds every fixed sentence the bot says, Vietnamese first. Keys are short and stable so
+// golden scripts stay readable.
+var texts = map[string]Text{
+	"stranger": {
+		Vi: "Xin chào! Đây là bot báo cáo công tác dân vận của Ban Dân vận. Bạn chưa được mời sử dụng bot. Vui lòng liên hệ Ban Dân vận để nhận mã mời, rồi mở liên kết mời hoặc gõ /start <mã>.",
+		En: "Hello! This is the Ban Dân vận reporting bot. You have not been invited yet. Please ask the Ban Dân vận for an invite code, then open the invite link or type /start <code>.",
+	},
+	"welcome": {Vi: "Xin chào %s! Bạn có thể dùng các lệnh sau:", En: "Hello %s! You can use these commands:"},
+	"help_org": {
+		Vi: "/report — gửi báo cáo số liệu\n/mine — xem số liệu đã gửi kỳ này\n/cancel — dừng việc đang làm\n/lang vi|en — đổi ngôn ngữ\n/help — hướng dẫn",
+		En: "/report — submit figures\n/mine — what I submitted this period\n/cancel — stop what you are doing\n/lang vi|en — change language\n/help — this help",
+	},
+	"help_admin":    {Vi: "/invite — tạo mã mời cán bộ phụ trách hoặc lãnh đạo", En: "/invite — make an invite code for an organiser or a leader"},
+	"help_leader":   {Vi: "Bạn là lãnh đạo: chức năng xem số liệu tổng hợp sẽ sớm có.", En: "You are a leader: the figures view is coming soon."},
+	"help_units":    {Vi: "Đơn vị bạn phụ trách: %s", En: "Your units: %s"},
+	"unknown_cmd":   {Vi: "Không có lệnh /%s. Gõ /help để xem các lệnh.", En: "There is no /%s command. Type /help to see the commands."},
+	"lang_set":      {Vi: "Đã chuyển sang tiếng Việt.", En: "Language set to English."},
+	"lang_usage":    {Vi: "Dùng: /lang vi hoặc /lang en", En: "Use: /lang vi or /lang en"},
+	"no_units":      {Vi: "Bạn không phụ trách đơn vị nào nên không có báo cáo để gửi.", En: "You are not in charge of any unit, so there is nothing to report."},
+	"no_period":     {Vi: "Hiện không có kỳ báo cáo nào đang mở.", En: "No reporting period is open right now."},
+	"pick_unit":     {Vi: "Bạn báo cáo cho đơn vị nào?", En: "Which unit are you reporting for?"},
+	"pick_period":   {Vi: "%s\nBáo cáo kỳ nào?", En: "%s\nWhich period?"},
+	"pick_form":     {Vi: "%s · %s\nChọn biểu mẫu:", En: "%s · %s\nChoose a form:"},
+	"mark_sent":     {Vi: "✅ đã gửi", En: "✅ sent"},
+	"mark_draft":    {Vi: "📝 nháp %d/%d", En: "📝 draft %d/%d"},
+	"resume":        {Vi: "Bạn có bản nháp %d/%d của biểu mẫu này.", En: "You have a draft of this form, %d/%d answered."},
+	"btn_continue":  {Vi: "▶️ Tiếp tục", En: "▶️ Continue"},
+	"btn_restart":   {Vi: "🔄 Làm lại", En: "🔄 Start over"},
+	"btn_back":      {Vi: "⬅️ Quay lại", En: "⬅️ Back"},
+	"btn_cancel":    {Vi: "✖️ Hủy", En: "✖️ Cancel"},
+	"btn_keep":      {Vi: "Giữ như kỳ trước: %s", En: "Keep last period's: %s"},
+	"btn_keep_sent": {Vi: "Giữ như đã gửi: %s", En: "Keep as submitted: %s"},
+	"btn_keep_cur":  {Vi: "Giữ như đã nhập: %s", En: "Keep: %s"},
+	"btn_send":      {Vi: "📤 Gửi", En: "📤 Submit"},
+	"btn_edit":      {Vi: "✏️ Sửa", En: "✏️ Edit"},
+	"btn_yes":       {Vi: "✅ Đúng, giữ %s", En: "✅ Yes, keep %s"},
+	"btn_retype":    {Vi: "↩️ Nhập lại", En: "↩️ Type again"},
+	"ask_number":    {Vi: "Trả lời bằng một số nguyên, ví dụ 1.250.", En: "Answer with a whole number, e.g. 1250."},
+	"cancelled":     {Vi: "Đã hủy. Bản nháp vẫn được giữ; gõ /report để tiếp tục khi nào bạn muốn.", En: "Cancelled. Your draft is kept; type /report to go on whenever you like."},
+	"nothing":       {Vi: "Không có việc gì đang làm. Gõ /report để gửi báo cáo.", En: "Nothing in progress. Type /report to submit a report."},
+	"choose":        {Vi: "Vui lòng chọn một trong các lựa chọn bên dưới.", En: "Please pick one of the choices below."},
+	"stale":         {Vi: "Biểu mẫu này đã thay đổi. Vui lòng dùng tin nhắn mới nhất.", En: "This form has moved on. Please use the latest message."},
+	"media":         {Vi: "Bot chỉ đọc được chữ và số. Vui lòng gõ câu trả lời.", En: "The bot reads only text. Please type your answer."},
+	"idle_text":     {Vi: "Gõ /report để gửi báo cáo, hoặc /help để xem hướng dẫn.", En: "Type /report to submit a report, or /help for help."},
+	"summary":       {Vi: "Kiểm tra lại trước khi gửi", En: "Check before submitting"},
+	"summary_v":     {Vi: "Đơn vị đã gửi phiên bản %d (mã %s). Gửi lần này sẽ tạo phiên bản %d; bản cũ được lưu trong lịch sử.", En: "Version %d was submitted (ref %s). Submitting makes version %d; the old one stays in history."},
+	"edit_pick":     {Vi: "Sửa mục nào?", En: "Which answer to change?"},
+	"submitted":     {Vi: "✅ Đã gửi báo cáo %s\n%s · %s\nSố tham chiếu: %s (phiên bản %d)", En: "✅ Submitted: %s\n%s · %s\nReference: %s (version %d)"},
+	"soft":          {Vi: "%s: %s từ %s (kỳ trước) thành %s — có đúng không?", En: "%s: %s from %s (last period) to %s — is that right?"},
+	"fell":          {Vi: "giảm", En: "fell"},
+	"rose":          {Vi: "tăng", En: "rose"},
+	"err_le":        {Vi: "%s (%s) không thể lớn hơn %s (%s). Vui lòng nhập lại.", En: "%s (%s) cannot be more than %s (%s). Please type it again."},
+	"err_min":       {Vi: "Số này phải từ %s trở lên.", En: "This must be at least %s."},
+	"mine_none":     {Vi: "%s · %s: chưa gửi.", En: "%s · %s: not submitted."},
+	"mine_form":     {Vi: "%s: phiên bản %d, mã %s, gửi lúc %s", En: "%s: version %d, ref %s, sent %s"},
+	"mine_head":     {Vi: "Số liệu bạn đã gửi kỳ %s:", En: "What you submitted for %s:"},
+	"not_admin":     {Vi: "Chỉ cán bộ quản trị mới tạo được mã mời.", En: "Only admins can make invite codes."},
+	"inv_role":      {Vi: "Mời ai?", En: "Invite whom?"},
+	"inv_org":       {Vi: "Cán bộ phụ trách đơn vị", En: "Organiser of units"},
+	"inv_leader":    {Vi: "Lãnh đạo (xem số liệu)", En: "Leader (reads figures)"},
+	"inv_nodes_o":   {Vi: "%s\nChọn đơn vị cho cán bộ phụ trách (có thể chọn nhiều). Đã chọn: %s", En: "%s\nChoose the organiser's units (several allowed). Chosen: %s"},
+	"inv_nodes_l":   {Vi: "%s\nChọn phạm vi lãnh đạo được xem (có thể chọn nhiều). Đã chọn: %s", En: "%s\nChoose the leader's scope (several allowed). Chosen: %s"},
+	"inv_none":      {Vi: "chưa có", En: "none"},
+	"inv_up":        {Vi: "⬆️ Lên trên", En: "⬆️ Up"},
+	"inv_all":       {Vi: "Cả %s", En: "All of %s"},
+	"inv_make":      {Vi: "🎟 Tạo mã mời", En: "🎟 Make the code"},
+	"inv_made":      {Vi: "Mã mời: %s\nLiên kết: %s\nDùng một lần, hết hạn lúc %s.\n%s: %s\nGửi liên kết này cho người được mời.", En: "Invite code: %s\nLink: %s\nOne use only, expires %s.\n%s: %s\nSend this link to the person you invite."},
+	"inv_ok":        {Vi: "Chào mừng %s! Bạn đã được liên kết: %s.", En: "Welcome %s! You are now linked: %s."},
+	"inv_bad":       {Vi: "Mã mời không đúng, đã dùng hoặc đã hết hạn. Vui lòng kiểm tra lại hoặc xin mã mới từ Ban Dân vận.", En: "This invite code is wrong, used or expired. Please check it or ask the Ban Dân vận for a new one."},
+	"inv_throttle":  {Vi: "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.", En: "Too many wrong codes. Please try again in an hour."},
+	"busy":          {Vi: "Hệ thống đang bận, vui lòng thử lại sau ít phút.", En: "The system is busy, please try again in a few minutes."},
+	"num_empty":     {Vi: "Bạn chưa nhập gì. Vui lòng gõ một số, ví dụ 1.250.", En: "Nothing was typed. Please type a number, e.g. 1250."},
+	"num_word":      {Vi: "Bot chưa hiểu câu trả lời. Vui lòng gõ bằng chữ số, ví dụ 1.250.", En: "The bot did not understand. Please type digits, e.g. 1250."},
+	"num_negative":  {Vi: "Số liệu không thể là số âm. Vui lòng gõ một số từ 0 trở lên.", En: "A figure cannot be negative. Please type 0 or more."},
+	"num_fraction":  {Vi: "Mục này cần số nguyên (không có phần lẻ). Ý bạn là bao nhiêu? Lưu ý: 1.250 là một nghìn hai trăm năm mươi.", En: "This needs a whole number. Which did you mean? Note: in Vietnamese 1.250 is one thousand two hundred and fifty."},
+	"num_ambiguous": {Vi: "Bot không chắc bạn muốn ghi số nào. Vui lòng gõ lại chỉ bằng chữ số, không dấu phân cách, ví dụ 1250.", En: "The bot is not sure which number you meant. Please type digits only, e.g. 1250."},
+	"num_large":     {Vi: "Số này quá lớn (tối đa %s). Vui lòng kiểm tra lại.", En: "That number is too large (at most %s). Please check it."},
+	"num_several":   {Vi: "Vui lòng chỉ gõ một số.", En: "Please type just one number."},
+	"role_org":      {Vi: "cán bộ phụ trách", En: "organiser"},
+	"role_leader":   {Vi: "lãnh đạo", En: "leader"},
+}
+
+// T returns the text with key in lang, formatted with args. Unknown keys show as themselves so
+// a missing text is visible in golden scripts rather than silently empty.
+func T(lang Lang, key string, args ...any) string {
+	t, ok := texts[key]
+	if !ok {
+		return "{" + key + "}"
+	}
+	if len(args) == 0 {
+		return t.In(lang)
+	}
+	return fmt.Sprintf(t.In(lang), args...)
+}

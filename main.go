@@ -1,0 +1,135 @@
+// Command danvan is Dân vận bot: organisers of the mass organisations submit their membership and
+// activity figures through short conversational forms, and leaders read them against the plan's
+// targets. main only wires the parts together; `danvan demo` runs it in a terminal.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"danvan/bot"
+	"danvan/config"
+	"danvan/storage"
+)
+
+// The store must serve every interface the bot consumes.
+var (
+	_ bot.Sessions     = (*storage.Store)(nil)
+	_ bot.Reports      = (*storage.Store)(nil)
+	_ bot.People       = (*storage.Store)(nil)
+	_ bot.Invites      = (*storage.Store)(nil)
+	_ bot.Guard        = (*storage.Store)(nil)
+	_ bot.Unreachables = (*storage.Store)(nil)
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "danvan:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && args[0] == "demo" {
+		return runDemo(ctx, args[1:], in, out)
+	}
+	cfg, err := config.Load(args, getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	if cfg.TelegramToken == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (or try the bot without one: go run . demo)")
+	}
+	store, err := storage.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
+	}
+	defer store.Close()
+	disp, err := newDispatcher(cfg, store, time.Now, log)
+	if err != nil {
+		return err
+	}
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{
+		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log,
+	}, disp, store)
+	if err != nil {
+		return fmt.Errorf("start telegram: %w", err)
+	}
+	if disp.Settings.BotName == "" {
+		disp.Settings.BotName = tg.BotName()
+	}
+	log.Info("bot started", "bot", tg.BotName(), "webhook", cfg.Webhook())
+	if cfg.Webhook() {
+		return serveWebhook(ctx, cfg, tg, log)
+	}
+	return tg.Run(ctx)
+}
+
+// newDispatcher builds the dispatcher from the configuration and the store.
+func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time, log *slog.Logger) (*bot.Dispatcher, error) {
+	dir, err := cfg.Directory()
+	if err != nil {
+		return nil, err
+	}
+	admins := map[string]bool{}
+	for _, id := range cfg.Admins {
+		admins["tg:"+strconv.FormatInt(id, 10)] = true
+	}
+	return &bot.Dispatcher{
+		Sessions: store, Reports: store, People: store, Invites: store, Guard: store,
+		Settings: bot.Settings{
+			Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+			InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+		},
+		Now: now, NewCode: bot.NewInviteCode, Log: log,
+	}, nil
+}
+
+// serveWebhook serves Telegram's webhook calls at the path of WEBHOOK_URL until ctx ends, then
+// lets the updates in hand finish.
+func serveWebhook(ctx context.Context, cfg config.Config, tg *bot.Telegram, log *slog.Logger) error {
+	u, err := url.Parse(cfg.WebhookURL)
+	if err != nil {
+		return fmt.Errorf("webhook_url: %w", err)
+	}
+	path := u.Path
+	if path == "" || path == "/" {
+		path = "/telegram"
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST "+path, tg.WebhookHandler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 2)
+	go func() { errc <- tg.Run(ctx) }()
+	go func() {
+		log.Info("listening for webhooks", "addr", cfg.ListenAddr, "path", path)
+		errc <- srv.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) && err != nil {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+
