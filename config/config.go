@@ -1,0 +1,168 @@
+// Package config gathers everything Dân vận bot is told at start: connection settings and the
+// data the admin edits (organisations, units, forms, calendar, targets). Values come from
+// defaults in code, then a YAML file, then the environment, then flags, each winning over the
+// one before; Validate checks the result once, so the rest of the program can trust it.
+//
+// Only main imports this package: the other packages take the flows types it builds.
+package config
+
+import (
+	"embed"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // the bot must know Asia/Ho_Chi_Minh even in a scratch container
+
+	"danvan/flows"
+)
+
+// Config is the whole configuration of the bot. Secrets (tokens, passwords) never leave it in
+// clear through String, Format, LogValue or JSON.
+type Config struct {
+	// TelegramToken is the Bot API token; empty runs without Telegram (console, Zalo).
+	TelegramToken string `yaml:"telegram_token" json:"-"`
+	// TelegramAPIURL is the Bot API endpoint; the bot appends /bot<token>/<method>.
+	TelegramAPIURL string `yaml:"telegram_api_url" json:"telegram_api_url"`
+	// BotName is the bot's username, for deep links t.me/<BotName>?start=<code>; empty means
+	// "ask getMe".
+	BotName string `yaml:"bot_name" json:"bot_name"`
+	// ZaloToken is the Zalo Bot Platform token; empty runs without Zalo.
+	ZaloToken string `yaml:"zalo_token" json:"-"`
+	// ZaloAPIURL is the Zalo Bot Platform endpoint; the client appends /bot<token>/<method>.
+	ZaloAPIURL string `yaml:"zalo_api_url" json:"zalo_api_url"`
+
+	// RedisURL is the one Redis the bot normally uses: redis://[:password@]host:port/db.
+	RedisURL string `yaml:"redis_url" json:"redis_url"`
+	// RedisPrefix starts every key, so several bots can share one Redis.
+	RedisPrefix string `yaml:"redis_prefix" json:"redis_prefix"`
+	// RedisAddrs, when set, replaces RedisURL: Sentinel addresses when RedisSentinelMaster is
+	// set, Cluster seed nodes otherwise (host:port each).
+	RedisAddrs []string `yaml:"redis_addrs" json:"redis_addrs,omitempty"`
+	// RedisSentinelMaster names the Sentinel master set; it needs RedisAddrs.
+	RedisSentinelMaster string `yaml:"redis_sentinel_master" json:"redis_sentinel_master,omitempty"`
+	// RedisPassword is the password used with RedisAddrs; RedisURL carries its own.
+	RedisPassword string `yaml:"redis_password" json:"-"`
+
+	// WebhookURL, when set, switches Telegram from long polling to webhook mode.
+	WebhookURL string `yaml:"webhook_url" json:"webhook_url,omitempty"`
+	// WebhookSecret is the secret_token Telegram sends back with every update; required with
+	// WebhookURL.
+	WebhookSecret string `yaml:"webhook_secret" json:"-"`
+	// ListenAddr is where the HTTP server (webhooks, health) listens.
+	ListenAddr string `yaml:"listen_addr" json:"listen_addr"`
+
+	// Admins are the Telegram user ids of the admins (staff of Ban Dân vận).
+	Admins []int64 `yaml:"admins" json:"admins"`
+	// InviteTTL is how long an invite code lives ("168h" in files).
+	InviteTTL time.Duration `yaml:"invite_ttl" json:"invite_ttl"`
+	// Timezone names the zone of the calendar and reminders.
+	Timezone string `yaml:"timezone" json:"timezone"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level" json:"log_level"`
+
+	// Orgs, Units, Forms, Calendar and Targets are data: a section in the file replaces the
+	// whole default section, so the admin never has to know what the defaults held.
+	Orgs     []flows.Org       `yaml:"orgs" json:"orgs"`
+	Units    []flows.Node      `yaml:"units" json:"units"`
+	Forms    []flows.Form      `yaml:"forms" json:"forms"`
+	Calendar []PeriodConfig    `yaml:"calendar" json:"calendar"`
+	Targets  []flows.Indicator `yaml:"targets" json:"targets"`
+
+	// sources maps a field path ("forms[0].questions[3].le") to where its value came from
+	// ("config.yaml:42", "env WEBHOOK_URL"), so errors can point there.
+	sources map[string]string
+	// file is the YAML file read over the defaults, "" when none was.
+	file string
+}
+
+// PeriodConfig is one period of the calendar as the file writes it.
+type PeriodConfig struct {
+	Kind      flows.PeriodKind `yaml:"kind" json:"kind"`           // Q1, H1, Q3 or Y
+	Name      flows.Text       `yaml:"name" json:"name"`           // "Quý I"
+	Due       string           `yaml:"due" json:"due"`             // "15/03"
+	OpenDays  int              `yaml:"open_days" json:"open_days"` // reporting opens this many days before due
+	CloseDays int              `yaml:"close_days" json:"close_days"`
+}
+
+//go:embed defaults/*.yaml
+var defaultFiles embed.FS
+
+// defaultSections lists the embedded files in the order they are read.
+var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets"}
+
+// Default returns the built-in configuration: the settings below and the data of Lai Châu city
+// from the embedded defaults/*.yaml files.
+func Default() Config {
+	c := Config{
+		TelegramAPIURL: "https://api.telegram.org",
+		ZaloAPIURL:     "https://bot-api.zaloplatforms.com",
+		RedisURL:       "redis://localhost:6379/0",
+		RedisPrefix:    "danvan:",
+		ListenAddr:     ":8080",
+		InviteTTL:      7 * 24 * time.Hour,
+		Timezone:       "Asia/Ho_Chi_Minh",
+		LogLevel:       "info",
+		sources:        map[string]string{},
+	}
+	for _, s := range defaultSections {
+		name := "defaults/" + s + ".yaml"
+		data, err := defaultFiles.ReadFile(name)
+		if err == nil {
+			err = c.decode(name, data)
+		}
+		if err != nil {
+			// The files are compiled in and a test reads them: this is a build mistake.
+			panic(fmt.Sprintf("config: embedded %s: %v", name, err))
+		}
+	}
+	return c
+}
+
+// Location returns the time zone named by Timezone, or UTC when it names none (Validate refuses
+// that, so a loaded Config always has its zone).
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// SlogLevel returns LogLevel as a slog.Level, info when it names none.
+func (c Config) SlogLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// FlowsCalendar returns the calendar in the form flows uses. Periods whose due date does not
+// parse are left out; Validate refuses them, so a loaded Config loses none.
+func (c Config) FlowsCalendar() flows.Calendar {
+	cal := flows.Calendar{Loc: c.Location()}
+	for _, p := range c.Calendar {
+		due, err := flows.ParseMonthDay(p.Due)
+		if err != nil {
+			continue
+		}
+		cal.Specs = append(cal.Specs, flows.PeriodSpec{
+			Kind: p.Kind, Name: p.Name, Due: due, OpenDays: p.OpenDays, CloseDays: p.CloseDays,
+		})
+	}
+	return cal
+}
+
+// Directory builds the directory of places and units. It cannot fail on a Config that passed
+// Validate.
+func (c Config) Directory() (*flows.Directory, error) {
+	return flows.NewDirectory(slices.Clone(c.Orgs), slices.Clone(c.Units))
+}
+
+// IsAdmin reports whether the Telegram user id is one of Admins.
+func (c Config) IsAdmin(telegramID int64) bool { return slices.Contains(c.Admins, telegramID) }
+
+// Webhook reports whether the bot runs in webhook mode rather than long polling.
+func (c Config) Webhook() bool { return strings.TrimSpace(c.WebhookURL) != "" }

@@ -1,0 +1,147 @@
+package config
+
+import (
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"danvan/flows"
+)
+
+func TestDefaultValidates(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Default().Validate(): got %v, want nil", err)
+	}
+	counts := []struct {
+		name      string
+		got, want int
+	}{
+		{"orgs", len(c.Orgs), 6},
+		{"units", len(c.Units), 1 + 6 + 7*6},
+		{"forms", len(c.Forms), 2},
+		{"calendar", len(c.Calendar), 4},
+		{"targets", len(c.Targets), 6},
+	}
+	for _, n := range counts {
+		if n.got != n.want {
+			t.Errorf("len(%s): got %d, want %d", n.name, n.got, n.want)
+		}
+	}
+}
+
+func TestDefaultDirectory(t *testing.T) {
+	d, err := Default().Directory()
+	if err != nil {
+		t.Fatalf("Directory(): got %v, want nil", err)
+	}
+	tests := []struct {
+		scope string
+		want  int
+	}{
+		{"", 6 + 7*5},
+		{"laichau", 6 + 7*5},
+		{"tanphong", 5},
+		{"namloong", 5},
+	}
+	for _, tt := range tests {
+		if got := len(d.Units(tt.scope)); got != tt.want {
+			t.Errorf("len(Units(%q)): got %d, want %d", tt.scope, got, tt.want)
+		}
+	}
+	labels := []struct {
+		id   string
+		lang flows.Lang
+		want string
+	}{
+		{"tanphong-phunu", flows.VI, "Hội LHPN · Phường Tân Phong"},
+		{"tanphong-phunu", flows.EN, "Women's Union · Tan Phong ward"},
+		{"laichau-congdoan", flows.VI, "Công đoàn · Thành phố Lai Châu"},
+		{"namloong", flows.VI, "Xã Nậm Loỏng"},
+	}
+	for _, tt := range labels {
+		if got := d.Label(tt.id, tt.lang); got != tt.want {
+			t.Errorf("Label(%q, %s): got %q, want %q", tt.id, tt.lang, got, tt.want)
+		}
+	}
+}
+
+func TestDefaultForms(t *testing.T) {
+	c := Default()
+	for _, f := range c.Forms {
+		if err := f.Validate(); err != nil {
+			t.Errorf("form %s: got %v, want nil", f.ID, err)
+		}
+	}
+	m := c.Forms[0]
+	if got := len(m.For(flows.Q1)); got != 4 {
+		t.Errorf("membership questions in Q1: got %d, want 4", got)
+	}
+	if got := len(m.For(flows.Year)); got != 6 {
+		t.Errorf("membership questions in Y: got %d, want 6", got)
+	}
+}
+
+func TestFlowsCalendar(t *testing.T) {
+	cal := Default().FlowsCalendar()
+	if got, want := cal.Loc.String(), "Asia/Ho_Chi_Minh"; got != want {
+		t.Fatalf("Loc: got %v, want %v", got, want)
+	}
+	p, ok := cal.Period("2026-Q1")
+	if !ok {
+		t.Fatalf("Period(2026-Q1): got none, want one")
+	}
+	if got, want := p.Due, time.Date(2026, 3, 15, 23, 59, 59, 0, cal.Loc); !got.Equal(want) {
+		t.Errorf("Q1 due: got %v, want %v", got, want)
+	}
+	tests := []struct {
+		now  time.Time
+		want []string
+	}{
+		{time.Date(2026, 3, 1, 9, 0, 0, 0, cal.Loc), []string{"2026-Q1"}},
+		{time.Date(2026, 11, 1, 9, 0, 0, 0, cal.Loc), []string{"2026-Y", "2026-Q3"}},
+		// the windows overlap, so some period is open every day of the year
+		{time.Date(2026, 2, 1, 9, 0, 0, 0, cal.Loc), []string{"2026-Q1", "2025-Y"}},
+		{time.Date(2026, 6, 10, 9, 0, 0, 0, cal.Loc), []string{"2026-H1", "2026-Q1"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, p := range cal.Open(tt.now) {
+			got = append(got, p.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Open(%v): got %v, want %v", tt.now, got, tt.want)
+		}
+	}
+}
+
+func TestDefaultCalendarHasNoGaps(t *testing.T) {
+	cal := Default().FlowsCalendar()
+	for d := time.Date(2026, 1, 1, 0, 0, 0, 0, cal.Loc); d.Year() == 2026; d = d.Add(12 * time.Hour) {
+		if len(cal.Open(d)) == 0 {
+			t.Fatalf("Open(%v): got no period, want one", d)
+		}
+	}
+}
+
+func TestAccessors(t *testing.T) {
+	c := Default()
+	c.Admins = []int64{7}
+	c.LogLevel = "DEBUG"
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"IsAdmin(7)", c.IsAdmin(7), true},
+		{"IsAdmin(8)", c.IsAdmin(8), false},
+		{"Webhook()", c.Webhook(), false},
+		{"SlogLevel()", c.SlogLevel(), slog.LevelDebug},
+		{"InviteTTL", c.InviteTTL, 168 * time.Hour},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s: got %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
