@@ -56,7 +56,7 @@ func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 	if in.UpdateID != "" {
 		fresh, err := d.Guard.Claim(ctx, in.UpdateID, dedupTTL)
 		if err != nil {
-			return d.fail(ctx, in, fmt.Errorf("claim update %s: %w", in.UpdateID, err))
+			return d.fail(ctx, in, err)
 		}
 		if !fresh {
 			return nil

@@ -30,6 +30,9 @@ func (d *Dispatcher) redeem(ctx context.Context, in Incoming) ([]flows.Reply, er
 	}
 	code := strings.TrimSpace(in.Input.Args)
 	inv, err := d.Invites.Redeem(ctx, code)
+	if err == nil && !d.Now().Before(inv.Expires) {
+		err = flows.ErrNotFound // Redis forgets it about now; the bot's clock is the one that counts
+	}
 	if errors.Is(err, flows.ErrNotFound) {
 		return []flows.Reply{{Text: flows.T(lang, "inv_bad")}}, nil
 	}

@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"danvan/flows"
+)
+
+// inviteOrganiser has the admin make an invite for unit and returns the code.
+func inviteOrganiser(tb testing.TB, d *Dispatcher, seq *int, ward, unit string) string {
+	tb.Helper()
+	admin := newChat(tb, d, testAdmin, "Admin", seq)
+	admin.command("invite", "")
+	admin.press("Cán bộ phụ trách")
+	admin.press(ward)
+	admin.press(unit)
+	admin.press("Tạo mã")
+	admin.mustSay("Mã mời: ")
+	_, rest, _ := strings.Cut(admin.said(), "Mã mời: ")
+	code, _, _ := strings.Cut(rest, "\n")
+	return code
+}
+
+func TestDispatcherRestartMidForm(t *testing.T) {
+	prefix := mustPrefix(t)
+	clock := newClock(t)
+	seq := 0
+	d1 := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	code := inviteOrganiser(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	lan := newChat(t, d1, "tg:2001", "Lan", &seq)
+	lan.command("start", code)
+	lan.mustSay("Chào mừng Lan")
+	lan.command("report", "")
+	lan.press("hội viên")
+	lan.text("1.250")
+	lan.text("1100")
+
+	// The process dies; a new one, with its own Redis client, takes over the same chat.
+	clock.Advance(50 * time.Hour) // two days of silence
+	store2 := mustStore(t, testRedisAddr(), prefix)
+	d2 := mustDispatcher(t, store2, clock)
+	lan2 := newChat(t, d2, "tg:2001", "Lan", &seq)
+	lan2.text("20")
+	lan2.mustSay("(4/4)")
+	lan2.text("khoảng 1.000")
+	lan2.mustSay("Kiểm tra lại trước khi gửi")
+	lan2.buttons = lan2.last[0].Buttons[0]
+	lan2.press("Gửi")
+	lan2.mustSay("Số tham chiếu")
+
+	got, err := store2.Submission(context.Background(), flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"eligible": 1250, "members": 1100, "new_members": 20, "active": 1000}
+	for k, v := range want {
+		if got.Values[k] != v {
+			t.Errorf("%s: got %d, want %d", k, got.Values[k], v)
+		}
+	}
+	if got.By != "tg:2001" || got.Version != 1 {
+		t.Errorf("got by %s version %d, want tg:2001 version 1", got.By, got.Version)
+	}
+}
+
+func TestDispatcherRepeatedUpdateHandledOnce(t *testing.T) {
+	prefix := mustPrefix(t)
+	store := mustStore(t, testRedisAddr(), prefix)
+	d := mustDispatcher(t, store, newClock(t))
+	seq := 0
+	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	lan := newChat(t, d, "tg:2001", "Lan", &seq)
+	lan.command("start", code)
+	lan.command("report", "")
+	lan.press("hội viên")
+	in := Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
+	first := d.Handle(context.Background(), in)
+	second := d.Handle(context.Background(), in)
+	if len(first) == 0 || len(second) != 0 {
+		t.Fatalf("got %d then %d replies, want some then none", len(first), len(second))
+	}
+	infos, err := store.Reports(context.Background(), []flows.ReportQuery{{Key: flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}, Person: "tg:2001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range infos {
+		if info.Draft == nil || info.Draft.Version != 1 {
+			t.Fatalf("got draft %+v, want version 1", info.Draft)
+		}
+	}
+}
+
+func TestDispatcherStaleButtonWritesNothing(t *testing.T) {
+	prefix := mustPrefix(t)
+	store := mustStore(t, testRedisAddr(), prefix)
+	d := mustDispatcher(t, store, newClock(t))
+	seq := 0
+	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	lan := newChat(t, d, "tg:2001", "Lan", &seq)
+	lan.command("start", code)
+	lan.command("report", "")
+	lan.press("hội viên")
+	old := lan.mustButton("Hủy")
+	lan.text("1250")
+	before, _ := store.Session(context.Background(), "tg:2001")
+	replies := lan.send(flows.Input{Kind: flows.ButtonInput, Data: old.Data})
+	if len(replies) != 1 || !strings.Contains(replies[0].Text, "Biểu mẫu này đã thay đổi") || replies[0].Notice == "" {
+		t.Fatalf("got %+v, want one 'form has moved on' reply with a notice", replies)
+	}
+	after, _ := store.Session(context.Background(), "tg:2001")
+	if after.Version != before.Version || after.Screen != flows.Asking || after.Step != 1 {
+		t.Fatalf("got state %+v, want it unchanged from %+v", after, before)
+	}
+}
+
+func TestDispatcherInviteCodes(t *testing.T) {
+	prefix := mustPrefix(t)
+	d := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), newClock(t))
+	seq := 0
+	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+
+	stranger := newChat(t, d, "tg:3001", "Khách", &seq)
+	stranger.command("report", "")
+	stranger.mustSay("chưa được mời")
+
+	lan := newChat(t, d, "tg:2001", "Lan", &seq)
+	lan.command("start", code)
+	lan.mustSay("Hội LHPN · Phường Tân Phong")
+	other := newChat(t, d, "tg:2002", "Hoa", &seq)
+	other.command("start", code)
+	other.mustSay("Mã mời không đúng, đã dùng hoặc đã hết hạn")
+
+	guesser := newChat(t, d, "tg:4001", "Đoán", &seq)
+	for i := range 5 {
+		guesser.command("start", "WRONG"+strings.Repeat("X", i))
+		guesser.mustSay("Mã mời không đúng")
+	}
+	fresh := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
+	guesser.command("start", fresh)
+	guesser.mustSay("quá nhiều lần")
+	guesser.command("report", "")
+	guesser.mustSay("chưa được mời")
+}
+
+func TestDispatcherRedisDownSaysBusy(t *testing.T) {
+	down := mustStore(t, "127.0.0.1:1", "test:down:")
+	d := mustDispatcher(t, down, newClock(t))
+	replies := d.Handle(context.Background(), Incoming{UpdateID: "tg:1", Chat: "tg:5", User: "tg:5", Input: flows.Input{Kind: flows.CommandInput, Command: "report"}})
+	if len(replies) != 1 || replies[0].Text != "Hệ thống đang bận, vui lòng thử lại sau ít phút." {
+		t.Fatalf("got %+v, want the busy message", replies)
+	}
+}

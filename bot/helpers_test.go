@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"danvan/config"
+	"danvan/flows"
+	"danvan/storage"
+)
+
+// testRedisAddr is the shared Redis of the machine: tests touch only their own prefix.
+func testRedisAddr() string {
+	if a := os.Getenv("DANVAN_REDIS_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:6379"
+}
+
+// mustPrefix returns a fresh key prefix on the shared Redis whose keys are deleted when the test
+// ends. Without Redis the test is skipped, unless CI=true or DANVAN_REQUIRE_REDIS=1.
+func mustPrefix(tb testing.TB) string {
+	tb.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	prefix := "test:bot:" + hex.EncodeToString(b) + ":"
+	rdb := redis.NewClient(&redis.Options{Addr: testRedisAddr()})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		msg := "redis at " + testRedisAddr() + " is unreachable: " + err.Error()
+		if os.Getenv("CI") == "true" || os.Getenv("DANVAN_REQUIRE_REDIS") == "1" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg + " (set DANVAN_REQUIRE_REDIS=1 to fail instead)")
+	}
+	tb.Cleanup(func() {
+		defer rdb.Close()
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	})
+	return prefix
+}
+
+// mustStore opens a store with a client of its own: a separate process, as far as Redis knows.
+func mustStore(tb testing.TB, addr, prefix string) *storage.Store {
+	tb.Helper()
+	s := storage.New(redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second}), prefix)
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// testClock is a clock the test moves by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// newClock starts at 09:00 on 10 March 2026 in Vietnam: Q1 2026 is open.
+func newClock(tb testing.TB) *testClock {
+	tb.Helper()
+	cfg := config.Default()
+	return &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, cfg.Location())}
+}
+
+// testAdmin is the Telegram identity config names as admin in these tests.
+const testAdmin = "tg:1000"
+
+// mustDispatcher wires a dispatcher on store with the default configuration.
+func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Dispatcher {
+	tb.Helper()
+	cfg := config.Default()
+	dir, err := cfg.Directory()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	codes := 0
+	return &Dispatcher{
+		Sessions: store, Reports: store, People: store, Invites: store, Guard: store,
+		Settings: Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+			InviteTTL: cfg.InviteTTL, BotName: "danvan_test_bot", Admins: map[string]bool{testAdmin: true}},
+		Now: clock.Now,
+		NewCode: func() string {
+			codes++
+			return "TESTCODE" + string(rune('A'+codes))
+		},
+	}
+}
+
+// chat drives one person's conversation through a Handler, numbering updates itself.
+type chat struct {
+	tb      testing.TB
+	h       Handler
+	user    string
+	name    string
+	seq     *int
+	last    []flows.Reply
+	buttons []flows.Button // of the newest reply that had any
+}
+
+func newChat(tb testing.TB, h Handler, user, name string, seq *int) *chat {
+	return &chat{tb: tb, h: h, user: user, name: name, seq: seq}
+}
+
+func (c *chat) send(in flows.Input) []flows.Reply {
+	c.tb.Helper()
+	*c.seq++
+	c.last = c.h.Handle(context.Background(), Incoming{
+		UpdateID: "test:" + strconv.Itoa(*c.seq), Chat: c.user, User: c.user, Name: c.name, Input: in,
+	})
+	for _, r := range c.last {
+		if len(r.Buttons) > 0 {
+			c.buttons = nil
+			for _, row := range r.Buttons {
+				c.buttons = append(c.buttons, row...)
+			}
+		}
+	}
+	return c.last
+}
+
+func (c *chat) text(s string) []flows.Reply {
+	c.tb.Helper()
+	return c.send(flows.Input{Kind: flows.TextInput, Text: s})
+}
+
+func (c *chat) command(cmd, args string) []flows.Reply {
+	c.tb.Helper()
+	return c.send(flows.Input{Kind: flows.CommandInput, Command: cmd, Args: args})
+}
+
+// press presses the button of the newest keyboard whose label contains label.
+func (c *chat) press(label string) []flows.Reply {
+	c.tb.Helper()
+	b := c.mustButton(label)
+	return c.send(flows.Input{Kind: flows.ButtonInput, Data: b.Data})
+}
+
+func (c *chat) mustButton(label string) flows.Button {
+	c.tb.Helper()
+	for _, b := range c.buttons {
+		if strings.Contains(b.Label, label) {
+			return b
+		}
+	}
+	c.tb.Fatalf("no button %q among %v", label, c.buttons)
+	return flows.Button{}
+}
+
+// said joins the texts of the last replies, for assertions.
+func (c *chat) said() string {
+	var parts []string
+	for _, r := range c.last {
+		parts = append(parts, r.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (c *chat) mustSay(want string) {
+	c.tb.Helper()
+	if !strings.Contains(c.said(), want) {
+		c.tb.Fatalf("got %q, want it to contain %q", c.said(), want)
+	}
+}

@@ -1,0 +1,138 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"danvan/flows"
+)
+
+// Apply makes effects durable, in order. Each effect is atomic on its own; a versioned one that
+// lost a race, or an invite whose code is taken, returns an error wrapping flows.ErrConflict and
+// writes nothing. Apply stops at the
+// first error, leaving the effects before it applied: the caller reloads and runs the step again,
+// and the versions make the retry safe.
+func (s *Store) Apply(ctx context.Context, effects []flows.Effect) error {
+	for i, e := range effects {
+		if err := s.apply(ctx, e); err != nil {
+			return fmt.Errorf("effect %d of %d: %w", i+1, len(effects), err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, e flows.Effect) error {
+	switch e := e.(type) {
+	case flows.SaveDraft:
+		return s.saveDraft(ctx, e.Draft)
+	case flows.DropDraft:
+		if err := s.rdb.Del(ctx, s.draftKey(e.Key, e.Person)).Err(); err != nil {
+			return fmt.Errorf("drop draft %s of %s: %w", e.Key, e.Person, err)
+		}
+		return nil
+	case flows.Submit:
+		return s.submit(ctx, e.Submission, e.Form)
+	case flows.CreateInvite:
+		return s.createInvite(ctx, e.Invite)
+	case flows.SavePerson:
+		return s.savePerson(ctx, e.Person)
+	default:
+		return fmt.Errorf("unknown effect %T", e)
+	}
+}
+
+// saveDraft stores d if the stored draft is still at d.Version-1, renewing its DraftTTL.
+func (s *Store) saveDraft(ctx context.Context, d flows.Draft) error {
+	if err := s.cas(ctx, s.draftKey(d.Key, d.Person), "version", d.Version-1, d, DraftTTL); err != nil {
+		return fmt.Errorf("save draft %s of %s as version %d: %w", d.Key, d.Person, d.Version, err)
+	}
+	return nil
+}
+
+// submitScript replaces a unit's current submission if it is still at version ARGV[1], and in the
+// same step appends the history entry, updates the "who has submitted" index and drops the
+// submitter's draft. KEYS: submission, history, index, draft. ARGV: expected version, submission
+// JSON, history entry JSON, index field, new version. Returns 1 when written, 0 on conflict.
+var submitScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+local v = 0
+if cur then v = tonumber(cjson.decode(cur)['version']) or 0 end
+if v ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+redis.call('DEL', KEYS[4])
+return 1
+`)
+
+// submit stores sub as the new current version of its report. The changes against the version it
+// replaces are worked out here, from a read before the script; the script then checks that
+// version is still the stored one, so the diff can never describe a version that lost a race.
+func (s *Store) submit(ctx context.Context, sub flows.Submission, form flows.Form) error {
+	k := sub.Key
+	if sub.Version < 1 {
+		return fmt.Errorf("submit %s: version %d is below 1", k, sub.Version)
+	}
+	old, err := s.Submission(ctx, k)
+	if err != nil && !errors.Is(err, flows.ErrNotFound) {
+		return fmt.Errorf("submit %s: %w", k, err)
+	}
+	if old.Version != sub.Version-1 {
+		return fmt.Errorf("submit %s as version %d over version %d: %w", k, sub.Version, old.Version, flows.ErrConflict)
+	}
+	entry := HistoryEntry{Version: sub.Version, By: sub.By, At: sub.At, Ref: sub.Ref, Values: sub.Values}
+	if old.Version > 0 {
+		entry.Changes = flows.Changes(form, old.Values, sub.Values)
+	}
+	subJSON, err := json.Marshal(sub)
+	if err != nil {
+		return fmt.Errorf("submit %s: %w", k, err)
+	}
+	entryJSON, err := json.Marshal(entry)
+	if err != nil {
+		return fmt.Errorf("submit %s: %w", k, err)
+	}
+	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By)}
+	ok, err := submitScript.Run(ctx, s.rdb, keys, sub.Version-1, subJSON, entryJSON,
+		indexField(k.Period, k.Form), sub.Version).Int()
+	if err != nil {
+		return fmt.Errorf("submit %s as version %d: %w", k, sub.Version, err)
+	}
+	if ok == 0 {
+		return fmt.Errorf("submit %s as version %d: %w", k, sub.Version, flows.ErrConflict)
+	}
+	return nil
+}
+
+// createInvite stores inv for its lifetime, Expires − Created. The lifetime, not Expires itself,
+// goes to Redis: the bot's clock (injected, maybe far from Redis's) decides when an invite
+// expires, and the dispatcher checks Expires on redeem; Redis only forgets it about then. It
+// refuses a code that is already stored, so a collision of random codes can never hand someone
+// else's invite out twice: that error wraps flows.ErrConflict, so the caller runs the step again
+// and draws a new code.
+func (s *Store) createInvite(ctx context.Context, inv flows.Invite) error {
+	if inv.Code == "" {
+		return errors.New("create invite: empty code")
+	}
+	life := inv.Expires.Sub(inv.Created)
+	if life <= 0 {
+		return fmt.Errorf("create invite %s: expires %s, not after it was created", inv.Code, inv.Expires.Format(time.RFC3339))
+	}
+	b, err := json.Marshal(inv)
+	if err != nil {
+		return fmt.Errorf("create invite %s: %w", inv.Code, err)
+	}
+	ok, err := s.rdb.Do(ctx, "SET", s.key("invite", inv.Code), b, "NX", "PX", life.Milliseconds()).Result()
+	if errors.Is(err, redis.Nil) || (err == nil && ok != "OK") {
+		return fmt.Errorf("create invite %s: code already in use: %w", inv.Code, flows.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("create invite %s: %w", inv.Code, err)
+	}
+	return nil
+}

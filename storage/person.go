@@ -1,0 +1,124 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"danvan/flows"
+)
+
+// maxWatchTries bounds the optimistic retries of MarkUnreachable; a person record is written
+// rarely, so losing this many races in a row means something is wrong.
+const maxWatchTries = 5
+
+// Person returns the person linked to ident, or a Person with an empty ID when ident is linked to
+// no one (or its person record is gone).
+func (s *Store) Person(ctx context.Context, ident string) (flows.Person, error) {
+	id, err := s.personID(ctx, ident)
+	if err != nil || id == "" {
+		return flows.Person{}, err
+	}
+	var p flows.Person
+	err = s.getJSON(ctx, s.key("person", id), &p)
+	if errors.Is(err, redis.Nil) {
+		return flows.Person{}, nil
+	}
+	if err != nil {
+		return flows.Person{}, fmt.Errorf("load person %s of %s: %w", id, ident, err)
+	}
+	return p, nil
+}
+
+// personID returns the id ident is linked to, "" when none.
+func (s *Store) personID(ctx context.Context, ident string) (string, error) {
+	id, err := s.rdb.Get(ctx, s.key("ident", ident)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("load identity %s: %w", ident, err)
+	}
+	return id, nil
+}
+
+// Link stores p and links ident to it. The two keys may sit on different Cluster slots, so they
+// are not one transaction: the person is written first, so a failure in between leaves at worst
+// an unlinked record, never an identity pointing at nothing.
+func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
+	if p.ID == "" || ident == "" {
+		return fmt.Errorf("link %q to person %q: empty id", ident, p.ID)
+	}
+	if err := s.savePerson(ctx, p); err != nil {
+		return fmt.Errorf("link %s: %w", ident, err)
+	}
+	if err := s.rdb.Set(ctx, s.key("ident", ident), p.ID, 0).Err(); err != nil {
+		return fmt.Errorf("link %s to person %s: %w", ident, p.ID, err)
+	}
+	return nil
+}
+
+// savePerson overwrites p's record, Units and Scopes as given.
+func (s *Store) savePerson(ctx context.Context, p flows.Person) error {
+	if p.ID == "" {
+		return errors.New("save person: empty id")
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("save person %s: %w", p.ID, err)
+	}
+	if err := s.rdb.Set(ctx, s.key("person", p.ID), b, 0).Err(); err != nil {
+		return fmt.Errorf("save person %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// MarkUnreachable records that the person linked to ident blocked the bot. An identity linked to
+// no one has nothing to mark and is not an error. The record is edited under WATCH, so a
+// concurrent save of the same person is never overwritten with stale fields.
+func (s *Store) MarkUnreachable(ctx context.Context, ident string) error {
+	id, err := s.personID(ctx, ident)
+	if err != nil || id == "" {
+		return err
+	}
+	key := s.key("person", id)
+	for range maxWatchTries {
+		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return s.markTx(ctx, tx, key) }, key)
+		if !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("mark %s (person %s) unreachable: %w", ident, id, err)
+	}
+	return nil
+}
+
+// markTx sets Unreachable on the person at key inside a WATCH; a missing record is left alone.
+func (s *Store) markTx(ctx context.Context, tx *redis.Tx, key string) error {
+	b, err := tx.Get(ctx, key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var p flows.Person
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	if p.Unreachable {
+		return nil
+	}
+	p.Unreachable = true
+	if b, err = json.Marshal(p); err != nil {
+		return err
+	}
+	_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		return pipe.Set(ctx, key, b, 0).Err()
+	})
+	return err
+}

@@ -1,0 +1,194 @@
+// Package storage keeps everything Dân vận bot must remember in Redis (go-redis v9): chat
+// sessions, drafts, submissions and their history, the "who has submitted" index, people and
+// their platform identities, invite codes, the wrong-code throttle, update de-duplication and the
+// per-chat writer lock. It works on one Redis, on Sentinel and on Cluster through
+// redis.UniversalClient.
+//
+// # Key schema
+//
+// Every key starts with the Store's prefix P (for example "danvan:"); the prefix must not contain
+// '{' or '}', or it would become the Cluster hash tag of every key. Values are JSON unless said
+// otherwise. In the unit keys, <unit>, <period> and <form> are escaped ('%', ':', '{', '}' become
+// %25, %3A, %7B, %7D) so the parts of a key can never run into each other; the last part of a
+// key (a person, chat, ident or code) needs no escaping.
+//
+// The keys of one unit share the hash tag {u:<unit>}, so they live in one Cluster slot and one
+// Lua script can write them all at once:
+//
+//	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; TTL DraftTTL, refreshed on every save
+//	P{u:<unit>}:sub:<period>:<form>             flows.Submission, the current version
+//	P{u:<unit>}:hist:<period>:<form>            list of HistoryEntry, oldest first (RPUSH)
+//	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer)
+//
+// The other keys stand alone, one slot each:
+//
+//	P session:<chat>    flows.State; TTL SessionTTL, refreshed on every save
+//	P ident:<ident>     the person id (plain string) a platform identity ("tg:12345") is linked to
+//	P person:<id>       flows.Person (Admin is never stored)
+//	P invite:<code>     flows.Invite; lives Expires − Created (the bot checks Expires itself)
+//	P fail:<chat>       integer count of wrong invite codes; expires one window after the first
+//	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
+//	P lock:<chat>       random token of the lock holder; expires after ttl
+//
+// (The space after P above is for reading only: the real key is "danvan:session:tg:1".)
+//
+// # Atomicity
+//
+// Versioned writes (SaveSession, SaveDraft, Submit) run as Lua scripts, so the version check and
+// the write happen in one step on the server, with no retry loop and one round trip. A Submit
+// script writes the unit's current submission, its history, its index and the submitter's draft
+// together; this is Cluster-safe because all four keys share the unit's hash tag. The version is
+// read from the stored JSON with cjson, which every Redis since 2.6 ships. MarkUnreachable, which
+// edits a person record without a version, uses WATCH/MULTI instead. Apply runs effects in order;
+// each is atomic on its own, but a failure leaves the effects before it applied. Link writes a
+// person and an identity that live on different slots, person first (see Link).
+//
+// Redis 7.0 or later is needed: Failure uses EXPIRE NX (7.0); Redeem uses GETDEL (6.2).
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"danvan/flows"
+)
+
+// DraftTTL is how long an untouched draft is kept. Storage does not know the reporting calendar,
+// so it keeps drafts longer than any period stays open and leaves dropping them at close to the
+// bot; the TTL only stops forgotten drafts from piling up forever.
+const DraftTTL = 400 * 24 * time.Hour
+
+// SessionTTL is how long an idle chat's conversation state is kept. A chat silent for longer
+// starts again from the zero State; its drafts are keyed by person and live on their own TTL.
+const SessionTTL = 400 * 24 * time.Hour
+
+// Store implements the dispatcher's storage interfaces (bot.Sessions, bot.Reports, bot.People,
+// bot.Invites, bot.Guard, bot.Unreachables) on Redis. It is safe for concurrent use, also by
+// several processes on one Redis.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+// New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
+// closes it.
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	return &Store{rdb: rdb, prefix: prefix}
+}
+
+// Open connects to the Redis that url names and checks it answers PING, so a wrong address fails
+// at start-up rather than on the first message.
+//
+// The URL picks the deployment:
+//
+//	redis://[user:pass@]host:6379/0            one server (also rediss:// for TLS, unix://)
+//	redis://host1:6379?addr=host2:6379&addr=…  Cluster: every addr is a seed node
+//	redis://host1:26379?master_name=mymaster&addr=host2:26379
+//	                                           Sentinel: host1 and every addr are sentinels
+//
+// Other query parameters are go-redis options (dial_timeout, read_timeout, …). Errors never
+// repeat the URL, which may hold a password.
+func Open(ctx context.Context, rawURL, prefix string) (*Store, error) {
+	rdb, addrs, err := dial(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("redis at %s is unreachable: %w", strings.Join(addrs, ", "), err)
+	}
+	return New(rdb, prefix), nil
+}
+
+// dial builds the client for rawURL without connecting yet, and returns the addresses it will
+// use for error messages.
+func dial(rawURL string) (redis.UniversalClient, []string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // url.Error repeats the URL, password included
+		}
+		return nil, nil, fmt.Errorf("invalid redis URL: %w", err)
+	}
+	q := u.Query()
+	switch {
+	case q.Has("master_name"):
+		o, err := redis.ParseFailoverURL(rawURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("invalid redis sentinel URL: %w", err)
+		}
+		return redis.NewFailoverClient(o), o.SentinelAddrs, nil
+	case q.Has("addr"):
+		o, err := redis.ParseClusterURL(rawURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("invalid redis cluster URL: %w", err)
+		}
+		return redis.NewClusterClient(o), o.Addrs, nil
+	default:
+		o, err := redis.ParseURL(rawURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("invalid redis URL: %w", err)
+		}
+		return redis.NewClient(o), []string{o.Addr}, nil
+	}
+}
+
+// Close closes the Redis client.
+func (s *Store) Close() error { return s.rdb.Close() }
+
+// keyEscaper keeps the parts of a unit key apart: no part may carry the separator or a brace that
+// would move the hash tag.
+var keyEscaper = strings.NewReplacer("%", "%25", ":", "%3A", "{", "%7B", "}", "%7D")
+
+var keyUnescaper = strings.NewReplacer("%25", "%", "%3A", ":", "%7B", "{", "%7D", "}")
+
+func esc(s string) string { return keyEscaper.Replace(s) }
+
+// unitKey returns the key of one unit's record; all of them share the unit's hash tag.
+func (s *Store) unitKey(unit, kind string, parts ...string) string {
+	var b strings.Builder
+	b.WriteString(s.prefix + "{u:" + esc(unit) + "}:" + kind)
+	for _, p := range parts {
+		b.WriteString(":" + p)
+	}
+	return b.String()
+}
+
+func (s *Store) draftKey(k flows.Key, person string) string {
+	return s.unitKey(k.Unit, "draft", esc(k.Period), esc(k.Form), person)
+}
+
+func (s *Store) subKey(k flows.Key) string {
+	return s.unitKey(k.Unit, "sub", esc(k.Period), esc(k.Form))
+}
+
+func (s *Store) histKey(k flows.Key) string {
+	return s.unitKey(k.Unit, "hist", esc(k.Period), esc(k.Form))
+}
+
+func (s *Store) indexKey(unit string) string { return s.unitKey(unit, "submitted") }
+
+// indexField names a report in its unit's "who has submitted" hash.
+func indexField(period, form string) string { return esc(period) + ":" + esc(form) }
+
+func (s *Store) key(kind, id string) string { return s.prefix + kind + ":" + id }
+
+// getJSON loads key into v; redis.Nil comes back unwrapped for the caller to interpret.
+func (s *Store) getJSON(ctx context.Context, key string, v any) error {
+	b, err := s.rdb.Get(ctx, key).Bytes()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	return nil
+}
