@@ -131,5 +131,3 @@ func serveWebhook(ctx context.Context, cfg config.Config, tg *bot.Telegram, log 
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }
-
-

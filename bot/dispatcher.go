@@ -125,6 +125,13 @@ func (d *Dispatcher) person(ctx context.Context, in Incoming) (flows.Person, err
 	if err != nil {
 		return p, fmt.Errorf("load person %s: %w", in.User, err)
 	}
+	if p.Unreachable {
+		// They wrote to us, so they unblocked the bot: reminders may reach them again.
+		p.Unreachable = false
+		if err := d.People.Link(ctx, in.User, p); err != nil {
+			return p, fmt.Errorf("mark %s reachable: %w", in.User, err)
+		}
+	}
 	if d.Settings.Admins[in.User] {
 		if p.ID == "" {
 			p.ID, p.Name = in.User, in.Name

@@ -1,0 +1,101 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// tgSecretHeader carries the webhook's secret_token in every request Telegram makes.
+const tgSecretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// tgMaxWebhookBody bounds what a webhook request may make us read; real updates are a few KB.
+const tgMaxWebhookBody = 1 << 20
+
+// WebhookHandler returns the handler Telegram posts updates to in webhook mode. A request
+// without the right secret gets 401 and is not handled; a good one is handled before the 200,
+// so Telegram redelivers what a crashed process did not finish.
+func (t *Telegram) WebhookHandler() http.Handler {
+	return http.HandlerFunc(t.serveWebhook)
+}
+
+func (t *Telegram) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	if !t.secretOK(r.Header.Get(tgSecretHeader)) {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	var u tgbotapi.Update
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, tgMaxWebhookBody)).Decode(&u); err != nil {
+		http.Error(w, "bad update", http.StatusBadRequest)
+		return
+	}
+	job, ok := t.convert(u)
+	if !ok {
+		return // an ignored kind: 200, or Telegram would keep resending it
+	}
+	// The handling must not die with the request: Telegram may hang up, the work goes on.
+	handleCtx := context.WithoutCancel(r.Context())
+	done := make(chan struct{})
+	err := t.queues.submit(r.Context(), job.key(), func() {
+		defer close(done)
+		t.process(handleCtx, job)
+	})
+	if err != nil {
+		http.Error(w, "busy", http.StatusServiceUnavailable) // Telegram retries later
+		return
+	}
+	select {
+	case <-done:
+	case <-r.Context().Done():
+	}
+}
+
+// secretOK compares in constant time, so the secret cannot be guessed byte by byte from timing.
+// Without a configured secret nothing is accepted.
+func (t *Telegram) secretOK(got string) bool {
+	if t.secret == "" || got == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(t.secret)) == 1
+}
+
+// runWebhook registers the webhook and waits for ctx; updates arrive through WebhookHandler.
+// The webhook is left set on the way out: other replicas keep serving it.
+func (t *Telegram) runWebhook(ctx context.Context) error {
+	if err := t.setWebhook(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	<-ctx.Done()
+	t.queues.wait()
+	return nil
+}
+
+// setWebhook registers WebhookURL with the secret. tgbotapi v5.5.1's WebhookConfig has no
+// secret_token field, so the request is made by hand.
+func (t *Telegram) setWebhook(ctx context.Context) error {
+	allowed, err := json.Marshal(tgAllowedUpdates)
+	if err != nil {
+		return err
+	}
+	params := tgbotapi.Params{
+		"url":             t.webhookURL,
+		"secret_token":    t.secret,
+		"allowed_updates": string(allowed),
+	}
+	_, err = t.retry(ctx, "", true, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+		return api.MakeRequest("setWebhook", params)
+	})
+	if err != nil {
+		return fmt.Errorf("telegram setWebhook: %w", err)
+	}
+	return nil
+}
