@@ -47,7 +47,7 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	if err := seedDemo(ctx, store, cfg, now()); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Dân vận bot — DEMO. Dữ liệu chỉ nằm trong bộ nhớ và mất khi thoát (Ctrl+D).\n"+
+	fmt.Fprintf(out, "Dân vận bot — DEMO. Dữ liệu demo không được lưu: chỉ nằm trong bộ nhớ và mất khi thoát (Ctrl+D).\n"+
 		"Demo data live in memory only and are gone when you quit (Ctrl+D). Today in the demo: %s.\n"+
 		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /help\n",
 		now().Format("02/01/2006"))

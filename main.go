@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if cfg.TelegramToken == "" {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (or try the bot without one: go run . demo)")
 	}
-	store, err := storage.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	store, err := storage.Open(ctx, redisURL(cfg), cfg.RedisPrefix)
 	if err != nil {
 		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
 	}
@@ -77,6 +77,24 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return serveWebhook(ctx, cfg, tg, log)
 	}
 	return tg.Run(ctx)
+}
+
+// redisURL is the URL storage.Open reads: RedisURL, or the Sentinel or Cluster addresses of
+// RedisAddrs written the way go-redis parses them.
+func redisURL(cfg config.Config) string {
+	if len(cfg.RedisAddrs) == 0 {
+		return cfg.RedisURL
+	}
+	u := url.URL{Scheme: "redis", Host: cfg.RedisAddrs[0]}
+	if cfg.RedisPassword != "" {
+		u.User = url.UserPassword("", cfg.RedisPassword)
+	}
+	q := url.Values{"addr": cfg.RedisAddrs[1:]}
+	if cfg.RedisSentinelMaster != "" {
+		q.Set("master_name", cfg.RedisSentinelMaster)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // newDispatcher builds the dispatcher from the configuration and the store.

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"danvan/config"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestRunRefusesToStart(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"no token", nil, "TELEGRAM_BOT_TOKEN is not set"},
+		{"no redis", map[string]string{"TELEGRAM_BOT_TOKEN": "123:secret-token", "REDIS_URL": "redis://127.0.0.1:1/0"}, "will not start without it"},
+		{"bad config", map[string]string{"WEBHOOK_URL": "https://bot.example.org/tg"}, "webhook_secret"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			err := run(context.Background(), nil, strings.NewReader(""), &out, env(tt.vars))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "secret-token") {
+				t.Errorf("got %q, want no token in the error", err)
+			}
+		})
+	}
+}
+
+func TestDemoRunsWithoutTokenOrRedis(t *testing.T) {
+	var out strings.Builder
+	in := strings.NewReader("/report\n/as admin\n/invite\n/as nobody\n")
+	if err := run(context.Background(), []string{"demo"}, in, &out, env(nil)); err != nil {
+		t.Fatalf("demo: got %v, want nil", err)
+	}
+	for _, want := range []string{
+		"DEMO", "không được lưu", // says clearly the data are not kept
+		"Bạn báo cáo cho đơn vị nào?", "1) Hội LHPN · Phường Tân Phong",
+		"bây giờ bạn là Chị Mai", "Mời ai?",
+		"/as organiser | leader | admin",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
+		}
+	}
+}
+
+func TestRedisURL(t *testing.T) {
+	tests := []struct {
+		name   string
+		addrs  []string
+		master string
+		want   string
+	}{
+		{"single", nil, "", "redis://localhost:6379/0"},
+		{"cluster", []string{"a:7000", "b:7001"}, "", "redis://a:7000?addr=b%3A7001"},
+		{"sentinel", []string{"s1:26379", "s2:26379"}, "mymaster", "redis://s1:26379?addr=s2%3A26379&master_name=mymaster"},
+	}
+	for _, tt := range tests {
+		cfg := config.Default()
+		cfg.RedisAddrs, cfg.RedisSentinelMaster = tt.addrs, tt.master
+		if got := redisURL(cfg); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
