@@ -17,6 +17,9 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 		t.say(T(t.lang, "stranger"))
 		return t.finish(st)
 	}
+	if t.periodClosed() && in.Kind != CommandInput {
+		return t.finish(t.st)
+	}
 	switch in.Kind {
 	case CommandInput:
 		t.command(in.Command, strings.TrimSpace(in.Args))
@@ -44,6 +47,18 @@ type turn struct {
 	effects []Effect
 	draft   *Draft // working copy of the current report's draft, once touched
 	dirty   bool   // draft changed: save it at the end
+}
+
+// periodClosed ends a report whose period closed while it was open in this chat.
+func (t *turn) periodClosed() bool {
+	k := t.st.Key
+	if k.Period == "" || t.st.Screen == Idle || t.isOpen(k.Period) {
+		return false
+	}
+	label := t.periodLabel(k.Period)
+	t.reset()
+	t.say(T(t.lang, "period_closed", label))
+	return true
 }
 
 func (t *turn) finish(st State) (State, []Reply, []Effect) {

@@ -29,6 +29,8 @@ type Draft struct {
 	// Version counts saves; a save states the version it replaces, so two writers cannot both win.
 	Version int64     `json:"version"`
 	Updated time.Time `json:"updated"`
+	// Until is when the draft may be forgotten: the close of its period.
+	Until time.Time `json:"until,omitzero"`
 }
 
 // Submission is one version of a unit's report for a period and form.

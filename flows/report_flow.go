@@ -146,6 +146,7 @@ func (t *turn) workDraft() *Draft {
 	t.draft = &d
 	t.draft.Version = base + 1
 	t.draft.Updated = t.now
+	t.draft.Until = t.period().Closes
 	return t.draft
 }
 

@@ -21,6 +21,7 @@ var texts = map[string]Text{
 	"lang_set":      {Vi: "Đã chuyển sang tiếng Việt.", En: "Language set to English."},
 	"lang_usage":    {Vi: "Dùng: /lang vi hoặc /lang en", En: "Use: /lang vi or /lang en"},
 	"no_units":      {Vi: "Bạn không phụ trách đơn vị nào nên không có báo cáo để gửi.", En: "You are not in charge of any unit, so there is nothing to report."},
+	"period_closed": {Vi: "Kỳ báo cáo %s đã đóng, không nhận thêm số liệu. Gõ /report để báo cáo kỳ đang mở.", En: "The %s reporting period has closed. Type /report for an open period."},
 	"no_period":     {Vi: "Hiện không có kỳ báo cáo nào đang mở.", En: "No reporting period is open right now."},
 	"pick_unit":     {Vi: "Bạn báo cáo cho đơn vị nào?", En: "Which unit are you reporting for?"},
 	"pick_period":   {Vi: "%s\nBáo cáo kỳ nào?", En: "%s\nWhich period?"},

@@ -46,9 +46,17 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 	}
 }
 
-// saveDraft stores d if the stored draft is still at d.Version-1, renewing its DraftTTL.
+// saveDraft stores d if the stored draft is still at d.Version-1. It lives until its period
+// closes (d.Until, measured from d.Updated on the bot's clock), or DraftTTL when it has no end.
 func (s *Store) saveDraft(ctx context.Context, d flows.Draft) error {
-	if err := s.cas(ctx, s.draftKey(d.Key, d.Person), "version", d.Version-1, d, DraftTTL); err != nil {
+	ttl := DraftTTL
+	if !d.Until.IsZero() {
+		ttl = d.Until.Sub(d.Updated)
+	}
+	if ttl <= 0 {
+		return fmt.Errorf("save draft %s of %s: its period closed at %s", d.Key, d.Person, d.Until.Format(time.RFC3339))
+	}
+	if err := s.cas(ctx, s.draftKey(d.Key, d.Person), "version", d.Version-1, d, ttl); err != nil {
 		return fmt.Errorf("save draft %s of %s as version %d: %w", d.Key, d.Person, d.Version, err)
 	}
 	return nil

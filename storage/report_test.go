@@ -166,6 +166,22 @@ func TestDraftVersions(t *testing.T) {
 	}
 }
 
+// A draft lives until its period closes, on the bot's clock, and cannot be saved after.
+func TestDraftLivesUntilPeriodCloses(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	d := draft(keyQ1, "tg:1", 1, nil)
+	d.Until = d.Updated.Add(36 * time.Hour)
+	mustApply(t, s, flows.SaveDraft{Draft: d})
+	if ttl := pttl(t, s, s.draftKey(keyQ1, "tg:1")); ttl <= 35*time.Hour || ttl > 36*time.Hour {
+		t.Errorf("draft PTTL = %v, want about 36h (Until − Updated)", ttl)
+	}
+	late := draft(keyQ1, "tg:1", 2, nil)
+	late.Until = late.Updated.Add(-time.Minute)
+	if err := s.Apply(ctx, []flows.Effect{flows.SaveDraft{Draft: late}}); err == nil || errors.Is(err, flows.ErrConflict) {
+		t.Errorf("saving after the period closed: got %v, want an error that is no conflict", err)
+	}
+}
+
 // Two processes (separate clients) keep incrementing one draft, reloading on every conflict: no
 // save may be lost, so the final version and count equal the successful saves.
 func TestDraftGuardAcrossProcesses(t *testing.T) {

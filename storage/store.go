@@ -15,7 +15,7 @@
 // The keys of one unit share the hash tag {u:<unit>}, so they live in one Cluster slot and one
 // Lua script can write them all at once:
 //
-//	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; TTL DraftTTL, refreshed on every save
+//	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; lives until Draft.Until (its period closes)
 //	P{u:<unit>}:sub:<period>:<form>             flows.Submission, the current version
 //	P{u:<unit>}:hist:<period>:<form>            list of HistoryEntry, oldest first (RPUSH)
 //	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer)
@@ -60,9 +60,8 @@ import (
 	"danvan/flows"
 )
 
-// DraftTTL is how long an untouched draft is kept. Storage does not know the reporting calendar,
-// so it keeps drafts longer than any period stays open and leaves dropping them at close to the
-// bot; the TTL only stops forgotten drafts from piling up forever.
+// DraftTTL is how long a draft without a Draft.Until is kept. Drafts made by the flows carry the
+// close of their period in Until and live exactly that long; this only bounds the others.
 const DraftTTL = 400 * 24 * time.Hour
 
 // SessionTTL is how long an idle chat's conversation state is kept. A chat silent for longer
