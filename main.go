@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"danvan/bot"
 	"danvan/config"
 	"danvan/storage"
@@ -50,6 +52,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	redis.SetLogger(redisLog{log})
 	if cfg.TelegramToken == "" {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (or try the bot without one: go run . demo)")
 	}
@@ -77,6 +80,14 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return serveWebhook(ctx, cfg, tg, log)
 	}
 	return tg.Run(ctx)
+}
+
+// redisLog sends go-redis's own messages (lost connections, retries) to our log, at warning
+// level, instead of its package logger writing to stderr.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
 
 // redisURL is the URL storage.Open reads: RedisURL, or the Sentinel or Cluster addresses of

@@ -133,10 +133,15 @@ func (d *Dispatcher) person(ctx context.Context, in Incoming) (flows.Person, err
 		}
 	}
 	if d.Settings.Admins[in.User] {
-		if p.ID == "" {
-			p.ID, p.Name = in.User, in.Name
-		}
 		p.Admin = true
+		if p.ID == "" {
+			// An admin named in config gets a record on first contact, so settings such as
+			// the language have somewhere to live.
+			p.ID, p.Name = in.User, in.Name
+			if err := d.People.Link(ctx, in.User, p); err != nil {
+				return p, fmt.Errorf("link admin %s: %w", in.User, err)
+			}
+		}
 	}
 	return p, nil
 }
@@ -145,7 +150,7 @@ func (d *Dispatcher) env(ctx context.Context, p flows.Person, now time.Time) (*f
 	s := d.Settings
 	env := &flows.Env{
 		Person: p, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		InviteTTL: s.InviteTTL, BotName: s.BotName, NewCode: d.NewCode,
+		InviteTTL: s.InviteTTL, BotName: s.BotName, Code: d.NewCode(),
 	}
 	qs := flows.ReportQueries(p, s.Forms, s.Calendar, now)
 	if len(qs) == 0 {

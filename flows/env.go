@@ -17,8 +17,9 @@ type Env struct {
 	InviteTTL time.Duration
 	// BotName makes deep links: https://t.me/<BotName>?start=<code>.
 	BotName string
-	// NewCode returns a fresh random invite code; randomness is the caller's, to keep Step pure.
-	NewCode func() string
+	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
+	// caller's, so Step stays a pure function of its inputs.
+	Code string
 }
 
 // Form returns the form with id.

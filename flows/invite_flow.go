@@ -68,7 +68,7 @@ func (t *turn) toggle(id string) {
 
 func (t *turn) makeInvite() {
 	inv := *t.st.Invite
-	inv.Code = t.env.NewCode()
+	inv.Code = t.env.Code
 	inv.By = t.env.Person.ID
 	inv.Created = t.now
 	inv.Expires = t.now.Add(t.env.InviteTTL)

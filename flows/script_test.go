@@ -63,7 +63,6 @@ func newWorld(tb testing.TB) *world {
 	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{}}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
 		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot"}
-	w.env.NewCode = func() string { w.codes++; return fmt.Sprintf("CODE%02d", w.codes) }
 	w.now = time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
 	return w
 }
@@ -149,6 +148,8 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 	env := w.env
 	env.Person = p
 	env.Reports = w.reports(p)
+	w.codes++
+	env.Code = fmt.Sprintf("CODE%02d", w.codes)
 	st := w.states[w.current]
 	next, replies, effects := Step(&env, st, in, w.now)
 	w.states[w.current] = next
