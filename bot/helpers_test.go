@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -104,6 +105,8 @@ func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Disp
 		Settings: Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
 			InviteTTL: cfg.InviteTTL, BotName: "danvan_test_bot", Admins: map[string]bool{testAdmin: true}},
 		Now: clock.Now,
+		// Errors only: a failing test shows why, a passing one stays quiet.
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		NewCode: func() string {
 			codes++
 			return "TESTCODE" + string(rune('A'+codes))
