@@ -60,7 +60,7 @@ func (c *Console) Run(ctx context.Context) error {
 func (c *Console) promptLine() { fmt.Fprintf(c.Out, "%s> ", c.Name) }
 
 func (c *Console) line(ctx context.Context, line string) {
-	if who, ok := strings.CutPrefix(strings.TrimSpace(line), "/as"); ok && c.Switch != nil {
+	if who, ok := strings.CutPrefix(strings.TrimSpace(line)+" ", "/as "); ok && c.Switch != nil {
 		user, name, ok := c.Switch(strings.TrimSpace(who))
 		if !ok {
 			fmt.Fprintln(c.Out, "  /as organiser | leader | admin")

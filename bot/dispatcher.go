@@ -82,12 +82,28 @@ func (d *Dispatcher) handleLocked(ctx context.Context, in Incoming) ([]flows.Rep
 	if in.Input.Kind == flows.CommandInput && in.Input.Command == "start" && strings.TrimSpace(in.Input.Args) != "" {
 		return d.redeem(ctx, in)
 	}
-	for try := 0; ; try++ {
+	for range conflictTries {
 		replies, err := d.step(ctx, in)
-		if !errors.Is(err, flows.ErrConflict) || try == conflictTries-1 {
+		if !errors.Is(err, flows.ErrConflict) {
 			return replies, err
 		}
 	}
+	return d.restart(ctx, in)
+}
+
+// restart ends a conversation that keeps losing races (its state no longer fits what is stored),
+// rather than telling the person "busy" forever: their drafts stay, only the chat starts over.
+func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, error) {
+	st, err := d.Sessions.Session(ctx, in.Chat)
+	if err != nil {
+		return nil, fmt.Errorf("load session %s: %w", in.Chat, err)
+	}
+	fresh := flows.State{Version: st.Version + 1, Lang: st.Lang}
+	if err := d.Sessions.SaveSession(ctx, in.Chat, fresh, st.Version); err != nil {
+		return nil, fmt.Errorf("restart session %s: %w", in.Chat, err)
+	}
+	d.logger().WarnContext(ctx, "conversation restarted after repeated conflicts", "chat", in.Chat)
+	return []flows.Reply{{Text: flows.T(st.Lang, "restarted"), Notice: flows.T(st.Lang, "stale")}}, nil
 }
 
 // step runs one flows step with freshly loaded state and stores what it produced: effects

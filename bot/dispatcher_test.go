@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -152,4 +153,27 @@ func TestDispatcherRedisDownSaysBusy(t *testing.T) {
 	if len(replies) != 1 || replies[0].Text != "Hệ thống đang bận, vui lòng thử lại sau ít phút." {
 		t.Fatalf("got %+v, want the busy message", replies)
 	}
+}
+
+// failingLink is a store whose Link fails: the moment between taking an invite and linking.
+type failingLink struct{ People }
+
+func (failingLink) Link(context.Context, string, flows.Person) error {
+	return errors.New("connection reset")
+}
+
+// TestDispatcherRedeemKeepsCodeOnFailure: a failure while linking must not burn the invite.
+func TestDispatcherRedeemKeepsCodeOnFailure(t *testing.T) {
+	prefix := mustPrefix(t)
+	store := mustStore(t, testRedisAddr(), prefix)
+	d := mustDispatcher(t, store, newClock(t))
+	seq := 0
+	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	d.People = failingLink{store}
+	lan := newChat(t, d, "tg:2001", "Lan", &seq)
+	lan.command("start", code)
+	lan.mustSay("Hệ thống đang bận")
+	d.People = store
+	lan.command("start", code)
+	lan.mustSay("Chào mừng Lan")
 }

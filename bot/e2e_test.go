@@ -289,3 +289,19 @@ func TestE2ERateLimitedAndBlocked(t *testing.T) {
 		t.Fatalf("got %+v, %v; want the person stored as unreachable", p, err)
 	}
 }
+
+// TestE2EGroupChatsIgnored: reports are personal, so nothing typed in a group reaches the flows.
+func TestE2EGroupChatsIgnored(t *testing.T) {
+	x := newE2E(t, false)
+	group := fakeTGText(1000, "/invite")
+	group.Message.Chat = &tgbotapi.Chat{ID: -100, Type: "supergroup"}
+	x.deliver(group)
+	admin := &person{x: x, id: 1000}
+	mustContain(t, admin.say("/invite", 1), "Mời ai?") // handled after the group message
+	if got := x.messages(-100); len(got) != 0 {
+		t.Fatalf("got %d replies in the group, want none", len(got))
+	}
+	if st, err := x.store.Session(context.Background(), "tg:-100"); err != nil || st.Version != 0 {
+		t.Fatalf("got group session %+v, %v; want none", st, err)
+	}
+}

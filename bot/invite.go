@@ -47,6 +47,10 @@ func (d *Dispatcher) redeem(ctx context.Context, in Incoming) ([]flows.Reply, er
 	}
 	p = inv.Grant(p)
 	if err := d.People.Link(ctx, in.User, p); err != nil {
+		// Put the code back, so the person can use it again once the store answers.
+		if putErr := d.Reports.Apply(ctx, []flows.Effect{flows.CreateInvite{Invite: inv}}); putErr != nil {
+			err = errors.Join(err, fmt.Errorf("put invite back: %w", putErr))
+		}
 		return nil, fmt.Errorf("link %s to %s: %w", in.User, p.ID, err)
 	}
 	d.logger().InfoContext(ctx, "invite redeemed", "person", p.ID, "role", inv.Role, "by", inv.By)

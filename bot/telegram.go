@@ -352,7 +352,7 @@ func (t *Telegram) convert(u tgbotapi.Update) (tgUpdate, bool) {
 // bot does not use) keeps an empty Chat: it is answered and otherwise ignored.
 func (t *Telegram) convertCallback(j tgUpdate, q *tgbotapi.CallbackQuery) tgUpdate {
 	j.callbackID = q.ID
-	if q.Message == nil || q.Message.Chat == nil || q.From == nil {
+	if q.Message == nil || q.Message.Chat == nil || q.From == nil || !q.Message.Chat.IsPrivate() {
 		return j
 	}
 	j.chatID, j.messageID = q.Message.Chat.ID, q.Message.MessageID
@@ -365,7 +365,9 @@ func (t *Telegram) convertCallback(j tgUpdate, q *tgbotapi.CallbackQuery) tgUpda
 
 // convertMessage fills j from a new message.
 func (t *Telegram) convertMessage(j tgUpdate, m *tgbotapi.Message) (tgUpdate, bool) {
-	if m.Chat == nil || m.From == nil || m.From.IsBot {
+	// Reports are personal: in a group one member could answer another's form, so the bot
+	// talks in private chats only.
+	if m.Chat == nil || m.From == nil || m.From.IsBot || !m.Chat.IsPrivate() {
 		return j, false
 	}
 	j.chatID = m.Chat.ID

@@ -1,6 +1,10 @@
 package flows
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // act carries out a button's action, or the same choice typed as text.
 func (t *turn) act(action, arg string) {
@@ -53,33 +57,35 @@ func (t *turn) text(s string) {
 	if b, ok := matchChoice(r.Buttons, s); ok {
 		_, rest, _ := strings.Cut(b.Data, "|")
 		action, arg, _ := strings.Cut(rest, "|")
-		t.act(action, arg)
+		t.choose(action, arg)
 		return
 	}
 	t.say(T(t.lang, "choose"))
 	t.show(r)
 }
 
-// matchChoice finds the button s names: "2" for the second, or its label ignoring case.
+// matchChoice finds the button whose label s repeats, ignoring case. Bare numbers are not
+// choices here: on a platform with buttons "1" on the summary must never submit; transports
+// that show numbered options map numbers themselves.
 func matchChoice(rows [][]Button, s string) (Button, bool) {
-	var all []Button
-	for _, row := range rows {
-		all = append(all, row...)
-	}
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "."))
-	for i, b := range all {
-		if s == itoa(i+1) || strings.EqualFold(s, b.Label) {
-			return b, true
+	for _, row := range rows {
+		for _, b := range row {
+			if strings.EqualFold(s, b.Label) || strings.EqualFold(s, plainLabel(b.Label)) {
+				return b, true
+			}
 		}
 	}
 	return Button{}, false
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
+// plainLabel drops a leading emoji and its space, so typing "Gửi" chooses "📤 Gửi".
+func plainLabel(l string) string {
+	first, rest, ok := strings.Cut(l, " ")
+	if r, _ := utf8.DecodeRuneInString(first); ok && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return rest
 	}
-	return itoa(i/10) + string(rune('0'+i%10))
+	return l
 }
 
 // prompt shows the current screen again, so the person always sees what is asked of them.

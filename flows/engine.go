@@ -15,25 +15,31 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 	t.press = in.Kind == ButtonInput
 	if !env.Person.Known() {
 		t.say(T(t.lang, "stranger"))
-		return t.finish(st)
+		return st, t.replies, nil
 	}
-	if t.periodClosed() && in.Kind != CommandInput {
-		return t.finish(t.st)
+	if !t.run(in) {
+		return st, t.replies, nil // a stale press changes nothing, not even the version
+	}
+	return t.finish()
+}
+
+// run handles in; it returns false for a press on an old keyboard.
+func (t *turn) run(in Input) bool {
+	if t.abandoned() && in.Kind != CommandInput {
+		return true
 	}
 	switch in.Kind {
 	case CommandInput:
 		t.command(in.Command, strings.TrimSpace(in.Args))
 	case ButtonInput:
-		if !t.button(in.Data) {
-			return t.finish(st) // a stale press changes nothing, not even the version
-		}
+		return t.button(in.Data)
 	case MediaInput:
 		t.say(T(t.lang, "media"))
 		t.prompt()
 	default:
 		t.text(strings.TrimSpace(in.Text))
 	}
-	return t.finish(t.st)
+	return true
 }
 
 // turn is the work space of one Step.
@@ -49,26 +55,39 @@ type turn struct {
 	dirty   bool   // draft changed: save it at the end
 }
 
-// periodClosed ends a report whose period closed while it was open in this chat.
-func (t *turn) periodClosed() bool {
+// abandoned ends a report this chat can no longer work on: its period closed meanwhile, or the
+// person no longer reports for its unit.
+func (t *turn) abandoned() bool {
 	k := t.st.Key
-	if k.Period == "" || t.st.Screen == Idle || t.isOpen(k.Period) {
+	switch {
+	case k.Unit == "" || t.st.Screen == Idle:
 		return false
+	case !t.env.Person.Organises(k.Unit):
+		t.reset()
+		t.say(T(t.lang, "not_yours"))
+		return true
+	case k.Period != "" && !t.isOpen(k.Period):
+		label := t.periodLabel(k.Period)
+		t.reset()
+		t.say(T(t.lang, "period_closed", label))
+		return true
 	}
-	label := t.periodLabel(k.Period)
-	t.reset()
-	t.say(T(t.lang, "period_closed", label))
-	return true
+	return false
 }
 
-func (t *turn) finish(st State) (State, []Reply, []Effect) {
+// finish saves the draft if this step changed it and records what the screen shows.
+func (t *turn) finish() (State, []Reply, []Effect) {
 	if t.dirty && t.draft != nil {
+		t.draft.Version++
+		t.draft.Updated = t.now
+		t.draft.Until = t.period().Closes
 		t.effects = append(t.effects, SaveDraft{Draft: *t.draft})
 	}
+	t.st.Seen = t.seen()
 	if t.press && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
 		t.replies[0].Edit = true
 	}
-	return st, t.replies, t.effects
+	return t.st, t.replies, t.effects
 }
 
 func langOf(p Person, st State) Lang {
@@ -150,6 +169,41 @@ func (t *turn) button(data string) bool {
 		t.replies = append(t.replies, Reply{Text: T(t.lang, "stale"), Notice: T(t.lang, "stale")})
 		return false
 	}
-	t.act(action, arg)
+	t.choose(action, arg)
 	return true
+}
+
+// choose carries out a choice, pressed or typed, unless the report it acts on moved since its
+// screen was drawn: then the person sees the report as it is now and chooses again.
+func (t *turn) choose(action, arg string) {
+	if t.st.Key.Form == "" || t.seen() == t.st.Seen {
+		t.act(action, arg)
+		return
+	}
+	t.replies = append(t.replies, Reply{Text: T(t.lang, "moved"), Notice: T(t.lang, "moved")})
+	if sub := t.info().Submitted; sub != nil && t.info().Draft == nil && sub.Version > t.st.Seen.Sub {
+		key := t.st.Key
+		t.reset()
+		t.say(T(t.lang, "sent_elsewhere", t.formTitle(key.Form), sub.Version, sub.Ref))
+		return
+	}
+	t.prompt()
+}
+
+// seen is what the current report screen shows: the draft as this step leaves it and the
+// submitted version.
+func (t *turn) seen() Seen {
+	if t.st.Key.Form == "" {
+		return Seen{}
+	}
+	var s Seen
+	if t.draft != nil {
+		s.Draft = t.draft.Version
+	} else if d := t.info().Draft; d != nil {
+		s.Draft = d.Version
+	}
+	if sub := t.info().Submitted; sub != nil {
+		s.Sub = sub.Version
+	}
+	return s
 }

@@ -12,11 +12,7 @@ func (t *turn) help() {
 // Help is what a known person reads on /start and /help: the commands their roles allow and
 // the units they report for.
 func Help(p Person, dir *Directory, lang Lang) string {
-	name := p.Name
-	if name == "" {
-		name = map[Lang]string{VI: "bạn", EN: "there"}[lang]
-	}
-	parts := []string{T(lang, "welcome", name), T(lang, "help_org")}
+	parts := []string{T(lang, "welcome", displayName(p, lang)), T(lang, "help_org")}
 	if p.Admin {
 		parts = append(parts, T(lang, "help_admin"))
 	}
@@ -33,6 +29,14 @@ func Help(p Person, dir *Directory, lang Lang) string {
 	return strings.Join(parts, "\n")
 }
 
+// displayName is how the bot addresses p: their name, or "bạn" when Telegram gave none.
+func displayName(p Person, lang Lang) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return map[Lang]string{VI: "bạn", EN: "there"}[lang]
+}
+
 // Welcome is the reply to a redeemed invite: who the person now is, then the help.
 func Welcome(p Person, inv Invite, dir *Directory, lang Lang) []Reply {
 	labels := make([]string, len(inv.Nodes))
@@ -41,38 +45,50 @@ func Welcome(p Person, inv Invite, dir *Directory, lang Lang) []Reply {
 	}
 	role := T(lang, "role_"+roleKey(inv.Role))
 	return []Reply{
-		{Text: T(lang, "inv_ok", p.Name, role+" — "+strings.Join(labels, "; "))},
+		{Text: T(lang, "inv_ok", displayName(p, lang), role+" — "+strings.Join(labels, "; "))},
 		{Text: Help(p, dir, lang)},
 	}
 }
 
+// mine lists, for every open period, what each of the person's units has submitted: the
+// reports people ask about are their units', whoever of the unit's organisers sent them.
 func (t *turn) mine() {
 	open := t.env.Calendar.Open(t.now)
 	if len(open) == 0 || len(t.units()) == 0 {
 		t.say(T(t.lang, "no_units"))
 		return
 	}
-	var b strings.Builder
-	per := open[0]
-	b.WriteString(T(t.lang, "mine_head", per.Label(t.lang)))
-	for _, u := range t.units() {
-		b.WriteString("\n\n" + t.env.Dir.Label(u, t.lang))
-		for _, f := range t.env.Forms {
-			s := t.env.Reports[Key{Unit: u, Period: per.ID, Form: f.ID}].Submitted
-			if s == nil {
-				b.WriteString("\n" + T(t.lang, "mine_none", f.Title.In(t.lang), per.Label(t.lang)))
-				continue
-			}
-			at := s.At.In(t.loc()).Format("15:04 02/01/2006")
-			b.WriteString("\n" + T(t.lang, "mine_form", f.Title.In(t.lang), s.Version, s.Ref, at))
-			for _, q := range f.For(per.Kind) {
-				if v, ok := s.Values[q.ID]; ok {
-					b.WriteString("\n  • " + q.Label.In(t.lang) + ": " + FormatNumber(v))
-				}
+	var parts []string
+	for _, per := range open {
+		var b strings.Builder
+		b.WriteString(T(t.lang, "mine_head", per.Label(t.lang)))
+		for _, u := range t.units() {
+			b.WriteString("\n" + t.env.Dir.Label(u, t.lang))
+			for _, f := range t.env.Forms {
+				t.mineForm(&b, Key{Unit: u, Period: per.ID, Form: f.ID}, f, per.Kind)
 			}
 		}
+		parts = append(parts, b.String())
 	}
-	t.say(b.String())
+	t.say(strings.Join(parts, "\n\n"))
+}
+
+func (t *turn) mineForm(b *strings.Builder, k Key, f Form, kind PeriodKind) {
+	s := t.env.Reports[k].Submitted
+	if s == nil {
+		b.WriteString("\n  " + T(t.lang, "mine_none", f.Title.In(t.lang)))
+		return
+	}
+	at := s.At.In(t.loc()).Format("15:04 02/01/2006")
+	b.WriteString("\n  " + T(t.lang, "mine_form", f.Title.In(t.lang), s.Version, s.Ref, at))
+	if s.By != t.env.Person.ID {
+		b.WriteString(" " + T(t.lang, "mine_other"))
+	}
+	for _, q := range f.For(kind) {
+		if v, ok := s.Values[q.ID]; ok {
+			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + FormatNumber(v))
+		}
+	}
 }
 
 func (t *turn) loc() *time.Location {

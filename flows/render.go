@@ -34,11 +34,11 @@ func (t *turn) renderForms() Reply {
 		label := f.Title.In(t.lang)
 		info := t.env.Reports[Key{Unit: k.Unit, Period: k.Period, Form: f.ID}]
 		n := len(f.For(t.period().Kind))
-		switch {
-		case info.Draft != nil && len(info.Draft.Answers) > 0:
-			label += " — " + T(t.lang, "mark_draft", answered(f, t.period().Kind, info.Draft), n)
-		case info.Submitted != nil:
+		if info.Submitted != nil {
 			label += " — " + T(t.lang, "mark_sent")
+		}
+		if info.Draft != nil && len(info.Draft.Answers) > 0 {
+			label += " — " + T(t.lang, "mark_draft", answered(f, t.period().Kind, info.Draft), n)
 		}
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "f", f.ID)})
 	}
@@ -97,8 +97,13 @@ func (t *turn) renderQuestion() Reply {
 
 func (t *turn) renderSoft() Reply {
 	q, _ := t.question()
-	v := *t.st.Pending
-	p := t.info().Previous.Values[q.ID]
+	var v, p int64
+	if t.st.Pending != nil {
+		v = *t.st.Pending
+	}
+	if prev := t.info().Previous; prev != nil {
+		p = prev.Values[q.ID]
+	}
 	dir := T(t.lang, "rose")
 	if v < p {
 		dir = T(t.lang, "fell")

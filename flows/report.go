@@ -23,9 +23,9 @@ type Draft struct {
 	Key     Key              `json:"key"`
 	Person  string           `json:"person"`
 	Answers map[string]int64 `json:"answers"`
-	// Confirmed holds the questions whose big change against the previous period the person
-	// already confirmed, so the soft check does not ask twice.
-	Confirmed map[string]bool `json:"confirmed,omitempty"`
+	// Confirmed holds, per question, the figure whose big change against the previous period the
+	// person already confirmed, so the soft check does not ask twice for it (but does for another).
+	Confirmed map[string]int64 `json:"confirmed,omitempty"`
 	// Version counts saves; a save states the version it replaces, so two writers cannot both win.
 	Version int64     `json:"version"`
 	Updated time.Time `json:"updated"`

@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"maps"
+	"strings"
 )
 
 // units lists the person's units that the directory still knows.
@@ -142,11 +143,7 @@ func (t *turn) workDraft() *Draft {
 		maps.Copy(d.Answers, old.Answers)
 		d.Confirmed = maps.Clone(old.Confirmed)
 	}
-	base := d.Version
 	t.draft = &d
-	t.draft.Version = base + 1
-	t.draft.Updated = t.now
-	t.draft.Until = t.period().Closes
 	return t.draft
 }
 
@@ -155,6 +152,16 @@ func (t *turn) typedAnswer(s string) {
 	if !ok {
 		t.prompt()
 		return
+	}
+	if t.st.Screen == SoftConfirm {
+		switch yesNo(s) {
+		case "yes":
+			t.confirmSoft()
+			return
+		case "no":
+			t.act("redo", "")
+			return
+		}
 	}
 	v, err := ParseNumber(s, q.Limit())
 	if err != nil {
@@ -225,7 +232,7 @@ func (t *turn) violation(q Question, v int64) string {
 // and the person has not confirmed it yet.
 func (t *turn) bigChange(q Question, v int64) bool {
 	prev := t.info().Previous
-	if q.SoftChange <= 0 || prev == nil || t.workDraft().Confirmed[q.ID] {
+	if c, ok := t.workDraft().Confirmed[q.ID]; q.SoftChange <= 0 || prev == nil || (ok && c == v) {
 		return false
 	}
 	p, ok := prev.Values[q.ID]
@@ -244,9 +251,9 @@ func (t *turn) confirmSoft() {
 	}
 	d := t.workDraft()
 	if d.Confirmed == nil {
-		d.Confirmed = map[string]bool{}
+		d.Confirmed = map[string]int64{}
 	}
-	d.Confirmed[q.ID] = true
+	d.Confirmed[q.ID] = *t.st.Pending
 	t.answer(q, *t.st.Pending, true)
 }
 
@@ -338,6 +345,17 @@ func (t *turn) periodLabel(id string) string {
 		return id
 	}
 	return p.Label(t.lang)
+}
+
+// yesNo reads a typed answer to a yes/no question: "yes", "no" or "" when it is neither.
+func yesNo(s string) string {
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(s), ".!")) {
+	case "có", "co", "đúng", "dung", "đúng rồi", "ừ", "vâng", "ok", "yes", "y", "phải":
+		return "yes"
+	case "không", "khong", "sai", "no", "n", "nhập lại", "nhap lai":
+		return "no"
+	}
+	return ""
 }
 
 // numberMessage explains, kindly and in the person's language, why an answer was not taken.

@@ -53,9 +53,11 @@ type world struct {
 	people  map[string]Person
 	states  map[string]State
 	current string
+	chat    string
 	drafts  map[string]Draft // by person + key
 	subs    map[Key]Submission
-	replies []Reply // every reply so far, numbered from 1 in the output
+	replies []Reply  // every reply so far, numbered from 1 in the output
+	chats   []string // the chat each reply went to
 	codes   int
 }
 
@@ -103,9 +105,11 @@ func (w *world) directive(f []string) error {
 				p.Admin = true
 			}
 		}
-		w.people[p.ID], w.current = p, p.ID
+		w.people[p.ID], w.current, w.chat = p, p.ID, ""
 	case len(f) == 2 && f[0] == "as":
-		w.current = f[1]
+		w.current, w.chat = f[1], ""
+	case len(f) == 2 && f[0] == "chat":
+		w.chat = strings.TrimPrefix(f[1], "main") // the same person in another chat (a second phone, or Zalo)
 	case len(f) == 2 && f[0] == "now":
 		t, err := time.ParseInLocation("2006-01-02T15:04", f[1], testLoc)
 		w.now = t
@@ -150,11 +154,12 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 	env.Reports = w.reports(p)
 	w.codes++
 	env.Code = fmt.Sprintf("CODE%02d", w.codes)
-	st := w.states[w.current]
+	st := w.states[w.current+"#"+w.chat]
 	next, replies, effects := Step(&env, st, in, w.now)
-	w.states[w.current] = next
+	w.states[w.current+"#"+w.chat] = next
 	for _, r := range replies {
 		w.replies = append(w.replies, r)
+		w.chats = append(w.chats, w.current+"#"+w.chat)
 		writeReply(out, len(w.replies), r)
 	}
 	for _, e := range effects {
@@ -188,6 +193,9 @@ func (w *world) press(label string) (Input, error) {
 		from = n
 	}
 	for i := from - 1; i >= 0; i-- {
+		if at == "" && w.chats[i] != w.current+"#"+w.chat {
+			continue // a person presses buttons in the chat they are in
+		}
 		for _, row := range w.replies[i].Buttons {
 			for _, b := range row {
 				if strings.Contains(b.Label, label) {

@@ -46,4 +46,13 @@ type State struct {
 	Invite *Invite `json:"invite,omitempty"`
 	// Place is the directory node whose children the invite screen lists.
 	Place string `json:"place,omitempty"`
+	// Seen is what the report screen was drawn from. A press is refused when the draft or the
+	// submitted report moved since: changed from another chat, or by another organiser.
+	Seen Seen `json:"seen,omitzero"`
+}
+
+// Seen holds the versions of a report's draft and submission a screen showed.
+type Seen struct {
+	Draft int64 `json:"d,omitempty"`
+	Sub   int   `json:"s,omitempty"`
 }
