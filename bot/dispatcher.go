@@ -26,15 +26,19 @@ type Settings struct {
 // Limits of the dispatcher's guards.
 const (
 	dedupTTL      = 48 * time.Hour // Telegram redelivers for up to a day
-	chatLockTTL   = 30 * time.Second
 	codeTries     = 5
 	codeWindow    = time.Hour
 	conflictTries = 3
 )
 
 // Dispatcher runs each Incoming through the flows engine: it loads what the step needs, runs it,
-// stores its effects and returns its replies. It is safe for concurrent use; updates of one chat
-// are handled one at a time, in this process by a mutex and across processes by a Redis lock.
+// stores its effects and returns its replies. It is safe for concurrent use.
+//
+// Updates of one chat are handled one at a time in this process (a mutex per chat). Across
+// processes nothing is locked: every write states the version it replaces (the chat's state,
+// the draft, the submission), so a step that raced another process writes nothing and is run
+// again on fresh data. That is also what makes the snapshot cache safe: a step may run on a
+// cached snapshot, and a stale one only costs a retry, never a wrong write.
 type Dispatcher struct {
 	Sessions Sessions
 	Reports  Reports
@@ -47,6 +51,7 @@ type Dispatcher struct {
 	Log      *slog.Logger
 
 	chats keyedMutex
+	cache snapshots
 }
 
 // Handle implements Handler. Failures are logged here, once, and the person gets a kind message.
@@ -62,24 +67,21 @@ func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 			return nil
 		}
 	}
-	replies, err := d.handleLocked(ctx, in)
+	replies, err := d.handle(ctx, in)
 	if err != nil {
+		d.cache.drop(in.Chat)
 		if in.UpdateID != "" {
 			// Let a redelivery of this update try again once Redis is back.
-			_ = d.Guard.Release(ctx, in.UpdateID)
+			_ = d.Guard.Release(context.WithoutCancel(ctx), in.UpdateID)
 		}
 		return d.fail(ctx, in, err)
 	}
 	return replies
 }
 
-func (d *Dispatcher) handleLocked(ctx context.Context, in Incoming) ([]flows.Reply, error) {
-	release, err := d.Guard.Lock(ctx, in.Chat, chatLockTTL)
-	if err != nil {
-		return nil, fmt.Errorf("lock chat %s: %w", in.Chat, err)
-	}
-	defer release(context.WithoutCancel(ctx))
+func (d *Dispatcher) handle(ctx context.Context, in Incoming) ([]flows.Reply, error) {
 	if in.Input.Kind == flows.CommandInput && in.Input.Command == "start" && strings.TrimSpace(in.Input.Args) != "" {
+		d.cache.drop(in.Chat)
 		return d.redeem(ctx, in)
 	}
 	for range conflictTries {
@@ -87,6 +89,7 @@ func (d *Dispatcher) handleLocked(ctx context.Context, in Incoming) ([]flows.Rep
 		if !errors.Is(err, flows.ErrConflict) {
 			return replies, err
 		}
+		d.cache.drop(in.Chat)
 	}
 	return d.restart(ctx, in)
 }
@@ -99,41 +102,59 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 		return nil, fmt.Errorf("load session %s: %w", in.Chat, err)
 	}
 	fresh := flows.State{Version: st.Version + 1, Lang: st.Lang}
-	if err := d.Sessions.SaveSession(ctx, in.Chat, fresh, st.Version); err != nil {
+	if err := d.Sessions.Commit(ctx, in.Chat, fresh, st.Version, nil); err != nil {
 		return nil, fmt.Errorf("restart session %s: %w", in.Chat, err)
 	}
 	d.logger().WarnContext(ctx, "conversation restarted after repeated conflicts", "chat", in.Chat)
 	return []flows.Reply{{Text: flows.T(st.Lang, "restarted"), Notice: flows.T(st.Lang, "stale")}}, nil
 }
 
-// step runs one flows step with freshly loaded state and stores what it produced: effects
-// first, then the session, so a failure in between leaves the chat on the old question with the
-// answer already safe in the draft, never the other way round.
+// step runs one flows step on the chat's snapshot (cached, or loaded now) and commits what it
+// produced. Only after the commit are its replies released, so nobody is told of a write that
+// did not happen.
 func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, error) {
+	now := d.Now()
+	snap, cached := d.cache.get(in.Chat, now)
+	if !cached {
+		var err error
+		if snap, err = d.load(ctx, in, now); err != nil {
+			return nil, err
+		}
+	}
+	next, replies, effects := flows.Step(d.env(snap), snap.state, in.Input, now)
+	if next.Version == snap.state.Version {
+		if cached {
+			// Refused as stale against a cached state: make sure against the stored one.
+			return nil, flows.ErrConflict
+		}
+		return replies, nil // a stale press, or a stranger: nothing to store
+	}
+	if err := d.Sessions.Commit(ctx, in.Chat, next, snap.state.Version, effects); err != nil {
+		return nil, err
+	}
+	d.cache.put(in.Chat, snap.after(next, effects))
+	return replies, nil
+}
+
+// load reads what a step needs from the store.
+func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snapshot, error) {
 	p, err := d.person(ctx, in)
 	if err != nil {
-		return nil, err
+		return snapshot{}, err
 	}
 	st, err := d.Sessions.Session(ctx, in.Chat)
 	if err != nil {
-		return nil, fmt.Errorf("load session %s: %w", in.Chat, err)
+		return snapshot{}, fmt.Errorf("load session %s: %w", in.Chat, err)
 	}
-	now := d.Now()
-	env, err := d.env(ctx, p, now)
-	if err != nil {
-		return nil, err
+	snap := snapshot{state: st, person: p, loaded: now}
+	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
+	if len(qs) == 0 {
+		return snap, nil
 	}
-	next, replies, effects := flows.Step(env, st, in.Input, now)
-	if next.Version == st.Version {
-		return replies, nil // a stale press: nothing to store
+	if snap.reports, err = d.Reports.Reports(ctx, qs); err != nil {
+		return snapshot{}, fmt.Errorf("load reports of %s: %w", p.ID, err)
 	}
-	if err := d.Reports.Apply(ctx, effects); err != nil {
-		return nil, fmt.Errorf("apply effects for %s: %w", in.Chat, err)
-	}
-	if err := d.Sessions.SaveSession(ctx, in.Chat, next, st.Version); err != nil {
-		return nil, fmt.Errorf("save session %s: %w", in.Chat, err)
-	}
-	return replies, nil
+	return snap, nil
 }
 
 func (d *Dispatcher) person(ctx context.Context, in Incoming) (flows.Person, error) {
@@ -162,22 +183,12 @@ func (d *Dispatcher) person(ctx context.Context, in Incoming) (flows.Person, err
 	return p, nil
 }
 
-func (d *Dispatcher) env(ctx context.Context, p flows.Person, now time.Time) (*flows.Env, error) {
+func (d *Dispatcher) env(snap snapshot) *flows.Env {
 	s := d.Settings
-	env := &flows.Env{
-		Person: p, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		InviteTTL: s.InviteTTL, BotName: s.BotName, Code: d.NewCode(),
+	return &flows.Env{
+		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
+		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Code: d.NewCode(),
 	}
-	qs := flows.ReportQueries(p, s.Forms, s.Calendar, now)
-	if len(qs) == 0 {
-		return env, nil
-	}
-	reports, err := d.Reports.Reports(ctx, qs)
-	if err != nil {
-		return nil, fmt.Errorf("load reports of %s: %w", p.ID, err)
-	}
-	env.Reports = reports
-	return env, nil
 }
 
 // fail logs err for operators and tells the person, kindly, to try again.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,49 @@ func TestDispatcherRedeemKeepsCodeOnFailure(t *testing.T) {
 	d.People = store
 	lan.command("start", code)
 	lan.mustSay("Chào mừng Lan")
+}
+
+// TestDispatcherReplicasAlternate: two replicas on one Redis take turns with the same chat, as a
+// load balancer may send them. Each replica's cached snapshot goes stale on every turn; the
+// version checks catch it and the conversation reads exactly as with one replica.
+func TestDispatcherReplicasAlternate(t *testing.T) {
+	prefix := mustPrefix(t)
+	clock := newClock(t)
+	d1 := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	store2 := mustStore(t, testRedisAddr(), prefix)
+	d2 := mustDispatcher(t, store2, clock)
+	seq := 0
+	code := inviteOrganiser(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	via := []*chat{newChat(t, d1, "tg:2001", "Lan", &seq), newChat(t, d2, "tg:2001", "Lan", &seq)}
+	turn := 0
+	next := func() *chat {
+		c := via[turn%2]
+		turn++
+		c.buttons = via[turn%2].buttons // the keyboard the person sees came from the other replica
+		return c
+	}
+	next().command("start", code)
+	next().command("report", "")
+	c := next()
+	c.press("hội viên")
+	for i, answer := range []string{"1.250", "1100", "20", "1000"} {
+		c = next()
+		c.text(answer)
+		if i < 3 {
+			c.mustSay("(" + strconv.Itoa(i+2) + "/4)")
+		}
+	}
+	c.mustSay("Kiểm tra lại trước khi gửi")
+	send := c.mustButton("Gửi")
+	next().send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
+	sub, err := store2.Submission(context.Background(), flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"eligible": 1250, "members": 1100, "new_members": 20, "active": 1000}
+	for k, v := range want {
+		if sub.Values[k] != v {
+			t.Errorf("%s: got %d, want %d", k, sub.Values[k], v)
+		}
+	}
 }

@@ -11,8 +11,9 @@ import (
 type Sessions interface {
 	// Session returns the chat's state, or the zero State for a chat never seen.
 	Session(ctx context.Context, chat string) (flows.State, error)
-	// SaveSession stores st if the stored state is still at version prev; else flows.ErrConflict.
-	SaveSession(ctx context.Context, chat string, st flows.State, prev int64) error
+	// Commit stores a step's effects and then st, if the stored state is still at version prev;
+	// else flows.ErrConflict. An answer (one draft save) is stored whole or not at all.
+	Commit(ctx context.Context, chat string, st flows.State, prev int64, effects []flows.Effect) error
 }
 
 // Reports reads and writes drafts and submissions.
@@ -41,12 +42,10 @@ type Invites interface {
 	Failure(ctx context.Context, chat string, window time.Duration) (int64, error)
 }
 
-// Guard makes the handling of updates safe with several processes on one Redis.
+// Guard makes sure an update delivered twice (Telegram retries, several replicas) is handled once.
 type Guard interface {
 	// Claim returns true the first time an update id is seen within ttl.
 	Claim(ctx context.Context, update string, ttl time.Duration) (bool, error)
 	// Release forgets a claim, so an update whose handling failed can be handled when redelivered.
 	Release(ctx context.Context, update string) error
-	// Lock holds chat for one writer across processes until unlock or ttl.
-	Lock(ctx context.Context, chat string, ttl time.Duration) (unlock func(context.Context), err error)
 }

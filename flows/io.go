@@ -54,10 +54,12 @@ type DropDraft struct {
 }
 
 // Submit stores s as the new current version of its report and keeps the one it replaces in
-// history, provided the stored version is still s.Version-1; it drops the submitter's draft.
+// history, provided the stored version is still s.Version-1 and the submitter's draft is still
+// at version Draft (the figures came from it); it drops that draft.
 type Submit struct {
 	Submission Submission
-	Form       Form // to list what changed in the history entry
+	Form       Form  // to list what changed in the history entry
+	Draft      int64 // version of the submitter's draft the figures come from; 0 for none
 }
 
 // CreateInvite stores a new one-time invite code.

@@ -311,7 +311,7 @@ func (t *turn) submit() {
 		return
 	}
 	s := t.newSubmission()
-	t.effect(Submit{Submission: s, Form: t.form()})
+	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version})
 	t.dirty = false
 	key := t.st.Key
 	t.reset()

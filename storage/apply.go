@@ -36,7 +36,7 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 		}
 		return nil
 	case flows.Submit:
-		return s.submit(ctx, e.Submission, e.Form)
+		return s.submit(ctx, e.Submission, e.Form, e.Draft)
 	case flows.CreateInvite:
 		return s.createInvite(ctx, e.Invite)
 	case flows.SavePerson:
@@ -49,12 +49,9 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 // saveDraft stores d if the stored draft is still at d.Version-1. It lives until its period
 // closes (d.Until, measured from d.Updated on the bot's clock), or DraftTTL when it has no end.
 func (s *Store) saveDraft(ctx context.Context, d flows.Draft) error {
-	ttl := DraftTTL
-	if !d.Until.IsZero() {
-		ttl = d.Until.Sub(d.Updated)
-	}
-	if ttl <= 0 {
-		return fmt.Errorf("save draft %s of %s: its period closed at %s", d.Key, d.Person, d.Until.Format(time.RFC3339))
+	ttl, err := draftTTL(d)
+	if err != nil {
+		return err
 	}
 	if err := s.cas(ctx, s.draftKey(d.Key, d.Person), "version", d.Version-1, d, ttl); err != nil {
 		return fmt.Errorf("save draft %s of %s as version %d: %w", d.Key, d.Person, d.Version, err)
@@ -62,15 +59,31 @@ func (s *Store) saveDraft(ctx context.Context, d flows.Draft) error {
 	return nil
 }
 
+// draftTTL is how long d lives: until its period closes, measured on the bot's clock.
+func draftTTL(d flows.Draft) (time.Duration, error) {
+	if d.Until.IsZero() {
+		return DraftTTL, nil
+	}
+	if ttl := d.Until.Sub(d.Updated); ttl > 0 {
+		return ttl, nil
+	}
+	return 0, fmt.Errorf("save draft %s of %s: its period closed at %s", d.Key, d.Person, d.Until.Format(time.RFC3339))
+}
+
 // submitScript replaces a unit's current submission if it is still at version ARGV[1], and in the
 // same step appends the history entry, updates the "who has submitted" index and drops the
 // submitter's draft. KEYS: submission, history, index, draft. ARGV: expected version, submission
-// JSON, history entry JSON, index field, new version. Returns 1 when written, 0 on conflict.
+// JSON, history entry JSON, index field, new version, expected draft version (0: no draft).
+// Returns 1 when written, 0 on conflict.
 var submitScript = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 local v = 0
 if cur then v = tonumber(cjson.decode(cur)['version']) or 0 end
 if v ~= tonumber(ARGV[1]) then return 0 end
+local d = redis.call('GET', KEYS[4])
+local dv = 0
+if d then dv = tonumber(cjson.decode(d)['version']) or 0 end
+if dv ~= tonumber(ARGV[6]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
@@ -81,7 +94,7 @@ return 1
 // submit stores sub as the new current version of its report. The changes against the version it
 // replaces are worked out here, from a read before the script; the script then checks that
 // version is still the stored one, so the diff can never describe a version that lost a race.
-func (s *Store) submit(ctx context.Context, sub flows.Submission, form flows.Form) error {
+func (s *Store) submit(ctx context.Context, sub flows.Submission, form flows.Form, draft int64) error {
 	k := sub.Key
 	if sub.Version < 1 {
 		return fmt.Errorf("submit %s: version %d is below 1", k, sub.Version)
@@ -107,7 +120,7 @@ func (s *Store) submit(ctx context.Context, sub flows.Submission, form flows.For
 	}
 	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By)}
 	ok, err := submitScript.Run(ctx, s.rdb, keys, sub.Version-1, subJSON, entryJSON,
-		indexField(k.Period, k.Form), sub.Version).Int()
+		indexField(k.Period, k.Form), sub.Version, draft).Int()
 	if err != nil {
 		return fmt.Errorf("submit %s as version %d: %w", k, sub.Version, err)
 	}

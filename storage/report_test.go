@@ -52,7 +52,7 @@ func TestSubmitKeepsHistory(t *testing.T) {
 	}
 	for i, st := range steps {
 		mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, st.drafter, 1, st.sub.Values)})
-		mustApply(t, s, flows.Submit{Submission: st.sub, Form: testForm})
+		mustApply(t, s, flows.Submit{Submission: st.sub, Form: testForm, Draft: 1})
 		if got, err := s.Submission(ctx, keyQ1); err != nil || !reflect.DeepEqual(got, st.sub) {
 			t.Errorf("after v%d: Submission = %+v, %v; want %+v", i+1, got, err, st.sub)
 		}

@@ -74,12 +74,16 @@ const SessionTTL = 400 * 24 * time.Hour
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	// cluster is set on Redis Cluster, where a script may only touch one slot: Commit then
+	// writes the draft and the session one after the other instead of in one script.
+	cluster bool
 }
 
 // New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
 // closes it.
 func New(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix}
+	_, cluster := rdb.(*redis.ClusterClient)
+	return &Store{rdb: rdb, prefix: prefix, cluster: cluster}
 }
 
 // Open connects to the Redis that url names and checks it answers PING, so a wrong address fails

@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"maps"
+	"sync"
+	"time"
+
+	"danvan/flows"
+)
+
+// Limits of the snapshot cache.
+const (
+	// snapshotTTL bounds how long a cached snapshot is trusted for what no version check covers:
+	// units granted from another chat, a period opening, last period's figures.
+	snapshotTTL = time.Minute
+	// snapshotMax bounds memory: a snapshot is a few kilobytes.
+	snapshotMax = 50_000
+)
+
+// snapshot is what one chat's steps read: its state, its person and their reports. After a
+// commit it is kept, updated with the step's effects, so the next answer in the chat needs no
+// read from Redis beyond the update's de-duplication.
+type snapshot struct {
+	state   flows.State
+	person  flows.Person
+	reports map[flows.Key]flows.ReportInfo
+	loaded  time.Time
+}
+
+// after returns s as the committed step left the store: the new state and the effects applied.
+func (s snapshot) after(st flows.State, effects []flows.Effect) snapshot {
+	s.state = st
+	s.reports = maps.Clone(s.reports)
+	for _, e := range effects {
+		switch e := e.(type) {
+		case flows.SaveDraft:
+			info := s.reports[e.Draft.Key]
+			d := e.Draft
+			info.Draft = &d
+			s.reports[e.Draft.Key] = info
+		case flows.DropDraft:
+			info := s.reports[e.Key]
+			info.Draft = nil
+			s.reports[e.Key] = info
+		case flows.Submit:
+			info := s.reports[e.Submission.Key]
+			sub := e.Submission
+			info.Submitted, info.Draft = &sub, nil
+			s.reports[e.Submission.Key] = info
+		case flows.SavePerson:
+			s.person.Lang = e.Person.Lang
+		}
+	}
+	return s
+}
+
+// snapshots caches one snapshot per chat. Entries are only ever used under the chat's mutex.
+type snapshots struct {
+	mu sync.Mutex
+	m  map[string]snapshot
+}
+
+func (c *snapshots) get(chat string, now time.Time) (snapshot, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[chat]
+	if !ok || now.Sub(s.loaded) > snapshotTTL || now.Before(s.loaded) {
+		return snapshot{}, false
+	}
+	return s, true
+}
+
+func (c *snapshots) put(chat string, s snapshot) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]snapshot{}
+	}
+	if _, ok := c.m[chat]; !ok && len(c.m) >= snapshotMax {
+		for k := range c.m { // evict one at random: map order is random enough here
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[chat] = s
+}
+
+func (c *snapshots) drop(chat string) {
+	c.mu.Lock()
+	delete(c.m, chat)
+	c.mu.Unlock()
+}

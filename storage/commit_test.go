@@ -1,0 +1,63 @@
+package storage
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"danvan/flows"
+)
+
+// TestCommitDraftAndSession: an answer stores the draft and the chat's state together, in one
+// round trip; if either moved on, neither is written.
+func TestCommitDraftAndSession(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	hook := &countHook{}
+	s.rdb.AddHook(hook)
+	st1 := flows.State{Version: 1, Screen: flows.Asking, Key: keyQ1, Step: 1}
+	d1 := draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})
+	if err := s.Commit(ctx, "tg:1", st1, 0, []flows.Effect{flows.SaveDraft{Draft: d1}}); err != nil {
+		t.Fatalf("Commit: got %v, want nil", err)
+	}
+	if got := hook.cmds.Load() + hook.pipes.Load(); got > 2 {
+		t.Errorf("round trips for one answer: got %d, want at most 2 (EVALSHA, plus EVAL the first time)", got)
+	}
+	tests := []struct {
+		name  string
+		prev  int64
+		draft int64
+	}{
+		{"session moved on", 0, 2},
+		{"draft moved on", 1, 1},
+	}
+	for _, tt := range tests {
+		st := flows.State{Version: tt.prev + 1, Screen: flows.Summary, Key: keyQ1}
+		d := draft(keyQ1, "tg:1", tt.draft, map[string]int64{"eligible": 9})
+		err := s.Commit(ctx, "tg:1", st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}})
+		if !errors.Is(err, flows.ErrConflict) {
+			t.Errorf("%s: got %v, want ErrConflict", tt.name, err)
+		}
+	}
+	if got, _ := s.Session(ctx, "tg:1"); !reflect.DeepEqual(got, st1) {
+		t.Errorf("session: got %+v, want %+v (untouched by the conflicts)", got, st1)
+	}
+	if got := loadDraft(t, s, keyQ1, "tg:1"); got == nil || got.Answers["eligible"] != 1250 {
+		t.Errorf("draft: got %+v, want eligible 1250 (untouched by the conflicts)", got)
+	}
+}
+
+// TestSubmitRefusesStaleDraft: figures shown from an old draft are not submitted when the draft
+// was changed meanwhile (from another chat of the same person).
+func TestSubmitRefusesStaleDraft(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1})})
+	mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", 2, map[string]int64{"eligible": 5000})})
+	sub := submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1})
+	err := s.Apply(ctx, []flows.Effect{flows.Submit{Submission: sub, Form: testForm, Draft: 1}})
+	if !errors.Is(err, flows.ErrConflict) {
+		t.Fatalf("got %v, want ErrConflict", err)
+	}
+	if _, err := s.Submission(ctx, keyQ1); !errors.Is(err, flows.ErrNotFound) {
+		t.Fatalf("got %v, want nothing submitted", err)
+	}
+}
