@@ -1,7 +1,7 @@
 // Package storage keeps everything Dân vận bot must remember in Redis (go-redis v9): chat
 // sessions, drafts, submissions and their history, the "who has submitted" index, people and
-// their platform identities, invite codes, the wrong-code throttle, update de-duplication and the
-// per-chat writer lock. It works on one Redis, on Sentinel and on Cluster through
+// their platform identities, invite codes, the wrong-code throttle and update de-duplication. It
+// works on one Redis, on Sentinel and on Cluster through
 // redis.UniversalClient.
 //
 // # Key schema
@@ -28,7 +28,6 @@
 //	P invite:<code>     flows.Invite; lives Expires − Created (the bot checks Expires itself)
 //	P fail:<chat>       integer count of wrong invite codes; expires one window after the first
 //	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
-//	P lock:<chat>       random token of the lock holder; expires after ttl
 //
 // (The space after P above is for reading only: the real key is "danvan:session:tg:1".)
 //
@@ -37,7 +36,10 @@
 // Versioned writes (SaveSession, SaveDraft, Submit) run as Lua scripts, so the version check and
 // the write happen in one step on the server, with no retry loop and one round trip. A Submit
 // script writes the unit's current submission, its history, its index and the submitter's draft
-// together; this is Cluster-safe because all four keys share the unit's hash tag. The version is
+// together, and only if that draft is still the one the figures came from; this is Cluster-safe
+// because all four keys share the unit's hash tag. Commit, on one Redis or Sentinel, saves an
+// answer's draft and the chat's session in one script (two slots, so not on Cluster, where it
+// writes them one after the other, draft first). The version is
 // read from the stored JSON with cjson, which every Redis since 2.6 ships. MarkUnreachable, which
 // edits a person record without a version, uses WATCH/MULTI instead. Apply runs effects in order;
 // each is atomic on its own, but a failure leaves the effects before it applied. Link writes a

@@ -50,7 +50,7 @@ func TestOutage(t *testing.T) {
 		"Failure":      func(ctx context.Context) error { _, err := s.Failure(ctx, "tg:1", time.Hour); return err },
 		"Claim":        func(ctx context.Context) error { _, err := s.Claim(ctx, "u1", time.Minute); return err },
 		"Release":      func(ctx context.Context) error { return s.Release(ctx, "u1") },
-		"Lock":         func(ctx context.Context) error { _, err := s.Lock(ctx, "tg:1", time.Minute); return err },
+		"Commit":       func(ctx context.Context) error { return s.Commit(ctx, "tg:1", flows.State{Version: 1}, 0, nil) },
 		"Unreachable":  func(ctx context.Context) error { return s.MarkUnreachable(ctx, "tg:1") },
 		"Submission":   func(ctx context.Context) error { _, err := s.Submission(ctx, keyQ1); return err },
 		"History":      func(ctx context.Context) error { _, err := s.History(ctx, keyQ1); return err },
