@@ -3,8 +3,6 @@ package storage
 import (
 	"testing"
 	"time"
-
-	"danvan/flows"
 )
 
 func TestClaimRelease(t *testing.T) {
@@ -33,4 +31,3 @@ func TestClaimRelease(t *testing.T) {
 		t.Errorf("claim PTTL = %v, want within 1m", ttl)
 	}
 }
-
