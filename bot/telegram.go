@@ -157,7 +157,11 @@ func newTelegram(cfg TelegramConfig, h Handler, u Unreachables) *Telegram {
 		t.pollTimeout = time.Second
 	}
 	if t.httpClient == nil {
-		t.httpClient = &http.Client{Timeout: t.pollTimeout + 15*time.Second}
+		// Keep a connection per worker alive: the default of 2 idle connections per host would
+		// open and close one for nearly every reply under load.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 2 * tgMaxWorkers
+		t.httpClient = &http.Client{Timeout: t.pollTimeout + 15*time.Second, Transport: tr}
 	}
 	return t
 }

@@ -1,0 +1,328 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/redis/go-redis/v9"
+
+	"danvan/config"
+	"danvan/flows"
+	"danvan/storage"
+)
+
+var loadN = flag.Int("load.n", 1000, "concurrent organisers in BenchmarkLoad")
+
+// loadFake is a Bot API for load: it answers the few methods the bot calls and hands every
+// message the bot sends to the waiting organiser of that chat, without recording anything.
+type loadFake struct {
+	mu    sync.Mutex
+	chats map[int64]chan loadMsg
+	msgID atomic.Int64
+}
+
+// loadMsg is one message the bot sent (or edited) in a chat.
+type loadMsg struct {
+	id      int
+	text    string
+	buttons [][]flows.Button
+	at      time.Time
+}
+
+func (f *loadFake) inbox(chat int64) chan loadMsg {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch, ok := f.chats[chat]
+	if !ok {
+		ch = make(chan loadMsg, 16)
+		f.chats[chat] = ch
+	}
+	return ch
+}
+
+func (f *loadFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	_ = r.ParseForm()
+	var result any = true
+	switch method {
+	case "getMe":
+		result = tgbotapi.User{ID: 1, IsBot: true, FirstName: "Dân vận", UserName: "danvan_load_bot"}
+	case "sendMessage", "editMessageText":
+		chat, _ := strconv.ParseInt(r.Form.Get("chat_id"), 10, 64)
+		id := int(f.msgID.Add(1))
+		if m := r.Form.Get("message_id"); m != "" {
+			id, _ = strconv.Atoi(m)
+		}
+		req := fakeRequest{Params: map[string]string{"reply_markup": r.Form.Get("reply_markup")}}
+		f.inbox(chat) <- loadMsg{id: id, text: r.Form.Get("text"), buttons: req.Buttons(), at: time.Now()}
+		result = tgbotapi.Message{MessageID: id, Chat: &tgbotapi.Chat{ID: chat, Type: "private"}, Date: int(time.Now().Unix())}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+}
+
+// loadRun is one measured run: a bot (or the echo ceiling) behind the webhook, driven by n
+// organisers at once, each waiting for the reply to its last action before the next.
+type loadRun struct {
+	updates   atomic.Int64
+	latencies []time.Duration
+	mu        sync.Mutex
+	wall      time.Duration
+}
+
+func (r *loadRun) record(d time.Duration) {
+	r.mu.Lock()
+	r.latencies = append(r.latencies, d)
+	r.mu.Unlock()
+}
+
+func (r *loadRun) perSecond() float64 { return float64(r.updates.Load()) / r.wall.Seconds() }
+
+func (r *loadRun) percentile(p float64) time.Duration {
+	slices.Sort(r.latencies)
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return r.latencies[int(float64(len(r.latencies)-1)*p)]
+}
+
+// loadBot starts the Telegram transport in webhook mode with h behind it and returns the
+// webhook's URL on loopback.
+func loadBot(tb testing.TB, fake *loadFake, h Handler, u Unreachables) string {
+	tb.Helper()
+	api := httptest.NewServer(fake)
+	tb.Cleanup(api.Close)
+	cfg := TelegramConfig{Token: "1:LOAD", APIURL: api.URL, WebhookURL: "https://bot.example.org/hook", WebhookSecret: "load-secret"}
+	tg, err := NewTelegram(context.Background(), cfg, h, u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hook := httptest.NewServer(tg.WebhookHandler())
+	tb.Cleanup(hook.Close)
+	return hook.URL
+}
+
+// loadClient posts updates as Telegram would, with a connection pool as large as the load.
+func loadClient(n int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = n
+	return &http.Client{Transport: tr, Timeout: time.Minute}
+}
+
+// act posts u and waits for the bot's reply in chat; it returns the reply and the time from the
+// person's action to the reply arriving at the Bot API.
+func act(tb testing.TB, c *http.Client, hook string, fake *loadFake, chat int64, u tgbotapi.Update) (loadMsg, time.Duration) {
+	body, _ := json.Marshal(u)
+	start := time.Now()
+	req, _ := http.NewRequest(http.MethodPost, hook, bytes.NewReader(body))
+	req.Header.Set(tgSecretHeader, "load-secret")
+	res, err := c.Do(req)
+	if err != nil {
+		tb.Error(err)
+		return loadMsg{}, 0
+	}
+	res.Body.Close()
+	select {
+	case m := <-fake.inbox(chat):
+		return m, m.at.Sub(start)
+	case <-time.After(30 * time.Second):
+		tb.Errorf("chat %d: no reply to update %d", chat, u.UpdateID)
+		return loadMsg{}, 0
+	}
+}
+
+// drive runs n organisers at once, each through script, and measures the run.
+func drive(tb testing.TB, n int, hook string, fake *loadFake, script func(chat int64, step func(tgbotapi.Update) loadMsg)) *loadRun {
+	run := &loadRun{}
+	client := loadClient(n)
+	var ids atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		chat := int64(100000 + i)
+		wg.Go(func() {
+			script(chat, func(u tgbotapi.Update) loadMsg {
+				u.UpdateID = int(ids.Add(1))
+				m, d := act(tb, client, hook, fake, chat, u)
+				run.updates.Add(1)
+				run.record(d)
+				return m
+			})
+		})
+	}
+	wg.Wait()
+	run.wall = time.Since(start)
+	return run
+}
+
+// organiser files the Membership report: /report, the form, four answers, Gửi.
+func organiser(tb testing.TB, chat int64, step func(tgbotapi.Update) loadMsg) {
+	m := step(fakeTGText(chat, "/report"))
+	press := func(m loadMsg, label string) loadMsg {
+		for _, row := range m.buttons {
+			for _, b := range row {
+				if strings.Contains(b.Label, label) {
+					return step(fakeTGCallback(chat, m.id, b.Data))
+				}
+			}
+		}
+		tb.Errorf("chat %d: no button %q in %q", chat, label, m.text)
+		return loadMsg{}
+	}
+	m = press(m, "hội viên")
+	for _, a := range []string{"1.250", "1100", "20", "khoảng 1.000"} {
+		m = step(fakeTGText(chat, a))
+	}
+	if m = press(m, "Gửi"); !strings.Contains(m.text, "Số tham chiếu") {
+		tb.Errorf("chat %d: got %q after Gửi, want the reference number", chat, m.text)
+	}
+}
+
+// echo is the ceiling: a handler that does nothing but answer.
+type echo struct{}
+
+func (echo) Handle(_ context.Context, in Incoming) []flows.Reply {
+	return []flows.Reply{{Text: "echo: " + in.Input.Text}}
+}
+
+func newLoadFake() *loadFake { return &loadFake{chats: map[int64]chan loadMsg{}} }
+
+// loadDispatcher is a dispatcher over a generated directory of n units, one organiser each,
+// already linked: the load is the reporting, not the invitations.
+func loadDispatcher(tb testing.TB, store *storage.Store, n int) *Dispatcher {
+	tb.Helper()
+	cfg := config.Default()
+	nodes := []flows.Node{{ID: "city", Name: flows.Text{Vi: "Thành phố"}}}
+	for i := range n {
+		nodes = append(nodes, flows.Node{ID: fmt.Sprintf("u%05d", i), Name: flows.Text{Vi: fmt.Sprintf("Đơn vị %d", i)}, Parent: "city", Org: "phunu"})
+	}
+	dir, err := flows.NewDirectory(cfg.Orgs, nodes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := mustDispatcher(tb, store, newClock(tb))
+	d.Settings.Dir = dir
+	ctx := context.Background()
+	for i := range n {
+		ident := "tg:" + strconv.Itoa(100000+i)
+		p := flows.Person{ID: ident, Name: "Cán bộ " + strconv.Itoa(i), Units: []string{fmt.Sprintf("u%05d", i)}}
+		if err := store.Link(ctx, ident, p); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return d
+}
+
+// heapPeak samples the Go heap until stopped and returns the largest value seen.
+func heapPeak() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapAlloc > peak.Load() {
+				peak.Store(m.HeapAlloc)
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); <-finished; return peak.Load() }
+}
+
+// peakRSS is the process's peak resident memory (VmHWM) in bytes, 0 where /proc has none.
+func peakRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// draftBytes fills one more organiser's form up to the summary and returns the size of the
+// draft stored for it.
+func draftBytes(tb testing.TB, d *Dispatcher, store *storage.Store) int {
+	seq := 1 << 20
+	c := newChat(tb, d, "tg:100000", "Cán bộ 0", &seq)
+	c.command("report", "")
+	c.press("hội viên")
+	for _, a := range []string{"1.250", "1100", "20", "khoảng 1.000"} {
+		c.text(a)
+	}
+	k := flows.Key{Unit: "u00000", Period: "2026-Q1", Form: "membership"}
+	got, err := store.Reports(context.Background(), []flows.ReportQuery{{Key: k, Person: "tg:100000"}})
+	if err != nil || got[k].Draft == nil {
+		tb.Fatalf("draft: %v", err)
+	}
+	b, _ := json.Marshal(got[k].Draft)
+	return len(b)
+}
+
+// BenchmarkLoad drives N organisers (-load.n, default 1000) at once through the Membership form,
+// over loopback HTTP: webhook in, Bot API out, the real tgbotapi client, the dispatcher, the
+// flows and the real Redis. In the same run the same transport with an echo handler gives the
+// ceiling. Run: go test ./bot -run '^$' -bench BenchmarkLoad -benchtime 1x
+func BenchmarkLoad(b *testing.B) {
+	n := *loadN
+	rdb := redis.NewClient(&redis.Options{Addr: testRedisAddr(), PoolSize: 4 * tgMaxWorkers})
+	trips := &roundTrips{}
+	rdb.AddHook(trips)
+	store := storage.New(rdb, mustPrefix(b))
+	b.Cleanup(func() { store.Close() })
+	d := loadDispatcher(b, store, n)
+	b.ResetTimer()
+	for range b.N {
+		echoFake := newLoadFake()
+		echoRun := drive(b, n, loadBot(b, echoFake, echo{}, nil), echoFake, func(chat int64, step func(tgbotapi.Update) loadMsg) {
+			for range 7 {
+				step(fakeTGText(chat, "1250"))
+			}
+		})
+		botFake := newLoadFake()
+		hook := loadBot(b, botFake, d, store)
+		trips.n.Store(0)
+		stop := heapPeak()
+		botRun := drive(b, n, hook, botFake, func(chat int64, step func(tgbotapi.Update) loadMsg) { organiser(b, chat, step) })
+		heap := stop()
+		b.ReportMetric(botRun.perSecond(), "updates/s")
+		b.ReportMetric(echoRun.perSecond(), "echo-updates/s")
+		b.ReportMetric(100*botRun.perSecond()/echoRun.perSecond(), "%-of-echo")
+		b.ReportMetric(float64(botRun.percentile(0.5).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(botRun.percentile(0.99).Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(echoRun.percentile(0.99).Microseconds())/1000, "echo-p99-ms")
+		b.ReportMetric(float64(trips.n.Load())/float64(botRun.updates.Load()), "redis-trips/update")
+		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(draftBytes(b, d, store)), "draft-bytes")
+}
