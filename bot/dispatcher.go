@@ -25,7 +25,6 @@ type Settings struct {
 
 // Limits of the dispatcher's guards.
 const (
-	dedupTTL      = 48 * time.Hour // Telegram redelivers for up to a day
 	codeTries     = 5
 	codeWindow    = time.Hour
 	conflictTries = 3
@@ -55,25 +54,17 @@ type Dispatcher struct {
 }
 
 // Handle implements Handler. Failures are logged here, once, and the person gets a kind message.
+// An update handled before (a platform's redelivery, or another replica) gets no reply at all.
 func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 	unlock := d.chats.Lock(in.Chat)
 	defer unlock()
-	if in.UpdateID != "" {
-		fresh, err := d.Guard.Claim(ctx, in.UpdateID, dedupTTL)
-		if err != nil {
-			return d.fail(ctx, in, err)
-		}
-		if !fresh {
-			return nil
-		}
-	}
 	replies, err := d.handle(ctx, in)
+	if errors.Is(err, flows.ErrDuplicate) {
+		d.cache.drop(in.Chat) // the first delivery moved the chat on
+		return nil
+	}
 	if err != nil {
 		d.cache.drop(in.Chat)
-		if in.UpdateID != "" {
-			// Let a redelivery of this update try again once Redis is back.
-			_ = d.Guard.Release(context.WithoutCancel(ctx), in.UpdateID)
-		}
 		return d.fail(ctx, in, err)
 	}
 	return replies
@@ -82,7 +73,15 @@ func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 func (d *Dispatcher) handle(ctx context.Context, in Incoming) ([]flows.Reply, error) {
 	if in.Input.Kind == flows.CommandInput && in.Input.Command == "start" && strings.TrimSpace(in.Input.Args) != "" {
 		d.cache.drop(in.Chat)
-		return d.redeem(ctx, in)
+		if err := d.claim(ctx, in); err != nil {
+			return nil, err
+		}
+		replies, err := d.redeem(ctx, in)
+		if err != nil {
+			// Let a redelivery of this update try again once the store is back.
+			_ = d.Guard.Release(context.WithoutCancel(ctx), in.UpdateID)
+		}
+		return replies, err
 	}
 	for range conflictTries {
 		replies, err := d.step(ctx, in)
@@ -94,6 +93,18 @@ func (d *Dispatcher) handle(ctx context.Context, in Incoming) ([]flows.Reply, er
 	return d.restart(ctx, in)
 }
 
+// claim records in as handled for the steps that commit nothing; flows.ErrDuplicate if it was.
+func (d *Dispatcher) claim(ctx context.Context, in Incoming) error {
+	if in.UpdateID == "" {
+		return nil
+	}
+	fresh, err := d.Guard.Claim(ctx, in.UpdateID)
+	if err == nil && !fresh {
+		err = flows.ErrDuplicate
+	}
+	return err
+}
+
 // restart ends a conversation that keeps losing races (its state no longer fits what is stored),
 // rather than telling the person "busy" forever: their drafts stay, only the chat starts over.
 func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, error) {
@@ -102,7 +113,7 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 		return nil, fmt.Errorf("load session %s: %w", in.Chat, err)
 	}
 	fresh := flows.State{Version: st.Version + 1, Lang: st.Lang}
-	if err := d.Sessions.Commit(ctx, in.Chat, fresh, st.Version, nil); err != nil {
+	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, fresh, st.Version, nil); err != nil {
 		return nil, fmt.Errorf("restart session %s: %w", in.Chat, err)
 	}
 	d.logger().WarnContext(ctx, "conversation restarted after repeated conflicts", "chat", in.Chat)
@@ -127,9 +138,9 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 			// Refused as stale against a cached state: make sure against the stored one.
 			return nil, flows.ErrConflict
 		}
-		return replies, nil // a stale press, or a stranger: nothing to store
+		return replies, d.claim(ctx, in) // a stale press, or a stranger: nothing to store
 	}
-	if err := d.Sessions.Commit(ctx, in.Chat, next, snap.state.Version, effects); err != nil {
+	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects); err != nil {
 		return nil, err
 	}
 	d.cache.put(in.Chat, snap.after(next, effects))
@@ -138,13 +149,12 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 
 // load reads what a step needs from the store.
 func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snapshot, error) {
-	p, err := d.person(ctx, in)
+	st, p, err := d.Sessions.Load(ctx, in.Chat, in.User)
 	if err != nil {
 		return snapshot{}, err
 	}
-	st, err := d.Sessions.Session(ctx, in.Chat)
-	if err != nil {
-		return snapshot{}, fmt.Errorf("load session %s: %w", in.Chat, err)
+	if p, err = d.settle(ctx, in, p); err != nil {
+		return snapshot{}, err
 	}
 	snap := snapshot{state: st, person: p, loaded: now}
 	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
@@ -157,13 +167,19 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snap
 	return snap, nil
 }
 
+// person loads the person behind in's sender.
 func (d *Dispatcher) person(ctx context.Context, in Incoming) (flows.Person, error) {
 	p, err := d.People.Person(ctx, in.User)
 	if err != nil {
 		return p, fmt.Errorf("load person %s: %w", in.User, err)
 	}
+	return d.settle(ctx, in, p)
+}
+
+// settle brings a loaded person up to date: admins named in config get their flag (and a record
+// on first contact), and someone who had blocked the bot and writes again is reachable again.
+func (d *Dispatcher) settle(ctx context.Context, in Incoming, p flows.Person) (flows.Person, error) {
 	if p.Unreachable {
-		// They wrote to us, so they unblocked the bot: reminders may reach them again.
 		p.Unreachable = false
 		if err := d.People.Link(ctx, in.User, p); err != nil {
 			return p, fmt.Errorf("mark %s reachable: %w", in.User, err)

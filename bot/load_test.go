@@ -10,11 +10,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,10 +40,14 @@ type loadFake struct {
 
 // loadMsg is one message the bot sent (or edited) in a chat.
 type loadMsg struct {
-	id      int
-	text    string
-	buttons [][]flows.Button
-	at      time.Time
+	id     int
+	text   string
+	markup string // reply_markup JSON, decoded only when the organiser needs a button
+	at     time.Time
+}
+
+func (m loadMsg) buttons() [][]flows.Button {
+	return fakeRequest{Params: map[string]string{"reply_markup": m.markup}}.Buttons()
 }
 
 func (f *loadFake) inbox(chat int64) chan loadMsg {
@@ -68,8 +74,7 @@ func (f *loadFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if m := r.Form.Get("message_id"); m != "" {
 			id, _ = strconv.Atoi(m)
 		}
-		req := fakeRequest{Params: map[string]string{"reply_markup": r.Form.Get("reply_markup")}}
-		f.inbox(chat) <- loadMsg{id: id, text: r.Form.Get("text"), buttons: req.Buttons(), at: time.Now()}
+		f.inbox(chat) <- loadMsg{id: id, text: r.Form.Get("text"), markup: r.Form.Get("reply_markup"), at: time.Now()}
 		result = tgbotapi.Message{MessageID: id, Chat: &tgbotapi.Chat{ID: chat, Type: "private"}, Date: int(time.Now().Unix())}
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -83,6 +88,20 @@ type loadRun struct {
 	latencies []time.Duration
 	mu        sync.Mutex
 	wall      time.Duration
+	cpu       time.Duration // this process's CPU time (user + system) during the run
+}
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func (r *loadRun) cpuPerUpdate() float64 {
+	return float64(r.cpu.Microseconds()) / float64(r.updates.Load())
 }
 
 func (r *loadRun) record(d time.Duration) {
@@ -152,7 +171,7 @@ func drive(tb testing.TB, n int, hook string, fake *loadFake, script func(chat i
 	client := loadClient(n)
 	var ids atomic.Int64
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for i := range n {
 		chat := int64(100000 + i)
 		wg.Go(func() {
@@ -166,7 +185,7 @@ func drive(tb testing.TB, n int, hook string, fake *loadFake, script func(chat i
 		})
 	}
 	wg.Wait()
-	run.wall = time.Since(start)
+	run.wall, run.cpu = time.Since(start), cpuTime()-cpu0
 	return run
 }
 
@@ -174,7 +193,7 @@ func drive(tb testing.TB, n int, hook string, fake *loadFake, script func(chat i
 func organiser(tb testing.TB, chat int64, step func(tgbotapi.Update) loadMsg) {
 	m := step(fakeTGText(chat, "/report"))
 	press := func(m loadMsg, label string) loadMsg {
-		for _, row := range m.buttons {
+		for _, row := range m.buttons() {
 			for _, b := range row {
 				if strings.Contains(b.Label, label) {
 					return step(fakeTGCallback(chat, m.id, b.Data))
@@ -302,14 +321,29 @@ func BenchmarkLoad(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		echoFake := newLoadFake()
+		if os.Getenv("LOAD_PROFILE_BOT") != "" {
+			pprof.StopCPUProfile() // profile the phases apart
+		}
+		if f := os.Getenv("LOAD_PROFILE_ECHO"); f != "" {
+			out, _ := os.Create(f)
+			_ = pprof.StartCPUProfile(out)
+		}
 		echoRun := drive(b, n, loadBot(b, echoFake, echo{}, nil), echoFake, func(chat int64, step func(tgbotapi.Update) loadMsg) {
 			for range 7 {
 				step(fakeTGText(chat, "1250"))
 			}
 		})
+		if os.Getenv("LOAD_PROFILE_ECHO") != "" {
+			pprof.StopCPUProfile()
+		}
 		botFake := newLoadFake()
 		hook := loadBot(b, botFake, d, store)
 		trips.n.Store(0)
+		if f := os.Getenv("LOAD_PROFILE_BOT"); f != "" {
+			out, _ := os.Create(f)
+			_ = pprof.StartCPUProfile(out)
+			defer pprof.StopCPUProfile()
+		}
 		stop := heapPeak()
 		botRun := drive(b, n, hook, botFake, func(chat int64, step func(tgbotapi.Update) loadMsg) { organiser(b, chat, step) })
 		heap := stop()
@@ -320,6 +354,8 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(float64(botRun.percentile(0.99).Microseconds())/1000, "p99-ms")
 		b.ReportMetric(float64(echoRun.percentile(0.99).Microseconds())/1000, "echo-p99-ms")
 		b.ReportMetric(float64(trips.n.Load())/float64(botRun.updates.Load()), "redis-trips/update")
+		b.ReportMetric(botRun.cpuPerUpdate(), "cpu-µs/update")
+		b.ReportMetric(echoRun.cpuPerUpdate(), "echo-cpu-µs/update")
 		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
 	}

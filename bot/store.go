@@ -11,9 +11,13 @@ import (
 type Sessions interface {
 	// Session returns the chat's state, or the zero State for a chat never seen.
 	Session(ctx context.Context, chat string) (flows.State, error)
-	// Commit stores a step's effects and then st, if the stored state is still at version prev;
-	// else flows.ErrConflict. An answer (one draft save) is stored whole or not at all.
-	Commit(ctx context.Context, chat string, st flows.State, prev int64, effects []flows.Effect) error
+	// Load returns the chat's state and the person linked to ident (empty ID when none), in
+	// one round trip where it can.
+	Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, error)
+	// Commit stores a step's effects and then st, if the stored state is still at version prev
+	// (else flows.ErrConflict), and records update as handled (flows.ErrDuplicate if it was).
+	// An answer (one draft save) is stored whole or not at all.
+	Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect) error
 }
 
 // Reports reads and writes drafts and submissions.
@@ -44,8 +48,8 @@ type Invites interface {
 
 // Guard makes sure an update delivered twice (Telegram retries, several replicas) is handled once.
 type Guard interface {
-	// Claim returns true the first time an update id is seen within ttl.
-	Claim(ctx context.Context, update string, ttl time.Duration) (bool, error)
+	// Claim returns true the first time an update id is seen, for updates no Commit records.
+	Claim(ctx context.Context, update string) (bool, error)
 	// Release forgets a claim, so an update whose handling failed can be handled when redelivered.
 	Release(ctx context.Context, update string) error
 }

@@ -60,6 +60,9 @@ type Submit struct {
 	Submission Submission
 	Form       Form  // to list what changed in the history entry
 	Draft      int64 // version of the submitter's draft the figures come from; 0 for none
+	// Replaces is the submission this one replaces, as the step saw it (nil for the first): the
+	// store writes the history from it, and its version check makes sure it was the current one.
+	Replaces *Submission
 }
 
 // CreateInvite stores a new one-time invite code.

@@ -311,7 +311,7 @@ func (t *turn) submit() {
 		return
 	}
 	s := t.newSubmission()
-	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version})
+	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version, Replaces: t.info().Submitted})
 	t.dirty = false
 	key := t.st.Key
 	t.reset()

@@ -6,6 +6,10 @@ import "errors"
 // runs the step again.
 var ErrConflict = errors.New("conflict: stored version moved on")
 
+// ErrDuplicate is returned by stores for an update that was handled before: its step is
+// dropped, replies and all.
+var ErrDuplicate = errors.New("update already handled")
+
 // ErrNotFound is returned by stores for a missing record, such as an unknown or used invite code.
 var ErrNotFound = errors.New("not found")
 

@@ -36,7 +36,7 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 		}
 		return nil
 	case flows.Submit:
-		return s.submit(ctx, e.Submission, e.Form, e.Draft)
+		return s.submit(ctx, e)
 	case flows.CreateInvite:
 		return s.createInvite(ctx, e.Invite)
 	case flows.SavePerson:
@@ -57,6 +57,22 @@ func (s *Store) saveDraft(ctx context.Context, d flows.Draft) error {
 		return fmt.Errorf("save draft %s of %s as version %d: %w", d.Key, d.Person, d.Version, err)
 	}
 	return nil
+}
+
+// replaced is the submission e replaces: the one the step saw when it says so and its version
+// fits (the script checks it is still stored), else read now.
+func (s *Store) replaced(ctx context.Context, e flows.Submit) (flows.Submission, error) {
+	if r := e.Replaces; r != nil && r.Version == e.Submission.Version-1 {
+		return *r, nil
+	}
+	if e.Submission.Version == 1 {
+		return flows.Submission{}, nil
+	}
+	old, err := s.Submission(ctx, e.Submission.Key)
+	if errors.Is(err, flows.ErrNotFound) {
+		return flows.Submission{}, nil
+	}
+	return old, err
 }
 
 // draftTTL is how long d lives: until its period closes, measured on the bot's clock.
@@ -94,13 +110,14 @@ return 1
 // submit stores sub as the new current version of its report. The changes against the version it
 // replaces are worked out here, from a read before the script; the script then checks that
 // version is still the stored one, so the diff can never describe a version that lost a race.
-func (s *Store) submit(ctx context.Context, sub flows.Submission, form flows.Form, draft int64) error {
+func (s *Store) submit(ctx context.Context, e flows.Submit) error {
+	sub, form, draft := e.Submission, e.Form, e.Draft
 	k := sub.Key
 	if sub.Version < 1 {
 		return fmt.Errorf("submit %s: version %d is below 1", k, sub.Version)
 	}
-	old, err := s.Submission(ctx, k)
-	if err != nil && !errors.Is(err, flows.ErrNotFound) {
+	old, err := s.replaced(ctx, e)
+	if err != nil {
 		return fmt.Errorf("submit %s: %w", k, err)
 	}
 	if old.Version != sub.Version-1 {

@@ -4,68 +4,111 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
 )
 
-// commitScript saves a draft and a chat's state together, each only if its stored version is
-// the expected one. KEYS: session, draft. ARGV: session version expected, session JSON, draft
-// version expected, draft JSON, session TTL ms, draft TTL ms. Returns 1 when both were written,
-// 0 when either had moved on (and nothing was written).
+// UpdateTTL is how long an update id is remembered as handled: Telegram redelivers an update
+// for up to a day.
+const UpdateTTL = 48 * time.Hour
+
+// commitScript stores a chat's state, and optionally one draft, each only if its stored version
+// is the expected one, and records the update as handled. KEYS: session, update, [draft].
+// ARGV: session version expected, session JSON, session TTL ms, update TTL ms, "1" to record the
+// update, [draft version expected, draft JSON, draft TTL ms]. Returns 1 when written, 0 when a
+// version had moved on and -1 when the update was handled before; then nothing is written.
 var commitScript = redis.NewScript(`
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 local function ver(key, field)
   local cur = redis.call('GET', key)
   if not cur then return 0 end
   return tonumber(cjson.decode(cur)[field]) or 0
 end
 if ver(KEYS[1], 'v') ~= tonumber(ARGV[1]) then return 0 end
-if ver(KEYS[2], 'version') ~= tonumber(ARGV[3]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[5])
-redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[6])
+if KEYS[3] and ver(KEYS[3], 'version') ~= tonumber(ARGV[6]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+if KEYS[3] then redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[8]) end
+if ARGV[5] == '1' then redis.call('SET', KEYS[2], '1', 'PX', ARGV[4]) end
 return 1
 `)
 
-// Commit stores what one step produced: its effects and the chat's new state st, provided the
-// stored state is still at version prev; else flows.ErrConflict. The commonest step, an answer,
-// saves one draft: on one Redis (or Sentinel) that and the state are a single script, so the
-// answer costs one round trip and is stored whole or not at all. Otherwise, and on Cluster where
-// the two keys sit on different slots, the effects are applied first and the state last, so a
-// failure in between leaves the chat on the old question with the answer already safe.
-func (s *Store) Commit(ctx context.Context, chat string, st flows.State, prev int64, effects []flows.Effect) error {
-	if len(effects) == 1 && !s.cluster {
-		if sd, ok := effects[0].(flows.SaveDraft); ok {
-			return s.commitDraft(ctx, chat, st, prev, sd.Draft)
+// Commit stores what one step of update produced: its effects and the chat's new state st,
+// provided the stored state is still at version prev (else flows.ErrConflict), and records the
+// update as handled (an update handled before gives flows.ErrDuplicate and writes nothing; an
+// empty update id is not recorded).
+//
+// The commonest steps, an answer (one draft save) or a move between screens (no effect), are one
+// script on one Redis or Sentinel: one round trip, stored whole or not at all, de-duplication
+// included. Other steps, and every step on Cluster (the keys sit on different slots), claim the
+// update first, apply the effects, then store the state, so a failure in between leaves the chat
+// on the old question with the answer already safe; the claim is released on failure.
+func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect) error {
+	if !s.cluster {
+		switch {
+		case len(effects) == 0:
+			return s.commitScripted(ctx, chat, update, st, prev, nil)
+		case len(effects) == 1:
+			if sd, ok := effects[0].(flows.SaveDraft); ok {
+				return s.commitScripted(ctx, chat, update, st, prev, &sd.Draft)
+			}
 		}
 	}
-	if err := s.Apply(ctx, effects); err != nil {
-		return err
-	}
-	return s.SaveSession(ctx, chat, st, prev)
+	return s.commitInSteps(ctx, chat, update, st, prev, effects)
 }
 
-func (s *Store) commitDraft(ctx context.Context, chat string, st flows.State, prev int64, d flows.Draft) error {
-	ttl, err := draftTTL(d)
-	if err != nil {
-		return err
+func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect) error {
+	if update != "" {
+		fresh, err := s.Claim(ctx, update)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			return fmt.Errorf("commit update %s: %w", update, flows.ErrDuplicate)
+		}
 	}
+	err := s.Apply(ctx, effects)
+	if err == nil {
+		err = s.SaveSession(ctx, chat, st, prev)
+	}
+	if err != nil && update != "" {
+		_ = s.Release(context.WithoutCancel(ctx), update)
+	}
+	return err
+}
+
+func (s *Store) commitScripted(ctx context.Context, chat, update string, st flows.State, prev int64, d *flows.Draft) error {
 	stJSON, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("commit session %s: %w", chat, err)
 	}
-	dJSON, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("commit draft %s: %w", d.Key, err)
+	claim := "0"
+	if update != "" {
+		claim = "1"
 	}
-	keys := []string{s.key("session", chat), s.draftKey(d.Key, d.Person)}
-	ok, err := commitScript.Run(ctx, s.rdb, keys, prev, stJSON, d.Version-1, dJSON,
-		SessionTTL.Milliseconds(), ttl.Milliseconds()).Int()
-	if err != nil {
-		return fmt.Errorf("commit session %s with draft %s: %w", chat, d.Key, err)
+	keys := []string{s.key("session", chat), s.key("update", update)}
+	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), claim}
+	if d != nil {
+		ttl, err := draftTTL(*d)
+		if err != nil {
+			return err
+		}
+		dJSON, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("commit draft %s: %w", d.Key, err)
+		}
+		keys = append(keys, s.draftKey(d.Key, d.Person))
+		args = append(args, d.Version-1, dJSON, ttl.Milliseconds())
 	}
-	if ok == 0 {
-		return fmt.Errorf("commit session %s at version %d with draft %s at version %d: %w", chat, prev, d.Key, d.Version-1, flows.ErrConflict)
+	switch ok, err := commitScript.Run(ctx, s.rdb, keys, args...).Int(); {
+	case err != nil:
+		return fmt.Errorf("commit session %s: %w", chat, err)
+	case ok == -1:
+		return fmt.Errorf("commit update %s: %w", update, flows.ErrDuplicate)
+	case ok == 0:
+		return fmt.Errorf("commit session %s at version %d: %w", chat, prev, flows.ErrConflict)
 	}
 	return nil
 }

@@ -16,11 +16,15 @@ func TestCommitDraftAndSession(t *testing.T) {
 	s.rdb.AddHook(hook)
 	st1 := flows.State{Version: 1, Screen: flows.Asking, Key: keyQ1, Step: 1}
 	d1 := draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})
-	if err := s.Commit(ctx, "tg:1", st1, 0, []flows.Effect{flows.SaveDraft{Draft: d1}}); err != nil {
+	if err := s.Commit(ctx, "tg:1", "tg:u1", st1, 0, []flows.Effect{flows.SaveDraft{Draft: d1}}); err != nil {
 		t.Fatalf("Commit: got %v, want nil", err)
 	}
 	if got := hook.cmds.Load() + hook.pipes.Load(); got > 2 {
 		t.Errorf("round trips for one answer: got %d, want at most 2 (EVALSHA, plus EVAL the first time)", got)
+	}
+	err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 2}, 1, nil)
+	if !errors.Is(err, flows.ErrDuplicate) {
+		t.Errorf("the same update again: got %v, want ErrDuplicate", err)
 	}
 	tests := []struct {
 		name  string
@@ -33,7 +37,7 @@ func TestCommitDraftAndSession(t *testing.T) {
 	for _, tt := range tests {
 		st := flows.State{Version: tt.prev + 1, Screen: flows.Summary, Key: keyQ1}
 		d := draft(keyQ1, "tg:1", tt.draft, map[string]int64{"eligible": 9})
-		err := s.Commit(ctx, "tg:1", st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}})
+		err := s.Commit(ctx, "tg:1", "tg:u2-"+tt.name, st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}})
 		if !errors.Is(err, flows.ErrConflict) {
 			t.Errorf("%s: got %v, want ErrConflict", tt.name, err)
 		}

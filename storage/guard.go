@@ -3,13 +3,13 @@ package storage
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
-// Claim returns true the first time update is seen within ttl (SET NX), so an update a platform
-// delivers twice, or to two replicas, is handled once.
-func (s *Store) Claim(ctx context.Context, update string, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.key("update", update), "1", ttl).Result()
+// Claim returns true the first time update is seen within UpdateTTL (SET NX), so an update a
+// platform delivers twice, or to two replicas, is handled once. Commit records updates itself;
+// Claim is for updates whose handling writes elsewhere or nothing.
+func (s *Store) Claim(ctx context.Context, update string) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.key("update", update), "1", UpdateTTL).Result()
 	if err != nil {
 		return false, fmt.Errorf("claim update %s: %w", update, err)
 	}

@@ -35,6 +35,9 @@ func (s *Store) Person(ctx context.Context, ident string) (flows.Person, error) 
 
 // personID returns the id ident is linked to, "" when none.
 func (s *Store) personID(ctx context.Context, ident string) (string, error) {
+	if id, ok := s.idents.Load(ident); ok {
+		return id.(string), nil
+	}
 	id, err := s.rdb.Get(ctx, s.key("ident", ident)).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", nil
@@ -42,7 +45,49 @@ func (s *Store) personID(ctx context.Context, ident string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("load identity %s: %w", ident, err)
 	}
+	s.idents.Store(ident, id)
 	return id, nil
+}
+
+// Load returns a chat's state and the person linked to ident, in one round trip once the
+// identity is known to this process (two before).
+func (s *Store) Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, error) {
+	id, err := s.personID(ctx, ident)
+	if err != nil {
+		return flows.State{}, flows.Person{}, err
+	}
+	pipe := s.rdb.Pipeline()
+	stCmd := pipe.Get(ctx, s.key("session", chat))
+	var pCmd *redis.StringCmd
+	if id != "" {
+		pCmd = pipe.Get(ctx, s.key("person", id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return flows.State{}, flows.Person{}, fmt.Errorf("load chat %s of %s: %w", chat, ident, err)
+	}
+	var st flows.State
+	var p flows.Person
+	if err := decodeOptional(stCmd, &st); err != nil {
+		return st, p, fmt.Errorf("load session %s: %w", chat, err)
+	}
+	if pCmd != nil {
+		if err := decodeOptional(pCmd, &p); err != nil {
+			return st, p, fmt.Errorf("load person %s: %w", id, err)
+		}
+	}
+	return st, p, nil
+}
+
+// decodeOptional decodes cmd's JSON into v, leaving v as it is when the key was missing.
+func decodeOptional(cmd *redis.StringCmd, v any) error {
+	b, err := cmd.Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }
 
 // Link stores p and links ident to it. The two keys may sit on different Cluster slots, so they
@@ -58,6 +103,7 @@ func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 	if err := s.rdb.Set(ctx, s.key("ident", ident), p.ID, 0).Err(); err != nil {
 		return fmt.Errorf("link %s to person %s: %w", ident, p.ID, err)
 	}
+	s.idents.Store(ident, p.ID)
 	return nil
 }
 

@@ -55,6 +55,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -79,6 +80,10 @@ type Store struct {
 	// cluster is set on Redis Cluster, where a script may only touch one slot: Commit then
 	// writes the draft and the session one after the other instead of in one script.
 	cluster bool
+	// idents caches identity → person id. A link never changes once made (a second platform
+	// links a new identity to the same id), so the cache needs no invalidation; it saves a
+	// round trip on every load.
+	idents sync.Map
 }
 
 // New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
