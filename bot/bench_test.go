@@ -12,17 +12,22 @@ import (
 	"danvan/storage"
 )
 
-// roundTrips counts what a client sends to Redis: each command or pipeline is one round trip.
-type roundTrips struct{ n atomic.Int64 }
+// roundTrips counts what a client sends to Redis: each command or pipeline is one round trip
+// (n); cmds counts the commands, pipelined or not.
+type roundTrips struct{ n, cmds atomic.Int64 }
 
 func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 
 func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); h.cmds.Add(1); return next(ctx, cmd) }
 }
 
 func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		h.cmds.Add(int64(len(cmds)))
+		return next(ctx, cmds)
+	}
 }
 
 // BenchmarkDispatcherAnswer measures one typed answer mid-form, the commonest update: through

@@ -53,6 +53,8 @@ type turn struct {
 	effects []Effect
 	draft   *Draft // working copy of the current report's draft, once touched
 	dirty   bool   // draft changed: save it at the end
+	qs      []Question
+	qsKey   Key // the report qs belong to
 }
 
 // abandoned ends a report this chat can no longer work on: its period closed meanwhile, or the

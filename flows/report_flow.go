@@ -120,8 +120,14 @@ func (t *turn) period() Period {
 	return p
 }
 
-// questions are the current form's questions asked in the current period.
-func (t *turn) questions() []Question { return t.form().For(t.period().Kind) }
+// questions are the current form's questions asked in the current period. A step asks for them
+// many times, so they are worked out once per report.
+func (t *turn) questions() []Question {
+	if t.qs == nil || t.qsKey != t.st.Key {
+		t.qs, t.qsKey = t.form().For(t.period().Kind), t.st.Key
+	}
+	return t.qs
+}
 
 func (t *turn) question() (Question, bool) {
 	qs := t.questions()

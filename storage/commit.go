@@ -79,6 +79,25 @@ func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows
 	return err
 }
 
+// evalBatched runs script in the batcher's next pipeline (EVALSHA); a server that does not know
+// the script yet (first use, or restarted) gets it whole, with EVAL.
+func (s *Store) evalBatched(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
+	cmdArgs := make([]any, 0, 3+len(keys)+len(args))
+	cmdArgs = append(cmdArgs, "evalsha", script.Hash(), len(keys))
+	for _, k := range keys {
+		cmdArgs = append(cmdArgs, k)
+	}
+	cmd := redis.NewCmd(ctx, append(cmdArgs, args...)...)
+	if err := s.batch.do(ctx, cmd); err != nil {
+		cmd.SetErr(err)
+		return cmd
+	}
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		return script.Eval(ctx, s.rdb, keys, args...) // EVAL also caches it for the next EVALSHA
+	}
+	return cmd
+}
+
 func (s *Store) commitScripted(ctx context.Context, chat, update string, st flows.State, prev int64, d *flows.Draft) error {
 	stJSON, err := json.Marshal(st)
 	if err != nil {
@@ -102,7 +121,7 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 		keys = append(keys, s.draftKey(d.Key, d.Person))
 		args = append(args, d.Version-1, dJSON, ttl.Milliseconds())
 	}
-	switch ok, err := commitScript.Run(ctx, s.rdb, keys, args...).Int(); {
+	switch ok, err := s.evalBatched(ctx, commitScript, keys, args...).Int(); {
 	case err != nil:
 		return fmt.Errorf("commit session %s: %w", chat, err)
 	case ok == -1:

@@ -2,14 +2,25 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Claim returns true the first time update is seen within UpdateTTL (SET NX), so an update a
 // platform delivers twice, or to two replicas, is handled once. Commit records updates itself;
 // Claim is for updates whose handling writes elsewhere or nothing.
 func (s *Store) Claim(ctx context.Context, update string) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.key("update", update), "1", UpdateTTL).Result()
+	cmd := redis.NewBoolCmd(ctx, "set", s.key("update", update), "1", "px", UpdateTTL.Milliseconds(), "nx")
+	err := s.batch.do(ctx, cmd)
+	if err == nil {
+		err = cmd.Err()
+	}
+	ok := err == nil && cmd.Val()
+	if errors.Is(err, redis.Nil) {
+		err = nil // SET NX answers nil when the key exists: seen before
+	}
 	if err != nil {
 		return false, fmt.Errorf("claim update %s: %w", update, err)
 	}

@@ -56,13 +56,14 @@ func (s *Store) Load(ctx context.Context, chat, ident string) (flows.State, flow
 	if err != nil {
 		return flows.State{}, flows.Person{}, err
 	}
-	pipe := s.rdb.Pipeline()
-	stCmd := pipe.Get(ctx, s.key("session", chat))
+	stCmd := redis.NewStringCmd(ctx, "get", s.key("session", chat))
+	cmds := []redis.Cmder{stCmd}
 	var pCmd *redis.StringCmd
 	if id != "" {
-		pCmd = pipe.Get(ctx, s.key("person", id))
+		pCmd = redis.NewStringCmd(ctx, "get", s.key("person", id))
+		cmds = append(cmds, pCmd)
 	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	if err := s.batch.do(ctx, cmds...); err != nil {
 		return flows.State{}, flows.Person{}, fmt.Errorf("load chat %s of %s: %w", chat, ident, err)
 	}
 	var st flows.State

@@ -36,23 +36,26 @@ func (s *Store) Reports(ctx context.Context, qs []flows.ReportQuery) (map[flows.
 		return map[flows.Key]flows.ReportInfo{}, nil
 	}
 	cmds := make([]reportCmds, len(qs))
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, q := range qs {
-			if q.Person != "" {
-				cmds[i].draft = p.Get(ctx, s.draftKey(q.Key, q.Person))
-			}
-			cmds[i].sub = p.Get(ctx, s.subKey(q.Key))
-			if q.Previous != "" {
-				prev := q.Key
-				prev.Period = q.Previous
-				cmds[i].prev = p.Get(ctx, s.subKey(prev))
-			}
+	var all []redis.Cmder
+	get := func(key string) *redis.StringCmd {
+		cmd := redis.NewStringCmd(ctx, "get", key)
+		all = append(all, cmd)
+		return cmd
+	}
+	for i, q := range qs {
+		if q.Person != "" {
+			cmds[i].draft = get(s.draftKey(q.Key, q.Person))
 		}
-		return nil
-	})
+		cmds[i].sub = get(s.subKey(q.Key))
+		if q.Previous != "" {
+			prev := q.Key
+			prev.Period = q.Previous
+			cmds[i].prev = get(s.subKey(prev))
+		}
+	}
 	// A missing key fails its GET with redis.Nil, which only means "none"; any other error is in
 	// the commands themselves and decode reports it.
-	if err != nil && !errors.Is(err, redis.Nil) {
+	if err := s.batch.do(ctx, all...); err != nil {
 		return nil, fmt.Errorf("load %d reports: %w", len(qs), err)
 	}
 	out := make(map[flows.Key]flows.ReportInfo, len(qs))

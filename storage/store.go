@@ -84,13 +84,15 @@ type Store struct {
 	// links a new identity to the same id), so the cache needs no invalidation; it saves a
 	// round trip on every load.
 	idents sync.Map
+	// batch pipelines the commands of the hot path (answers, loads) across concurrent updates.
+	batch *batcher
 }
 
 // New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
 // closes it.
 func New(rdb redis.UniversalClient, prefix string) *Store {
 	_, cluster := rdb.(*redis.ClusterClient)
-	return &Store{rdb: rdb, prefix: prefix, cluster: cluster}
+	return &Store{rdb: rdb, prefix: prefix, cluster: cluster, batch: newBatcher(rdb)}
 }
 
 // Open connects to the Redis that url names and checks it answers PING, so a wrong address fails
@@ -152,7 +154,10 @@ func dial(rawURL string) (redis.UniversalClient, []string, error) {
 }
 
 // Close closes the Redis client.
-func (s *Store) Close() error { return s.rdb.Close() }
+func (s *Store) Close() error {
+	s.batch.close()
+	return s.rdb.Close()
+}
 
 // keyEscaper keeps the parts of a unit key apart: no part may carry the separator or a brace that
 // would move the hash tag.
