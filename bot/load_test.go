@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -172,6 +173,7 @@ func act(tb testing.TB, c *http.Client, hook string, fake *loadFake, chat int64,
 		tb.Error(err)
 		return loadMsg{}, 0
 	}
+	_, _ = io.Copy(io.Discard, res.Body) // an answerCallbackQuery Telegram would carry out
 	res.Body.Close()
 	select {
 	case m := <-fake.inbox(chat):

@@ -336,6 +336,9 @@ type tgUpdate struct {
 	chatID     int64
 	messageID  int    // the message a pressed button sits under
 	callbackID string // set for a button press, which must always be answered
+	// inline, in webhook mode, takes the callback's answer to the webhook's HTTP response,
+	// which saves a Bot API call on every press.
+	inline *tgInline
 }
 
 // convert turns an update into Incoming. It reports false for what the bot ignores: edited

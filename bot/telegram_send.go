@@ -38,7 +38,7 @@ func (t *Telegram) process(ctx context.Context, j tgUpdate) {
 	if j.in.Chat != "" {
 		replies = t.handle(ctx, j.in)
 	}
-	if j.callbackID != "" {
+	if j.callbackID != "" && !j.inline.offer(tgNotice(replies)) {
 		// Until answered, the person's client shows a spinner on the button.
 		t.answer(ctx, j, tgNotice(replies))
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -44,6 +45,9 @@ func (t *Telegram) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handling must not die with the request: Telegram may hang up, the work goes on.
 	handleCtx := context.WithoutCancel(r.Context())
+	if job.callbackID != "" {
+		job.inline = &tgInline{}
+	}
 	done := make(chan struct{})
 	err := t.queues.submit(r.Context(), job.key(), func() {
 		defer close(done)
@@ -57,6 +61,56 @@ func (t *Telegram) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	case <-done:
 	case <-r.Context().Done():
 	}
+	if text, ok := job.inline.take(); ok {
+		t.answerInResponse(w, r, job, text)
+	}
+}
+
+// answerInResponse answers a button press in the webhook's response, a method call Telegram
+// carries out itself. If the request is already gone, it answers through the Bot API instead.
+func (t *Telegram) answerInResponse(w http.ResponseWriter, r *http.Request, job tgUpdate, text string) {
+	if r.Context().Err() != nil {
+		t.answer(context.WithoutCancel(r.Context()), job, text)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{
+		"method": "answerCallbackQuery", "callback_query_id": job.callbackID, "text": tgTruncate(text, 200),
+	})
+}
+
+// tgInline hands a button press's answer from the worker to the webhook response, unless the
+// response has gone already.
+type tgInline struct {
+	mu      sync.Mutex
+	closed  bool
+	text    string
+	offered bool
+}
+
+// offer passes text to the response; false means answer through the Bot API instead.
+func (x *tgInline) offer(text string) bool {
+	if x == nil {
+		return false
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return false
+	}
+	x.text, x.offered = text, true
+	return true
+}
+
+// take closes x to later offers and returns what was offered.
+func (x *tgInline) take() (string, bool) {
+	if x == nil {
+		return "", false
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.closed = true
+	return x.text, x.offered
 }
 
 // secretOK compares in constant time, so the secret cannot be guessed byte by byte from timing.
