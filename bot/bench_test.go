@@ -41,11 +41,7 @@ func BenchmarkDispatcherAnswer(b *testing.B) {
 	b.Cleanup(func() { store.Close() })
 	d := mustDispatcher(b, store, newClock(b))
 	seq := 0
-	code := inviteOrganiser(b, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	lan := newChat(b, d, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.command("report", "")
-	lan.press("hội viên")
+	mustLanAtForm(b, d, &seq)
 	ctx := context.Background()
 	peek := mustStore(b, testRedisAddr(), prefix) // its own client: the bench's reads are not counted
 	hook.n.Store(0)

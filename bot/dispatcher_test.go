@@ -53,7 +53,7 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 	lan2.press("Gửi")
 	lan2.mustSay("Số tham chiếu")
 
-	got, err := store2.Submission(context.Background(), flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"})
+	got, err := store2.Submission(context.Background(), memberKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,25 +73,15 @@ func TestDispatcherRepeatedUpdateHandledOnce(t *testing.T) {
 	store := mustStore(t, testRedisAddr(), prefix)
 	d := mustDispatcher(t, store, newClock(t))
 	seq := 0
-	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	lan := newChat(t, d, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.command("report", "")
-	lan.press("hội viên")
+	mustLanAtForm(t, d, &seq)
 	in := Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
 	first := d.Handle(context.Background(), in)
 	second := d.Handle(context.Background(), in)
 	if len(first) == 0 || len(second) != 0 {
 		t.Fatalf("got %d then %d replies, want some then none", len(first), len(second))
 	}
-	infos, err := store.Reports(context.Background(), []flows.ReportQuery{{Key: flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}, Person: "tg:2001"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, info := range infos {
-		if info.Draft == nil || info.Draft.Version != 1 {
-			t.Fatalf("got draft %+v, want version 1", info.Draft)
-		}
+	if got := mustDraft(t, store); got == nil || got.Version != 1 {
+		t.Fatalf("got draft %+v, want version 1", got)
 	}
 }
 
@@ -100,11 +90,7 @@ func TestDispatcherStaleButtonWritesNothing(t *testing.T) {
 	store := mustStore(t, testRedisAddr(), prefix)
 	d := mustDispatcher(t, store, newClock(t))
 	seq := 0
-	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	lan := newChat(t, d, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.command("report", "")
-	lan.press("hội viên")
+	lan := mustLanAtForm(t, d, &seq)
 	old := lan.mustButton("Hủy")
 	lan.text("1250")
 	before, _ := store.Session(context.Background(), "tg:2001")
@@ -212,7 +198,7 @@ func TestDispatcherReplicasAlternate(t *testing.T) {
 	c.mustSay("Kiểm tra lại trước khi gửi")
 	send := c.mustButton("Gửi")
 	next().send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
-	sub, err := store2.Submission(context.Background(), flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"})
+	sub, err := store2.Submission(context.Background(), memberKey)
 	if err != nil {
 		t.Fatal(err)
 	}

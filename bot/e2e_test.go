@@ -14,7 +14,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"danvan/flows"
 	"danvan/storage"
 )
 
@@ -217,8 +216,7 @@ func organiserJourney(t *testing.T, x *e2e) {
 	done := lan.press("Gửi", 1)
 	mustContain(t, done, "Số tham chiếu")
 
-	k := flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
-	sub, err := x.store.Submission(context.Background(), k)
+	sub, err := x.store.Submission(context.Background(), memberKey)
 	if err != nil {
 		t.Fatalf("submission in Redis: %v", err)
 	}

@@ -189,3 +189,30 @@ func (c *chat) mustSay(want string) {
 		c.tb.Fatalf("got %q, want it to contain %q", c.said(), want)
 	}
 }
+
+// memberKey is the report the tests' organiser Lan files: Membership of the Women's Union of
+// Tân Phong for Q1 2026.
+var memberKey = flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
+
+// mustLanAtForm has the admin invite Lan as organiser of the Women's Union of Tân Phong, and Lan
+// open the Membership form: it returns her chat at question 1.
+func mustLanAtForm(tb testing.TB, d *Dispatcher, seq *int) *chat {
+	tb.Helper()
+	code := inviteOrganiser(tb, d, seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	lan := newChat(tb, d, "tg:2001", "Lan", seq)
+	lan.command("start", code)
+	lan.command("report", "")
+	lan.press("hội viên")
+	lan.mustSay("(1/4)")
+	return lan
+}
+
+// mustDraft returns Lan's stored draft of memberKey.
+func mustDraft(tb testing.TB, r Reports) *flows.Draft {
+	tb.Helper()
+	infos, err := r.Reports(context.Background(), []flows.ReportQuery{{Key: memberKey, Person: "tg:2001"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return infos[memberKey].Draft
+}

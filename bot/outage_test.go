@@ -2,7 +2,6 @@ package bot
 
 import (
 	"bufio"
-	"context"
 	"net"
 	"os"
 	"os/exec"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"danvan/flows"
 	"danvan/storage"
 )
 
@@ -104,11 +102,7 @@ func TestDispatcherSurvivesRedisOutage(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	d := mustDispatcher(t, store, newClock(t))
 	seq := 0
-	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	lan := newChat(t, d, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.command("report", "")
-	lan.press("hội viên")
+	lan := mustLanAtForm(t, d, &seq)
 	lan.text("1250")
 	lan.mustSay("(2/4)")
 
@@ -121,13 +115,7 @@ func TestDispatcherSurvivesRedisOutage(t *testing.T) {
 	rs.start()
 	lan.text("1100")
 	lan.mustSay("(3/4)")
-	infos, err := store.Reports(context.Background(), []flows.ReportQuery{{Key: flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}, Person: "tg:2001"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, info := range infos {
-		if info.Draft == nil || info.Draft.Answers["eligible"] != 1250 || info.Draft.Answers["members"] != 1100 || info.Draft.Version != 2 {
-			t.Fatalf("got draft %+v, want eligible 1250, members 1100 at version 2", info.Draft)
-		}
+	if got := mustDraft(t, store); got == nil || got.Answers["eligible"] != 1250 || got.Answers["members"] != 1100 || got.Version != 2 {
+		t.Fatalf("got draft %+v, want eligible 1250, members 1100 at version 2", got)
 	}
 }
