@@ -143,20 +143,23 @@ func serveWebhook(ctx context.Context, cfg config.Config, tg *bot.Telegram, log 
 	mux.Handle("POST "+path, tg.WebhookHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 2)
-	go func() { errc <- tg.Run(ctx) }()
+	runErr := make(chan error, 1)
+	go func() { runErr <- tg.Run(ctx) }()
+	srvErr := make(chan error, 1)
 	go func() {
 		log.Info("listening for webhooks", "addr", cfg.ListenAddr, "path", path)
-		errc <- srv.ListenAndServe()
+		srvErr <- srv.ListenAndServe()
 	}()
 	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) && err != nil {
-			return err
+	case err := <-srvErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err // the port is taken, say: nothing was handled yet
 		}
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	err = srv.Shutdown(shutdown)
+	// Run returns once the updates in hand are finished; only then may main close the store.
+	return errors.Join(err, <-runErr)
 }

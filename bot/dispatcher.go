@@ -36,8 +36,9 @@ const (
 // Updates of one chat are handled one at a time in this process (a mutex per chat). Across
 // processes nothing is locked: every write states the version it replaces (the chat's state,
 // the draft, the submission), so a step that raced another process writes nothing and is run
-// again on fresh data. That is also what makes the snapshot cache safe: a step may run on a
-// cached snapshot, and a stale one only costs a retry, never a wrong write.
+// again on fresh data. That is also what makes the snapshot cache safe: an answer may run on a
+// cached snapshot because its commit checks the chat's state and the draft in the same script
+// that writes them; a step with any other effect is run again on stored data before it writes.
 type Dispatcher struct {
 	Sessions Sessions
 	Reports  Reports
@@ -125,7 +126,7 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 // did not happen.
 func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, error) {
 	now := d.Now()
-	snap, cached := d.cache.get(in.Chat, now)
+	snap, cached := d.cache.get(in.Chat, now, d.Settings.Calendar)
 	if !cached {
 		var err error
 		if snap, err = d.load(ctx, in, now); err != nil {
@@ -133,6 +134,12 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 		}
 	}
 	next, replies, effects := flows.Step(d.env(snap), snap.state, in.Input, now)
+	if cached && !oneScript(effects) {
+		// Only an answer's commit checks the chat's state and the draft in the same step as it
+		// writes; anything else (a submission, an invite, a language) is decided on stored data.
+		d.cache.drop(in.Chat)
+		return nil, flows.ErrConflict
+	}
 	if next.Version == snap.state.Version {
 		if cached {
 			// Refused as stale against a cached state: make sure against the stored one.
@@ -156,7 +163,7 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snap
 	if p, err = d.settle(ctx, in, p); err != nil {
 		return snapshot{}, err
 	}
-	snap := snapshot{state: st, person: p, loaded: now}
+	snap := snapshot{state: st, person: p, loaded: now, open: openIDs(d.Settings.Calendar, now)}
 	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil
@@ -197,6 +204,16 @@ func (d *Dispatcher) settle(ctx context.Context, in Incoming, p flows.Person) (f
 		}
 	}
 	return p, nil
+}
+
+// oneScript reports whether effects are what the store commits in one checked step with the
+// chat's state: nothing, or one draft save.
+func oneScript(effects []flows.Effect) bool {
+	if len(effects) == 0 {
+		return true
+	}
+	_, ok := effects[0].(flows.SaveDraft)
+	return ok && len(effects) == 1
 }
 
 func (d *Dispatcher) env(snap snapshot) *flows.Env {

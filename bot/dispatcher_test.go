@@ -209,3 +209,48 @@ func TestDispatcherReplicasAlternate(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatcherStaleReplicaCannotSubmit: Lan reaches the summary on replica A, cancels through
+// replica B, then presses A's old Gửi. A's cached snapshot is stale; nothing may be submitted.
+func TestDispatcherStaleReplicaCannotSubmit(t *testing.T) {
+	prefix := mustPrefix(t)
+	clock := newClock(t)
+	storeA := mustStore(t, testRedisAddr(), prefix)
+	a := mustDispatcher(t, storeA, clock)
+	b := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	seq := 0
+	lan := mustLanAtForm(t, a, &seq)
+	for _, answer := range []string{"1250", "1100", "20", "1000"} {
+		lan.text(answer)
+	}
+	lan.mustSay("Kiểm tra lại trước khi gửi")
+	send := lan.mustButton("Gửi")
+	newChat(t, b, "tg:2001", "Lan", &seq).command("cancel", "")
+	lan.send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
+	lan.mustSay("Biểu mẫu này đã thay đổi")
+	if _, err := storeA.Submission(context.Background(), memberKey); !errors.Is(err, flows.ErrNotFound) {
+		t.Fatalf("got %v, want nothing submitted after the cancel", err)
+	}
+}
+
+// TestDispatcherStaleReplicaKeepsUnits: a language change on a replica that cached Lan before
+// she was given a second unit elsewhere must not take the unit away.
+func TestDispatcherStaleReplicaKeepsUnits(t *testing.T) {
+	prefix := mustPrefix(t)
+	clock := newClock(t)
+	storeA := mustStore(t, testRedisAddr(), prefix)
+	a := mustDispatcher(t, storeA, clock)
+	b := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	seq := 0
+	mustLanAtForm(t, a, &seq)
+	code := inviteOrganiser(t, b, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
+	newChat(t, b, "tg:2001", "Lan", &seq).command("start", code)
+	newChat(t, a, "tg:2001", "Lan", &seq).command("lang", "en")
+	p, err := storeA.Person(context.Background(), "tg:2001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Units) != 2 || p.Lang != flows.EN {
+		t.Fatalf("got units %v lang %q, want both units and lang en", p.Units, p.Lang)
+	}
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"maps"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,16 @@ type snapshot struct {
 	person  flows.Person
 	reports map[flows.Key]flows.ReportInfo
 	loaded  time.Time
+	open    string // the periods open when it was loaded: its reports cover those only
+}
+
+// openIDs names the periods open at now, to tell when a snapshot's reports no longer cover them.
+func openIDs(cal flows.Calendar, now time.Time) string {
+	var ids []string
+	for _, p := range cal.Open(now) {
+		ids = append(ids, p.ID)
+	}
+	return strings.Join(ids, ",")
 }
 
 // after returns s as the committed step left the store: the new state and the effects applied.
@@ -46,6 +57,9 @@ func (s snapshot) after(st flows.State, effects []flows.Effect) snapshot {
 			info := s.reports[e.Submission.Key]
 			sub := e.Submission
 			info.Submitted, info.Draft = &sub, nil
+			if e.Draft > 0 { // the store empties the draft and counts on
+				info.Draft = &flows.Draft{Key: sub.Key, Person: sub.By, Answers: map[string]int64{}, Version: e.Draft + 1, Updated: sub.At}
+			}
 			s.reports[e.Submission.Key] = info
 		case flows.SavePerson:
 			s.person.Lang = e.Person.Lang
@@ -60,11 +74,11 @@ type snapshots struct {
 	m  map[string]snapshot
 }
 
-func (c *snapshots) get(chat string, now time.Time) (snapshot, bool) {
+func (c *snapshots) get(chat string, now time.Time, cal flows.Calendar) (snapshot, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	s, ok := c.m[chat]
-	if !ok || now.Sub(s.loaded) > snapshotTTL || now.Before(s.loaded) {
+	c.mu.Unlock()
+	if !ok || now.Sub(s.loaded) > snapshotTTL || now.Before(s.loaded) || s.open != openIDs(cal, now) {
 		return snapshot{}, false
 	}
 	return s, true

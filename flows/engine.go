@@ -183,7 +183,7 @@ func (t *turn) choose(action, arg string) {
 		return
 	}
 	t.replies = append(t.replies, Reply{Text: T(t.lang, "moved"), Notice: T(t.lang, "moved")})
-	if sub := t.info().Submitted; sub != nil && t.info().Draft == nil && sub.Version > t.st.Seen.Sub {
+	if sub := t.info().Submitted; sub != nil && !hasAnswers(t.info().Draft) && sub.Version > t.st.Seen.Sub {
 		key := t.st.Key
 		t.reset()
 		t.say(T(t.lang, "sent_elsewhere", t.formTitle(key.Form), sub.Version, sub.Ref))
@@ -191,6 +191,10 @@ func (t *turn) choose(action, arg string) {
 	}
 	t.prompt()
 }
+
+// hasAnswers reports whether d is a draft with something in it: a submitted report leaves an
+// empty one behind.
+func hasAnswers(d *Draft) bool { return d != nil && len(d.Answers) > 0 }
 
 // seen is what the current report screen shows: the draft as this step leaves it and the
 // submitted version.

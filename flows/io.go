@@ -55,7 +55,7 @@ type DropDraft struct {
 
 // Submit stores s as the new current version of its report and keeps the one it replaces in
 // history, provided the stored version is still s.Version-1 and the submitter's draft is still
-// at version Draft (the figures came from it); it drops that draft.
+// at version Draft (the figures came from it); it empties that draft, whose version goes on.
 type Submit struct {
 	Submission Submission
 	Form       Form  // to list what changed in the history entry
@@ -68,7 +68,7 @@ type Submit struct {
 // CreateInvite stores a new one-time invite code.
 type CreateInvite struct{ Invite Invite }
 
-// SavePerson stores the person's own settings (language).
+// SavePerson stores the person's own settings (language), and nothing else of the record.
 type SavePerson struct{ Person Person }
 
 func (SaveDraft) effect()    {}

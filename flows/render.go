@@ -37,7 +37,7 @@ func (t *turn) renderForms() Reply {
 		if info.Submitted != nil {
 			label += " — " + T(t.lang, "mark_sent")
 		}
-		if info.Draft != nil && len(info.Draft.Answers) > 0 {
+		if hasAnswers(info.Draft) {
 			label += " — " + T(t.lang, "mark_draft", answered(f, t.period().Kind, info.Draft), n)
 		}
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "f", f.ID)})

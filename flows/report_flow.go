@@ -75,7 +75,7 @@ func (t *turn) pickForm(id string) {
 	}
 	t.st.Key.Form = id
 	t.st.Step, t.st.Editing, t.st.Pending = 0, false, nil
-	if d := t.info().Draft; d != nil && len(d.Answers) > 0 {
+	if hasAnswers(t.info().Draft) {
 		t.st.Screen = AskResume
 		t.prompt()
 		return

@@ -244,7 +244,9 @@ func (w *world) apply(e Effect) string {
 			return fmt.Sprintf("Submit CONFLICT v%d over v%d", s.Version, old.Version)
 		}
 		w.subs[s.Key] = s
-		delete(w.drafts, s.By+"|"+s.Key.String())
+		if e.Draft > 0 {
+			w.drafts[s.By+"|"+s.Key.String()] = Draft{Key: s.Key, Person: s.By, Answers: map[string]int64{}, Version: e.Draft + 1}
+		}
 		return fmt.Sprintf("Submit %s v%d ref %s %s", s.Key, s.Version, s.Ref, values(s.Values))
 	case CreateInvite:
 		return fmt.Sprintf("CreateInvite %s %s %v expires %s", e.Invite.Code, e.Invite.Role, e.Invite.Nodes, e.Invite.Expires.Format(time.RFC3339))

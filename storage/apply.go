@@ -40,7 +40,7 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 	case flows.CreateInvite:
 		return s.createInvite(ctx, e.Invite)
 	case flows.SavePerson:
-		return s.savePerson(ctx, e.Person)
+		return s.setLang(ctx, e.Person)
 	default:
 		return fmt.Errorf("unknown effect %T", e)
 	}
@@ -87,10 +87,14 @@ func draftTTL(d flows.Draft) (time.Duration, error) {
 }
 
 // submitScript replaces a unit's current submission if it is still at version ARGV[1], and in the
-// same step appends the history entry, updates the "who has submitted" index and drops the
+// same step appends the history entry, updates the "who has submitted" index and empties the
 // submitter's draft. KEYS: submission, history, index, draft. ARGV: expected version, submission
-// JSON, history entry JSON, index field, new version, expected draft version (0: no draft).
-// Returns 1 when written, 0 on conflict.
+// JSON, history entry JSON, index field, new version, expected draft version (0: no draft), the
+// emptied draft. Returns 1 when written, 0 on conflict.
+//
+// The submitter's draft is emptied, not deleted, and its version goes on counting: were it
+// deleted, a new draft would count from 1 again, and a step still holding the old draft at the
+// same number would pass the version check and overwrite the new one.
 var submitScript = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 local v = 0
@@ -103,7 +107,7 @@ if dv ~= tonumber(ARGV[6]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
-redis.call('DEL', KEYS[4])
+if dv > 0 then redis.call('SET', KEYS[4], ARGV[7], 'KEEPTTL') end
 return 1
 `)
 
@@ -135,9 +139,13 @@ func (s *Store) submit(ctx context.Context, e flows.Submit) error {
 	if err != nil {
 		return fmt.Errorf("submit %s: %w", k, err)
 	}
+	emptied, err := json.Marshal(flows.Draft{Key: k, Person: sub.By, Answers: map[string]int64{}, Version: draft + 1, Updated: sub.At})
+	if err != nil {
+		return fmt.Errorf("submit %s: %w", k, err)
+	}
 	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By)}
 	ok, err := submitScript.Run(ctx, s.rdb, keys, sub.Version-1, subJSON, entryJSON,
-		indexField(k.Period, k.Form), sub.Version, draft).Int()
+		indexField(k.Period, k.Form), sub.Version, draft, emptied).Int()
 	if err != nil {
 		return fmt.Errorf("submit %s as version %d: %w", k, sub.Version, err)
 	}

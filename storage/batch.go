@@ -20,10 +20,11 @@ const (
 // each side, carries many updates. This is group commit without a timer, so it adds no latency;
 // on a small machine shared with Redis the system calls it saves are most of Redis's cost.
 type batcher struct {
-	rdb  redis.UniversalClient
-	reqs chan *batchReq
-	done chan struct{}
-	stop sync.Once
+	rdb     redis.UniversalClient
+	reqs    chan *batchReq
+	done    chan struct{} // closed by close: take no more
+	stopped chan struct{} // closed when run has returned: nothing queued will be sent
+	stop    sync.Once
 }
 
 type batchReq struct {
@@ -33,7 +34,7 @@ type batchReq struct {
 }
 
 func newBatcher(rdb redis.UniversalClient) *batcher {
-	b := &batcher{rdb: rdb, reqs: make(chan *batchReq, batchMaxCmds), done: make(chan struct{})}
+	b := &batcher{rdb: rdb, reqs: make(chan *batchReq, batchMaxCmds), done: make(chan struct{}), stopped: make(chan struct{})}
 	go b.run()
 	return b
 }
@@ -54,10 +55,18 @@ func (b *batcher) do(ctx context.Context, cmds ...redis.Cmder) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-b.stopped:
+		select {
+		case <-req.sent: // sent just before the batcher stopped
+			return nil
+		default:
+			return redis.ErrClosed
+		}
 	}
 }
 
 func (b *batcher) run() {
+	defer close(b.stopped)
 	for {
 		select {
 		case <-b.done:
@@ -86,13 +95,20 @@ func (b *batcher) send(batch []*batchReq) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), batchTimeout)
 	defer cancel()
 	pipe := b.rdb.Pipeline()
+	var live []*batchReq
 	for _, req := range batch {
+		if req.ctx.Err() != nil {
+			continue // its caller has gone and reports a failure: the write must not happen
+		}
+		live = append(live, req)
 		for _, cmd := range req.cmds {
 			_ = pipe.Process(ctx, cmd)
 		}
 	}
-	_, _ = pipe.Exec(ctx) // each command keeps its own error
-	for _, req := range batch {
+	if len(live) > 0 {
+		_, _ = pipe.Exec(ctx) // each command keeps its own error
+	}
+	for _, req := range live {
 		close(req.sent)
 	}
 }

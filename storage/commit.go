@@ -17,11 +17,18 @@ const UpdateTTL = 48 * time.Hour
 
 // commitScript stores a chat's state, and optionally one draft, each only if its stored version
 // is the expected one, and records the update as handled. KEYS: session, update, [draft].
-// ARGV: session version expected, session JSON, session TTL ms, update TTL ms, "1" to record the
-// update, [draft version expected, draft JSON, draft TTL ms]. Returns 1 when written, 0 when a
-// version had moved on and -1 when the update was handled before; then nothing is written.
+// ARGV: session version expected, session JSON, session TTL ms, update TTL ms, a mark unique to
+// this call ("" not to record the update), [draft version expected, draft JSON, draft TTL ms].
+// Returns 1 when written, 0 when a version had moved on and -1 when the update was handled
+// before; then nothing is written. The update is recorded with the call's mark, so a client
+// that sends the call again (go-redis retries after a timeout) finds its own mark and is told
+// it wrote, not that the update was someone else's.
 var commitScript = redis.NewScript(`
-if ARGV[5] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if ARGV[5] ~= '' then
+  local seen = redis.call('GET', KEYS[2])
+  if seen == ARGV[5] then return 1 end
+  if seen then return -1 end
+end
 local function ver(key, field)
   local cur = redis.call('GET', key)
   if not cur then return 0 end
@@ -31,7 +38,7 @@ if ver(KEYS[1], 'v') ~= tonumber(ARGV[1]) then return 0 end
 if KEYS[3] and ver(KEYS[3], 'version') ~= tonumber(ARGV[6]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 if KEYS[3] then redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[8]) end
-if ARGV[5] == '1' then redis.call('SET', KEYS[2], '1', 'PX', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4]) end
 return 1
 `)
 
@@ -89,8 +96,9 @@ func (s *Store) evalBatched(ctx context.Context, script *redis.Script, keys []st
 	}
 	cmd := redis.NewCmd(ctx, append(cmdArgs, args...)...)
 	if err := s.batch.do(ctx, cmd); err != nil {
-		cmd.SetErr(err)
-		return cmd
+		failed := redis.NewCmd(ctx) // cmd may still be in the batcher's hands
+		failed.SetErr(err)
+		return failed
 	}
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
 		return script.Eval(ctx, s.rdb, keys, args...) // EVAL also caches it for the next EVALSHA
@@ -103,12 +111,12 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 	if err != nil {
 		return fmt.Errorf("commit session %s: %w", chat, err)
 	}
-	claim := "0"
+	mark := ""
 	if update != "" {
-		claim = "1"
+		mark = newMark()
 	}
 	keys := []string{s.key("session", chat), s.key("update", update)}
-	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), claim}
+	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark}
 	if d != nil {
 		ttl, err := draftTTL(*d)
 		if err != nil {

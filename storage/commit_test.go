@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"danvan/flows"
 )
@@ -69,5 +71,66 @@ func TestSubmitRefusesStaleDraft(t *testing.T) {
 	}
 	if _, err := s.Submission(ctx, keyQ1); !errors.Is(err, flows.ErrNotFound) {
 		t.Fatalf("got %v, want nothing submitted", err)
+	}
+}
+
+// TestCommitRetriedCallIsNotADuplicate: go-redis sends a call again after a read timeout; the
+// second run of the same call must report success, not "someone else handled this update".
+func TestCommitRetriedCallIsNotADuplicate(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	keys := []string{s.key("session", "tg:1"), s.key("update", "tg:u9")}
+	run := func(prev int64, mark string) int {
+		st, _ := json.Marshal(flows.State{Version: prev + 1})
+		n, err := commitScript.Run(ctx, s.rdb, keys, prev, st, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark).Int()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		name string
+		mark string
+		want int
+	}{
+		{"first send", "mark-a", 1},
+		{"the same call sent again", "mark-a", 1},
+		{"another call for the same update", "mark-b", -1},
+	} {
+		if got := run(0, tt.mark); got != tt.want {
+			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSubmitEmptiesDraftAndCountsOn: a step still holding the draft from before a submission
+// cannot write over the new draft, even when the new one reaches the same version number.
+func TestSubmitEmptiesDraftAndCountsOn(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	for v := int64(1); v <= 3; v++ {
+		mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", v, map[string]int64{"eligible": 1250})})
+	}
+	mustApply(t, s, flows.Submit{Submission: submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1250}), Form: testForm, Draft: 3})
+	stale := draft(keyQ1, "tg:1", 4, map[string]int64{"eligible": 1000}) // built on version 3
+	if err := s.Apply(ctx, []flows.Effect{flows.SaveDraft{Draft: stale}}); !errors.Is(err, flows.ErrConflict) {
+		t.Fatalf("stale save after submit: got %v, want ErrConflict", err)
+	}
+	if d := loadDraft(t, s, keyQ1, "tg:1"); d == nil || d.Version != 4 || len(d.Answers) != 0 {
+		t.Fatalf("got draft %+v, want it emptied at version 4", d)
+	}
+}
+
+// TestBatcherAfterClose: a call after Close fails at once instead of waiting forever.
+func TestBatcherAfterClose(t *testing.T) {
+	s := mustStore(t)
+	s.batch.close()
+	done := make(chan error, 1)
+	go func() { _, err := s.Claim(t.Context(), "tg:after-close"); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("got nil, want an error from a closed store")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Claim after Close still waiting after 10s")
 	}
 }

@@ -124,28 +124,53 @@ func (s *Store) savePerson(ctx context.Context, p flows.Person) error {
 }
 
 // MarkUnreachable records that the person linked to ident blocked the bot. An identity linked to
-// no one has nothing to mark and is not an error. The record is edited under WATCH, so a
-// concurrent save of the same person is never overwritten with stale fields.
+// no one has nothing to mark and is not an error.
 func (s *Store) MarkUnreachable(ctx context.Context, ident string) error {
 	id, err := s.personID(ctx, ident)
 	if err != nil || id == "" {
 		return err
 	}
-	key := s.key("person", id)
-	for range maxWatchTries {
-		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return s.markTx(ctx, tx, key) }, key)
-		if !errors.Is(err, redis.TxFailedErr) {
-			break
-		}
-	}
+	err = s.editPerson(ctx, id, func(p *flows.Person) bool {
+		changed := !p.Unreachable
+		p.Unreachable = true
+		return changed
+	})
 	if err != nil {
 		return fmt.Errorf("mark %s (person %s) unreachable: %w", ident, id, err)
 	}
 	return nil
 }
 
-// markTx sets Unreachable on the person at key inside a WATCH; a missing record is left alone.
-func (s *Store) markTx(ctx context.Context, tx *redis.Tx, key string) error {
+// setLang stores a person's language and nothing else: a step may hold a person read a while
+// ago, and writing it whole would undo units granted meanwhile from another chat.
+func (s *Store) setLang(ctx context.Context, p flows.Person) error {
+	err := s.editPerson(ctx, p.ID, func(stored *flows.Person) bool {
+		changed := stored.Lang != p.Lang
+		stored.Lang = p.Lang
+		return changed
+	})
+	if err != nil {
+		return fmt.Errorf("set language of %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// editPerson applies edit to the stored record of person id under WATCH, so a concurrent write
+// of the same record is never overwritten with stale fields. A missing record is left alone;
+// edit returns false when it changed nothing.
+func (s *Store) editPerson(ctx context.Context, id string, edit func(*flows.Person) bool) error {
+	key := s.key("person", id)
+	var err error
+	for range maxWatchTries {
+		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, edit) }, key)
+		if !errors.Is(err, redis.TxFailedErr) {
+			return err
+		}
+	}
+	return err
+}
+
+func editTx(ctx context.Context, tx *redis.Tx, key string, edit func(*flows.Person) bool) error {
 	b, err := tx.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil
@@ -157,10 +182,9 @@ func (s *Store) markTx(ctx context.Context, tx *redis.Tx, key string) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return fmt.Errorf("decode %s: %w", key, err)
 	}
-	if p.Unreachable {
+	if !edit(&p) {
 		return nil
 	}
-	p.Unreachable = true
 	if b, err = json.Marshal(p); err != nil {
 		return err
 	}

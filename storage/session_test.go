@@ -65,8 +65,11 @@ func TestPeople(t *testing.T) {
 		}
 	}
 
-	stored.Lang, stored.Scopes = "en", []string{"lai-chau"}
-	mustApply(t, s, flows.SavePerson{Person: stored})
+	// SavePerson stores the language only: the scope in this stale copy must not land.
+	stale := stored
+	stale.Lang, stale.Scopes = "en", []string{"lai-chau"}
+	mustApply(t, s, flows.SavePerson{Person: stale})
+	stored.Lang = "en"
 	if err := s.MarkUnreachable(ctx, "zl:abc"); err != nil {
 		t.Fatalf("MarkUnreachable: %v", err)
 	}

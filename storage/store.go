@@ -15,7 +15,8 @@
 // The keys of one unit share the hash tag {u:<unit>}, so they live in one Cluster slot and one
 // Lua script can write them all at once:
 //
-//	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; lives until Draft.Until (its period closes)
+//	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; lives until Draft.Until (its period
+//	                                            closes); a submission empties it, keeping its version
 //	P{u:<unit>}:sub:<period>:<form>             flows.Submission, the current version
 //	P{u:<unit>}:hist:<period>:<form>            list of HistoryEntry, oldest first (RPUSH)
 //	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer)
