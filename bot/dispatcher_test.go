@@ -53,16 +53,7 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 	lan2.press("Gửi")
 	lan2.mustSay("Số tham chiếu")
 
-	got, err := store2.Submission(context.Background(), memberKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]int64{"eligible": 1250, "members": 1100, "new_members": 20, "active": 1000}
-	for k, v := range want {
-		if got.Values[k] != v {
-			t.Errorf("%s: got %d, want %d", k, got.Values[k], v)
-		}
-	}
+	got := mustSubmitted(t, store2)
 	if got.By != "tg:2001" || got.Version != 1 {
 		t.Errorf("got by %s version %d, want tg:2001 version 1", got.By, got.Version)
 	}
@@ -198,16 +189,7 @@ func TestDispatcherReplicasAlternate(t *testing.T) {
 	c.mustSay("Kiểm tra lại trước khi gửi")
 	send := c.mustButton("Gửi")
 	next().send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
-	sub, err := store2.Submission(context.Background(), memberKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]int64{"eligible": 1250, "members": 1100, "new_members": 20, "active": 1000}
-	for k, v := range want {
-		if sub.Values[k] != v {
-			t.Errorf("%s: got %d, want %d", k, sub.Values[k], v)
-		}
-	}
+	mustSubmitted(t, store2)
 }
 
 // TestDispatcherStaleReplicaCannotSubmit: Lan reaches the summary on replica A, cancels through

@@ -216,3 +216,23 @@ func mustDraft(tb testing.TB, r Reports) *flows.Draft {
 	}
 	return infos[memberKey].Draft
 }
+
+// lanFigures are the figures Lan types in the tests: "1.250", "1100", "20", "khoảng 1.000".
+var lanFigures = map[string]int64{"eligible": 1250, "members": 1100, "new_members": 20, "active": 1000}
+
+// mustSubmitted returns the stored submission of memberKey and checks it holds lanFigures.
+func mustSubmitted(tb testing.TB, s interface {
+	Submission(context.Context, flows.Key) (flows.Submission, error)
+}) flows.Submission {
+	tb.Helper()
+	got, err := s.Submission(context.Background(), memberKey)
+	if err != nil {
+		tb.Fatalf("submission in Redis: %v", err)
+	}
+	for k, v := range lanFigures {
+		if got.Values[k] != v {
+			tb.Errorf("%s: got %d, want %d", k, got.Values[k], v)
+		}
+	}
+	return got
+}
