@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log,
-	}, disp, store)
+	}, disp, disp)
 	if err != nil {
 		return fmt.Errorf("start telegram: %w", err)
 	}
@@ -119,7 +119,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 		admins["tg:"+strconv.FormatInt(id, 10)] = true
 	}
 	return &bot.Dispatcher{
-		Sessions: store, Reports: store, People: store, Invites: store, Guard: store,
+		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
 		Settings: bot.Settings{
 			Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
 			InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,

@@ -45,6 +45,9 @@ type Dispatcher struct {
 	People   People
 	Invites  Invites
 	Guard    Guard
+	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
+	// on to it (see MarkUnreachable).
+	Unreach  Unreachables
 	Settings Settings
 	Now      func() time.Time
 	NewCode  func() string
@@ -204,6 +207,14 @@ func (d *Dispatcher) settle(ctx context.Context, in Incoming, p flows.Person) (f
 		}
 	}
 	return p, nil
+}
+
+// MarkUnreachable implements Unreachables for the transports: it records that ident blocked the
+// bot and forgets the chat's snapshot, so that the next message from them, which means they
+// unblocked it, is loaded fresh and marks them reachable again.
+func (d *Dispatcher) MarkUnreachable(ctx context.Context, ident string) error {
+	d.cache.drop(ident) // in a private chat the chat is the person's identity
+	return d.Unreach.MarkUnreachable(ctx, ident)
 }
 
 // oneScript reports whether effects are what the store commits in one checked step with the

@@ -236,3 +236,24 @@ func TestDispatcherStaleReplicaKeepsUnits(t *testing.T) {
 		t.Fatalf("got units %v lang %q, want both units and lang en", p.Units, p.Lang)
 	}
 }
+
+// TestDispatcherUnblockedPersonReachableAgain: someone who blocked the bot and writes again is
+// reachable again at once, although their chat's snapshot was cached when they were marked.
+func TestDispatcherUnblockedPersonReachableAgain(t *testing.T) {
+	prefix := mustPrefix(t)
+	store := mustStore(t, testRedisAddr(), prefix)
+	d := mustDispatcher(t, store, newClock(t))
+	seq := 0
+	lan := mustLanAtForm(t, d, &seq)
+	if err := d.MarkUnreachable(context.Background(), "tg:2001"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := store.Person(context.Background(), "tg:2001"); !p.Unreachable {
+		t.Fatalf("got %+v, want unreachable after the transport reported a block", p)
+	}
+	lan.text("1250")
+	lan.mustSay("(2/4)")
+	if p, _ := store.Person(context.Background(), "tg:2001"); p.Unreachable {
+		t.Fatalf("got %+v, want reachable once they write again", p)
+	}
+}

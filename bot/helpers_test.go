@@ -101,7 +101,7 @@ func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Disp
 	}
 	codes := 0
 	return &Dispatcher{
-		Sessions: store, Reports: store, People: store, Invites: store, Guard: store,
+		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
 		Settings: Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
 			InviteTTL: cfg.InviteTTL, BotName: "danvan_test_bot", Admins: map[string]bool{testAdmin: true}},
 		Now: clock.Now,
