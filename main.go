@@ -86,6 +86,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 // level, instead of its package logger writing to stderr.
 type redisLog struct{ log *slog.Logger }
 
+// Printf implements go-redis's logger.
 func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
 	l.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }

@@ -292,7 +292,10 @@ type tgRedactedError struct {
 	err error
 }
 
+// Error is the message with the token replaced.
 func (e *tgRedactedError) Error() string { return e.msg }
+
+// Unwrap keeps errors.Is/As working through the redaction.
 func (e *tgRedactedError) Unwrap() error { return e.err }
 
 // redact returns err with every occurrence of the token replaced by "<token>".
