@@ -325,6 +325,24 @@ var (
 	loadThink  = flag.Duration("load.think", time.Second, "mean pause between an organiser's actions in the paced run")
 )
 
+// redisCPU is the CPU time the Redis server has used so far (INFO cpu), 0 if it will not say.
+func redisCPU(rdb *redis.Client) time.Duration {
+	info, err := rdb.Info(context.Background(), "cpu").Result()
+	if err != nil {
+		return 0
+	}
+	var total float64
+	for _, line := range strings.Split(info, "\r\n") {
+		for _, key := range []string{"used_cpu_sys:", "used_cpu_user:"} {
+			if v, ok := strings.CutPrefix(line, key); ok {
+				f, _ := strconv.ParseFloat(v, 64)
+				total += f
+			}
+		}
+	}
+	return time.Duration(total * float64(time.Second))
+}
+
 // median is the middle of xs.
 func median(xs []float64) float64 {
 	slices.Sort(xs)
@@ -353,6 +371,8 @@ func BenchmarkLoad(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		var echoRate, botRate []float64
+		var redisTime time.Duration
+		var echoCPU []float64
 		var bot []*loadRun
 		trips.n.Store(0)
 		trips.cmds.Store(0)
@@ -361,8 +381,12 @@ func BenchmarkLoad(b *testing.B) {
 			echoFake := newLoadFake()
 			echoRun := drive(b, n, loadBot(b, echoFake, echo{}, nil), echoFake, echoScript)
 			botFake := newLoadFake()
-			botRun := drive(b, n, loadBot(b, botFake, d, store), botFake, script)
+			hook := loadBot(b, botFake, d, store)
+			r0 := redisCPU(rdb)
+			botRun := drive(b, n, hook, botFake, script)
+			redisTime += redisCPU(rdb) - r0
 			echoRate, botRate = append(echoRate, echoRun.perSecond()), append(botRate, botRun.perSecond())
+			echoCPU = append(echoCPU, echoRun.cpuPerUpdate())
 			bot = append(bot, botRun)
 		}
 		heap := stop()
@@ -389,6 +413,8 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(float64(trips.n.Load())/float64(all.updates.Load()), "redis-trips/update")
 		b.ReportMetric(float64(trips.cmds.Load())/float64(all.updates.Load()), "redis-cmds/update")
 		b.ReportMetric(all.cpuPerUpdate(), "cpu-µs/update")
+		b.ReportMetric(median(echoCPU), "echo-cpu-µs/update")
+		b.ReportMetric(float64(redisTime.Microseconds())/float64(all.updates.Load()), "redis-server-cpu-µs/update")
 		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
 	}
