@@ -82,7 +82,9 @@ func (t *turn) finish() (State, []Reply, []Effect) {
 	if t.dirty && t.draft != nil {
 		t.draft.Version++
 		t.draft.Updated = t.now
-		t.draft.Until = t.period().Closes
+		if p, ok := t.env.Calendar.Period(t.draft.Key.Period); ok {
+			t.draft.Until = p.Closes // kept until its period closes, whatever screen the step ends on
+		}
 		t.effects = append(t.effects, SaveDraft{Draft: *t.draft})
 	}
 	t.st.Seen = t.seen()
