@@ -129,10 +129,11 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 // did not happen.
 func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, error) {
 	now := d.Now()
-	snap, cached := d.cache.get(in.Chat, now, d.Settings.Calendar)
+	open := openIDs(d.Settings.Calendar, now)
+	snap, cached := d.cache.get(in.Chat, now, open)
 	if !cached {
 		var err error
-		if snap, err = d.load(ctx, in, now); err != nil {
+		if snap, err = d.load(ctx, in, now, open); err != nil {
 			return nil, err
 		}
 	}
@@ -158,7 +159,7 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 }
 
 // load reads what a step needs from the store.
-func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snapshot, error) {
+func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open string) (snapshot, error) {
 	st, p, err := d.Sessions.Load(ctx, in.Chat, in.User)
 	if err != nil {
 		return snapshot{}, err
@@ -166,7 +167,7 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snap
 	if p, err = d.settle(ctx, in, p); err != nil {
 		return snapshot{}, err
 	}
-	snap := snapshot{state: st, person: p, loaded: now, open: openIDs(d.Settings.Calendar, now)}
+	snap := snapshot{state: st, person: p, loaded: now, open: open}
 	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil

@@ -74,11 +74,13 @@ type snapshots struct {
 	m  map[string]snapshot
 }
 
-func (c *snapshots) get(chat string, now time.Time, cal flows.Calendar) (snapshot, bool) {
+// get returns chat's snapshot if it is fresh and covers the periods open now (open, as openIDs
+// writes them).
+func (c *snapshots) get(chat string, now time.Time, open string) (snapshot, bool) {
 	c.mu.Lock()
 	s, ok := c.m[chat]
 	c.mu.Unlock()
-	if !ok || now.Sub(s.loaded) > snapshotTTL || now.Before(s.loaded) || s.open != openIDs(cal, now) {
+	if !ok || now.Sub(s.loaded) > snapshotTTL || now.Before(s.loaded) || s.open != open {
 		return snapshot{}, false
 	}
 	return s, true

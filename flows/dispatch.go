@@ -141,7 +141,7 @@ func (t *turn) back() {
 		t.st.Screen = Summary
 	case AskResume, PickForm:
 		t.st.Screen = PickPeriod
-		if len(t.env.Calendar.Open(t.now)) < 2 {
+		if len(t.open()) < 2 {
 			t.st.Screen = PickUnit
 		}
 	case PickPeriod:

@@ -55,6 +55,15 @@ type turn struct {
 	dirty   bool   // draft changed: save it at the end
 	qs      []Question
 	qsKey   Key // the report qs belong to
+	periods []Period
+}
+
+// open returns the periods open now, worked out once per step.
+func (t *turn) open() []Period {
+	if t.periods == nil {
+		t.periods = t.env.Calendar.Open(t.now)
+	}
+	return t.periods
 }
 
 // abandoned ends a report this chat can no longer work on: its period closed meanwhile, or the

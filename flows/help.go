@@ -53,7 +53,7 @@ func Welcome(p Person, inv Invite, dir *Directory, lang Lang) []Reply {
 // mine lists, for every open period, what each of the person's units has submitted: the
 // reports people ask about are their units', whoever of the unit's organisers sent them.
 func (t *turn) mine() {
-	open := t.env.Calendar.Open(t.now)
+	open := t.open()
 	if len(open) == 0 || len(t.units()) == 0 {
 		t.say(T(t.lang, "no_units"))
 		return

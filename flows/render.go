@@ -20,7 +20,7 @@ func (t *turn) renderUnits() Reply {
 
 func (t *turn) renderPeriods() Reply {
 	r := Reply{Text: T(t.lang, "pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
-	for _, p := range t.env.Calendar.Open(t.now) {
+	for _, p := range t.open() {
 		r.Buttons = append(r.Buttons, []Button{t.btn(p.Label(t.lang), "p", p.ID)})
 	}
 	r.Buttons = append(r.Buttons, t.navRow())

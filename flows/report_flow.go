@@ -35,7 +35,7 @@ func (t *turn) pickUnit(unit string) {
 		t.prompt()
 		return
 	}
-	open := t.env.Calendar.Open(t.now)
+	open := t.open()
 	t.st.Key = Key{Unit: unit}
 	switch len(open) {
 	case 0:
@@ -60,7 +60,7 @@ func (t *turn) pickPeriod(id string) {
 }
 
 func (t *turn) isOpen(id string) bool {
-	for _, p := range t.env.Calendar.Open(t.now) {
+	for _, p := range t.open() {
 		if p.ID == id {
 			return true
 		}
