@@ -42,3 +42,34 @@ func TestAnswerBelowMin(t *testing.T) {
 		}
 	}
 }
+
+// TestForgedButtons: button data are typed by clients and can be made up; a made-up press
+// never reaches beyond the person's role.
+func TestForgedButtons(t *testing.T) {
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
+	lan := Person{ID: "lan", Units: []string{"tanphong-phunu"}}
+	tests := []struct {
+		name   string
+		person Person
+		st     State
+		data   string
+		want   string
+	}{
+		{"another unit", lan, State{Version: 2, Screen: PickUnit}, "2|u|santhang-phunu", "Bạn báo cáo cho đơn vị nào?"},
+		{"invite without being admin", lan, State{Version: 2, Screen: InviteNodes, Invite: &Invite{Role: Organiser, Nodes: []string{"tanphong-phunu"}}}, "2|mk|", "Chỉ cán bộ quản trị"},
+		{"an unknown form", lan, State{Version: 2, Screen: PickForm, Key: Key{Unit: "tanphong-phunu", Period: "2026-Q1"}}, "2|f|secret", "Chọn biểu mẫu"},
+	}
+	for _, tt := range tests {
+		env := &Env{Person: tt.person, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar(), Code: "CODE"}
+		next, replies, effects := Step(env, tt.st, Input{Kind: ButtonInput, Data: tt.data}, now)
+		if len(effects) != 0 {
+			t.Errorf("%s: got effects %v, want none", tt.name, effects)
+		}
+		if next.Key.Unit == "santhang-phunu" || next.Key.Form == "secret" {
+			t.Errorf("%s: got state %+v, want no foreign unit or form in it", tt.name, next)
+		}
+		if len(replies) == 0 || !strings.Contains(replies[len(replies)-1].Text+replies[0].Text, tt.want) {
+			t.Errorf("%s: got %+v, want a reply containing %q", tt.name, replies, tt.want)
+		}
+	}
+}

@@ -18,6 +18,11 @@ func (t *turn) startInvite() {
 // inviteAct handles the invite screens' buttons; false means the action is not one of them.
 func (t *turn) inviteAct(action, arg string) bool {
 	inv := t.st.Invite
+	if (t.st.Screen == InviteRole || t.st.Screen == InviteNodes) && !t.env.Person.Admin {
+		t.reset() // no longer an admin (config changed), or button data made up by hand
+		t.say(T(t.lang, "not_admin"))
+		return true
+	}
 	switch {
 	case action == "role" && t.st.Screen == InviteRole && (arg == string(Organiser) || arg == string(Leader)):
 		t.st.Invite = &Invite{Role: Role(arg)}
