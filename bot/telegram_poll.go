@@ -38,6 +38,10 @@ func (t *Telegram) poll(ctx context.Context) error {
 		}
 		attempt, confirmed = 0, offset
 		offset = t.dispatch(ctx, updates, offset)
+		// The next getUpdates confirms this batch to Telegram, so it waits until the batch is
+		// handled: a process killed mid-batch gets the batch again on restart (the dispatcher
+		// drops what it had already committed), instead of losing it.
+		t.queues.wait()
 	}
 	t.queues.wait()
 	t.confirm(ctx, offset, confirmed)

@@ -566,3 +566,43 @@ func TestTelegramBadToken(t *testing.T) {
 		t.Errorf("NewTelegram with a wrong token: got %v, want Unauthorized", err)
 	}
 }
+
+// TestTelegramBatchConfirmedOnlyWhenHandled: the offset that confirms a batch to Telegram is
+// only sent once the batch is handled, so a process killed mid-batch gets it again on restart.
+func TestTelegramBatchConfirmedOnlyWhenHandled(t *testing.T) {
+	release := make(chan struct{})
+	x := newTgHarness(t, nil, nil)
+	x.h.reply = func(ctx context.Context, in Incoming) []flows.Reply {
+		<-release
+		return []flows.Reply{{Text: "ok"}}
+	}
+	id := x.fake.Push(fakeTGText(6, "chậm"))
+	x.run(t)
+	x.h.next(t) // the update is in hand
+	// A confirmation would come at once; proving one does not come needs a bound on the wait.
+	if confirmedWithin(x.fake, id, 300*time.Millisecond) {
+		t.Fatalf("offset past update %d sent while it was still in hand", id)
+	}
+	close(release)
+	if !confirmedWithin(x.fake, id, tgWait) {
+		t.Fatalf("offset past update %d never sent after it was handled", id)
+	}
+}
+
+// confirmedWithin reports whether a getUpdates past update id reaches the fake within d.
+func confirmedWithin(f *fakeTelegram, id int, d time.Duration) bool {
+	deadline := time.After(d)
+	for {
+		f.mu.Lock()
+		confirmed, changed := f.confirmed, f.changed
+		f.mu.Unlock()
+		if confirmed > id {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return false
+		}
+	}
+}
