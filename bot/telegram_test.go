@@ -589,15 +589,18 @@ func TestTelegramBatchConfirmedOnlyWhenHandled(t *testing.T) {
 	}
 }
 
-// confirmedWithin reports whether a getUpdates past update id reaches the fake within d.
+// confirmedWithin reports whether a getUpdates past update id reaches the fake within d. It reads
+// the recorded requests, which the fake announces, rather than Confirmed, which it does not.
 func confirmedWithin(f *fakeTelegram, id int, d time.Duration) bool {
 	deadline := time.After(d)
 	for {
 		f.mu.Lock()
-		confirmed, changed := f.confirmed, f.changed
+		reqs, changed := f.requestsLocked("getUpdates"), f.changed
 		f.mu.Unlock()
-		if confirmed > id {
-			return true
+		for _, r := range reqs {
+			if offset, _ := strconv.Atoi(r.Params["offset"]); offset > id {
+				return true
+			}
 		}
 		select {
 		case <-changed:
