@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
+	"danvan/internal/redistest"
 	"danvan/storage"
 )
 
@@ -34,7 +35,7 @@ func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // the dispatcher, the flows step and the real Redis, and reports Redis round trips per update.
 func BenchmarkDispatcherAnswer(b *testing.B) {
 	prefix := mustPrefix(b)
-	rdb := redis.NewClient(&redis.Options{Addr: testRedisAddr()})
+	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr()})
 	hook := &roundTrips{}
 	rdb.AddHook(hook)
 	store := storage.New(rdb, prefix)
@@ -43,7 +44,7 @@ func BenchmarkDispatcherAnswer(b *testing.B) {
 	seq := 0
 	mustLanAtForm(b, d, &seq)
 	ctx := context.Background()
-	peek := mustStore(b, testRedisAddr(), prefix) // its own client: the bench's reads are not counted
+	peek := mustStore(b, redistest.Addr(), prefix) // its own client: the bench's reads are not counted
 	hook.n.Store(0)
 	b.ResetTimer()
 	for i := range b.N {

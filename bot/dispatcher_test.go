@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"danvan/flows"
+	"danvan/internal/redistest"
 )
 
 // inviteOrganiser has the admin make an invite for unit and returns the code.
@@ -30,7 +31,7 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 	prefix := mustPrefix(t)
 	clock := newClock(t)
 	seq := 0
-	d1 := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	d1 := mustDispatcher(t, mustStore(t, redistest.Addr(), prefix), clock)
 	code := inviteOrganiser(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	lan := newChat(t, d1, "tg:2001", "Lan", &seq)
 	lan.command("start", code)
@@ -42,7 +43,7 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 
 	// The process dies; a new one, with its own Redis client, takes over the same chat.
 	clock.Advance(50 * time.Hour) // two days of silence
-	store2 := mustStore(t, testRedisAddr(), prefix)
+	store2 := mustStore(t, redistest.Addr(), prefix)
 	d2 := mustDispatcher(t, store2, clock)
 	lan2 := newChat(t, d2, "tg:2001", "Lan", &seq)
 	lan2.text("20")
@@ -60,9 +61,7 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 }
 
 func TestDispatcherRepeatedUpdateHandledOnce(t *testing.T) {
-	prefix := mustPrefix(t)
-	store := mustStore(t, testRedisAddr(), prefix)
-	d := mustDispatcher(t, store, newClock(t))
+	store, d := mustBot(t)
 	seq := 0
 	mustLanAtForm(t, d, &seq)
 	in := Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
@@ -77,9 +76,7 @@ func TestDispatcherRepeatedUpdateHandledOnce(t *testing.T) {
 }
 
 func TestDispatcherStaleButtonWritesNothing(t *testing.T) {
-	prefix := mustPrefix(t)
-	store := mustStore(t, testRedisAddr(), prefix)
-	d := mustDispatcher(t, store, newClock(t))
+	store, d := mustBot(t)
 	seq := 0
 	lan := mustLanAtForm(t, d, &seq)
 	old := lan.mustButton("Hủy")
@@ -96,8 +93,7 @@ func TestDispatcherStaleButtonWritesNothing(t *testing.T) {
 }
 
 func TestDispatcherInviteCodes(t *testing.T) {
-	prefix := mustPrefix(t)
-	d := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), newClock(t))
+	_, d := mustBot(t)
 	seq := 0
 	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 
@@ -142,9 +138,7 @@ func (failingLink) Link(context.Context, string, flows.Person) error {
 
 // TestDispatcherRedeemKeepsCodeOnFailure: a failure while linking must not burn the invite.
 func TestDispatcherRedeemKeepsCodeOnFailure(t *testing.T) {
-	prefix := mustPrefix(t)
-	store := mustStore(t, testRedisAddr(), prefix)
-	d := mustDispatcher(t, store, newClock(t))
+	store, d := mustBot(t)
 	seq := 0
 	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	d.People = failingLink{store}
@@ -160,11 +154,7 @@ func TestDispatcherRedeemKeepsCodeOnFailure(t *testing.T) {
 // load balancer may send them. Each replica's cached snapshot goes stale on every turn; the
 // version checks catch it and the conversation reads exactly as with one replica.
 func TestDispatcherReplicasAlternate(t *testing.T) {
-	prefix := mustPrefix(t)
-	clock := newClock(t)
-	d1 := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
-	store2 := mustStore(t, testRedisAddr(), prefix)
-	d2 := mustDispatcher(t, store2, clock)
+	store2, d2, d1 := mustReplicas(t)
 	seq := 0
 	code := inviteOrganiser(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	via := []*chat{newChat(t, d1, "tg:2001", "Lan", &seq), newChat(t, d2, "tg:2001", "Lan", &seq)}
@@ -195,11 +185,7 @@ func TestDispatcherReplicasAlternate(t *testing.T) {
 // TestDispatcherStaleReplicaCannotSubmit: Lan reaches the summary on replica A, cancels through
 // replica B, then presses A's old Gửi. A's cached snapshot is stale; nothing may be submitted.
 func TestDispatcherStaleReplicaCannotSubmit(t *testing.T) {
-	prefix := mustPrefix(t)
-	clock := newClock(t)
-	storeA := mustStore(t, testRedisAddr(), prefix)
-	a := mustDispatcher(t, storeA, clock)
-	b := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	storeA, a, b := mustReplicas(t)
 	seq := 0
 	lan := mustLanAtForm(t, a, &seq)
 	for _, answer := range []string{"1250", "1100", "20", "1000"} {
@@ -218,11 +204,7 @@ func TestDispatcherStaleReplicaCannotSubmit(t *testing.T) {
 // TestDispatcherStaleReplicaKeepsUnits: a language change on a replica that cached Lan before
 // she was given a second unit elsewhere must not take the unit away.
 func TestDispatcherStaleReplicaKeepsUnits(t *testing.T) {
-	prefix := mustPrefix(t)
-	clock := newClock(t)
-	storeA := mustStore(t, testRedisAddr(), prefix)
-	a := mustDispatcher(t, storeA, clock)
-	b := mustDispatcher(t, mustStore(t, testRedisAddr(), prefix), clock)
+	storeA, a, b := mustReplicas(t)
 	seq := 0
 	mustLanAtForm(t, a, &seq)
 	code := inviteOrganiser(t, b, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
@@ -240,9 +222,7 @@ func TestDispatcherStaleReplicaKeepsUnits(t *testing.T) {
 // TestDispatcherUnblockedPersonReachableAgain: someone who blocked the bot and writes again is
 // reachable again at once, although their chat's snapshot was cached when they were marked.
 func TestDispatcherUnblockedPersonReachableAgain(t *testing.T) {
-	prefix := mustPrefix(t)
-	store := mustStore(t, testRedisAddr(), prefix)
-	d := mustDispatcher(t, store, newClock(t))
+	store, d := mustBot(t)
 	seq := 0
 	lan := mustLanAtForm(t, d, &seq)
 	if err := d.MarkUnreachable(context.Background(), "tg:2001"); err != nil {

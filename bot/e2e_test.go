@@ -14,6 +14,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"danvan/internal/redistest"
 	"danvan/storage"
 )
 
@@ -48,7 +49,7 @@ func (m markNotifier) MarkUnreachable(ctx context.Context, ident string) error {
 
 func newE2E(t *testing.T, webhook bool) *e2e {
 	t.Helper()
-	x := &e2e{t: t, fake: newFakeTelegram(t), store: mustStore(t, testRedisAddr(), mustPrefix(t)), marked: make(chan string, 10)}
+	x := &e2e{t: t, fake: newFakeTelegram(t), store: mustStore(t, redistest.Addr(), mustPrefix(t)), marked: make(chan string, 10)}
 	d := mustDispatcher(t, x.store, newClock(t))
 	cfg := x.fake.Config()
 	if webhook {

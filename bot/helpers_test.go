@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"os"
 	"strconv"
@@ -16,43 +14,14 @@ import (
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/redistest"
 	"danvan/storage"
 )
 
-// testRedisAddr is the shared Redis of the machine: tests touch only their own prefix.
-func testRedisAddr() string {
-	if a := os.Getenv("DANVAN_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
-
-// mustPrefix returns a fresh key prefix on the shared Redis whose keys are deleted when the test
-// ends. Without Redis the test is skipped, unless CI=true or DANVAN_REQUIRE_REDIS=1.
+// mustPrefix returns a fresh key prefix on the shared Redis, cleaned up when the test ends.
 func mustPrefix(tb testing.TB) string {
 	tb.Helper()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	prefix := "test:bot:" + hex.EncodeToString(b) + ":"
-	rdb := redis.NewClient(&redis.Options{Addr: testRedisAddr()})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		msg := "redis at " + testRedisAddr() + " is unreachable: " + err.Error()
-		if os.Getenv("CI") == "true" || os.Getenv("DANVAN_REQUIRE_REDIS") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg + " (set DANVAN_REQUIRE_REDIS=1 to fail instead)")
-	}
-	tb.Cleanup(func() {
-		defer rdb.Close()
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-	})
-	return prefix
+	return redistest.Prefix(tb, "bot")
 }
 
 // mustStore opens a store with a client of its own: a separate process, as far as Redis knows.
@@ -235,4 +204,20 @@ func mustSubmitted(tb testing.TB, s interface {
 		}
 	}
 	return got
+}
+
+// mustBot is one dispatcher on its own store under a fresh prefix, at the tests' clock.
+func mustBot(tb testing.TB) (*storage.Store, *Dispatcher) {
+	tb.Helper()
+	store := mustStore(tb, redistest.Addr(), mustPrefix(tb))
+	return store, mustDispatcher(tb, store, newClock(tb))
+}
+
+// mustReplicas is two dispatchers, each with a Redis client of its own, on one prefix and one
+// clock: two bot processes behind a load balancer. It returns the first one's store.
+func mustReplicas(tb testing.TB) (*storage.Store, *Dispatcher, *Dispatcher) {
+	tb.Helper()
+	prefix, clock := mustPrefix(tb), newClock(tb)
+	storeA := mustStore(tb, redistest.Addr(), prefix)
+	return storeA, mustDispatcher(tb, storeA, clock), mustDispatcher(tb, mustStore(tb, redistest.Addr(), prefix), clock)
 }

@@ -26,6 +26,7 @@ import (
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/redistest"
 	"danvan/storage"
 )
 
@@ -361,7 +362,7 @@ func median(xs []float64) float64 {
 // Run: go test ./bot -run '^$' -bench BenchmarkLoad -benchtime 1x
 func BenchmarkLoad(b *testing.B) {
 	n := *loadN
-	rdb := redis.NewClient(&redis.Options{Addr: testRedisAddr(), PoolSize: 4 * tgMaxWorkers})
+	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr(), PoolSize: 4 * tgMaxWorkers})
 	trips := &roundTrips{}
 	rdb.AddHook(trips)
 	store := storage.New(rdb, mustPrefix(b))

@@ -3,7 +3,6 @@ package bot
 import (
 	"bufio"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"danvan/internal/redistest"
 	"danvan/storage"
 )
 
@@ -30,7 +30,7 @@ func mustOwnRedis(tb testing.TB) *ownRedis {
 	tb.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv("CI") == "true" || os.Getenv("DANVAN_REQUIRE_REDIS") == "1" {
+		if redistest.Required() {
 			tb.Fatalf("redis-server not found: %v", err)
 		}
 		tb.Skipf("redis-server not found: %v", err)

@@ -2,73 +2,30 @@ package storage
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"danvan/internal/redistest"
+
 	"github.com/redis/go-redis/v9"
 )
 
-// testAddr is the Redis the tests use; it is shared, so tests only ever touch their own prefix.
-func testAddr() string {
-	if a := os.Getenv("DANVAN_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
-
-// mustStore returns a Store on the test Redis under a fresh random prefix whose keys are deleted
-// when the test ends. Without Redis the test is skipped, unless CI=true or
-// DANVAN_REQUIRE_REDIS=1 make Redis mandatory.
+// mustStore returns a Store on the shared test Redis under a fresh prefix of its own, whose keys
+// are deleted when the test ends (see redistest.Prefix for what happens without Redis).
 func mustStore(tb testing.TB) *Store {
 	tb.Helper()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	prefix := "test:" + hex.EncodeToString(b) + ":"
-	s := storeAt(tb, prefix)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := s.rdb.Ping(ctx).Err(); err != nil {
-		msg := "redis at " + testAddr() + " is unreachable (" + err.Error() + "); start one or set DANVAN_REDIS_ADDR"
-		if os.Getenv("CI") == "true" || os.Getenv("DANVAN_REQUIRE_REDIS") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg + "; skipping (set DANVAN_REQUIRE_REDIS=1 to fail instead)")
-	}
-	tb.Cleanup(func() { deletePrefix(tb, s.rdb, prefix) })
-	return s
+	return storeAt(tb, redistest.Prefix(tb, "storage"))
 }
 
 // storeAt returns a Store with a client of its own on the test Redis under prefix, closed at the
 // end of the test: a second process, as far as Redis can tell.
 func storeAt(tb testing.TB, prefix string) *Store {
 	tb.Helper()
-	s := New(redis.NewClient(&redis.Options{Addr: testAddr(), MaxRetries: -1}), prefix)
+	s := New(redis.NewClient(&redis.Options{Addr: redistest.Addr(), MaxRetries: -1}), prefix)
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
-}
-
-// deletePrefix removes every key under prefix; never anything else on the shared Redis.
-func deletePrefix(tb testing.TB, rdb redis.UniversalClient, prefix string) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		tb.Errorf("clean up %s*: %v", prefix, err)
-		return
-	}
-	for _, k := range keys {
-		if err := rdb.Del(ctx, k).Err(); err != nil {
-			tb.Errorf("clean up %s: %v", k, err)
-		}
-	}
 }
 
 // countHook counts what a client sends: single commands and pipelines, each one round trip.

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
+	"danvan/internal/redistest"
 )
 
 // closedAddr returns an address nothing listens on: a port we opened and closed again.
@@ -107,7 +108,7 @@ func TestOpenErrors(t *testing.T) {
 
 func TestOpen(t *testing.T) {
 	mustStore(t) // skips without Redis
-	s, err := Open(t.Context(), "redis://"+testAddr()+"/0", "test:open:")
+	s, err := Open(t.Context(), "redis://"+redistest.Addr()+"/0", "test:open:")
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -1,0 +1,74 @@
+// Package redistest gives tests a place of their own on the machine's shared Redis: a fresh key
+// prefix whose keys are deleted when the test ends. The shared Redis is never flushed or
+// stopped; outages are staged on servers the tests start themselves.
+package redistest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Addr is the shared Redis the tests use: DANVAN_REDIS_ADDR, or 127.0.0.1:6379.
+func Addr() string {
+	if a := os.Getenv("DANVAN_REDIS_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:6379"
+}
+
+// Required reports whether a missing Redis fails the tests rather than skipping them: in CI
+// (CI=true) and wherever DANVAN_REQUIRE_REDIS=1.
+func Required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("DANVAN_REQUIRE_REDIS") == "1"
+}
+
+// Prefix returns a fresh key prefix ("test:<name>:<random>:") on the shared Redis and deletes
+// every key under it when the test ends. Without Redis the test is skipped, or fails when
+// Required.
+func Prefix(tb testing.TB, name string) string {
+	tb.Helper()
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	prefix := "test:" + name + ":" + hex.EncodeToString(b) + ":"
+	rdb := redis.NewClient(&redis.Options{Addr: Addr()})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		msg := "redis at " + Addr() + " is unreachable (" + err.Error() + "); start one or set DANVAN_REDIS_ADDR"
+		if Required() {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg + "; skipping (set DANVAN_REQUIRE_REDIS=1 to fail instead)")
+	}
+	tb.Cleanup(func() {
+		defer rdb.Close()
+		deletePrefix(tb, rdb, prefix)
+	})
+	return prefix
+}
+
+// deletePrefix removes every key under prefix; never anything else on the shared Redis.
+func deletePrefix(tb testing.TB, rdb *redis.Client, prefix string) {
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		tb.Errorf("clean up %s*: %v", prefix, err)
+		return
+	}
+	for _, k := range keys {
+		if err := rdb.Del(ctx, k).Err(); err != nil {
+			tb.Errorf("clean up %s: %v", k, err)
+		}
+	}
+}
