@@ -53,3 +53,14 @@ type Guard interface {
 	// Release forgets a claim, so an update whose handling failed can be handled when redelivered.
 	Release(ctx context.Context, update string) error
 }
+
+// Notifier delivers what a step asks to send to someone else (flows.Notify), on the channel
+// that person prefers.
+type Notifier interface {
+	Notify(ctx context.Context, person string, replies []flows.Reply) error
+}
+
+// Files renders the attachments flows asks for (flows.Reply.Attach): charts and spreadsheets.
+type Files interface {
+	File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error)
+}

@@ -178,6 +178,10 @@ func (t *turn) setLang(arg string) {
 func (t *turn) button(data string) bool {
 	v, rest, _ := strings.Cut(data, "|")
 	action, arg, _ := strings.Cut(rest, "|")
+	if v == Unbound {
+		t.unbound(action, arg)
+		return true
+	}
 	if v != strconv.FormatInt(t.st.Version-1, 10) {
 		t.replies = append(t.replies, Reply{Text: T(t.lang, "stale"), Notice: T(t.lang, "stale")})
 		return false

@@ -13,6 +13,9 @@ type Indicator struct {
 	Max float64 `yaml:"max,omitempty" json:"max,omitempty"`
 	// Info marks a figure shown without a target (petitions resolved ÷ received).
 	Info bool `yaml:"info,omitempty" json:"info,omitempty"`
+	// Share is, for a count, the target across units: the share of units that must reach Min–Max
+	// on their own (0.95: "95% of units have a model"). Zero shows the average per unit instead.
+	Share float64 `yaml:"share,omitempty" json:"share,omitempty"`
 }
 
 // IsRate reports whether ind is a ratio rather than a count.

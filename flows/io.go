@@ -39,6 +39,51 @@ type Reply struct {
 	// Free is set when the person is asked to type a figure: transports without buttons must
 	// then not offer choices as bare numbers, which would read as answers.
 	Free bool
+	// Attach asks the caller to make a file (a chart, a spreadsheet) and send it with this reply:
+	// flows decides what is shown, the bot loads the data and renders the bytes into File.
+	Attach *Attachment
+	// File is the rendered attachment, filled in by the bot before the reply reaches a
+	// transport; Text is then its caption.
+	File *File
+}
+
+// AttachKind names what an Attachment is.
+type AttachKind string
+
+// The attachments the bot can render.
+const (
+	ChartFile AttachKind = "chart" // a PNG bar chart of one indicator
+	SheetFile AttachKind = "xlsx"  // the period's figures as an Excel workbook
+	CSVFile   AttachKind = "csv"   // the same, one CSV per form
+)
+
+// Attachment describes a file to make: what, for which period, and over which part of the
+// directory. Scope has been checked by flows against the person's roles.
+type Attachment struct {
+	Kind      AttachKind
+	Period    string // period id
+	Node      string // directory node ("" for everything the person may see)
+	Org       string // organisation filter, "" for all
+	Indicator string // for a chart
+	// By groups a chart's bars: "node" (the places below Node) or "org" (the organisations).
+	By string
+}
+
+// FileKind tells a transport how to send a File.
+type FileKind string
+
+// The ways a file is sent.
+const (
+	Photo    FileKind = "photo"    // shown inline (sendPhoto)
+	Document FileKind = "document" // a download (sendDocument)
+)
+
+// File is a rendered attachment.
+type File struct {
+	Name string // "chi-tieu-1.5-2026-Q1.png"
+	Kind FileKind
+	MIME string
+	Data []byte
 }
 
 // Effect is something a step asks the caller to make durable before its replies are sent.
@@ -71,8 +116,17 @@ type CreateInvite struct{ Invite Invite }
 // SavePerson stores the person's own settings (language), and nothing else of the record.
 type SavePerson struct{ Person Person }
 
+// Notify asks the caller to send replies to another person (by Person.ID) once the step's other
+// effects are stored: an organiser told their report was returned, a nudge from a leader. It is
+// not stored; a failure to deliver is logged, never undone.
+type Notify struct {
+	To      string
+	Replies []Reply
+}
+
 func (SaveDraft) effect()    {}
 func (DropDraft) effect()    {}
 func (Submit) effect()       {}
 func (CreateInvite) effect() {}
 func (SavePerson) effect()   {}
+func (Notify) effect()       {}

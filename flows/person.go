@@ -19,6 +19,12 @@ type Person struct {
 	Admin bool `json:"-"`
 	// Unreachable is set when the person blocked the bot: nothing more is sent to them.
 	Unreachable bool `json:"unreachable,omitempty"`
+	// Idents are the platform identities linked to the person ("tg:12345", "zalo:8f3a..."),
+	// first linked first.
+	Idents []string `json:"idents,omitempty"`
+	// Channel is the platform the person prefers messages the bot starts (reminders, notices)
+	// to arrive on: "tg" or "zalo"; "" means the first of Idents.
+	Channel string `json:"channel,omitempty"`
 }
 
 // Known reports whether p was linked by an invite or is an admin; strangers get an explanation only.

@@ -41,6 +41,20 @@ type Submission struct {
 	By      string           `json:"by"`
 	At      time.Time        `json:"at"`
 	Version int              `json:"version"` // 1 for the first submission, then 2, 3, ...
+	// FirstAt is when version 1 came in: a unit is on time or late by its first submission, and
+	// a correction later does not make it late. Zero means At (version 1 itself).
+	FirstAt time.Time `json:"first_at,omitzero"`
+	// Returned is set while a leader has sent this version back for correction: the unit counts
+	// as not reported until it submits again.
+	Returned *Return `json:"returned,omitempty"`
+}
+
+// First is when the report was first submitted.
+func (s Submission) First() time.Time {
+	if s.FirstAt.IsZero() {
+		return s.At
+	}
+	return s.FirstAt
 }
 
 // Change is one figure that a resubmission changed.

@@ -334,10 +334,14 @@ func (t *turn) newSubmission() Submission {
 	for _, q := range t.questions() {
 		values[q.ID] = answers[q.ID]
 	}
-	return Submission{
+	s := Submission{
 		Key: t.st.Key, Values: values, By: t.env.Person.ID, At: t.now, Version: version,
 		Ref: Reference(t.st.Key, version, t.now),
 	}
+	if cur := t.info().Submitted; cur != nil {
+		s.FirstAt = cur.First()
+	}
+	return s
 }
 
 func (t *turn) formTitle(id string) string {

@@ -90,6 +90,17 @@ var texts = map[string]Text{
 	"role_leader":    {Vi: "lãnh đạo", En: "leader"},
 }
 
+// addTexts adds the texts of one feature, kept in that feature's file; it is called from init
+// and panics on a key already taken, so two features can never silently share one.
+func addTexts(m map[string]Text) {
+	for k, v := range m {
+		if _, dup := texts[k]; dup {
+			panic("flows: text " + k + " defined twice")
+		}
+		texts[k] = v
+	}
+}
+
 // T returns the text with key in lang, formatted with args. Unknown keys show as themselves so
 // a missing text is visible in golden scripts rather than silently empty.
 func T(lang Lang, key string, args ...any) string {

@@ -1,0 +1,66 @@
+package flows
+
+import "time"
+
+// AllOrgs is the Org of a TallyKey that sums every organisation.
+const AllOrgs = "*"
+
+// TallyKey names one aggregate: one form's current submissions for one period, summed over the
+// units at or below one directory node and of one organisation (AllOrgs for all of them).
+type TallyKey struct {
+	Period string
+	Node   string
+	Org    string
+	Form   string
+}
+
+// Tally is one aggregate the store keeps up to date in the same atomic write as each submission
+// and return, so a leader's figures never need to read every unit.
+type Tally struct {
+	// Reported counts units whose current submission counts: submitted and not returned.
+	Reported int `json:"n"`
+	// Late counts those of them whose first version came after the period's due time.
+	Late int `json:"late"`
+	// Returned counts units whose current submission was returned for correction.
+	Returned int `json:"ret"`
+	// Sums holds, per question id, the sum over the Reported units.
+	Sums map[string]int64 `json:"sums,omitempty"`
+	// Met holds, per count indicator (one without Den), how many Reported units reach its
+	// target on their own: units with a "Dân vận khéo" model, units with 1–2 exemplars.
+	Met map[string]int `json:"met,omitempty"`
+}
+
+// Contribution is what one submission adds to every tally of its unit: the store subtracts the
+// old version's contribution and adds the new one's. A returned submission contributes only
+// its Returned count, so a return takes the unit out of "reported" until it resubmits.
+func Contribution(s *Submission, inds []Indicator, due time.Time) Tally {
+	if s == nil {
+		return Tally{}
+	}
+	if s.Returned != nil {
+		return Tally{Returned: 1}
+	}
+	t := Tally{Reported: 1, Sums: map[string]int64{}, Met: map[string]int{}}
+	if s.First().After(due) {
+		t.Late = 1
+	}
+	for q, v := range s.Values {
+		t.Sums[q] = v
+	}
+	for _, ind := range inds {
+		if ind.Form != s.Key.Form || ind.IsRate() {
+			continue
+		}
+		if v, ok := ind.Value(s.Values); ok && ind.Met(v) {
+			t.Met[ind.ID] = 1
+		}
+	}
+	return t
+}
+
+// Return records that a leader sent a submission back for correction.
+type Return struct {
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
