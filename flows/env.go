@@ -17,6 +17,10 @@ type Env struct {
 	InviteTTL time.Duration
 	// BotName makes deep links: https://t.me/<BotName>?start=<code>.
 	BotName string
+	// Tallies, Progress and Plan hold what Wants named, loaded by the caller.
+	Tallies  map[TallyKey]Tally
+	Progress map[string]UnitProgress
+	Plan     *Plan
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string

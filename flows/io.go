@@ -124,9 +124,29 @@ type Notify struct {
 	Replies []Reply
 }
 
-func (SaveDraft) effect()    {}
-func (DropDraft) effect()    {}
-func (Submit) effect()       {}
-func (CreateInvite) effect() {}
-func (SavePerson) effect()   {}
-func (Notify) effect()       {}
+// ReturnSubmission sends version Version of report Key back to its unit for correction, provided
+// it is still the current version; the store counts the unit as not reported until it submits
+// again and keeps the return in the report's history.
+type ReturnSubmission struct {
+	Key     Key
+	Version int
+	Return  Return
+}
+
+// Remind asks the caller to remind, now, the organisers of Units who have not submitted Period:
+// a leader's "Nhắc ngay" (Nudge: at most once a day per unit) or an admin's /remind.
+type Remind struct {
+	Period string
+	Units  []string
+	By     string
+	Nudge  bool
+}
+
+func (SaveDraft) effect()        {}
+func (ReturnSubmission) effect() {}
+func (Remind) effect()           {}
+func (DropDraft) effect()        {}
+func (Submit) effect()           {}
+func (CreateInvite) effect()     {}
+func (SavePerson) effect()       {}
+func (Notify) effect()           {}

@@ -64,3 +64,22 @@ type Return struct {
 	At     time.Time `json:"at"`
 	Reason string    `json:"reason"`
 }
+
+// UnitProgress is where one unit stands in one period: what it submitted, who reports for it and
+// what they have started. Reminders, /missing and the spreadsheet read it.
+type UnitProgress struct {
+	Unit string
+	// Subs holds, per form id, the current submission (Returned set when it was sent back); a
+	// form with nothing submitted has no entry.
+	Subs map[string]*Submission
+	// Organisers are the ids of the people who report for the unit.
+	Organisers []string
+	// Drafts holds, per form id and person id, a draft with at least one answer.
+	Drafts map[string]map[string]*Draft
+}
+
+// Done reports whether the unit has a current, not returned, submission of form.
+func (u UnitProgress) Done(form string) bool {
+	s := u.Subs[form]
+	return s != nil && s.Returned == nil
+}

@@ -1,0 +1,23 @@
+package flows
+
+import "time"
+
+// Want names the data a step will read beyond its Env's usual facts: a leader's figures, the
+// progress of units, a reminder plan. The caller asks Wants before Step, loads what it names into
+// Env, then runs Step; Step itself never fetches anything.
+type Want struct {
+	// Tallies are the aggregates a figures view or chart reads (into Env.Tallies).
+	Tallies []TallyKey
+	// Progress names units whose progress in Period the step reads (into Env.Progress).
+	Progress []string
+	Period   string
+	// Plan asks for the reminder plan an admin previews (into Env.Plan).
+	Plan bool
+}
+
+// Wants returns what Step will read for in, given the person and the chat's state. It is cheap
+// and pure; what it names is loaded even when Step then refuses the request (a scope check), so
+// Step, not Wants, is where access is decided.
+func Wants(env *Env, st State, in Input, now time.Time) Want {
+	return Want{}
+}
