@@ -17,9 +17,12 @@ type Env struct {
 	InviteTTL time.Duration
 	// BotName makes deep links: https://t.me/<BotName>?start=<code>.
 	BotName string
-	// Tallies, Progress and Plan hold what Wants named, loaded by the caller.
+	// Tallies, Progress, History and Plan hold what Wants named, loaded by the caller. History
+	// lists every version of a report, oldest first, returns included (Returned set on the
+	// version that was sent back).
 	Tallies  map[TallyKey]Tally
 	Progress map[string]UnitProgress
+	History  map[Key][]Submission
 	Plan     *Plan
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.

@@ -11,6 +11,8 @@ type Want struct {
 	// Progress names units whose progress in Period the step reads (into Env.Progress).
 	Progress []string
 	Period   string
+	// History names reports whose every submitted version a unit view shows (into Env.History).
+	History []Key
 	// Plan asks for the reminder plan an admin previews (into Env.Plan).
 	Plan bool
 }
