@@ -47,7 +47,14 @@ type Dispatcher struct {
 	Guard    Guard
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).
-	Unreach  Unreachables
+	Unreach Unreachables
+	// Figures, Planner, Reminder, Notifier and Files serve leaders, admins and notices; a nil
+	// one turns its feature off.
+	Figures  Figures
+	Planner  Planner
+	Reminder Reminder
+	Notifier Notifier
+	Files    Files
 	Settings Settings
 	Now      func() time.Time
 	NewCode  func() string
@@ -137,7 +144,11 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 			return nil, err
 		}
 	}
-	next, replies, effects := flows.Step(d.env(snap), snap.state, in.Input, now)
+	env := d.env(snap)
+	if err := d.fill(ctx, env, flows.Wants(env, snap.state, in.Input, now), now); err != nil {
+		return nil, err
+	}
+	next, replies, effects := flows.Step(env, snap.state, in.Input, now)
 	if cached && !oneScript(effects) {
 		// Only an answer's commit checks the chat's state and the draft in the same step as it
 		// writes; anything else (a submission, an invite, a language) is decided on stored data.
@@ -149,13 +160,19 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 			// Refused as stale against a cached state: make sure against the stored one.
 			return nil, flows.ErrConflict
 		}
-		return replies, d.claim(ctx, in) // a stale press, or a stranger: nothing to store
+		// A stale press, a stranger or a view that changes nothing: nothing to store.
+		if err := d.claim(ctx, in); err != nil {
+			return nil, err
+		}
+		return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
 	}
-	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects); err != nil {
+	keep, after := stored(effects)
+	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, keep); err != nil {
 		return nil, err
 	}
-	d.cache.put(in.Chat, snap.after(next, effects))
-	return replies, nil
+	d.cache.put(in.Chat, snap.after(next, keep))
+	d.carryOut(ctx, in, after)
+	return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
 }
 
 // load reads what a step needs from the store.
@@ -240,6 +257,17 @@ func (d *Dispatcher) env(snap snapshot) *flows.Env {
 func (d *Dispatcher) fail(ctx context.Context, in Incoming, err error) []flows.Reply {
 	d.logger().ErrorContext(ctx, "handle update", "update", in.UpdateID, "chat", in.Chat, "err", err)
 	return []flows.Reply{{Text: flows.T(flows.VI, "busy"), Notice: flows.T(flows.VI, "busy")}}
+}
+
+// langOf is the language replies to p are in, as flows chooses it.
+func langOf(p flows.Person, st flows.State) flows.Lang {
+	switch {
+	case p.Lang != "":
+		return p.Lang
+	case st.Lang != "":
+		return st.Lang
+	}
+	return flows.VI
 }
 
 func (d *Dispatcher) logger() *slog.Logger {

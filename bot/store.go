@@ -64,3 +64,20 @@ type Notifier interface {
 type Files interface {
 	File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error)
 }
+
+// Figures reads what leaders' views show: the tallies, where units stand, a report's versions.
+type Figures interface {
+	Tallies(ctx context.Context, keys []flows.TallyKey) (map[flows.TallyKey]flows.Tally, error)
+	Progress(ctx context.Context, period string, units []string, forms []string) (map[string]flows.UnitProgress, error)
+	Versions(ctx context.Context, k flows.Key) ([]flows.Submission, error)
+}
+
+// Planner previews what the reminder schedule will send next, for an admin's /reminders.
+type Planner interface {
+	Plan(ctx context.Context, now time.Time) (*flows.Plan, error)
+}
+
+// Reminder sends reminders now: an admin's /remind, a leader's "Nhắc ngay".
+type Reminder interface {
+	Remind(ctx context.Context, e flows.Remind) error
+}

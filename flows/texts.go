@@ -78,6 +78,8 @@ var texts = map[string]Text{
 	"inv_ok":         {Vi: "Chào mừng %s! Bạn đã được liên kết: %s.", En: "Welcome %s! You are now linked: %s."},
 	"inv_bad":        {Vi: "Mã mời không đúng, đã dùng hoặc đã hết hạn. Vui lòng kiểm tra lại hoặc xin mã mới từ Ban Dân vận.", En: "This invite code is wrong, used or expired. Please check it or ask the Ban Dân vận for a new one."},
 	"inv_throttle":   {Vi: "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.", En: "Too many wrong codes. Please try again in an hour."},
+	"file_off":       {Vi: "Chức năng gửi tệp chưa được bật trên bot này.", En: "Sending files is not enabled on this bot."},
+	"file_failed":    {Vi: "Không tạo được tệp lúc này. Vui lòng thử lại sau ít phút.", En: "The file could not be made just now. Please try again in a few minutes."},
 	"busy":           {Vi: "Hệ thống đang bận, vui lòng thử lại sau ít phút.", En: "The system is busy, please try again in a few minutes."},
 	"num_empty":      {Vi: "Bạn chưa nhập gì. Vui lòng gõ một số, ví dụ 1.250.", En: "Nothing was typed. Please type a number, e.g. 1250."},
 	"num_word":       {Vi: "Bot chưa hiểu câu trả lời. Vui lòng gõ bằng chữ số, ví dụ 1.250.", En: "The bot did not understand. Please type digits, e.g. 1250."},

@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"danvan/flows"
+)
+
+// fill loads into env what the step will read beyond the chat's own reports (flows.Wants): a
+// leader's tallies, units' progress, a report's versions, the reminder plan. A part whose port
+// is not wired stays empty, and flows says the feature is not available.
+func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now time.Time) error {
+	if d.Figures != nil {
+		if err := d.fillFigures(ctx, env, w); err != nil {
+			return err
+		}
+	}
+	if w.Plan && d.Planner != nil {
+		plan, err := d.Planner.Plan(ctx, now)
+		if err != nil {
+			return fmt.Errorf("plan reminders: %w", err)
+		}
+		env.Plan = plan
+	}
+	return nil
+}
+
+func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Want) error {
+	var err error
+	if len(w.Tallies) > 0 {
+		if env.Tallies, err = d.Figures.Tallies(ctx, w.Tallies); err != nil {
+			return fmt.Errorf("load %d tallies: %w", len(w.Tallies), err)
+		}
+	}
+	if len(w.Progress) > 0 {
+		if env.Progress, err = d.Figures.Progress(ctx, w.Period, w.Progress, d.formIDs()); err != nil {
+			return fmt.Errorf("load progress of %d units in %s: %w", len(w.Progress), w.Period, err)
+		}
+	}
+	for _, k := range w.History {
+		if env.History == nil {
+			env.History = map[flows.Key][]flows.Submission{}
+		}
+		if env.History[k], err = d.Figures.Versions(ctx, k); err != nil {
+			return fmt.Errorf("load versions of %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func (d *Dispatcher) formIDs() []string {
+	ids := make([]string, len(d.Settings.Forms))
+	for i, f := range d.Settings.Forms {
+		ids[i] = f.ID
+	}
+	return ids
+}
+
+// stored splits a step's effects into those the store keeps and those carried out after the
+// commit (notices to other people, reminders).
+func stored(effects []flows.Effect) (keep, after []flows.Effect) {
+	for _, e := range effects {
+		switch e.(type) {
+		case flows.Notify, flows.Remind:
+			after = append(after, e)
+		default:
+			keep = append(keep, e)
+		}
+	}
+	return keep, after
+}
+
+// carryOut does what a committed step asked beyond the store. The step is already durable, so a
+// failure here is logged for operators and never undoes it.
+func (d *Dispatcher) carryOut(ctx context.Context, in Incoming, effects []flows.Effect) {
+	for _, e := range effects {
+		var err error
+		switch e := e.(type) {
+		case flows.Notify:
+			if d.Notifier != nil {
+				err = d.Notifier.Notify(ctx, e.To, e.Replies)
+			}
+		case flows.Remind:
+			if d.Reminder != nil {
+				err = d.Reminder.Remind(ctx, e)
+			}
+		}
+		if err != nil {
+			d.logger().WarnContext(ctx, "carry out step effect", "chat", in.Chat, "effect", fmt.Sprintf("%T", e), "err", err)
+		}
+	}
+}
+
+// attach renders the files replies ask for. A file that cannot be made becomes a kind message;
+// the operator gets the log line.
+func (d *Dispatcher) attach(ctx context.Context, in Incoming, p flows.Person, lang flows.Lang, replies []flows.Reply) []flows.Reply {
+	for i, r := range replies {
+		if r.Attach == nil || r.File != nil {
+			continue
+		}
+		if d.Files == nil {
+			replies[i] = flows.Reply{Text: flows.T(lang, "file_off")}
+			continue
+		}
+		f, err := d.Files.File(ctx, p, *r.Attach, lang)
+		if err != nil {
+			d.logger().ErrorContext(ctx, "render attachment", "chat", in.Chat, "kind", r.Attach.Kind, "err", err)
+			replies[i] = flows.Reply{Text: flows.T(lang, "file_failed")}
+			continue
+		}
+		replies[i].File = &f
+	}
+	return replies
+}
