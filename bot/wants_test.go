@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"danvan/flows"
+)
+
+type fakeFiles struct {
+	got []flows.Attachment
+	err error
+}
+
+func (f *fakeFiles) File(_ context.Context, _ flows.Person, a flows.Attachment, _ flows.Lang) (flows.File, error) {
+	f.got = append(f.got, a)
+	return flows.File{Name: "x.png", Kind: flows.Photo, Data: []byte{1}}, f.err
+}
+
+type fakeNotifier struct{ to []string }
+
+func (f *fakeNotifier) Notify(_ context.Context, person string, _ []flows.Reply) error {
+	f.to = append(f.to, person)
+	return nil
+}
+
+type fakeReminder struct{ got []flows.Remind }
+
+func (f *fakeReminder) Remind(_ context.Context, e flows.Remind) error {
+	f.got = append(f.got, e)
+	return nil
+}
+
+func TestStoredSplitsEffects(t *testing.T) {
+	save := flows.SaveDraft{}
+	notify := flows.Notify{To: "tg:1"}
+	remind := flows.Remind{Period: "2026-Q1"}
+	keep, after := stored([]flows.Effect{save, notify, remind})
+	if !reflect.DeepEqual(keep, []flows.Effect{save}) {
+		t.Errorf("got kept %v, want only the draft save", keep)
+	}
+	if !reflect.DeepEqual(after, []flows.Effect{notify, remind}) {
+		t.Errorf("got after %v, want the notice and the reminder", after)
+	}
+}
+
+func TestCarryOutCallsPorts(t *testing.T) {
+	n, r := &fakeNotifier{}, &fakeReminder{}
+	d := &Dispatcher{Notifier: n, Reminder: r}
+	d.carryOut(t.Context(), Incoming{Chat: "tg:9"}, []flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{Period: "2026-Q1", Nudge: true}})
+	if !reflect.DeepEqual(n.to, []string{"tg:1"}) {
+		t.Errorf("got notices to %v, want [tg:1]", n.to)
+	}
+	if len(r.got) != 1 || !r.got[0].Nudge {
+		t.Errorf("got reminders %v, want one nudge", r.got)
+	}
+	// Without ports the effects are dropped, not a crash.
+	(&Dispatcher{}).carryOut(t.Context(), Incoming{}, []flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{}})
+}
+
+func TestAttachRendersOrExplains(t *testing.T) {
+	chart := &flows.Attachment{Kind: flows.ChartFile, Indicator: "1.5"}
+	tests := []struct {
+		name     string
+		files    Files
+		wantFile bool
+		wantText string
+	}{
+		{"rendered", &fakeFiles{}, true, "caption"},
+		{"no port", nil, false, flows.T(flows.VI, "file_off")},
+		{"failed", &fakeFiles{err: errors.New("boom")}, false, flows.T(flows.VI, "file_failed")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &Dispatcher{Files: tt.files}
+			got := d.attach(t.Context(), Incoming{}, flows.Person{}, flows.VI, []flows.Reply{{Text: "caption", Attach: chart}, {Text: "plain"}})
+			if (got[0].File != nil) != tt.wantFile || got[0].Text != tt.wantText {
+				t.Errorf("got file %v text %q, want file %v text %q", got[0].File != nil, got[0].Text, tt.wantFile, tt.wantText)
+			}
+			if got[1].Text != "plain" || got[1].File != nil {
+				t.Errorf("got %+v, want the plain reply untouched", got[1])
+			}
+		})
+	}
+}
