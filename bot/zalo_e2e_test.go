@@ -175,4 +175,3 @@ func TestZaloOrganiserSubmitsReport(t *testing.T) {
 		})
 	}
 }
-
