@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,6 +27,15 @@ var demoPeople = map[string]struct{ ident, name string }{
 // runDemo runs the real dispatcher and flows in the terminal on an in-process Redis seeded with
 // the default directory. Nothing it stores outlives it.
 func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(out)
+	style := fs.String("style", "telegram", "rendering: telegram (choices listed under the message) or zalo (numbered options, no buttons)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *style != "telegram" && *style != "zalo" {
+		return fmt.Errorf("demo: -style %q: want telegram or zalo", *style)
+	}
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -52,7 +62,7 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /help\n",
 		now().Format("02/01/2006"))
 	org := demoPeople["organiser"]
-	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch}
+	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: *style}
 	return c.Run(ctx)
 }
 

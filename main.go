@@ -59,8 +59,8 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	redis.SetLogger(redisLog{log})
-	if cfg.TelegramToken == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (or try the bot without one: go run . demo)")
+	if cfg.TelegramToken == "" && !cfg.Zalo() {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or set ZALO_BOT_TOKEN for Zalo (or try the bot without one: go run . demo)")
 	}
 	store, err := storage.Open(ctx, redisURL(cfg), cfg.RedisPrefix)
 	if err != nil {
@@ -71,21 +71,77 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
+	// router sends what a step addresses to someone else on their preferred channel; the
+	// dispatcher's Notifier is wired to it where the dispatcher carries out flows.Notify.
+	router := &bot.Router{People: store}
+	mux := http.NewServeMux()
+	var runs []func(context.Context) error
+	if cfg.TelegramToken != "" {
+		tg, err := startTelegram(ctx, cfg, disp, mux, log)
+		if err != nil {
+			return err
+		}
+		router.Register("tg", tg)
+		runs = append(runs, tg.Run)
+	}
+	if cfg.Zalo() {
+		z, err := startZalo(ctx, cfg, disp, mux, log)
+		if err != nil {
+			return err
+		}
+		router.Register("zalo", z)
+		runs = append(runs, z.Run)
+	}
+	return serve(ctx, cfg, mux, runs, log)
+}
+
+// startTelegram connects to Telegram and mounts its webhook on mux in webhook mode.
+func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Telegram, error) {
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log,
 	}, disp, disp)
 	if err != nil {
-		return fmt.Errorf("start telegram: %w", err)
+		return nil, fmt.Errorf("start telegram: %w", err)
 	}
 	if disp.Settings.BotName == "" {
 		disp.Settings.BotName = tg.BotName()
 	}
-	log.Info("bot started", "bot", tg.BotName(), "webhook", cfg.Webhook())
+	log.Info("telegram started", "bot", tg.BotName(), "webhook", cfg.Webhook())
 	if cfg.Webhook() {
-		return serveWebhook(ctx, cfg, tg, log)
+		mux.Handle("POST "+webhookPath(cfg.WebhookURL, "/telegram"), tg.WebhookHandler())
 	}
-	return tg.Run(ctx)
+	return tg, nil
+}
+
+// startZalo connects to Zalo and mounts its webhook and, with PUBLIC_URL, the file server.
+func startZalo(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Zalo, error) {
+	var files *bot.ZaloFiles
+	if cfg.PublicURL != "" {
+		files = &bot.ZaloFiles{Base: cfg.PublicURL}
+		mux.Handle("GET "+bot.FilesPath, files.Handler())
+	}
+	z, err := bot.NewZalo(ctx, bot.ZaloConfig{
+		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
+		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Logger: log,
+	}, disp)
+	if err != nil {
+		return nil, fmt.Errorf("start zalo: %w", err)
+	}
+	log.Info("zalo started", "webhook", cfg.ZaloWebhookURL != "", "files", files != nil)
+	if cfg.ZaloWebhookURL != "" {
+		mux.Handle("POST "+webhookPath(cfg.ZaloWebhookURL, "/zalo"), z.WebhookHandler())
+	}
+	return z, nil
+}
+
+// webhookPath is the path of a webhook URL, def when it has none.
+func webhookPath(raw, def string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return def
+	}
+	return u.Path
 }
 
 // redisLog sends go-redis's own messages (lost connections, retries) to our log, at warning
@@ -125,6 +181,9 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	for _, id := range cfg.Admins {
 		admins["tg:"+strconv.FormatInt(id, 10)] = true
 	}
+	for _, id := range cfg.ZaloAdmins {
+		admins["zalo:"+id] = true
+	}
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
 		Settings: bot.Settings{
@@ -135,26 +194,28 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}, nil
 }
 
-// serveWebhook serves Telegram's webhook calls at the path of WEBHOOK_URL until ctx ends, then
-// lets the updates in hand finish.
-func serveWebhook(ctx context.Context, cfg config.Config, tg *bot.Telegram, log *slog.Logger) error {
-	u, err := url.Parse(cfg.WebhookURL)
-	if err != nil {
-		return fmt.Errorf("webhook_url: %w", err)
+// serve runs the transports until ctx ends and, when anything is mounted on mux (webhooks,
+// files), the shared HTTP server; then it lets the updates in hand finish.
+func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []func(context.Context) error, log *slog.Logger) error {
+	runErr := make(chan error, len(runs))
+	for _, run := range runs {
+		go func() { runErr <- run(ctx) }()
 	}
-	path := u.Path
-	if path == "" || path == "/" {
-		path = "/telegram"
+	wait := func() error {
+		var errs []error
+		for range runs {
+			errs = append(errs, <-runErr)
+		}
+		return errors.Join(errs...)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("POST "+path, tg.WebhookHandler())
+	if !cfg.Webhook() && cfg.ZaloWebhookURL == "" && cfg.PublicURL == "" {
+		return wait()
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	runErr := make(chan error, 1)
-	go func() { runErr <- tg.Run(ctx) }()
 	srvErr := make(chan error, 1)
 	go func() {
-		log.Info("listening for webhooks", "addr", cfg.ListenAddr, "path", path)
+		log.Info("listening", "addr", cfg.ListenAddr)
 		srvErr <- srv.ListenAndServe()
 	}()
 	select {
@@ -166,7 +227,8 @@ func serveWebhook(ctx context.Context, cfg config.Config, tg *bot.Telegram, log 
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
-	// Run returns once the updates in hand are finished; only then may main close the store.
-	return errors.Join(err, <-runErr)
+	err := srv.Shutdown(shutdown)
+	// The transports return once the updates in hand are finished; only then may main close
+	// the store.
+	return errors.Join(err, wait())
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"danvan/flows"
@@ -22,6 +21,9 @@ type Console struct {
 	Name string
 	// Switch maps "/as <who>" to an identity and a name; nil disables /as.
 	Switch func(who string) (user, name string, ok bool)
+	// Style "zalo" renders as the Zalo transport does: choices as numbered options inside the
+	// message text, chosen by number or by their text. The default lists them below it.
+	Style string
 
 	seq     int
 	choices []flows.Button // of the last message with buttons
@@ -93,6 +95,9 @@ func (c *Console) input(line string) flows.Input {
 }
 
 func (c *Console) pick(s string) (flows.Button, bool) {
+	if c.Style == "zalo" {
+		return zaloMenu{Buttons: c.choices, Free: c.free}.pick(s)
+	}
 	for i, b := range c.choices {
 		if s == choiceKey(i, c.free) {
 			return b, true
@@ -101,16 +106,12 @@ func (c *Console) pick(s string) (flows.Button, bool) {
 	return flows.Button{}, false
 }
 
-// choiceKey numbers choices, or letters them where a bare number would be an answer.
-func choiceKey(i int, free bool) string {
-	if free {
-		return string(rune('a' + i))
-	}
-	return strconv.Itoa(i + 1)
-}
-
 func (c *Console) render(r flows.Reply) {
 	fmt.Fprintln(c.Out)
+	if c.Style == "zalo" {
+		c.renderZalo(r)
+		return
+	}
 	for _, l := range strings.Split(r.Text, "\n") {
 		fmt.Fprintln(c.Out, "  "+l)
 	}
@@ -123,5 +124,21 @@ func (c *Console) render(r flows.Reply) {
 			fmt.Fprintf(c.Out, "   %s) %s\n", choiceKey(len(c.choices), r.Free), b.Label)
 			c.choices = append(c.choices, b)
 		}
+	}
+}
+
+// renderZalo prints r as Zalo shows it: text only, in messages of at most 2,000 characters.
+func (c *Console) renderZalo(r flows.Reply) {
+	text, menu := zaloRender(r)
+	for i, part := range tgSplit(text, zaloMaxMessage) {
+		if i > 0 {
+			fmt.Fprintln(c.Out, "  ────")
+		}
+		for _, l := range strings.Split(part, "\n") {
+			fmt.Fprintln(c.Out, "  "+l)
+		}
+	}
+	if len(menu.Buttons) > 0 {
+		c.choices, c.free = menu.Buttons, menu.Free
 	}
 }

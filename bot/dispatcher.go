@@ -82,7 +82,7 @@ func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 }
 
 func (d *Dispatcher) handle(ctx context.Context, in Incoming) ([]flows.Reply, error) {
-	if in.Input.Kind == flows.CommandInput && in.Input.Command == "start" && strings.TrimSpace(in.Input.Args) != "" {
+	if isRedeem(in.Input) {
 		d.cache.drop(in.Chat)
 		if err := d.claim(ctx, in); err != nil {
 			return nil, err
@@ -102,6 +102,12 @@ func (d *Dispatcher) handle(ctx context.Context, in Incoming) ([]flows.Reply, er
 		d.cache.drop(in.Chat)
 	}
 	return d.restart(ctx, in)
+}
+
+// isRedeem reports whether in carries a code to redeem: "/start CODE" (an invite link does this)
+// or "/lienket CODE" (a link code typed on the other platform).
+func isRedeem(in flows.Input) bool {
+	return in.Kind == flows.CommandInput && (in.Command == "start" || in.Command == "lienket") && strings.TrimSpace(in.Args) != ""
 }
 
 // claim records in as handled for the steps that commit nothing; flows.ErrDuplicate if it was.

@@ -39,6 +39,9 @@ func (d *Dispatcher) redeem(ctx context.Context, in Incoming) ([]flows.Reply, er
 	if err != nil {
 		return nil, fmt.Errorf("redeem invite: %w", err)
 	}
+	if inv.Role == flows.LinkRole {
+		return d.linkIdent(ctx, in, p, inv, lang)
+	}
 	if p.ID == "" {
 		p.ID = in.User
 	}

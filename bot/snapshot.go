@@ -62,7 +62,7 @@ func (s snapshot) after(st flows.State, effects []flows.Effect) snapshot {
 			}
 			s.reports[e.Submission.Key] = info
 		case flows.SavePerson:
-			s.person.Lang = e.Person.Lang
+			s.person.Lang, s.person.Channel = e.Person.Lang, e.Person.Channel
 		}
 	}
 	return s

@@ -32,6 +32,17 @@ type Config struct {
 	ZaloToken string `yaml:"zalo_token" json:"-"`
 	// ZaloAPIURL is the Zalo Bot Platform endpoint; the client appends /bot<token>/<method>.
 	ZaloAPIURL string `yaml:"zalo_api_url" json:"zalo_api_url"`
+	// ZaloWebhookURL, when set, switches Zalo from getUpdates to webhook mode; its path is
+	// where the shared HTTP server takes Zalo's calls.
+	ZaloWebhookURL string `yaml:"zalo_webhook_url" json:"zalo_webhook_url,omitempty"`
+	// ZaloWebhookSecret is the secret_token Zalo sends back in X-Bot-Api-Secret-Token; 8–256
+	// characters, required with ZaloWebhookURL.
+	ZaloWebhookSecret string `yaml:"zalo_webhook_secret" json:"-"`
+	// ZaloAdmins are the Zalo user ids of the admins (Admins are Telegram ids).
+	ZaloAdmins []string `yaml:"zalo_admins" json:"zalo_admins,omitempty"`
+	// PublicURL is the bot's public base URL; set, charts and spreadsheets are served from it
+	// to Zalo (which takes photos by URL only) at unguessable, expiring addresses.
+	PublicURL string `yaml:"public_url" json:"public_url,omitempty"`
 
 	// RedisURL is the one Redis the bot normally uses: redis://[:password@]host:port/db.
 	RedisURL string `yaml:"redis_url" json:"redis_url"`
@@ -163,6 +174,9 @@ func (c Config) Directory() (*flows.Directory, error) {
 
 // IsAdmin reports whether the Telegram user id is one of Admins.
 func (c Config) IsAdmin(telegramID int64) bool { return slices.Contains(c.Admins, telegramID) }
+
+// Zalo reports whether the Zalo transport is configured.
+func (c Config) Zalo() bool { return c.ZaloToken != "" }
 
 // Webhook reports whether the bot runs in webhook mode rather than long polling.
 func (c Config) Webhook() bool { return strings.TrimSpace(c.WebhookURL) != "" }

@@ -53,6 +53,7 @@ func (c Config) Validate() error {
 	k.telegram()
 	k.redis()
 	k.http()
+	k.zalo()
 	k.misc()
 	k.directory()
 	kinds := k.calendar()
@@ -213,6 +214,27 @@ func (k *checker) http() {
 	}
 	if c.WebhookSecret == "" {
 		k.add("webhook_secret", "is required in webhook mode (webhook_url is set), so forged updates are refused")
+	}
+}
+
+// zalo checks the Zalo webhook and the public base URL. Zalo's rule for secret_token is 8–256
+// characters.
+func (k *checker) zalo() {
+	c := k.c
+	if n := len(c.ZaloWebhookSecret); n > 0 && (n < 8 || n > 256 || strings.ContainsAny(c.ZaloWebhookSecret, " \t\n")) {
+		k.add("zalo_webhook_secret", "must be 8–256 characters without spaces (value not shown)")
+	}
+	for _, f := range []struct{ key, v string }{{"zalo_webhook_url", c.ZaloWebhookURL}, {"public_url", c.PublicURL}} {
+		if f.v == "" {
+			continue
+		}
+		u, err := url.Parse(f.v)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+			k.add(f.key, "%q is not an absolute https URL", f.v)
+		}
+	}
+	if c.ZaloWebhookURL != "" && c.ZaloWebhookSecret == "" {
+		k.add("zalo_webhook_secret", "is required with zalo_webhook_url, so forged updates are refused")
 	}
 }
 

@@ -141,6 +141,10 @@ func (t *turn) command(cmd, args string) {
 		t.prompt()
 	case "invite":
 		t.startInvite()
+	case "lienket":
+		t.startLink()
+	case "kenh":
+		t.setChannel(args)
 	default:
 		t.say(T(t.lang, "unknown_cmd", cmd))
 		t.prompt()

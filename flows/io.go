@@ -113,7 +113,8 @@ type Submit struct {
 // CreateInvite stores a new one-time invite code.
 type CreateInvite struct{ Invite Invite }
 
-// SavePerson stores the person's own settings (language), and nothing else of the record.
+// SavePerson stores the person's own settings (language, preferred channel), and nothing else
+// of the record.
 type SavePerson struct{ Person Person }
 
 // Notify asks the caller to send replies to another person (by Person.ID) once the step's other

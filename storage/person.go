@@ -141,12 +141,13 @@ func (s *Store) MarkUnreachable(ctx context.Context, ident string) error {
 	return nil
 }
 
-// setLang stores a person's language and nothing else: a step may hold a person read a while
-// ago, and writing it whole would undo units granted meanwhile from another chat.
+// setLang stores a person's own settings, language and preferred channel, and nothing else: a
+// step may hold a person read a while ago, and writing it whole would undo units granted
+// meanwhile from another chat.
 func (s *Store) setLang(ctx context.Context, p flows.Person) error {
 	err := s.editPerson(ctx, p.ID, func(stored *flows.Person) bool {
-		changed := stored.Lang != p.Lang
-		stored.Lang = p.Lang
+		changed := stored.Lang != p.Lang || stored.Channel != p.Channel
+		stored.Lang, stored.Channel = p.Lang, p.Channel
 		return changed
 	})
 	if err != nil {

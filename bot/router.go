@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"danvan/flows"
+)
+
+// Sender delivers one reply to a chat of its platform, outside any conversation. Telegram and
+// Zalo are senders.
+type Sender interface {
+	Send(ctx context.Context, chat string, r flows.Reply) error
+}
+
+// Router implements Notifier: it sends a person's replies on the one channel they prefer
+// (Person.Channel, else the first of Person.Idents that has a sender), never on all of them.
+type Router struct {
+	// People finds the person. A person's ID is the identity that joined first, which stays
+	// linked to them, so it looks them up as an identity.
+	People People
+
+	mu      sync.RWMutex
+	senders map[string]Sender // by platform prefix: "tg", "zalo"
+}
+
+var _ Notifier = (*Router)(nil)
+
+// ErrNoChannel is returned (wrapped) when a person has no identity on a platform with a sender.
+var ErrNoChannel = errors.New("no channel to reach the person")
+
+// Register makes s the sender of the identities "<prefix>:…"; prefix is "tg" or "zalo".
+func (r *Router) Register(prefix string, s Sender) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.senders == nil {
+		r.senders = map[string]Sender{}
+	}
+	r.senders[strings.TrimSuffix(prefix, ":")] = s
+}
+
+// Notify implements Notifier. It stops at the first reply that fails, so the person does not
+// read the second half of a message whose first half was lost.
+func (r *Router) Notify(ctx context.Context, person string, replies []flows.Reply) error {
+	p, err := r.People.Person(ctx, person)
+	if err != nil {
+		return fmt.Errorf("notify %s: %w", person, err)
+	}
+	if p.ID == "" {
+		return fmt.Errorf("notify %s: %w", person, flows.ErrNotFound)
+	}
+	if p.Unreachable {
+		return nil // they blocked the bot; writing again would only fail again
+	}
+	chat, s, ok := r.route(p)
+	if !ok {
+		return fmt.Errorf("notify %s: %w", person, ErrNoChannel)
+	}
+	for _, reply := range replies {
+		if err := s.Send(ctx, chat, reply); err != nil {
+			return fmt.Errorf("notify %s on %s: %w", person, chat, err)
+		}
+	}
+	return nil
+}
+
+// route picks the identity to write to and its sender.
+func (r *Router) route(p flows.Person) (string, Sender, bool) {
+	idents := p.Idents
+	if len(idents) == 0 {
+		idents = []string{p.ID}
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if p.Channel != "" {
+		for _, id := range idents {
+			if s, ok := r.senders[p.Channel]; ok && strings.HasPrefix(id, p.Channel+":") {
+				return id, s, true
+			}
+		}
+	}
+	for _, id := range idents {
+		prefix, _, _ := strings.Cut(id, ":")
+		if s, ok := r.senders[prefix]; ok {
+			return id, s, true
+		}
+	}
+	return "", nil, false
+}

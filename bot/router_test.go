@@ -1,0 +1,52 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"danvan/flows"
+)
+
+// peopleByIdent is a People of fixed records, for routing tests.
+type peopleByIdent map[string]flows.Person
+
+func (p peopleByIdent) Person(_ context.Context, ident string) (flows.Person, error) {
+	return p[ident], nil
+}
+
+func (p peopleByIdent) Link(context.Context, string, flows.Person) error { return nil }
+
+func TestRouterPicksOneChannel(t *testing.T) {
+	both := []string{"tg:1", "zalo:z1"}
+	tests := []struct {
+		name    string
+		p       flows.Person
+		wantTG  int
+		wantZL  int
+		wantErr error
+	}{
+		{"first identity by default", flows.Person{ID: "tg:1", Idents: both}, 1, 0, nil},
+		{"preferred zalo", flows.Person{ID: "tg:1", Idents: both, Channel: "zalo"}, 0, 1, nil},
+		{"preferred zalo, none linked", flows.Person{ID: "tg:1", Channel: "zalo"}, 1, 0, nil},
+		{"no idents: the id", flows.Person{ID: "zalo:z1"}, 0, 1, nil},
+		{"blocked the bot", flows.Person{ID: "tg:1", Unreachable: true}, 0, 0, nil},
+		{"no sender", flows.Person{ID: "console:x"}, 0, 0, ErrNoChannel},
+		{"unknown person", flows.Person{}, 0, 0, flows.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tg, zl := &recordSender{}, &recordSender{}
+			r := &Router{People: peopleByIdent{"p": tt.p}}
+			r.Register("tg", tg)
+			r.Register("zalo:", zl)
+			err := r.Notify(context.Background(), "p", []flows.Reply{{Text: "nhắc"}})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err: got %v, want %v", err, tt.wantErr)
+			}
+			if len(tg.got) != tt.wantTG || len(zl.got) != tt.wantZL {
+				t.Errorf("sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.got), len(zl.got), tt.wantTG, tt.wantZL)
+			}
+		})
+	}
+}

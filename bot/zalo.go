@@ -1,0 +1,249 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"danvan/flows"
+)
+
+// ZaloConfig configures the Zalo transport.
+type ZaloConfig struct {
+	// Token is the Zalo Bot Platform token. It is a password: it is never logged.
+	Token string
+	// APIURL is the API base without "/bot<token>"; https://bot-api.zaloplatforms.com when empty.
+	APIURL string
+	// WebhookURL switches Run to webhook mode (the caller mounts WebhookHandler); empty means
+	// getUpdates. The two exclude each other: polling deletes the webhook first.
+	WebhookURL string
+	// WebhookSecret is the secret_token Zalo sends in X-Bot-Api-Secret-Token; 8–256 characters,
+	// required in webhook mode.
+	WebhookSecret string
+	// PollTimeout is getUpdates' timeout; 30s when zero.
+	PollTimeout time.Duration
+	// HTTPClient makes the calls; its Timeout must exceed PollTimeout.
+	HTTPClient *http.Client
+	// Files serves charts and spreadsheets at public URLs (sendPhoto takes a URL only); nil
+	// sends only the replies' text.
+	Files *ZaloFiles
+	// Logger receives the transport's logs; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// Zalo is the Zalo Bot Platform transport. Zalo has no buttons, so choices are shown as
+// numbered options and a reply with the number (or the option's text) chooses it.
+type Zalo struct {
+	api     *zaloClient
+	handler Handler
+	log     *slog.Logger
+	files   *ZaloFiles
+
+	webhookURL  string
+	secret      string
+	pollTimeout time.Duration
+
+	// wait and backoff are fields so tests can observe waits without spending real time.
+	wait    func(ctx context.Context, d time.Duration) error
+	backoff func(attempt int) time.Duration
+	// handleTimeout bounds one update's handling, so a stuck handler cannot block shutdown.
+	handleTimeout time.Duration
+
+	menus  *zaloMenus
+	queues *tgChatQueues // per-chat order, chats in parallel: the same queues as Telegram's
+}
+
+// Limits of the Zalo transport.
+const (
+	zaloMaxMessage  = 2000
+	zaloMaxWorkers  = 32
+	zaloPollDefault = 30 * time.Second
+	zaloIdentPrefix = "zalo:"
+	zaloSecretMin   = 8
+	zaloSecretMax   = 256
+)
+
+// NewZalo checks the token with getMe and returns a transport ready to Run.
+func NewZalo(ctx context.Context, cfg ZaloConfig, h Handler) (*Zalo, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("zalo: empty token")
+	}
+	if h == nil {
+		return nil, errors.New("zalo: nil handler")
+	}
+	if n := len(cfg.WebhookSecret); cfg.WebhookURL != "" && (n < zaloSecretMin || n > zaloSecretMax) {
+		return nil, errors.New("zalo: webhook mode needs a secret of 8-256 characters")
+	}
+	z := newZalo(cfg, h)
+	if _, err := z.api.getMe(ctx); err != nil {
+		return nil, fmt.Errorf("zalo getMe: %w", err)
+	}
+	return z, nil
+}
+
+// newZalo fills in the defaults; it makes no request.
+func newZalo(cfg ZaloConfig, h Handler) *Zalo {
+	z := &Zalo{
+		handler: h, log: cfg.Logger, files: cfg.Files,
+		webhookURL: cfg.WebhookURL, secret: cfg.WebhookSecret, pollTimeout: cfg.PollTimeout,
+		wait: tgSleep, backoff: tgBackoff, handleTimeout: 2 * time.Minute,
+		menus: &zaloMenus{max: zaloMenusMax}, queues: newTgChatQueues(zaloMaxWorkers),
+	}
+	if z.log == nil {
+		z.log = slog.Default()
+	}
+	if z.pollTimeout < time.Second {
+		z.pollTimeout = zaloPollDefault
+	}
+	base := strings.TrimRight(cfg.APIURL, "/")
+	if base == "" {
+		base = zaloDefaultAPIURL
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: z.pollTimeout + 15*time.Second}
+	}
+	z.api = &zaloClient{base: base, token: cfg.Token, http: client}
+	return z
+}
+
+// Run receives updates until ctx is done: by getUpdates, or in webhook mode by registering the
+// webhook and waiting. On the way out it lets the updates in hand finish and returns nil; it
+// returns an error only when the webhook cannot be set.
+func (z *Zalo) Run(ctx context.Context) error {
+	defer z.queues.wait()
+	if z.webhookURL != "" {
+		return z.runWebhook(ctx)
+	}
+	return z.poll(ctx)
+}
+
+// zaloJob is one message to handle: its Incoming, with the input still raw text, which is only
+// read against the chat's last choices when its turn comes.
+type zaloJob struct {
+	in   Incoming
+	text string // "" for media
+}
+
+// convert turns an update into a job. It reports false for what the bot ignores: group chats,
+// messages from bots, events without a message.
+func convertZalo(u zaloUpdate) (zaloJob, bool) {
+	m := u.Message
+	if m == nil || m.Chat.ID == "" || m.From.ID == "" || m.From.IsBot {
+		return zaloJob{}, false
+	}
+	if t := strings.ToUpper(m.Chat.ChatType); t != "" && t != "PRIVATE" {
+		return zaloJob{}, false // reports are personal: the bot talks in private chats only
+	}
+	j := zaloJob{in: Incoming{
+		UpdateID: zaloIdentPrefix + m.MessageID,
+		Chat:     zaloIdentPrefix + m.Chat.ID,
+		User:     zaloIdentPrefix + m.From.ID,
+		Name:     strings.TrimSpace(m.From.DisplayName + " " + m.From.Name),
+	}}
+	if m.MessageID == "" {
+		j.in.UpdateID = "" // nothing to de-duplicate by
+	}
+	switch u.EventName {
+	case "message.text.received":
+		if strings.TrimSpace(m.Text) == "" {
+			return zaloJob{}, false
+		}
+		j.text = m.Text
+	default: // image, sticker, unsupported: the handler asks for text, kindly
+		j.in.Input = flows.Input{Kind: flows.MediaInput}
+	}
+	return j, true
+}
+
+// process reads the job's text against the chat's last choices, handles it and sends the
+// replies. ctx survives shutdown, so an update in hand is finished; handleTimeout bounds it.
+func (z *Zalo) process(ctx context.Context, j zaloJob) {
+	ctx, cancel := context.WithTimeout(ctx, z.handleTimeout)
+	defer cancel()
+	if j.text != "" {
+		j.in.Input = z.menus.input(j.in.Chat, j.text)
+	}
+	for _, r := range z.handle(ctx, j.in) {
+		if err := z.Send(ctx, j.in.Chat, r); err != nil {
+			z.log.Warn("zalo: reply failed", "chat", j.in.Chat, "update", j.in.UpdateID, "err", err)
+			if ctx.Err() != nil {
+				return
+			}
+		}
+	}
+}
+
+// handle runs the handler; a panic is logged as a failed update rather than ending the process.
+func (z *Zalo) handle(ctx context.Context, in Incoming) (replies []flows.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			z.log.Error("zalo: handler panicked", "update", in.UpdateID, "chat", in.Chat, "panic", p)
+			replies = nil
+		}
+	}()
+	return z.handler.Handle(ctx, in)
+}
+
+// submit queues j behind its chat's earlier updates.
+func (z *Zalo) submit(ctx context.Context, j zaloJob, done func()) error {
+	handleCtx := context.WithoutCancel(ctx)
+	return z.queues.submit(ctx, j.in.Chat, func() {
+		defer done()
+		z.process(handleCtx, j)
+	})
+}
+
+// zaloMenusMax bounds the chats whose last choices are remembered (a few hundred bytes each).
+const zaloMenusMax = 20_000
+
+// zaloMenus remembers per chat the choices of the last message that offered any, so "2" can be
+// read as the second one. It lives in memory: after a restart (or on another replica) a typed
+// number finds no menu, reaches flows as text, and flows, which never takes a bare number for a
+// choice, shows the screen again with its options, so nothing wrong is ever chosen. The data
+// kept is the buttons' data, which carries the chat's state version: an old menu is refused by
+// flows as stale, as an old button is on Telegram.
+type zaloMenus struct {
+	mu  sync.Mutex
+	m   map[string]zaloMenu
+	max int
+}
+
+func (z *zaloMenus) get(chat string) zaloMenu {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.m[chat]
+}
+
+func (z *zaloMenus) put(chat string, m zaloMenu) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.m == nil {
+		z.m = map[string]zaloMenu{}
+	}
+	if _, ok := z.m[chat]; !ok && len(z.m) >= z.max {
+		for k := range z.m { // evict one at random: the cost is one screen shown again
+			delete(z.m, k)
+			break
+		}
+	}
+	z.m[chat] = m
+}
+
+// input turns a typed line into flows input: a /command, a choice of chat's last menu, or text.
+func (z *zaloMenus) input(chat, text string) flows.Input {
+	s := strings.TrimSpace(text)
+	if cmd, ok := strings.CutPrefix(s, "/"); ok && cmd != "" {
+		name, args, _ := strings.Cut(cmd, " ")
+		return flows.Input{Kind: flows.CommandInput, Command: strings.ToLower(name), Args: strings.TrimSpace(args)}
+	}
+	if b, ok := z.get(chat).pick(s); ok {
+		return flows.Input{Kind: flows.ButtonInput, Data: b.Data}
+	}
+	return flows.Input{Kind: flows.TextInput, Text: text}
+}

@@ -1,0 +1,157 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"danvan/flows"
+)
+
+// zaloMenu is the choices of one message, as a platform without buttons shows them: numbered,
+// or lettered where a bare number would be an answer (Reply.Free).
+type zaloMenu struct {
+	Buttons []flows.Button
+	Free    bool
+}
+
+// key is what the person types for choice i: "1", "2"… or "a", "b"… on a Free screen.
+func (m zaloMenu) key(i int) string { return choiceKey(i, m.Free) }
+
+// pick finds the choice s names: by its key, or by the option's text, ignoring case and a
+// leading emoji.
+func (m zaloMenu) pick(s string) (flows.Button, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	if s == "" {
+		return flows.Button{}, false
+	}
+	for i, b := range m.Buttons {
+		if strings.EqualFold(s, m.key(i)) || strings.EqualFold(s, b.Label) || strings.EqualFold(s, plainLabel(b.Label)) {
+			return b, true
+		}
+	}
+	return flows.Button{}, false
+}
+
+// zaloRender writes r's text with its choices as options to type, and returns the menu.
+// A few short options read as one line ("Trả lời 1 để Gửi, 2 để Sửa, 3 để Hủy"); longer lists
+// get a line each.
+func zaloRender(r flows.Reply) (string, zaloMenu) {
+	m := zaloMenu{Free: r.Free}
+	for _, row := range r.Buttons {
+		m.Buttons = append(m.Buttons, row...)
+	}
+	if len(m.Buttons) == 0 {
+		return r.Text, m
+	}
+	parts, long := make([]string, len(m.Buttons)), len(m.Buttons) > 4
+	for i, b := range m.Buttons {
+		label := plainLabel(b.Label)
+		parts[i] = m.key(i) + " để " + label
+		long = long || utf8.RuneCountInString(label) > 24
+	}
+	var sb strings.Builder
+	sb.WriteString(r.Text)
+	if !long {
+		fmt.Fprintf(&sb, "\n\nTrả lời %s", strings.Join(parts, ", "))
+		return sb.String(), m
+	}
+	if m.Free {
+		sb.WriteString("\n\nGõ số liệu, hoặc trả lời bằng chữ cái của lựa chọn:")
+	} else {
+		sb.WriteString("\n\nTrả lời bằng số của lựa chọn:")
+	}
+	for i, b := range m.Buttons {
+		fmt.Fprintf(&sb, "\n%s. %s", m.key(i), plainLabel(b.Label))
+	}
+	return sb.String(), m
+}
+
+// plainLabel drops a leading emoji and its space: "📤 Gửi" reads "Gửi".
+func plainLabel(l string) string {
+	first, rest, ok := strings.Cut(l, " ")
+	if r, _ := utf8.DecodeRuneInString(first); ok && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return rest
+	}
+	return l
+}
+
+// choiceKey numbers choices, or letters them where a bare number would be an answer.
+func choiceKey(i int, free bool) string {
+	if free {
+		return string(rune('a' + i))
+	}
+	return strconv.Itoa(i + 1)
+}
+
+// Send delivers r to chat ("zalo:<id>"): a photo by URL when r carries a chart and files are
+// served, a link for a spreadsheet, then the text with its choices, in parts of at most 2,000
+// characters cut at line boundaries. The choices are remembered for the chat, so a typed
+// number chooses one. The caller logs the error; Send does not.
+func (z *Zalo) Send(ctx context.Context, chat string, r flows.Reply) error {
+	id, ok := strings.CutPrefix(chat, zaloIdentPrefix)
+	if !ok || id == "" {
+		return fmt.Errorf("send to %s: not a zalo chat", chat)
+	}
+	text, menu := zaloRender(r)
+	if len(menu.Buttons) > 0 {
+		z.menus.put(chat, menu)
+	}
+	text, err := z.sendFile(ctx, id, r, text)
+	if err != nil {
+		return fmt.Errorf("send to %s: %w", chat, err)
+	}
+	for _, part := range tgSplit(text, zaloMaxMessage) {
+		if err := z.retry(ctx, func() error { return z.api.sendMessage(ctx, id, part) }); err != nil {
+			return fmt.Errorf("send to %s: %w", chat, err)
+		}
+	}
+	return nil
+}
+
+// sendFile sends r's file, if any, and returns the text still to send. Without a file server the
+// figures go as text alone.
+func (z *Zalo) sendFile(ctx context.Context, id string, r flows.Reply, text string) (string, error) {
+	if r.File == nil || z.files == nil {
+		return text, nil
+	}
+	link := z.files.Put(*r.File)
+	if r.File.Kind != flows.Photo {
+		return text + "\n\n📎 " + r.File.Name + ": " + link, nil
+	}
+	caption := ""
+	if parts := tgSplit(text, zaloMaxMessage); len(parts) == 1 && !strings.Contains(text, "\n\n") {
+		caption, text = text, "" // a short caption under the photo; choices go in a message after
+	}
+	return text, z.retry(ctx, func() error { return z.api.sendPhoto(ctx, id, link, caption) })
+}
+
+// zaloSendAttempts bounds the tries of one send.
+const zaloSendAttempts = 3
+
+// retry repeats send after a rate limit or a server error, with backoff. A network error is not
+// repeated: the message may have arrived, and a person must not read it twice.
+func (z *Zalo) retry(ctx context.Context, send func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := send()
+		if err == nil || ctx.Err() != nil || attempt+1 >= zaloSendAttempts || !zaloRetryable(err) {
+			return err
+		}
+		if err := z.wait(ctx, z.backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+func zaloRetryable(err error) bool {
+	var e *ZaloAPIError
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code == http.StatusTooManyRequests || e.Code >= 500
+}

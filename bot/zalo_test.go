@@ -1,0 +1,272 @@
+package bot
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"danvan/flows"
+)
+
+// A person linked on Telegram and Zalo sees one draft from either side, and reminders go to
+// the channel they chose with /kenh only.
+func TestZaloLinkedPersonSharesDraft(t *testing.T) {
+	x := newZaloE2E(t, false, nil)
+	lan := mustLanAtForm(t, x.d, &x.seq)
+	lan.text("1.250")
+	lan.command("lienket", "")
+	lan.mustSay("Mã liên kết: ")
+	_, rest, _ := strings.Cut(lan.said(), "Mã liên kết: ")
+	code, _, _ := strings.Cut(rest, "\n")
+
+	mustHave(t, x.text("z3001", "/lienket "+code, 1), "Đã liên kết tài khoản này với Lan")
+	said := x.text("z3001", "/report", 1)
+	said = x.text("z3001", mustOption(t, said, "hội viên"), 1)
+	mustHave(t, said, "bản nháp 1/4")
+	said = x.text("z3001", mustOption(t, said, "Tiếp tục"), 1)
+	mustHave(t, said, "(2/4)")
+	x.text("z3001", "1100", 1)
+	d := mustDraft(t, x.store)
+	if d == nil || d.Answers["eligible"] != 1250 || d.Answers["members"] != 1100 {
+		t.Fatalf("draft: got %+v, want eligible 1250 (Telegram) and members 1100 (Zalo)", d)
+	}
+	if again := x.text("z3001", "/lienket "+code, 1); !strings.Contains(again, "không đúng") {
+		t.Errorf("second use of a link code: got %q, want it refused", again)
+	}
+
+	// Reminders: Telegram until Lan chooses Zalo, then Zalo only.
+	tg := &recordSender{}
+	r := &Router{People: x.store}
+	r.Register("tg", tg)
+	r.Register("zalo", x.z)
+	mustNotify(t, r, "tg:2001", "nhắc 1")
+	lan.command("kenh", "zalo")
+	lan.mustSay("qua Zalo")
+	before := len(x.fake.Sent("z3001"))
+	mustNotify(t, r, "tg:2001", "nhắc 2")
+	if got := tg.texts(); len(got) != 1 || got[0] != "nhắc 1" {
+		t.Errorf("telegram got %v, want only [nhắc 1]", got)
+	}
+	if sent := x.fake.Sent("z3001")[before:]; len(sent) != 1 || sent[0].Params["text"] != "nhắc 2" {
+		t.Errorf("zalo got %v, want only nhắc 2", sent)
+	}
+}
+
+func mustNotify(tb testing.TB, r *Router, person, text string) {
+	tb.Helper()
+	if err := r.Notify(context.Background(), person, []flows.Reply{{Text: text}}); err != nil {
+		tb.Fatalf("Notify: got %v, want nil", err)
+	}
+}
+
+// Webhook calls without the right secret are refused and not handled.
+func TestZaloWebhookSecret(t *testing.T) {
+	x := newZaloE2E(t, true, nil)
+	srv := httptest.NewServer(x.z.WebhookHandler())
+	t.Cleanup(srv.Close)
+	if got := x.fake.Calls("setWebhook")[0].Params["secret_token"]; got != "zalo-e2e-secret" {
+		t.Errorf("setWebhook secret_token: got %q, want the configured one", got)
+	}
+	for _, secret := range []string{"", "wrong-secret", "zalo-e2e-secre"} {
+		x.post(srv.URL, zaloEvent("message.text.received", "forged", "z9", "/help"), secret, http.StatusUnauthorized)
+	}
+	mustHave(t, x.text("z9", "/help", 1), "Xin chào")
+	if got := len(x.fake.Sent("z9")); got != 1 {
+		t.Errorf("messages to z9: got %d, want 1 (forged calls handled)", got)
+	}
+}
+
+// Idle getUpdates answers 408: no log line, no backoff; failures back off and log once.
+func TestZaloPollTimeoutsAndErrors(t *testing.T) {
+	x := newZaloE2E(t, false, nil)
+	x.fake.WaitFor(t, "three 408s", e2eWait, func() bool { return x.fake.Timeouts() >= 3 })
+	if got := x.log.String(); got != "" {
+		t.Errorf("log after 408s: got %q, want nothing", got)
+	}
+	x.mu.Lock()
+	waits := len(x.waits)
+	x.mu.Unlock()
+	if waits != 0 {
+		t.Errorf("backoff waits after 408s: got %d, want 0", waits)
+	}
+	for range 3 {
+		x.fake.Fail("getUpdates", http.StatusInternalServerError, 500, "internal error")
+	}
+	mustHave(t, x.text("z9", "/help", 1), "Xin chào")
+	x.mu.Lock()
+	waits = len(x.waits)
+	x.mu.Unlock()
+	if waits != 3 {
+		t.Errorf("backoff waits: got %d, want 3", waits)
+	}
+	log := x.log.String()
+	if n := strings.Count(log, "level=WARN"); n != 1 {
+		t.Errorf("warnings: got %d in %q, want 1", n, log)
+	}
+	mustHave(t, log, "polling recovered")
+	if strings.Contains(log, fakeZaloToken) {
+		t.Errorf("log holds the token: %q", log)
+	}
+	calls := x.fake.Calls("")
+	if calls[1].Method != "deleteWebhook" {
+		t.Errorf("first call after getMe: got %s, want deleteWebhook", calls[1].Method)
+	}
+}
+
+// Images, stickers and unsupported messages get a polite request for text; sends that hit a
+// rate limit are retried.
+func TestZaloMediaAndRetry(t *testing.T) {
+	x := newZaloE2E(t, false, nil)
+	code := inviteOrganiser(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	x.text("z2001", "/start "+code, 2)
+	for _, ev := range []string{"message.image.received", "message.sticker.received", "message.unsupported.received"} {
+		mustHave(t, x.say("z2001", ev, "", 1), "chỉ đọc được chữ")
+	}
+	x.fake.Fail("sendMessage", http.StatusTooManyRequests, 429, "too many requests")
+	mustHave(t, x.text("z2001", "/help", 1), "Xin chào")
+}
+
+// A choice typed after a restart (no menu in memory) never chooses: flows shows the screen again.
+func TestZaloChoiceAfterRestart(t *testing.T) {
+	x := newZaloE2E(t, false, nil)
+	code := inviteOrganiser(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	x.text("z2001", "/start "+code, 2)
+	said := x.text("z2001", "/report", 1)
+	x.z.menus.mu.Lock()
+	x.z.menus.m = nil // what a restart leaves
+	x.z.menus.mu.Unlock()
+	said = x.text("z2001", mustOption(t, said, "hội viên"), 2)
+	mustHave(t, said, "Vui lòng chọn")
+	mustHave(t, x.text("z2001", mustOption(t, said, "hội viên"), 1), "(1/4)")
+	// On a question, numbers are answers; choices are letters.
+	said = x.text("z2001", "1.250", 1)
+	mustHave(t, said, "(2/4)")
+	mustHave(t, x.text("z2001", mustOption(t, said, "Quay lại"), 1), "(1/4)")
+}
+
+// recordSender is a Sender that keeps what it was given.
+type recordSender struct {
+	got []flows.Reply
+}
+
+func (r *recordSender) Send(_ context.Context, _ string, reply flows.Reply) error {
+	r.got = append(r.got, reply)
+	return nil
+}
+
+func (r *recordSender) texts() []string {
+	var out []string
+	for _, g := range r.got {
+		out = append(out, g.Text)
+	}
+	return out
+}
+
+// Long texts are cut at line boundaries into messages of at most 2,000 characters; charts go as
+// a photo by URL, spreadsheets as a link, both served until they expire.
+func TestZaloSendSplitsAndServesFiles(t *testing.T) {
+	fake := newFakeZalo(t)
+	clock := newClock(t)
+	files := &ZaloFiles{Base: "https://bot.example.org", TTL: time.Hour, Now: clock.Now}
+	cfg := fake.Config()
+	cfg.Files = files
+	z := newZalo(cfg, HandlerFunc(nil))
+	line := strings.Repeat("á", 99) // 100 characters with its newline
+	long := strings.TrimSuffix(strings.Repeat(line+"\n", 45), "\n")
+	tests := []struct {
+		name      string
+		reply     flows.Reply
+		wantCalls int
+	}{
+		{"long text", flows.Reply{Text: long, Buttons: [][]flows.Button{{{Label: "📤 Gửi", Data: "1|send|"}}}}, 3},
+		{"chart", flows.Reply{Text: "Chỉ tiêu 1.5", File: &flows.File{Name: "chart.png", Kind: flows.Photo, MIME: "image/png", Data: []byte("PNG")}}, 1},
+		{"sheet", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "so-lieu.xlsx", Kind: flows.Document, MIME: "application/vnd.ms-excel", Data: []byte("XLSX")}}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(fake.Sent("u1"))
+			if err := z.Send(context.Background(), "zalo:u1", tt.reply); err != nil {
+				t.Fatal(err)
+			}
+			sent := fake.Sent("u1")[before:]
+			if len(sent) != tt.wantCalls {
+				t.Fatalf("calls: got %d, want %d", len(sent), tt.wantCalls)
+			}
+			for _, c := range sent {
+				if n := utf8.RuneCountInString(c.Params["text"]); n > zaloMaxMessage {
+					t.Errorf("message of %d characters, want ≤ %d", n, zaloMaxMessage)
+				}
+				if txt := c.Params["text"]; c.Method == "sendMessage" && !strings.HasSuffix(txt, "á") && !strings.Contains(txt, "Gửi") && !strings.Contains(txt, "xlsx") {
+					t.Errorf("message not cut at a line end: ends %q", txt[len(txt)-10:])
+				}
+			}
+		})
+	}
+	photo := fake.Calls("sendPhoto")[0].Params["photo"]
+	mustGet(t, files, photo, http.StatusOK, "PNG")
+	sheet := fake.Sent("u1")[len(fake.Sent("u1"))-1].Params["text"]
+	_, link, _ := strings.Cut(sheet, "so-lieu.xlsx: ")
+	mustGet(t, files, link, http.StatusOK, "XLSX")
+	clock.Advance(time.Hour)
+	mustGet(t, files, photo, http.StatusNotFound, "")
+	mustGet(t, files, "https://bot.example.org/files/guessed/chart.png", http.StatusNotFound, "")
+}
+
+func mustGet(tb testing.TB, files *ZaloFiles, url string, want int, body string) {
+	tb.Helper()
+	path := strings.TrimPrefix(url, "https://bot.example.org")
+	rec := httptest.NewRecorder()
+	files.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	got, _ := io.ReadAll(rec.Body)
+	if rec.Code != want || (body != "" && string(got) != body) {
+		tb.Errorf("GET %s: got %d %q, want %d %q", path, rec.Code, got, want, body)
+	}
+}
+
+// HandlerFunc adapts a function to Handler; nil handles nothing.
+type HandlerFunc func(ctx context.Context, in Incoming) []flows.Reply
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, in Incoming) []flows.Reply {
+	if f == nil {
+		return nil
+	}
+	return f(ctx, in)
+}
+
+// Menus render choices as the issue shows them and read them back by number or text; on a
+// screen that asks for a figure, letters.
+func TestZaloMenus(t *testing.T) {
+	r := flows.Reply{Text: "Kiểm tra", Buttons: [][]flows.Button{{{Label: "📤 Gửi", Data: "4|send|"}, {Label: "✏️ Sửa", Data: "4|edit|"}}, {{Label: "✖️ Hủy", Data: "4|cancel|"}}}}
+	text, menu := zaloRender(r)
+	if want := "Kiểm tra\n\nTrả lời 1 để Gửi, 2 để Sửa, 3 để Hủy"; text != want {
+		t.Errorf("got %q, want %q", text, want)
+	}
+	free := r
+	free.Free = true
+	freeText, freeMenu := zaloRender(free)
+	mustHave(t, freeText, "Trả lời a để Gửi, b để Sửa, c để Hủy")
+	tests := []struct {
+		menu  zaloMenu
+		typed string
+		want  string
+	}{
+		{menu, "2", "4|edit|"},
+		{menu, " gửi. ", "4|send|"},
+		{menu, "✖️ Hủy", "4|cancel|"},
+		{menu, "4", ""},
+		{freeMenu, "1", ""},
+		{freeMenu, "c", "4|cancel|"},
+	}
+	for _, tt := range tests {
+		b, _ := tt.menu.pick(tt.typed)
+		if b.Data != tt.want {
+			t.Errorf("pick %q (free %v): got %q, want %q", tt.typed, tt.menu.Free, b.Data, tt.want)
+		}
+	}
+}
