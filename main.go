@@ -71,9 +71,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
-	// router sends what a step addresses to someone else on their preferred channel; the
-	// dispatcher's Notifier is wired to it where the dispatcher carries out flows.Notify.
+	// router sends what a step addresses to someone else on their preferred channel.
 	router := &bot.Router{People: store}
+	disp.Notifier = router
 	mux := http.NewServeMux()
 	var runs []func(context.Context) error
 	if cfg.TelegramToken != "" {

@@ -12,7 +12,7 @@ func (t *turn) help() {
 // Help is what a known person reads on /start and /help: the commands their roles allow and
 // the units they report for.
 func Help(p Person, dir *Directory, lang Lang) string {
-	parts := []string{T(lang, "welcome", displayName(p, lang)), T(lang, "help_org")}
+	parts := []string{T(lang, "welcome", displayName(p, lang)), T(lang, "help_org"), T(lang, "help_link")}
 	if p.Admin {
 		parts = append(parts, T(lang, "help_admin"))
 	}
