@@ -130,7 +130,9 @@ func (t *turn) command(cmd, args string) {
 		t.help()
 		t.prompt()
 	case "cancel":
-		t.cancel()
+		if !t.cancelReturn() {
+			t.cancel()
+		}
 	case "lang":
 		t.setLang(args)
 	case "report":
@@ -141,6 +143,8 @@ func (t *turn) command(cmd, args string) {
 		t.prompt()
 	case "invite":
 		t.startInvite()
+	case "figures", "missing", "chart", "export":
+		t.leaderCommand(cmd, args)
 	default:
 		t.say(T(t.lang, "unknown_cmd", cmd))
 		t.prompt()
