@@ -16,8 +16,12 @@ func leaderWants(env *Env, r leaderReq) Want {
 		if CanSee(env.Person, env.Dir, r.view) {
 			w.Tallies = figuresTallies(env, r.per, r.view, r.mode)
 		}
-	case "unit", "nudge", "ret", "reason":
+	case "unit":
 		return unitWants(env, r.per, r.unit)
+	case "nudge", "ret", "reason":
+		if CanLead(env.Person, env.Dir, View{Node: r.unit}) {
+			return unitWants(env, r.per, r.unit)
+		}
 	case "missing", "miss", "nudgeall":
 		for _, n := range missingUnits(env, r) {
 			w.Progress = append(w.Progress, n.ID)
