@@ -52,6 +52,9 @@ func (t *turn) text(s string) {
 	case Idle:
 		t.say(T(t.lang, "idle_text"))
 		return
+	case ReturnReason:
+		t.typedReason(s)
+		return
 	}
 	r := t.render()
 	if b, ok := matchChoice(r.Buttons, s); ok {
@@ -117,6 +120,8 @@ func (t *turn) render() Reply {
 		return t.renderEditPick()
 	case InviteRole, InviteNodes:
 		return t.renderInvite()
+	case ReturnReason:
+		return t.renderReturnAsk()
 	}
 	return Reply{Text: T(t.lang, "idle_text")}
 }

@@ -130,7 +130,9 @@ func (t *turn) command(cmd, args string) {
 		t.help()
 		t.prompt()
 	case "cancel":
-		t.cancel()
+		if !t.cancelReturn() {
+			t.cancel()
+		}
 	case "lang":
 		t.setLang(args)
 	case "report":
@@ -145,6 +147,8 @@ func (t *turn) command(cmd, args string) {
 		t.startLink()
 	case "kenh":
 		t.setChannel(args)
+	case "figures", "missing", "chart", "export":
+		t.leaderCommand(cmd, args)
 	default:
 		t.say(T(t.lang, "unknown_cmd", cmd))
 		t.prompt()

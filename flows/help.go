@@ -84,6 +84,9 @@ func (t *turn) mineForm(b *strings.Builder, k Key, f Form, kind PeriodKind) {
 	if s.By != t.env.Person.ID {
 		b.WriteString(" " + T(t.lang, "mine_other"))
 	}
+	if s.Returned != nil {
+		b.WriteString("\n  " + T(t.lang, "mine_returned", s.Returned.Reason))
+	}
 	for _, q := range f.For(kind) {
 		if v, ok := s.Values[q.ID]; ok {
 			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + FormatNumber(v))

@@ -55,9 +55,14 @@ func (t *turn) isPlace(id string) bool {
 }
 
 // selectable reports whether id may be chosen for the invite's role: units for organisers,
-// places for leaders.
+// places for leaders, or one organisation within a place ("laichau@phunu") for leaders.
 func (t *turn) selectable(id string) bool {
-	n, ok := t.env.Dir.Node(id)
+	v := ParseScope(id)
+	n, ok := t.env.Dir.Node(v.Node)
+	if v.Org != "" {
+		_, known := t.env.Dir.Org(v.Org)
+		return ok && known && !n.IsUnit() && t.st.Invite.Role == Leader
+	}
 	return ok && n.IsUnit() == (t.st.Invite.Role == Organiser)
 }
 
@@ -104,7 +109,7 @@ func (t *turn) labels(ids []string) string {
 	}
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = t.env.Dir.Label(id, t.lang)
+		out[i] = ScopeLabel(t.env.Dir, id, t.lang)
 	}
 	return strings.Join(out, "; ")
 }
@@ -125,6 +130,7 @@ func (t *turn) renderInvite() Reply {
 	r := Reply{Text: T(t.lang, key, t.env.Dir.Label(t.st.Place, t.lang), t.labels(inv.Nodes))}
 	if inv.Role == Leader && t.st.Place != "" {
 		r.Buttons = append(r.Buttons, []Button{t.btn(t.check(t.st.Place)+T(t.lang, "inv_all", t.env.Dir.Label(t.st.Place, t.lang)), "n", t.st.Place)})
+		r.Buttons = append(r.Buttons, t.orgScopeButtons()...)
 	}
 	for _, id := range t.env.Dir.Children(t.st.Place) {
 		n, _ := t.env.Dir.Node(id)
@@ -156,4 +162,15 @@ func (t *turn) check(id string) string {
 		return "☑️ "
 	}
 	return "⬜ "
+}
+
+// orgScopeButtons offer a leader scope of one organisation across the place shown: an
+// organisation's chair at city level reads "laichau@phunu".
+func (t *turn) orgScopeButtons() [][]Button {
+	var row []Button
+	for _, o := range t.env.Dir.Orgs() {
+		id := t.st.Place + "@" + o.ID
+		row = append(row, t.btn(t.check(id)+o.Short.In(t.lang), "n", id))
+	}
+	return chunk(row, 2)
 }

@@ -56,15 +56,19 @@ type world struct {
 	chat    string
 	drafts  map[string]Draft // by person + key
 	subs    map[Key]Submission
-	replies []Reply  // every reply so far, numbered from 1 in the output
-	chats   []string // the chat each reply went to
+	hist    map[Key][]Submission // every version, oldest first, as the store's history
+	fullDir *Directory           // the directory the tallies were kept with (see @remove)
+	replies []Reply              // every reply so far, numbered from 1 in the output
+	chats   []string             // the chat each reply went to
 	codes   int
 }
 
 func newWorld(tb testing.TB) *world {
-	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{}}
+	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{},
+		hist: map[Key][]Submission{}}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
 		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot"}
+	w.fullDir = w.env.Dir
 	w.now = time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
 	return w
 }
@@ -120,6 +124,8 @@ func (w *world) directive(f []string) error {
 		return err
 	case len(f) >= 4 && f[0] == "prev":
 		return w.seed(f[1], f[2], f[3], f[4:])
+	case len(f) == 2 && f[0] == "remove":
+		return w.remove(f[1])
 	default:
 		return fmt.Errorf("unknown directive")
 	}
@@ -132,6 +138,12 @@ func (w *world) seed(unit, period, form string, kv []string) error {
 	s := Submission{Key: k, Values: map[string]int64{}, By: "seed", Version: 1, Ref: "SEED01", At: w.now.AddDate(0, -3, 0)}
 	for _, p := range kv {
 		name, v, _ := strings.Cut(p, "=")
+		if name == "at" || name == "by" {
+			if err := seedMeta(&s, name, v); err != nil {
+				return err
+			}
+			continue
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return err
@@ -139,6 +151,7 @@ func (w *world) seed(unit, period, form string, kv []string) error {
 		s.Values[name] = n
 	}
 	w.subs[k] = s
+	w.hist[k] = append(w.hist[k], s)
 	return nil
 }
 
@@ -155,6 +168,7 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 	w.codes++
 	env.Code = fmt.Sprintf("CODE%02d", w.codes)
 	st := w.states[w.current+"#"+w.chat]
+	w.load(&env, Wants(&env, st, in, w.now))
 	next, replies, effects := Step(&env, st, in, w.now)
 	w.states[w.current+"#"+w.chat] = next
 	for _, r := range replies {
@@ -164,6 +178,9 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 	}
 	for _, e := range effects {
 		fmt.Fprintf(out, "  ! %s\n", w.apply(e))
+		if n, ok := e.(Notify); ok {
+			w.notify(n, out)
+		}
 	}
 }
 
@@ -244,6 +261,7 @@ func (w *world) apply(e Effect) string {
 			return fmt.Sprintf("Submit CONFLICT v%d over v%d", s.Version, old.Version)
 		}
 		w.subs[s.Key] = s
+		w.hist[s.Key] = append(w.hist[s.Key], s)
 		if e.Draft > 0 {
 			w.drafts[s.By+"|"+s.Key.String()] = Draft{Key: s.Key, Person: s.By, Answers: map[string]int64{}, Version: e.Draft + 1}
 		}
@@ -256,8 +274,9 @@ func (w *world) apply(e Effect) string {
 	case DropDraft:
 		delete(w.drafts, e.Person+"|"+e.Key.String())
 		return fmt.Sprintf("DropDraft %s", e.Key)
+	default:
+		return w.applyLeader(e)
 	}
-	return fmt.Sprintf("%T", e)
 }
 
 func values(m map[string]int64) string {
@@ -284,6 +303,9 @@ func writeReply(out *strings.Builder, n int, r Reply) {
 	fmt.Fprintf(out, "< #%d%s\n", n, flags)
 	for _, l := range strings.Split(r.Text, "\n") {
 		out.WriteString("  " + l + "\n")
+	}
+	if a := r.Attach; a != nil {
+		fmt.Fprintf(out, "  📎 %s period=%s node=%s org=%s indicator=%s by=%s\n", a.Kind, a.Period, a.Node, a.Org, a.Indicator, a.By)
 	}
 	for _, row := range r.Buttons {
 		labels := make([]string, len(row))

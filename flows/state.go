@@ -29,6 +29,8 @@ const (
 	EditPick    Screen = "edit_pick"
 	InviteRole  Screen = "invite_role"
 	InviteNodes Screen = "invite_nodes"
+	// ReturnReason waits for a leader to type why a report goes back for correction.
+	ReturnReason Screen = "return_reason"
 )
 
 // State is one chat's conversation. It is small and JSON-encoded by the store; the answers
@@ -53,6 +55,14 @@ type State struct {
 	// Seen is what the report screen was drawn from. A press is refused when the draft or the
 	// submitted report moved since: changed from another chat, or by another organiser.
 	Seen Seen `json:"seen,omitzero"`
+	// Return is the submission a leader is sending back, while ReturnReason asks why.
+	Return *ReturnTarget `json:"ret,omitempty"`
+}
+
+// ReturnTarget names the version of a report a leader is returning.
+type ReturnTarget struct {
+	Key     Key `json:"key"`
+	Version int `json:"v"`
 }
 
 // Seen holds the versions of a report's draft and submission a screen showed.

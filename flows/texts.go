@@ -15,7 +15,7 @@ var texts = map[string]Text{
 		En: "/report — submit figures\n/mine — what I submitted this period\n/cancel — stop what you are doing\n/lang vi|en — change language\n/help — this help",
 	},
 	"help_admin":     {Vi: "/invite — tạo mã mời cán bộ phụ trách hoặc lãnh đạo", En: "/invite — make an invite code for an organiser or a leader"},
-	"help_leader":    {Vi: "Bạn là lãnh đạo: chức năng xem số liệu tổng hợp sẽ sớm có.", En: "You are a leader: the figures view is coming soon."},
+	"help_leader":    {Vi: "/figures [kỳ] — số liệu tổng hợp, chỉ tiêu so với kế hoạch\n/missing [kỳ] — đơn vị chưa nộp, nhắc ngay\n/chart [chỉ tiêu] [kỳ] — biểu đồ\n/export [kỳ] — bảng tính Excel (/export csv)", En: "/figures [period] — the figures against the plan's targets\n/missing [period] — units yet to report, nudge them\n/chart [indicator] [period] — a chart\n/export [period] — an Excel workbook (/export csv)"},
 	"help_units":     {Vi: "Đơn vị bạn phụ trách: %s", En: "Your units: %s"},
 	"unknown_cmd":    {Vi: "Không có lệnh /%s. Gõ /help để xem các lệnh.", En: "There is no /%s command. Type /help to see the commands."},
 	"lang_set":       {Vi: "Đã chuyển sang tiếng Việt.", En: "Language set to English."},

@@ -13,7 +13,8 @@ func unboundBtn(label, action, arg string) Button {
 
 // unbound carries out the press of an unbound button. Features add their actions here.
 func (t *turn) unbound(action, arg string) {
-	switch action {
+	switch {
+	case t.leaderButton(action, arg):
 	default:
 		t.say(T(t.lang, "stale"))
 		t.prompt()

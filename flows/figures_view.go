@@ -1,0 +1,240 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+)
+
+// lowCompleteness is the share of reporting units below which a figures view warns that its
+// rates stand on part of the units only.
+const lowCompleteness = 0.8
+
+// figures shows the figures of r.view in r.per, or the unit view when the view is one unit.
+func (t *turn) figures(r leaderReq) {
+	if !CanSee(t.env.Person, t.env.Dir, r.view) {
+		t.refuse()
+		return
+	}
+	if n, _ := t.env.Dir.Node(r.view.Node); n.IsUnit() {
+		r.unit = n.ID
+		t.unitView(r)
+		return
+	}
+	t.show(t.figuresReply(r.per, r.view, r.mode))
+}
+
+// figuresReply is one figures message: the same text in every mode, the mode's buttons under it.
+func (t *turn) figuresReply(per Period, v View, mode string) Reply {
+	nodes := append([]string{v.Node}, childPlaces(t.env.Dir, v.Node)...)
+	counts := unitCounts(t.env.Dir, nodes)
+	return Reply{Text: t.figuresText(per, v, counts), Buttons: t.figuresButtons(per, v, mode, counts)}
+}
+
+// viewLabel names a view: "Phường Tân Phong" or "Hội LHPN · Thành phố Lai Châu".
+func (t *turn) viewLabel(v View) string { return ScopeLabel(t.env.Dir, v.String(), t.lang) }
+
+func (t *turn) tally(per string, v View, form string) Tally {
+	return t.env.Tallies[TallyKey{Period: per, Node: v.Node, Org: orgKey(v.Org), Form: form}]
+}
+
+func (t *turn) figuresText(per Period, v View, counts map[string]map[string]int) string {
+	total := counts[v.Node][orgKey(v.Org)]
+	parts := []string{T(t.lang, "fig_head", per.Label(t.lang), t.viewLabel(v), total)}
+	any := false
+	for _, f := range t.env.Forms {
+		any = any || t.tally(per.ID, v, f.ID).Reported > 0
+	}
+	if !any {
+		return strings.Join(append(parts, t.completeness(per, v, total), T(t.lang, "fig_nodata")), "\n\n")
+	}
+	for _, f := range t.env.Forms {
+		parts = append(parts, t.formSection(per, v, f, total))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// completeness lists, per form, how many units reported.
+func (t *turn) completeness(per Period, v View, total int) string {
+	var lines []string
+	for _, f := range t.env.Forms {
+		lines = append(lines, t.doneLine(t.tally(per.ID, v, f.ID), f, total))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// doneLine is "Hội viên: Đã báo cáo 28/35 đơn vị (80%) · đúng hạn 25 · trễ 3 · chưa nộp 7".
+// A unit removed from the directory after it reported still sits in the tally: the counts are
+// capped at the directory's total so the line never reads "36/35".
+func (t *turn) doneLine(tl Tally, f Form, total int) string {
+	rep, late := min(tl.Reported, total), min(tl.Late, tl.Reported)
+	ret := min(tl.Returned, total-rep)
+	s := T(t.lang, "fig_done", f.Title.In(t.lang), rep, total, shareText(rep, total), rep-late, late, total-rep-ret)
+	if ret > 0 {
+		s += T(t.lang, "fig_returned", ret)
+	}
+	return s
+}
+
+// shareText writes n ÷ d as a percentage, "—" when d is zero.
+func shareText(n, d int) string {
+	if d <= 0 {
+		return "—"
+	}
+	return FormatPercent(float64(n) / float64(d))
+}
+
+func (t *turn) formSection(per Period, v View, f Form, total int) string {
+	tl := t.tally(per.ID, v, f.ID)
+	lines := []string{"📋 " + t.doneLine(tl, f, total)}
+	for _, ind := range t.env.Indicators {
+		if measures(ind, f, per.Kind) {
+			lines = append(lines, t.aggLines(ind, f, per, v)...)
+		}
+	}
+	if rep := min(tl.Reported, total); total > 0 && rep > 0 && float64(rep) < lowCompleteness*float64(total) {
+		lines = append(lines, T(t.lang, "fig_caveat", rep, total))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// aggLines shows one indicator over a view: value against target, the totals behind it and its
+// change against the period before and the same period last year.
+func (t *turn) aggLines(ind Indicator, f Form, per Period, v View) []string {
+	tl := t.tally(per.ID, v, f.ID)
+	val, ok := aggValue(ind, tl)
+	shown := "—"
+	if ok {
+		shown = t.aggShown(ind, val)
+	}
+	out := []string{fmt.Sprintf("%s %s %s: %s%s", aggMark(ind, val, ok), ind.ID, ind.Name.In(t.lang), shown, t.aggTarget(ind))}
+	if d := t.aggDetail(ind, f, tl); d != "" {
+		out = append(out, "   "+d)
+	}
+	if ok {
+		if tr := t.trend(ind, f, per, v, val); tr != "" {
+			out = append(out, "   "+tr)
+		}
+	}
+	return out
+}
+
+// aggValue computes ind over a tally: a rate as the sums' ratio; a count with Share as the share
+// of reporting units that reach the target; a count without it as the average per unit. ok is
+// false when there is nothing to divide by: shown as "—", never NaN.
+func aggValue(ind Indicator, tl Tally) (float64, bool) {
+	switch {
+	case tl.Reported <= 0:
+		return 0, false
+	case ind.IsRate():
+		den := tl.Sums[ind.Den]
+		if den == 0 {
+			return 0, false
+		}
+		return float64(tl.Sums[ind.Num]) / float64(den), true
+	case ind.Share > 0:
+		return float64(tl.Met[ind.ID]) / float64(tl.Reported), true
+	}
+	return float64(tl.Sums[ind.Num]) / float64(tl.Reported), true
+}
+
+func aggMet(ind Indicator, val float64) bool {
+	if !ind.IsRate() && ind.Share > 0 {
+		return val > ind.Share
+	}
+	return ind.Met(val)
+}
+
+func aggMark(ind Indicator, val float64, ok bool) string {
+	switch {
+	case ind.Info:
+		return "ℹ️"
+	case !ok:
+		return "▫️"
+	case aggMet(ind, val):
+		return "✅"
+	}
+	return "⚠️"
+}
+
+func (t *turn) aggShown(ind Indicator, val float64) string {
+	switch {
+	case ind.IsRate():
+		return FormatPercent(val)
+	case ind.Share > 0:
+		return T(t.lang, "fig_of_units", FormatPercent(val))
+	}
+	return T(t.lang, "fig_per_unit", formatDec(val))
+}
+
+func (t *turn) aggTarget(ind Indicator) string {
+	if ind.Info || ind.IsRate() || ind.Share <= 0 {
+		return targetText(ind, t.lang)
+	}
+	reach := "≥ " + trimFloat(ind.Min)
+	if ind.Max > 0 {
+		reach = trimFloat(ind.Min) + "–" + trimFloat(ind.Max)
+	}
+	return T(t.lang, "fig_share_target", FormatPercent(ind.Share), reach)
+}
+
+// aggDetail shows the totals behind a value: "= 1.234 ÷ 1.400 (Số hội viên ÷ Số quần chúng …)".
+func (t *turn) aggDetail(ind Indicator, f Form, tl Tally) string {
+	if tl.Reported <= 0 {
+		return ""
+	}
+	switch {
+	case ind.IsRate():
+		return fmt.Sprintf("= %s ÷ %s (%s ÷ %s)", FormatNumber(tl.Sums[ind.Num]), FormatNumber(tl.Sums[ind.Den]),
+			t.qLabel(f, ind.Num), t.qLabel(f, ind.Den))
+	case ind.Share > 0:
+		return T(t.lang, "fig_met_of", tl.Met[ind.ID], tl.Reported)
+	}
+	return T(t.lang, "fig_sum_of", FormatNumber(tl.Sums[ind.Num]), t.qLabel(f, ind.Num), tl.Reported)
+}
+
+func (t *turn) qLabel(f Form, id string) string {
+	if q, ok := f.Question(id); ok {
+		return q.Label.In(t.lang)
+	}
+	return id
+}
+
+// trend compares val with the period before and the same period last year, where known.
+func (t *turn) trend(ind Indicator, f Form, per Period, v View, val float64) string {
+	var parts []string
+	if prev, ok := t.env.Calendar.Previous(per); ok {
+		if pv, ok := aggValue(ind, t.tally(prev.ID, v, f.ID)); ok {
+			parts = append(parts, T(t.lang, "fig_prev", prev.Label(t.lang), t.aggShown(ind, pv), t.delta(ind, val-pv)))
+		}
+	}
+	if last, ok := t.env.Calendar.sameLastYear(per); ok {
+		if lv, ok := aggValue(ind, t.tally(last.ID, v, f.ID)); ok {
+			parts = append(parts, T(t.lang, "fig_prev", last.Label(t.lang), t.aggShown(ind, lv), t.delta(ind, val-lv)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return T(t.lang, "fig_vs") + strings.Join(parts, " · ")
+}
+
+// delta writes a change: "▲ 2,1 điểm" for shares (percentage points), "▼ 0,5" for averages.
+func (t *turn) delta(ind Indicator, d float64) string {
+	unit := ""
+	if ind.IsRate() || ind.Share > 0 {
+		d *= 100
+		unit = T(t.lang, "fig_points")
+	}
+	switch {
+	case d > 0.05:
+		return "▲ " + formatDec(d) + unit
+	case d < -0.05:
+		return "▼ " + formatDec(-d) + unit
+	}
+	return "="
+}
+
+// formatDec writes f with at most one decimal, Vietnamese-style: 1.5 → "1,5", 2.0 → "2".
+func formatDec(f float64) string {
+	return strings.TrimSuffix(FormatPercent(f/100), "%")
+}

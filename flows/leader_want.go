@@ -1,0 +1,93 @@
+package flows
+
+// leaderWants names what a leader request reads. It names nothing for a request outside the
+// person's scope, so a forged press cannot make the caller load another scope's data; Step
+// checks the scope again before showing anything.
+func leaderWants(env *Env, r leaderReq) Want {
+	if r.kind == "" || r.bad != "" {
+		return Want{}
+	}
+	w := Want{Period: r.per.ID}
+	switch r.kind {
+	case "figures", "fig":
+		if n, ok := env.Dir.Node(r.view.Node); ok && n.IsUnit() {
+			return unitWants(env, r.per, n.ID)
+		}
+		if CanSee(env.Person, env.Dir, r.view) {
+			w.Tallies = figuresTallies(env, r.per, r.view, r.mode)
+		}
+	case "unit":
+		return unitWants(env, r.per, r.unit)
+	case "nudge", "ret", "reason":
+		if CanLead(env.Person, env.Dir, View{Node: r.unit}) {
+			return unitWants(env, r.per, r.unit)
+		}
+	case "missing", "miss", "nudgeall":
+		for _, n := range missingUnits(env, r) {
+			w.Progress = append(w.Progress, n.ID)
+		}
+	}
+	return w
+}
+
+// unitWants names one unit's progress and the history of each of its reports in per.
+func unitWants(env *Env, per Period, unit string) Want {
+	if !CanSee(env.Person, env.Dir, View{Node: unit}) {
+		return Want{}
+	}
+	w := Want{Period: per.ID, Progress: []string{unit}}
+	for _, f := range env.Forms {
+		w.History = append(w.History, Key{Unit: unit, Period: per.ID, Form: f.ID})
+	}
+	return w
+}
+
+// figuresTallies names the aggregates a figures view reads: the view's node in its period, the
+// period before and the same period last year, plus what the mode's buttons show (each
+// organisation, or each place below). The count depends on the tree's shape, never on how many
+// units report.
+func figuresTallies(env *Env, per Period, v View, mode string) []TallyKey {
+	var keys []TallyKey
+	add := func(p, node, org string) {
+		for _, f := range env.Forms {
+			keys = append(keys, TallyKey{Period: p, Node: node, Org: orgKey(org), Form: f.ID})
+		}
+	}
+	add(per.ID, v.Node, v.Org)
+	if prev, ok := env.Calendar.Previous(per); ok {
+		add(prev.ID, v.Node, v.Org)
+	}
+	if last, ok := env.Calendar.sameLastYear(per); ok {
+		add(last.ID, v.Node, v.Org)
+	}
+	switch mode {
+	case "o":
+		for _, o := range env.Dir.Orgs() {
+			add(per.ID, v.Node, o.ID)
+		}
+	case "p":
+		for _, c := range childPlaces(env.Dir, v.Node) {
+			add(per.ID, c, v.Org)
+		}
+	}
+	return keys
+}
+
+// orgKey is the Org of a TallyKey for an organisation filter ("" is all of them).
+func orgKey(org string) string {
+	if org == "" {
+		return AllOrgs
+	}
+	return org
+}
+
+// childPlaces lists the places directly below node.
+func childPlaces(dir *Directory, node string) []string {
+	var out []string
+	for _, c := range dir.Children(node) {
+		if n, _ := dir.Node(c); !n.IsUnit() {
+			out = append(out, c)
+		}
+	}
+	return out
+}

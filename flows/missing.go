@@ -1,0 +1,190 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// missingPage is how many units one /missing message lists: with their forms and drafts that
+// stays well inside Telegram's 4096 characters.
+const missingPage = 10
+
+// maxText is the longest text a message may carry on Telegram; longer ones are cut.
+const maxText = 4000
+
+// missingUnits lists the units a /missing request covers and the person may see: every unit of
+// every home, or of one view; nothing for a view outside the scope.
+func missingUnits(env *Env, r leaderReq) []Node {
+	var views []View
+	switch {
+	case r.all:
+		views = Homes(env.Person, env.Dir)
+	case CanSee(env.Person, env.Dir, r.view):
+		views = []View{r.view}
+	}
+	var out []Node
+	seen := map[string]bool{}
+	for _, v := range views {
+		for _, n := range unitsOfView(env.Dir, v) {
+			if !seen[n.ID] {
+				seen[n.ID] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// unitsOfView is viewUnits, also for a view that is one unit.
+func unitsOfView(dir *Directory, v View) []Node {
+	if n, ok := dir.Node(v.Node); ok && n.IsUnit() {
+		return []Node{n}
+	}
+	return viewUnits(dir, v)
+}
+
+// missing shows the units that have not submitted every form of r.per (or were returned), a page
+// at a time, with their organisers, drafts and a nudge button each.
+func (t *turn) missing(r leaderReq) {
+	if !r.all && !CanSee(t.env.Person, t.env.Dir, r.view) {
+		t.refuse()
+		return
+	}
+	units := missingUnits(t.env, r)
+	var late []Node
+	for _, n := range units {
+		if t.missingForms(n.ID) > 0 {
+			late = append(late, n)
+		}
+	}
+	t.show(t.missingReply(r, units, late))
+}
+
+// missingForms counts the forms a unit has not (or no longer) submitted.
+func (t *turn) missingForms(unit string) int {
+	n := 0
+	for _, f := range t.env.Forms {
+		if !t.env.Progress[unit].Done(f.ID) {
+			n++
+		}
+	}
+	return n
+}
+
+func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
+	scope := t.viewLabel(r.view)
+	if r.all && len(Homes(t.env.Person, t.env.Dir)) > 1 {
+		scope = T(t.lang, "miss_all")
+	}
+	head := T(t.lang, "miss_head", r.per.Label(t.lang), scope)
+	if len(late) == 0 {
+		return Reply{Text: head + "\n" + T(t.lang, "miss_none", len(units))}
+	}
+	pages := (len(late) + missingPage - 1) / missingPage
+	page := min(max(r.page, 0), pages-1)
+	shown := late[page*missingPage : min(len(late), (page+1)*missingPage)]
+	lines := []string{head, t.missingCounts(units)}
+	for _, n := range shown {
+		lines = append(lines, t.missingLine(r.per, n.ID))
+	}
+	if pages > 1 {
+		lines = append(lines, T(t.lang, "miss_page", page+1, pages))
+	}
+	return Reply{Text: cut(strings.Join(lines, "\n")), Buttons: t.missingButtons(r, shown, len(late), page, pages)}
+}
+
+// missingCounts is "Hội viên: 4/6 đơn vị chưa nộp · Hoạt động: 3/6".
+func (t *turn) missingCounts(units []Node) string {
+	var parts []string
+	for _, f := range t.env.Forms {
+		n := 0
+		for _, u := range units {
+			if !t.env.Progress[u.ID].Done(f.ID) {
+				n++
+			}
+		}
+		parts = append(parts, T(t.lang, "miss_count", f.Title.In(t.lang), n, len(units)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// missingLine is one unit: which forms are missing, returned or drafted, and who reports for it.
+func (t *turn) missingLine(per Period, unit string) string {
+	prog := t.env.Progress[unit]
+	var forms []string
+	for _, f := range t.env.Forms {
+		if prog.Done(f.ID) {
+			continue
+		}
+		forms = append(forms, f.Title.In(t.lang)+": "+t.unitStatus(per, prog.Subs[f.ID], prog.Drafts[f.ID], f))
+	}
+	return fmt.Sprintf("• %s — %s — %s", t.env.Dir.Label(unit, t.lang), strings.Join(forms, "; "), t.organisersText(prog))
+}
+
+func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int) [][]Button {
+	var rows [][]Button
+	node, org := r.view.Node, r.view.Org
+	if r.all {
+		node, org = "", ""
+	}
+	if t.isOpen(r.per.ID) {
+		for _, n := range shown {
+			if CanLead(t.env.Person, t.env.Dir, View{Node: n.ID}) {
+				rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
+			}
+		}
+		if len(rows) > 0 {
+			rows = append(rows, []Button{leaderBtn(T(t.lang, "miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
+		}
+	}
+	var nav []Button
+	if page > 0 {
+		nav = append(nav, leaderBtn(T(t.lang, "miss_prev"), "miss", r.per.ID, fmt.Sprint(page-1), node, org))
+	}
+	if page+1 < pages {
+		nav = append(nav, leaderBtn(T(t.lang, "miss_next"), "miss", r.per.ID, fmt.Sprint(page+1), node, org))
+	}
+	return nonEmpty(append(rows, nav))
+}
+
+// nudge asks the reminders to nudge, now, the organisers of one unit (r.unit) or of every unit
+// of the view still missing something (nudgeall). Only leaders of the units may, only while the
+// period is open, and only units that still lack a report are nudged.
+func (t *turn) nudge(r leaderReq) {
+	var units []string
+	if r.kind == "nudge" {
+		units = []string{r.unit}
+	} else {
+		for _, n := range missingUnits(t.env, r) {
+			units = append(units, n.ID)
+		}
+	}
+	units = slices.DeleteFunc(units, func(u string) bool {
+		return !CanLead(t.env.Person, t.env.Dir, View{Node: u})
+	})
+	if len(units) == 0 {
+		t.refuse()
+		return
+	}
+	if !t.isOpen(r.per.ID) {
+		t.say(T(t.lang, "nudge_closed", r.per.Label(t.lang)))
+		return
+	}
+	units = slices.DeleteFunc(units, func(u string) bool { return t.missingForms(u) == 0 })
+	if len(units) == 0 {
+		t.say(T(t.lang, "nudge_done"))
+		return
+	}
+	t.effect(Remind{Period: r.per.ID, Units: units, By: t.env.Person.ID, Nudge: true})
+	t.replies = append(t.replies, Reply{Text: T(t.lang, "nudge_sent", len(units)), Notice: T(t.lang, "nudge_notice")})
+}
+
+// cut shortens s to what a message may carry.
+func cut(s string) string {
+	r := []rune(s)
+	if len(r) <= maxText {
+		return s
+	}
+	return string(r[:maxText-1]) + "…"
+}

@@ -1,0 +1,141 @@
+package flows
+
+import (
+	"maps"
+	"strings"
+	"unicode"
+)
+
+// maxReason bounds a return's reason, in characters.
+const maxReason = 500
+
+// startReturn begins returning the version of a report a unit view showed: the leader is asked
+// why. It is refused outside the leader's scope, and when the report moved since the view was
+// drawn (resubmitted, or returned by someone else).
+func (t *turn) startReturn(r leaderReq) {
+	if !CanLead(t.env.Person, t.env.Dir, View{Node: r.unit}) {
+		t.refuse()
+		return
+	}
+	f, ok := t.env.Form(r.form)
+	if !ok {
+		t.refuse()
+		return
+	}
+	if s := t.env.Progress[r.unit].Subs[f.ID]; s == nil || s.Version != r.version || s.Returned != nil {
+		t.say(T(t.lang, "ret_moved"))
+		t.show(t.unitReply(r.per, r.unit))
+		return
+	}
+	t.reset()
+	t.st.Screen = ReturnReason
+	t.st.Return = &ReturnTarget{Key: Key{Unit: r.unit, Period: r.per.ID, Form: f.ID}, Version: r.version}
+	t.prompt()
+}
+
+func (t *turn) renderReturnAsk() Reply {
+	k := t.st.Return.Key
+	return Reply{Free: true, Text: T(t.lang, "ret_ask", t.formTitle(k.Form), t.env.Dir.Label(k.Unit, t.lang),
+		t.periodLabel(k.Period), t.st.Return.Version)}
+}
+
+// typedReason takes the reason for a return: checks scope and version again, then returns the
+// report and tells each of the unit's organisers, with a button to reopen it.
+func (t *turn) typedReason(text string) {
+	tg := t.st.Return
+	if tg == nil || !CanLead(t.env.Person, t.env.Dir, View{Node: tg.Key.Unit}) {
+		t.reset()
+		t.refuse()
+		return
+	}
+	reason := strings.Join(strings.Fields(text), " ")
+	if !hasWord(reason) {
+		t.say(T(t.lang, "ret_empty"))
+		t.prompt()
+		return
+	}
+	if r := []rune(reason); len(r) > maxReason {
+		reason = string(r[:maxReason])
+	}
+	prog := t.env.Progress[tg.Key.Unit]
+	s := prog.Subs[tg.Key.Form]
+	t.reset()
+	if s == nil || s.Version != tg.Version || s.Returned != nil {
+		t.say(T(t.lang, "ret_moved"))
+		return
+	}
+	ret := Return{By: t.env.Person.ID, At: t.now, Reason: reason}
+	t.effect(ReturnSubmission{Key: tg.Key, Version: tg.Version, Return: ret})
+	for _, o := range prog.Organisers {
+		t.effect(Notify{To: o, Replies: []Reply{t.returnNotice(*s, reason)}})
+	}
+	t.say(T(t.lang, "ret_done", t.formTitle(tg.Key.Form), t.env.Dir.Label(tg.Key.Unit, t.lang), len(prog.Organisers)))
+}
+
+// returnNotice is what an organiser reads when their unit's report comes back. Their language
+// is not loaded, so it is written in Vietnamese, the bot's default.
+func (t *turn) returnNotice(s Submission, reason string) Reply {
+	k := s.Key
+	f, _ := t.env.Form(k.Form)
+	p, _ := t.env.Calendar.Period(k.Period)
+	return Reply{
+		Text:    T(VI, "ret_notice", f.Title.In(VI), t.env.Dir.Label(k.Unit, VI), p.Label(VI), s.Version, s.Ref, reason),
+		Buttons: [][]Button{{leaderBtn(T(VI, "ret_btn_reopen"), "reo", k.Period, k.Unit, k.Form)}},
+	}
+}
+
+// cancelReturn ends a return waiting for its reason; false when none is.
+func (t *turn) cancelReturn() bool {
+	if t.st.Screen != ReturnReason {
+		return false
+	}
+	t.reset()
+	t.say(T(t.lang, "ret_cancelled"))
+	return true
+}
+
+// hasWord reports whether s holds a letter or a digit: a reason of emoji or dots says nothing.
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// reopen is the organiser's "Mở lại báo cáo": it starts the report again with a draft filled
+// from the submitted values (or their own draft, when they already began correcting) and shows
+// the summary to edit and resubmit. Only an organiser of the unit may, while the period is open.
+func (t *turn) reopen(r leaderReq) {
+	k := Key{Unit: r.unit, Period: r.per.ID, Form: r.form}
+	_, known := t.env.Dir.Node(r.unit)
+	f, okf := t.env.Form(r.form)
+	if !known || !okf || !t.env.Person.Organises(r.unit) {
+		t.refuse()
+		return
+	}
+	if !t.isOpen(k.Period) {
+		t.say(T(t.lang, "period_closed", r.per.Label(t.lang)))
+		return
+	}
+	info := t.env.Reports[k]
+	if info.Submitted == nil {
+		t.say(T(t.lang, "reo_none"))
+		return
+	}
+	t.reset()
+	t.st.Key = k
+	if d := t.workDraft(); !hasAnswers(info.Draft) {
+		for _, q := range f.For(r.per.Kind) {
+			if v, ok := info.Submitted.Values[q.ID]; ok {
+				d.Answers[q.ID] = v
+			}
+		}
+		d.Confirmed = maps.Clone(info.Submitted.Values)
+		t.dirty = true
+	}
+	t.st.Screen, t.st.Step = Summary, 0
+	if i := t.firstUnanswered(); i < len(t.questions()) {
+		t.st.Screen, t.st.Step = Asking, i
+	}
+	if ret := info.Submitted.Returned; ret != nil {
+		t.say(T(t.lang, "reo_reason", ret.Reason))
+	}
+	t.prompt()
+}

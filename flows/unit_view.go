@@ -1,0 +1,111 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+)
+
+// unitView shows one unit in one period: per form its current submission (values, indicators,
+// on time or late), its draft, and its history of versions and returns; under it a "Trả lại"
+// button per form a leader may return, and the way up.
+func (t *turn) unitView(r leaderReq) {
+	if !CanSee(t.env.Person, t.env.Dir, View{Node: r.unit}) {
+		t.refuse()
+		return
+	}
+	t.show(t.unitReply(r.per, r.unit))
+}
+
+func (t *turn) unitReply(per Period, unit string) Reply {
+	prog := t.env.Progress[unit]
+	parts := []string{T(t.lang, "unit_head", t.env.Dir.Label(unit, t.lang), per.Label(t.lang)), t.organisersText(prog)}
+	var rows [][]Button
+	lead := CanLead(t.env.Person, t.env.Dir, View{Node: unit})
+	for _, f := range t.env.Forms {
+		parts = append(parts, t.unitForm(per, prog, f))
+		if s := prog.Subs[f.ID]; lead && s != nil && s.Returned == nil {
+			label := T(t.lang, "unit_btn_return", f.Title.In(t.lang))
+			rows = append(rows, []Button{leaderBtn(label, "ret", per.ID, unit, f.ID, fmt.Sprint(s.Version))})
+		}
+	}
+	n, _ := t.env.Dir.Node(unit)
+	up, ok := t.upView(View{Node: unit}) // the whole place above, or its organisation's part
+	if !ok {
+		up, ok = t.upView(View{Node: unit, Org: n.Org})
+	}
+	if ok {
+		rows = append(rows, []Button{leaderBtn("⬆️ "+t.viewLabel(up), "fig", per.ID, up.Node, up.Org, "")})
+	}
+	return Reply{Text: strings.Join(parts, "\n\n"), Buttons: rows}
+}
+
+func (t *turn) organisersText(prog UnitProgress) string {
+	if len(prog.Organisers) == 0 {
+		return T(t.lang, "unit_no_org")
+	}
+	return T(t.lang, "unit_orgs", len(prog.Organisers))
+}
+
+// unitForm is one form's part of a unit view.
+func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
+	s := prog.Subs[f.ID]
+	lines := []string{"📋 " + f.Title.In(t.lang) + ": " + t.unitStatus(per, s, prog.Drafts[f.ID], f)}
+	if s != nil {
+		lines = append(lines, T(t.lang, "unit_version", s.Version, s.Ref, t.when(s), s.By))
+		for _, q := range f.For(per.Kind) {
+			if v, ok := s.Values[q.ID]; ok {
+				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+FormatNumber(v))
+			}
+		}
+		for _, l := range IndicatorLines(t.env.Indicators, f, per.Kind, s.Values, t.lang) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	return strings.Join(append(lines, t.historyLines(Key{Unit: prog.Unit, Period: per.ID, Form: f.ID})...), "\n")
+}
+
+// unitStatus is "✅ đúng hạn", "⏰ trễ hạn", "↩️ đã trả lại: <lý do>" or "❌ chưa nộp · 📝 nháp 3/6".
+func (t *turn) unitStatus(per Period, s *Submission, drafts map[string]*Draft, f Form) string {
+	switch {
+	case s != nil && s.Returned != nil:
+		return T(t.lang, "unit_returned", s.Returned.Reason)
+	case s != nil && s.First().After(per.Due):
+		return T(t.lang, "unit_late")
+	case s != nil:
+		return T(t.lang, "unit_ontime")
+	}
+	out := T(t.lang, "unit_missing")
+	if n := bestDraft(drafts, f, per.Kind); n > 0 {
+		out += " · " + T(t.lang, "mark_draft", n, len(f.For(per.Kind)))
+	}
+	return out
+}
+
+// bestDraft is the most answers any organiser's draft holds.
+func bestDraft(drafts map[string]*Draft, f Form, k PeriodKind) int {
+	best := 0
+	for _, d := range drafts {
+		if d != nil {
+			best = max(best, answered(f, k, d))
+		}
+	}
+	return best
+}
+
+// historyLines lists every version of a report and every return, oldest first.
+func (t *turn) historyLines(k Key) []string {
+	hist := t.env.History[k]
+	if len(hist) < 2 && (len(hist) == 0 || hist[0].Returned == nil) {
+		return nil
+	}
+	out := []string{T(t.lang, "unit_history")}
+	for _, s := range hist {
+		out = append(out, T(t.lang, "unit_hist_v", s.Version, s.Ref, t.when(&s), s.By))
+		if r := s.Returned; r != nil {
+			out = append(out, T(t.lang, "unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), r.By, r.Reason))
+		}
+	}
+	return out
+}
+
+func (t *turn) when(s *Submission) string { return s.At.In(t.loc()).Format("15:04 02/01/2006") }
