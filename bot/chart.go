@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"strconv"
 	"strings"
@@ -66,12 +67,21 @@ const (
 	chartBarRow   = 0.42 * vg.Inch
 	chartChrome   = 1.9 * vg.Inch // title, axis and legend
 	chartDPI      = 144           // sharp on phone screens after Telegram's recompression
-	chartMaxBars  = 120
+	chartMaxBars  = 120           // at 144 dpi still within Telegram's photo limits (w+h ≤ 10000, ratio ≤ 20)
 	chartFontSize = 11
 	// chartLegendRow is the strip under the plot where the legend entries stand side by side:
 	// inside the plot a legend would cover the longest bars.
 	chartLegendRow = 0.4 * vg.Inch
 )
+
+// chartRow is the height of one bar's row: narrower when there are many, so a chart of a
+// hundred places stays a picture one can scroll through rather than a poster.
+func chartRow(n int) vg.Length {
+	if n > 20 {
+		return chartBarRow * 0.6
+	}
+	return chartBarRow
+}
 
 // chartFont is Liberation Sans, which gonum embeds and which has every Vietnamese letter; sans
 // reads better than the default serif at phone sizes.
@@ -112,13 +122,16 @@ func RenderChart(d ChartData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := chartChrome + chartBarRow*vg.Length(len(d.Bars))
+	h := chartChrome + chartRow(len(d.Bars))*vg.Length(len(d.Bars))
 	c := vgimg.NewWith(vgimg.UseWH(chartWidth, h), vgimg.UseDPI(chartDPI))
 	dc := draw.New(c)
-	p.Draw(draw.Crop(dc, 0, 0, chartLegendRow, 0))
+	p.Draw(draw.Crop(dc, vg.Points(8), -vg.Points(8), chartLegendRow, 0))
 	chartLegend(draw.Crop(dc, 0, 0, 0, chartLegendRow-h), legend)
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+	// Fast compression: a chart is mostly flat colour, and the default level triples the time
+	// of a tall chart for a few kilobytes.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, c.Image()); err != nil {
 		return nil, fmt.Errorf("chart: encode png: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -136,6 +149,7 @@ func chartPlot(d ChartData) (*plot.Plot, []legendEntry, error) {
 	p.Y.Tick.Label.Font = chartFont(chartFontSize)
 	p.X.Tick.Label.Font = chartFont(chartFontSize - 1)
 	scale := 1.0
+	p.X.Tick.Marker = commaTicks{}
 	if d.Percent {
 		scale = 100 // the axis reads 0–100, labels say "%"
 		p.X.Tick.Marker = percentTicks{}
@@ -191,7 +205,7 @@ func chartBars(p *plot.Plot, d ChartData, scale float64) ([]legendEntry, error) 
 		if !has {
 			continue
 		}
-		bc, err := plotter.NewBarChart(vals, chartBarRow*0.7)
+		bc, err := plotter.NewBarChart(vals, chartRow(n)*0.7)
 		if err != nil {
 			return nil, fmt.Errorf("chart: bars: %w", err)
 		}
@@ -432,4 +446,16 @@ func (m *FileMaker) sumTally(ts map[flows.TallyKey]flows.Tally, views []View, pe
 		}
 	}
 	return t
+}
+
+// commaTicks are gonum's default ticks written with a decimal comma, as Vietnamese does.
+type commaTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		ts[i].Label = strings.Replace(ts[i].Label, ".", ",", 1)
+	}
+	return ts
 }
