@@ -83,6 +83,15 @@ func chartRow(n int) vg.Length {
 	return chartBarRow
 }
 
+// chartDPIFor is the resolution of a chart of n bars: a tall chart gets fewer dots, which keeps
+// it under 200 ms and a few megapixels; Telegram shrinks it to the screen anyway.
+func chartDPIFor(n int) int {
+	if n > 40 {
+		return 96
+	}
+	return chartDPI
+}
+
 // chartFont is Liberation Sans, which gonum embeds and which has every Vietnamese letter; sans
 // reads better than the default serif at phone sizes.
 func chartFont(size vg.Length) font.Font {
@@ -123,7 +132,7 @@ func RenderChart(d ChartData) ([]byte, error) {
 		return nil, err
 	}
 	h := chartChrome + chartRow(len(d.Bars))*vg.Length(len(d.Bars))
-	c := vgimg.NewWith(vgimg.UseWH(chartWidth, h), vgimg.UseDPI(chartDPI))
+	c := vgimg.NewWith(vgimg.UseWH(chartWidth, h), vgimg.UseDPI(chartDPIFor(len(d.Bars))))
 	dc := draw.New(c)
 	p.Draw(draw.Crop(dc, vg.Points(8), -vg.Points(8), chartLegendRow, 0))
 	chartLegend(draw.Crop(dc, 0, 0, 0, chartLegendRow-h), legend)

@@ -251,6 +251,41 @@ func (m *FileMaker) indicator(id string) (flows.Indicator, bool) {
 	return m.Settings.Indicators[i], true
 }
 
+// submitters lists the people who sent subs, each once, sorted.
+func submitters(subs map[flows.Key]flows.Submission) []string {
+	var out []string
+	for _, s := range subs {
+		if s.By != "" && !slices.Contains(out, s.By) {
+			out = append(out, s.By)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// formOf returns the form ind is computed from.
+func (m *FileMaker) formOf(ind flows.Indicator) (flows.Form, bool) {
+	for _, f := range m.Settings.Forms {
+		if f.ID == ind.Form {
+			return f, true
+		}
+	}
+	return flows.Form{}, false
+}
+
+// indicatorAsked reports whether every question ind needs is asked in periods of kind k.
+func indicatorAsked(ind flows.Indicator, f flows.Form, k flows.PeriodKind) bool {
+	for _, id := range []string{ind.Num, ind.Den} {
+		if id == "" {
+			continue
+		}
+		if q, ok := f.Question(id); !ok || !q.AppliesTo(k) {
+			return false
+		}
+	}
+	return true
+}
+
 // fileTexts are the words of charts and spreadsheets, Vietnamese first.
 var fileTexts = map[string]flows.Text{
 	"everywhere": {Vi: "Toàn địa bàn", En: "Everywhere"},

@@ -136,18 +136,6 @@ func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View
 	return wb, nil
 }
 
-// submitters lists the people who sent subs, each once, sorted.
-func submitters(subs map[flows.Key]flows.Submission) []string {
-	var out []string
-	for _, s := range subs {
-		if s.By != "" && !slices.Contains(out, s.By) {
-			out = append(out, s.By)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // formTable lays out form f's rows and counts its completeness.
 func (m *FileMaker) formTable(f flows.Form, per flows.Period, units []flows.Node, subs map[flows.Key]flows.Submission,
 	people map[string]flows.Person, lang flows.Lang) (Table, Completeness) {
@@ -271,29 +259,6 @@ func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow 
 		r.Basis = fmt.Sprintf("%s / %d %s", flows.FormatNumber(t.Sums[ind.Num]), t.Reported, units)
 	}
 	return r
-}
-
-// formOf returns the form ind is computed from.
-func (m *FileMaker) formOf(ind flows.Indicator) (flows.Form, bool) {
-	for _, f := range m.Settings.Forms {
-		if f.ID == ind.Form {
-			return f, true
-		}
-	}
-	return flows.Form{}, false
-}
-
-// indicatorAsked reports whether every question ind needs is asked in periods of kind k.
-func indicatorAsked(ind flows.Indicator, f flows.Form, k flows.PeriodKind) bool {
-	for _, id := range []string{ind.Num, ind.Den} {
-		if id == "" {
-			continue
-		}
-		if q, ok := f.Question(id); !ok || !q.AppliesTo(k) {
-			return false
-		}
-	}
-	return true
 }
 
 // sheetName makes a valid, unique worksheet name: at most 31 characters, none of []:*?/\.
