@@ -197,6 +197,22 @@ func (f *fakeTelegram) Sent() []string {
 	return out
 }
 
+// Upload returns the bytes of field (e.g. "photo") uploaded by the i-th successful
+// call of method, failing the test when there is none.
+func (f *fakeTelegram) Upload(method, field string, i int) []byte {
+	f.tb.Helper()
+	var ok []fakeRequest
+	for _, r := range f.Requests(method) {
+		if !r.Failed {
+			ok = append(ok, r)
+		}
+	}
+	if i >= len(ok) || ok[i].Files[field] == nil {
+		f.tb.Fatalf("%s #%d: got no %q upload among %d calls", method, i, field, len(ok))
+	}
+	return ok[i].Files[field]
+}
+
 // Confirmed is the highest getUpdates offset seen: every update below it is acknowledged.
 func (f *fakeTelegram) Confirmed() int {
 	f.mu.Lock()
@@ -265,12 +281,21 @@ func (f *fakeTelegram) result(r *http.Request, req fakeRequest) any {
 	case req.Method == "getUpdates":
 		return f.getUpdates(r, req)
 	case req.MessageID != 0:
-		return tgbotapi.Message{
+		m := tgbotapi.Message{
 			MessageID: req.MessageID,
 			Date:      int(time.Now().Unix()),
 			Chat:      &tgbotapi.Chat{ID: req.ChatID(), Type: "private"},
 			Text:      req.Params["text"],
+			Caption:   req.Params["caption"],
 		}
+		// An upload comes back as Telegram describes it: a file id and the size received.
+		if b, ok := req.Files["photo"]; ok {
+			m.Photo = []tgbotapi.PhotoSize{{FileID: "photo-" + strconv.Itoa(req.MessageID), FileSize: len(b)}}
+		}
+		if b, ok := req.Files["document"]; ok {
+			m.Document = &tgbotapi.Document{FileID: "doc-" + strconv.Itoa(req.MessageID), FileSize: len(b)}
+		}
+		return m
 	}
 	return true
 }

@@ -90,6 +90,9 @@ func (t *Telegram) answer(ctx context.Context, j tgUpdate, text string) {
 // sendReply sends r as one or more messages, or edits message editID when it is not 0 and the
 // text fits one message. A failed edit (too old, not modified…) falls back to a new message.
 func (t *Telegram) sendReply(ctx context.Context, chat string, chatID int64, r flows.Reply, editID int) error {
+	if r.File != nil {
+		return t.sendFile(ctx, chat, chatID, r)
+	}
 	chunks := tgSplit(r.Text, tgMaxMessage)
 	if len(chunks) == 0 {
 		if len(r.Buttons) > 0 {
@@ -119,6 +122,42 @@ func (t *Telegram) sendReply(ctx context.Context, chat string, chatID int64, r f
 		}
 	}
 	return nil
+}
+
+// tgMaxCaption is the longest caption Telegram takes under a photo or document.
+const tgMaxCaption = 1024
+
+// sendFile uploads r.File as a photo or document with r.Text as its caption and the buttons
+// under it. A text too long for a caption goes first as messages of its own.
+func (t *Telegram) sendFile(ctx context.Context, chat string, chatID int64, r flows.Reply) error {
+	caption := r.Text
+	if tgLen(caption) > tgMaxCaption {
+		if err := t.sendReply(ctx, chat, chatID, flows.Reply{Text: caption}, 0); err != nil {
+			return err
+		}
+		caption = ""
+	}
+	file := tgbotapi.FileBytes{Name: r.File.Name, Bytes: r.File.Data}
+	var cfg tgbotapi.Chattable
+	if r.File.Kind == flows.Photo {
+		c := tgbotapi.NewPhoto(chatID, file)
+		c.Caption, c.ParseMode = html.EscapeString(caption), tgbotapi.ModeHTML
+		if kb := t.keyboard(chat, r.Buttons); kb != nil {
+			c.ReplyMarkup = *kb
+		}
+		cfg = c
+	} else {
+		c := tgbotapi.NewDocument(chatID, file)
+		c.Caption, c.ParseMode = html.EscapeString(caption), tgbotapi.ModeHTML
+		if kb := t.keyboard(chat, r.Buttons); kb != nil {
+			c.ReplyMarkup = *kb
+		}
+		cfg = c
+	}
+	_, err := t.retry(ctx, chat, false, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+		return api.Request(cfg)
+	})
+	return err
 }
 
 // edit replaces the text and keyboard of message id; a nil kb removes the keyboard.

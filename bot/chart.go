@@ -1,0 +1,470 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"image/png"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"danvan/flows"
+)
+
+// ChartData is what a bar chart of one indicator shows: one bar per place or organisation.
+// It carries finished text only, so RenderChart knows no language and no indicator maths.
+type ChartData struct {
+	Title    string
+	Subtitle string
+	Bars     []Bar
+	// Target is drawn as a line when HasTarget is set, in the same unit as the bars' values.
+	Target    float64
+	HasTarget bool
+	// Percent marks values that are shares (0.88): the axis and labels read "88%".
+	Percent bool
+	Legend  ChartLegend
+}
+
+// ChartLegend names the legend entries; an empty name leaves its entry out.
+type ChartLegend struct {
+	Met    string // "Đạt mục tiêu"
+	Missed string // "Chưa đạt"
+	Target string // "Mục tiêu > 85%"
+}
+
+// Bar is one bar of a chart. A bar without OK (no report, a zero denominator) is drawn as a
+// gap labelled "—", never as 0 or NaN; Met colours it as reaching the target.
+type Bar struct {
+	Label string
+	Value float64
+	OK    bool
+	Met   bool
+}
+
+// Chart colours: a bar that misses the target is orange and one that meets it green, so the two
+// differ in lightness too, for readers who do not tell red from green.
+var (
+	chartMet     = color.RGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff}
+	chartMissed  = color.RGBA{R: 0xf5, G: 0x9e, B: 0x0b, A: 0xff}
+	chartNeutral = color.RGBA{R: 0x15, G: 0x65, B: 0xc0, A: 0xff}
+	chartTarget  = color.RGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+)
+
+// Chart geometry: bars lie horizontally so long Vietnamese place names stay readable.
+const (
+	chartWidth    = 8 * vg.Inch
+	chartBarRow   = 0.42 * vg.Inch
+	chartChrome   = 1.9 * vg.Inch // title, axis and legend
+	chartDPI      = 144           // sharp on phone screens after Telegram's recompression
+	chartMaxBars  = 120           // at 144 dpi still within Telegram's photo limits (w+h ≤ 10000, ratio ≤ 20)
+	chartFontSize = 11
+	// chartLegendRow is the strip under the plot where the legend entries stand side by side:
+	// inside the plot a legend would cover the longest bars.
+	chartLegendRow = 0.4 * vg.Inch
+)
+
+// chartRow is the height of one bar's row: narrower when there are many, so a chart of a
+// hundred places stays a picture one can scroll through rather than a poster.
+func chartRow(n int) vg.Length {
+	if n > 20 {
+		return chartBarRow * 0.6
+	}
+	return chartBarRow
+}
+
+// chartDPIFor is the resolution of a chart of n bars: a tall chart gets fewer dots, which keeps
+// it under 200 ms and a few megapixels; Telegram shrinks it to the screen anyway.
+func chartDPIFor(n int) int {
+	if n > 40 {
+		return 96
+	}
+	return chartDPI
+}
+
+// chartFont is Liberation Sans, which gonum embeds and which has every Vietnamese letter; sans
+// reads better than the default serif at phone sizes.
+func chartFont(size vg.Length) font.Font {
+	return font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, size)
+}
+
+// legendEntry is one entry of the legend strip.
+type legendEntry struct {
+	name  string
+	thumb plot.Thumbnailer
+}
+
+// chartLegend draws the entries side by side, each in an equal part of c.
+func chartLegend(c draw.Canvas, entries []legendEntry) {
+	if len(entries) == 0 {
+		return
+	}
+	w := (c.Max.X - c.Min.X) / vg.Length(len(entries))
+	for i, e := range entries {
+		l := plot.NewLegend()
+		l.TextStyle.Font = chartFont(chartFontSize - 1)
+		l.Left, l.Top = true, true
+		l.Add(e.name, e.thumb)
+		l.Draw(draw.Crop(c, w*vg.Length(i)+vg.Points(16), -w*vg.Length(len(entries)-1-i), 0, 0))
+	}
+}
+
+// RenderChart draws d as a PNG horizontal bar chart.
+func RenderChart(d ChartData) ([]byte, error) {
+	if len(d.Bars) == 0 {
+		return nil, errors.New("chart: no bars")
+	}
+	if len(d.Bars) > chartMaxBars {
+		return nil, fmt.Errorf("chart: %d bars, at most %d fit", len(d.Bars), chartMaxBars)
+	}
+	p, legend, err := chartPlot(d)
+	if err != nil {
+		return nil, err
+	}
+	h := chartChrome + chartRow(len(d.Bars))*vg.Length(len(d.Bars))
+	c := vgimg.NewWith(vgimg.UseWH(chartWidth, h), vgimg.UseDPI(chartDPIFor(len(d.Bars))))
+	dc := draw.New(c)
+	p.Draw(draw.Crop(dc, vg.Points(8), -vg.Points(8), chartLegendRow, 0))
+	chartLegend(draw.Crop(dc, 0, 0, 0, chartLegendRow-h), legend)
+	var buf bytes.Buffer
+	// Fast compression: a chart is mostly flat colour, and the default level triples the time
+	// of a tall chart for a few kilobytes.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, c.Image()); err != nil {
+		return nil, fmt.Errorf("chart: encode png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// chartPlot lays out the plot: the bars in three colour groups, value labels and the target.
+func chartPlot(d ChartData) (*plot.Plot, []legendEntry, error) {
+	p := plot.New()
+	p.Title.Text = d.Title
+	if d.Subtitle != "" {
+		p.Title.Text += "\n" + d.Subtitle
+	}
+	p.Title.TextStyle.Font = chartFont(14)
+	p.Title.Padding = 8
+	p.Y.Tick.Label.Font = chartFont(chartFontSize)
+	p.X.Tick.Label.Font = chartFont(chartFontSize - 1)
+	scale := 1.0
+	p.X.Tick.Marker = commaTicks{}
+	if d.Percent {
+		scale = 100 // the axis reads 0–100, labels say "%"
+		p.X.Tick.Marker = percentTicks{}
+	}
+	n := len(d.Bars)
+	names := make([]string, n)
+	for i, b := range d.Bars {
+		names[n-1-i] = b.Label // the first bar on top, as people read
+	}
+	p.NominalY(names...)
+	legend, err := chartBars(p, d, scale)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := chartLabels(p, d, scale); err != nil {
+		return nil, nil, err
+	}
+	if d.HasTarget {
+		e, err := chartTargetLine(p, d, scale)
+		if err != nil {
+			return nil, nil, err
+		}
+		legend = append(legend, e...)
+	}
+	p.X.Min = 0
+	p.X.Max = chartMax(d, scale) * 1.18 // room for the labels right of the longest bar
+	return p, legend, nil
+}
+
+// chartBars adds one bar chart per colour: a bar of another group is 0 there and, with no
+// outline, invisible.
+func chartBars(p *plot.Plot, d ChartData, scale float64) ([]legendEntry, error) {
+	groups := []struct {
+		clr    color.Color
+		legend string
+		in     func(Bar) bool
+	}{
+		{chartNeutral, "", func(Bar) bool { return !d.HasTarget }},
+		{chartMet, d.Legend.Met, func(b Bar) bool { return d.HasTarget && b.Met }},
+		{chartMissed, d.Legend.Missed, func(b Bar) bool { return d.HasTarget && !b.Met }},
+	}
+	n := len(d.Bars)
+	var legend []legendEntry
+	for _, g := range groups {
+		vals := make(plotter.Values, n)
+		has := false
+		for i, b := range d.Bars {
+			if b.OK && g.in(b) && finite(b.Value) {
+				vals[n-1-i] = b.Value * scale
+				has = true
+			}
+		}
+		if !has {
+			continue
+		}
+		bc, err := plotter.NewBarChart(vals, chartRow(n)*0.7)
+		if err != nil {
+			return nil, fmt.Errorf("chart: bars: %w", err)
+		}
+		bc.Horizontal = true
+		bc.Color = g.clr
+		bc.LineStyle.Width = 0
+		p.Add(bc)
+		if g.legend != "" {
+			legend = append(legend, legendEntry{g.legend, bc})
+		}
+	}
+	return legend, nil
+}
+
+// chartLabels writes each bar's value at its end, and "—" where there is no value.
+func chartLabels(p *plot.Plot, d ChartData, scale float64) error {
+	n := len(d.Bars)
+	xys := make(plotter.XYs, n)
+	labels := make([]string, n)
+	for i, b := range d.Bars {
+		y := float64(n - 1 - i)
+		if !b.OK || !finite(b.Value) {
+			xys[i], labels[i] = plotter.XY{X: 0, Y: y}, "—"
+			continue
+		}
+		xys[i], labels[i] = plotter.XY{X: b.Value * scale, Y: y}, chartValue(b.Value, d.Percent)
+	}
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+	if err != nil {
+		return fmt.Errorf("chart: labels: %w", err)
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font = chartFont(chartFontSize)
+		l.TextStyle[i].YAlign = text.YCenter
+	}
+	l.Offset = vg.Point{X: 4}
+	p.Add(l)
+	return nil
+}
+
+// chartTargetLine draws the target as a dashed vertical line across all bars.
+func chartTargetLine(p *plot.Plot, d ChartData, scale float64) ([]legendEntry, error) {
+	x := d.Target * scale
+	line, err := plotter.NewLine(plotter.XYs{{X: x, Y: -0.5}, {X: x, Y: float64(len(d.Bars)) - 0.5}})
+	if err != nil {
+		return nil, fmt.Errorf("chart: target: %w", err)
+	}
+	line.Color = chartTarget
+	line.Width = vg.Points(2)
+	line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+	p.Add(line)
+	if d.Legend.Target == "" {
+		return nil, nil
+	}
+	return []legendEntry{{d.Legend.Target, line}}, nil
+}
+
+// chartMax is the largest value the axis must show: the bars and the target, at least 1.
+func chartMax(d ChartData, scale float64) float64 {
+	m := 0.0
+	for _, b := range d.Bars {
+		if b.OK && finite(b.Value) {
+			m = math.Max(m, b.Value*scale)
+		}
+	}
+	if d.HasTarget {
+		m = math.Max(m, d.Target*scale)
+	}
+	if d.Percent {
+		m = math.Max(m, 100) // a share is read against the whole
+	}
+	return math.Max(m, 1)
+}
+
+// chartValue writes a bar's value the Vietnamese way: "88,1%" or "1,5".
+func chartValue(v float64, percent bool) string {
+	if percent {
+		return flows.FormatPercent(v)
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	return strings.Replace(s, ".", ",", 1)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// percentTicks marks a 0–100 axis every 10 or 20 percent.
+type percentTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := 20.0
+	if hi <= 60 {
+		step = 10
+	}
+	var out []plot.Tick
+	for v := 0.0; v <= hi+1e-9; v += step {
+		if v >= lo {
+			out = append(out, plot.Tick{Value: v, Label: strconv.Itoa(int(v)) + "%"})
+		}
+	}
+	return out
+}
+
+// chartGroup is one bar to be: the tallies of Parts added up.
+type chartGroup struct {
+	label string
+	parts []View
+}
+
+// chart makes the PNG of indicator a.Indicator over views, a bar per place or organisation.
+func (m *FileMaker) chart(ctx context.Context, per flows.Period, views []View, a flows.Attachment, lang flows.Lang) (flows.File, error) {
+	d, err := m.chartData(ctx, per, views, a, lang)
+	if err != nil {
+		return flows.File{}, err
+	}
+	png, err := RenderChart(d)
+	if err != nil {
+		return flows.File{}, fmt.Errorf("chart %s %s: %w", a.Indicator, per.ID, err)
+	}
+	name := fmt.Sprintf("chi-tieu-%s-%s.png", a.Indicator, per.ID)
+	return flows.File{Name: name, Kind: flows.Photo, MIME: "image/png", Data: png}, nil
+}
+
+// chartData loads the tallies behind the bars, and the total for the subtitle, in one call.
+func (m *FileMaker) chartData(ctx context.Context, per flows.Period, views []View, a flows.Attachment, lang flows.Lang) (ChartData, error) {
+	ind, ok := m.indicator(a.Indicator)
+	if !ok {
+		return ChartData{}, fmt.Errorf("chart: unknown indicator %q", a.Indicator)
+	}
+	groups := m.chartGroups(views, a.By, lang)
+	var keys []flows.TallyKey
+	for _, g := range append(groups, chartGroup{parts: views}) {
+		for _, v := range g.parts {
+			keys = append(keys, m.tallyKeys(v, per.ID, ind.Form)...)
+		}
+	}
+	tallies, err := m.Source.Tallies(ctx, keys)
+	if err != nil {
+		return ChartData{}, fmt.Errorf("chart %s %s: load tallies: %w", ind.ID, per.ID, err)
+	}
+	total := m.sumTally(tallies, views, per.ID, ind.Form)
+	d := ChartData{
+		Title: ind.Name.In(lang) + " — " + viewLabel(m.Settings.Dir, views, lang),
+		Subtitle: fmText(lang, "chart_sub", ind.ID, per.Label(lang), total.Reported,
+			len(viewUnits(m.Settings.Dir, views))),
+	}
+	for _, g := range groups {
+		f := Evaluate(ind, m.sumTally(tallies, g.parts, per.ID, ind.Form))
+		d.Bars = append(d.Bars, Bar{Label: g.label, Value: f.Value, OK: f.OK, Met: f.Met})
+		d.Target, d.HasTarget, d.Percent = f.Target, f.HasTarg, f.Percent
+	}
+	prefix := map[bool]string{true: "> ", false: "≥ "}[ind.IsRate()]
+	d.Legend = ChartLegend{Met: fmText(lang, "met"), Missed: fmText(lang, "missed"),
+		Target: fmText(lang, "target", prefix+chartValue(d.Target, d.Percent))}
+	return d, nil
+}
+
+// chartGroups lays out the bars: by "org" one per organisation the views allow; by "node" (the
+// default) one per place directly below each view, or per organisation where there is none.
+func (m *FileMaker) chartGroups(views []View, by string, lang flows.Lang) []chartGroup {
+	dir := m.Settings.Dir
+	if by == "org" {
+		return m.orgGroups(views, lang)
+	}
+	var out []chartGroup
+	for _, v := range views {
+		places := m.childPlaces(v.Node)
+		if len(places) == 0 {
+			out = append(out, m.orgGroups([]View{v}, lang)...)
+			continue
+		}
+		for _, p := range places {
+			out = append(out, chartGroup{label: dir.Label(p, lang), parts: []View{{Node: p, Org: v.Org}}})
+		}
+	}
+	return out
+}
+
+// orgGroups makes a bar per organisation that has units in some view, over those views.
+func (m *FileMaker) orgGroups(views []View, lang flows.Lang) []chartGroup {
+	var out []chartGroup
+	for _, o := range m.Settings.Dir.Orgs() {
+		g := chartGroup{label: o.Short.In(lang)}
+		for _, v := range views {
+			part := View{Node: v.Node, Org: o.ID}
+			if (v.Org == "" || v.Org == o.ID) && len(viewUnits(m.Settings.Dir, []View{part})) > 0 {
+				g.parts = append(g.parts, part)
+			}
+		}
+		if len(g.parts) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// childPlaces lists the places directly below node; for the whole directory ("") with a single
+// root, the places below that root, since one bar for everything says nothing.
+func (m *FileMaker) childPlaces(node string) []string {
+	dir := m.Settings.Dir
+	kids := dir.Children(node)
+	if node == "" && len(kids) == 1 {
+		kids = dir.Children(kids[0])
+	}
+	var out []string
+	for _, k := range kids {
+		if n, ok := dir.Node(k); ok && !n.IsUnit() {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// tallyKeys names the tallies that make up view v: the whole directory is its roots.
+func (m *FileMaker) tallyKeys(v View, period, form string) []flows.TallyKey {
+	org := v.Org
+	if org == "" {
+		org = flows.AllOrgs
+	}
+	nodes := []string{v.Node}
+	if v.Node == "" {
+		nodes = m.Settings.Dir.Children("")
+	}
+	out := make([]flows.TallyKey, 0, len(nodes))
+	for _, n := range nodes {
+		out = append(out, flows.TallyKey{Period: period, Node: n, Org: org, Form: form})
+	}
+	return out
+}
+
+// sumTally adds up the tallies of views.
+func (m *FileMaker) sumTally(ts map[flows.TallyKey]flows.Tally, views []View, period, form string) flows.Tally {
+	var t flows.Tally
+	for _, v := range views {
+		for _, k := range m.tallyKeys(v, period, form) {
+			addTally(&t, ts[k])
+		}
+	}
+	return t
+}
+
+// commaTicks are gonum's default ticks written with a decimal comma, as Vietnamese does.
+type commaTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		ts[i].Label = strings.Replace(ts[i].Label, ".", ",", 1)
+	}
+	return ts
+}

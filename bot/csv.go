@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"time"
+
+	"danvan/flows"
+)
+
+// utf8BOM starts every CSV: without it Excel reads UTF-8 as the local code page and the
+// diacritics come out garbled.
+const utf8BOM = "\uFEFF"
+
+// RenderCSV writes each table of wb as a CSV file (UTF-8 with BOM, the same columns as the
+// spreadsheet) and packs them in one zip: a reply carries one file, and there is a CSV per form.
+func RenderCSV(wb Workbook) ([]byte, error) {
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for _, t := range wb.Tables {
+		w, err := z.CreateHeader(&zip.FileHeader{Name: t.FormID + ".csv", Method: zip.Deflate, Modified: time.Unix(0, 0)})
+		if err != nil {
+			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
+		}
+		if err := WriteTableCSV(w, t); err != nil {
+			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		return nil, fmt.Errorf("csv zip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteTableCSV writes one table as CSV with a BOM. Numbers are plain digits, rates as
+// Vietnamese percents ("88,1%"), times "2006-01-02 15:04" in the calendar's time zone.
+func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table) error {
+	if _, err := w.Write([]byte(utf8BOM)); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.Headers); err != nil {
+		return err
+	}
+	rec := make([]string, len(t.Headers))
+	for _, r := range t.Rows {
+		csvRecord(rec, r)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvRecord puts r into rec (reused across rows), in the spreadsheet's column order.
+func csvRecord(rec []string, r Row) {
+	clear(rec)
+	rec[0], rec[1], rec[2] = r.Place, r.Org, r.Unit
+	i := 3
+	for j, v := range r.Values {
+		if r.Has[j] {
+			rec[i] = strconv.FormatInt(v, 10)
+		}
+		i++
+	}
+	for j, v := range r.Rates {
+		switch {
+		case r.RateOK[j]:
+			rec[i] = flows.FormatPercent(v)
+		case r.Version > 0:
+			rec[i] = "—"
+		}
+		i++
+	}
+	rec[i] = r.Status
+	if r.Version > 0 {
+		rec[i+1], rec[i+2], rec[i+3], rec[i+4] = r.By, r.At.Format("2006-01-02 15:04"), strconv.Itoa(r.Version), r.Ref
+	}
+	rec[i+5] = r.Reason
+}

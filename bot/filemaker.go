@@ -1,0 +1,336 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"danvan/flows"
+)
+
+// FigureSource is what FileMaker reads from the store: aggregates for charts, the units'
+// submissions and the people who sent them for spreadsheets.
+type FigureSource interface {
+	// Tallies returns the aggregates keys name; a key with nothing reported may be missing.
+	Tallies(ctx context.Context, keys []flows.TallyKey) (map[flows.TallyKey]flows.Tally, error)
+	// Submissions returns the current submission of each unit × form of period that has one.
+	Submissions(ctx context.Context, period string, units []string, forms []string) (map[flows.Key]flows.Submission, error)
+	// People returns the people with ids; unknown ids are missing.
+	People(ctx context.Context, ids []string) (map[string]flows.Person, error)
+}
+
+// ErrOutOfScope is returned for a file about a place or organisation the person may not see.
+var ErrOutOfScope = errors.New("outside the person's scope")
+
+// FileMaker renders the charts and spreadsheets flows asks for (implements Files).
+type FileMaker struct {
+	Source FigureSource
+	// Settings gives the directory, forms, calendar and indicators; the rest is unused.
+	Settings Settings
+}
+
+var _ Files = (*FileMaker)(nil)
+
+// File implements Files: it checks the scope again, loads the figures and renders the file.
+func (m *FileMaker) File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error) {
+	per, ok := m.Settings.Calendar.Period(a.Period)
+	if !ok {
+		return flows.File{}, fmt.Errorf("file %s: unknown period %q", a.Kind, a.Period)
+	}
+	views, err := Views(m.Settings.Dir, p, a.Node, a.Org)
+	if err != nil {
+		return flows.File{}, fmt.Errorf("file %s for %s: %w", a.Kind, p.ID, err)
+	}
+	switch a.Kind {
+	case flows.ChartFile:
+		return m.chart(ctx, per, views, a, lang)
+	case flows.SheetFile, flows.CSVFile:
+		return m.sheet(ctx, per, views, a.Kind, lang)
+	}
+	return flows.File{}, fmt.Errorf("file: unknown kind %q", a.Kind)
+}
+
+// View is one part of the directory a file covers: the units at or below Node ("" for the whole
+// directory) of organisation Org ("" for all).
+type View struct {
+	Node string
+	Org  string
+}
+
+// Views works out what part of the directory a person sees when asking about node and org
+// ("" for everything they may see), and refuses with ErrOutOfScope anything beyond it. It is
+// the one place FileMaker checks scope. A person's scopes are directory node ids, optionally
+// "node@org" for an organisation's chair; admins see everything; an organiser sees their units.
+// A scope limited to an organisation narrows a request for all organisations to that one.
+func Views(dir *flows.Directory, p flows.Person, node, org string) ([]View, error) {
+	if node != "" {
+		if _, ok := dir.Node(node); !ok {
+			return nil, fmt.Errorf("node %q: %w", node, ErrOutOfScope)
+		}
+	}
+	if org != "" {
+		if _, ok := dir.Org(org); !ok {
+			return nil, fmt.Errorf("org %q: %w", org, ErrOutOfScope)
+		}
+	}
+	if p.Admin {
+		return []View{{Node: node, Org: org}}, nil
+	}
+	var out []View
+	for _, s := range personScopes(p) {
+		if v, ok := narrow(dir, s, View{Node: node, Org: org}); ok {
+			out = append(out, v)
+		}
+	}
+	out = dedupeViews(dir, out)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("node %q org %q: %w", node, org, ErrOutOfScope)
+	}
+	return out, nil
+}
+
+// personScopes lists what p may read: leader scopes, then the units p reports for.
+func personScopes(p flows.Person) []View {
+	var out []View
+	for _, s := range p.Scopes {
+		n, o, _ := strings.Cut(s, "@")
+		if n != "" {
+			out = append(out, View{Node: n, Org: o})
+		}
+	}
+	for _, u := range p.Units {
+		out = append(out, View{Node: u})
+	}
+	return out
+}
+
+// narrow intersects scope s with request r: the deeper node, the one organisation.
+func narrow(dir *flows.Directory, s, r View) (View, bool) {
+	v := s
+	switch {
+	case r.Node == "":
+	case dir.Within(r.Node, s.Node):
+		v.Node = r.Node
+	case dir.Within(s.Node, r.Node):
+		// A request above the scope covers it: the scope is what is seen.
+	default:
+		return View{}, false
+	}
+	if r.Org != "" {
+		if s.Org != "" && s.Org != r.Org {
+			return View{}, false
+		}
+		v.Org = r.Org
+	}
+	if n, ok := dir.Node(v.Node); ok && n.IsUnit() && v.Org != "" && n.Org != v.Org {
+		return View{}, false
+	}
+	return v, true
+}
+
+// dedupeViews drops views another one already covers, so no unit is counted twice.
+func dedupeViews(dir *flows.Directory, vs []View) []View {
+	var out []View
+	for i, v := range vs {
+		covered := false
+		for j, w := range vs {
+			if i == j || !dir.Within(v.Node, w.Node) || (w.Org != "" && w.Org != v.Org) {
+				continue
+			}
+			// w covers v; of two equal views keep the first.
+			if v != w || j < i {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// viewUnits returns the units views cover, each once, in directory order.
+func viewUnits(dir *flows.Directory, views []View) []flows.Node {
+	var out []flows.Node
+	for _, n := range dir.Units("") {
+		for _, v := range views {
+			if (v.Node == "" || dir.Within(n.ID, v.Node)) && (v.Org == "" || v.Org == n.Org) {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// viewLabel names what views cover: "Hội LHPN · Thành phố Lai Châu".
+func viewLabel(dir *flows.Directory, views []View, lang flows.Lang) string {
+	var parts []string
+	for _, v := range views {
+		s := fmText(lang, "everywhere")
+		if v.Node != "" {
+			s = dir.Label(v.Node, lang)
+		}
+		if o, ok := dir.Org(v.Org); ok {
+			if n, ok := dir.Node(v.Node); !ok || !n.IsUnit() {
+				s = o.Short.In(lang) + " · " + s
+			}
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Figure is an indicator computed over a tally: its value, whether it reaches the target, and
+// the target in the same unit.
+type Figure struct {
+	Value   float64
+	OK      bool // false when there is nothing to divide by: shown "—"
+	Met     bool
+	Target  float64
+	HasTarg bool
+	Percent bool
+}
+
+// Evaluate computes ind over t as the figures view does: a rate is Sums[num] ÷ Sums[den]; a
+// count with Share is the share of reported units that reach Min–Max on their own; a count
+// without Share is the average per reported unit against Min–Max.
+func Evaluate(ind flows.Indicator, t flows.Tally) Figure {
+	f := Figure{HasTarg: !ind.Info}
+	switch {
+	case ind.IsRate():
+		f.Percent, f.Target = true, ind.Min
+		if d := t.Sums[ind.Den]; d != 0 {
+			f.Value, f.OK = float64(t.Sums[ind.Num])/float64(d), true
+			f.Met = ind.Met(f.Value)
+		}
+	case ind.Share > 0:
+		f.Percent, f.Target = true, ind.Share
+		if t.Reported > 0 {
+			f.Value, f.OK = float64(t.Met[ind.ID])/float64(t.Reported), true
+			f.Met = f.Value >= ind.Share
+		}
+	default:
+		f.Target = ind.Min
+		if t.Reported > 0 {
+			f.Value, f.OK = float64(t.Sums[ind.Num])/float64(t.Reported), true
+			f.Met = ind.Met(f.Value)
+		}
+	}
+	return f
+}
+
+// addTally adds b into a: tallies of disjoint sets of units add up.
+func addTally(a *flows.Tally, b flows.Tally) {
+	a.Reported += b.Reported
+	a.Late += b.Late
+	a.Returned += b.Returned
+	for k, v := range b.Sums {
+		if a.Sums == nil {
+			a.Sums = map[string]int64{}
+		}
+		a.Sums[k] += v
+	}
+	for k, v := range b.Met {
+		if a.Met == nil {
+			a.Met = map[string]int{}
+		}
+		a.Met[k] += v
+	}
+}
+
+// indicator returns the indicator with id.
+func (m *FileMaker) indicator(id string) (flows.Indicator, bool) {
+	i := slices.IndexFunc(m.Settings.Indicators, func(ind flows.Indicator) bool { return ind.ID == id })
+	if i < 0 {
+		return flows.Indicator{}, false
+	}
+	return m.Settings.Indicators[i], true
+}
+
+// submitters lists the people who sent subs, each once, sorted.
+func submitters(subs map[flows.Key]flows.Submission) []string {
+	var out []string
+	for _, s := range subs {
+		if s.By != "" && !slices.Contains(out, s.By) {
+			out = append(out, s.By)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// formOf returns the form ind is computed from.
+func (m *FileMaker) formOf(ind flows.Indicator) (flows.Form, bool) {
+	for _, f := range m.Settings.Forms {
+		if f.ID == ind.Form {
+			return f, true
+		}
+	}
+	return flows.Form{}, false
+}
+
+// indicatorAsked reports whether every question ind needs is asked in periods of kind k.
+func indicatorAsked(ind flows.Indicator, f flows.Form, k flows.PeriodKind) bool {
+	for _, id := range []string{ind.Num, ind.Den} {
+		if id == "" {
+			continue
+		}
+		if q, ok := f.Question(id); !ok || !q.AppliesTo(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// fileTexts are the words of charts and spreadsheets, Vietnamese first.
+var fileTexts = map[string]flows.Text{
+	"everywhere": {Vi: "Toàn địa bàn", En: "Everywhere"},
+	"chart_sub":  {Vi: "Chỉ tiêu %s · %s · đã báo cáo %d/%d đơn vị", En: "Target %s · %s · %d/%d units reported"},
+	"met":        {Vi: "Đạt mục tiêu", En: "Target met"},
+	"missed":     {Vi: "Chưa đạt", En: "Below target"},
+	"target":     {Vi: "Mục tiêu %s", En: "Target %s"},
+	"no_target":  {Vi: "không có mục tiêu", En: "no target"},
+	"st_ontime":  {Vi: "đúng hạn", En: "on time"},
+	"st_late":    {Vi: "trễ", En: "late"},
+	"st_missing": {Vi: "chưa nộp", En: "not submitted"},
+	"st_return":  {Vi: "trả lại", En: "returned"},
+	"summary":    {Vi: "Tổng hợp", En: "Summary"},
+	"sum_title":  {Vi: "Báo cáo công tác dân vận — %s — %s", En: "Mass mobilisation report — %s — %s"},
+	"sum_ind":    {Vi: "Chỉ tiêu", En: "Indicator"},
+	"sum_name":   {Vi: "Nội dung", En: "Description"},
+	"sum_value":  {Vi: "Kết quả", En: "Value"},
+	"sum_target": {Vi: "Mục tiêu", En: "Target"},
+	"sum_status": {Vi: "Đánh giá", En: "Status"},
+	"sum_basis":  {Vi: "Số liệu", En: "Totals"},
+	"sum_form":   {Vi: "Biểu mẫu", En: "Form"},
+	"sum_units":  {Vi: "Số đơn vị", En: "Units"},
+	"sum_rep":    {Vi: "Đã báo cáo", En: "Reported"},
+	"sum_late":   {Vi: "Trong đó trễ hạn", En: "Of which late"},
+	"sum_miss":   {Vi: "Chưa nộp", En: "Missing"},
+	"sum_ret":    {Vi: "Trả lại", En: "Returned"},
+	"col_place":  {Vi: "Phường/Xã", En: "Ward/commune"},
+	"col_org":    {Vi: "Tổ chức", En: "Organisation"},
+	"col_unit":   {Vi: "Đơn vị", En: "Unit"},
+	"col_status": {Vi: "Trạng thái", En: "Status"},
+	"col_by":     {Vi: "Người gửi", En: "Submitted by"},
+	"col_at":     {Vi: "Thời gian gửi", En: "Submitted at"},
+	"col_ver":    {Vi: "Phiên bản", En: "Version"},
+	"col_ref":    {Vi: "Mã tham chiếu", En: "Reference"},
+	"col_reason": {Vi: "Lý do trả lại", En: "Reason returned"},
+}
+
+// fmText returns the file text key in lang, formatted with args.
+func fmText(lang flows.Lang, key string, args ...any) string {
+	t, ok := fileTexts[key]
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return t.In(lang)
+	}
+	return fmt.Sprintf(t.In(lang), args...)
+}

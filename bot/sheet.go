@@ -1,0 +1,496 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"danvan/flows"
+)
+
+// Workbook is one period's figures laid out as tables, in one language: the summary and a table
+// per form with a row per unit. RenderXLSX and RenderCSV write it.
+type Workbook struct {
+	Title        string
+	Scope        string
+	Summary      []SummaryRow
+	Completeness []Completeness
+	Tables       []Table
+	Lang         flows.Lang
+}
+
+// SummaryRow is one indicator against its target.
+type SummaryRow struct {
+	ID, Name string
+	Figure   Figure
+	Target   string // "> 85%", "1–2", "" for a figure without target
+	Status   string // ✅, ⚠️, ℹ️, or "—" when there is nothing to compute
+	Basis    string // the totals behind the value: "1.234 / 1.450"
+}
+
+// Completeness is how many units reported one form.
+type Completeness struct {
+	Form                                   string
+	Units, Reported, Late, Missing, Return int
+}
+
+// Table is the rows of one form: Headers are the place, organisation and unit, then Questions
+// figures, Rates derived rates, then the status columns (see Row).
+type Table struct {
+	FormID    string
+	Name      string // the form's title, used for the sheet's name
+	Headers   []string
+	Questions int
+	Rates     int
+	Rows      []Row
+}
+
+// Row is one unit's line in a form's table. Has and RateOK tell a value from an empty cell.
+type Row struct {
+	Place, Org, Unit string
+	Values           []int64
+	Has              []bool
+	Rates            []float64
+	RateOK           []bool
+	Status           string
+	By               string
+	At               time.Time // zero when nothing was submitted; local wall time of the calendar
+	Version          int
+	Ref              string
+	Reason           string // why it was returned
+}
+
+// statusCols is the number of columns after the rates: status, by, at, version, ref, reason.
+const statusCols = 6
+
+// sheet loads the period's submissions for views and renders the workbook as XLSX or CSV.
+func (m *FileMaker) sheet(ctx context.Context, per flows.Period, views []View, kind flows.AttachKind, lang flows.Lang) (flows.File, error) {
+	wb, err := m.workbook(ctx, per, views, lang)
+	if err != nil {
+		return flows.File{}, err
+	}
+	if kind == flows.CSVFile {
+		data, err := RenderCSV(wb)
+		if err != nil {
+			return flows.File{}, err
+		}
+		return flows.File{Name: "bao-cao-" + per.ID + "-csv.zip", Kind: flows.Document, MIME: "application/zip", Data: data}, nil
+	}
+	data, err := RenderXLSX(wb)
+	if err != nil {
+		return flows.File{}, err
+	}
+	return flows.File{Name: "bao-cao-" + per.ID + ".xlsx", Kind: flows.Document,
+		MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: data}, nil
+}
+
+// workbook builds the Workbook of per over views, in three round trips: submissions, people
+// (for their names) and nothing else — the summary is summed from the same submissions, so it
+// always agrees with the rows.
+func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View, lang flows.Lang) (Workbook, error) {
+	s := m.Settings
+	units := viewUnits(s.Dir, views)
+	ids := make([]string, len(units))
+	for i, u := range units {
+		ids[i] = u.ID
+	}
+	forms := make([]string, len(s.Forms))
+	for i, f := range s.Forms {
+		forms[i] = f.ID
+	}
+	subs, err := m.Source.Submissions(ctx, per.ID, ids, forms)
+	if err != nil {
+		return Workbook{}, fmt.Errorf("workbook %s: load submissions: %w", per.ID, err)
+	}
+	people, err := m.Source.People(ctx, submitters(subs))
+	if err != nil {
+		return Workbook{}, fmt.Errorf("workbook %s: load people: %w", per.ID, err)
+	}
+	wb := Workbook{
+		Title: fmText(lang, "sum_title", per.Label(lang), viewLabel(s.Dir, views, lang)),
+		Scope: viewLabel(s.Dir, views, lang), Lang: lang,
+	}
+	tallies := map[string]flows.Tally{}
+	for _, f := range s.Forms {
+		t, c := m.formTable(f, per, units, subs, people, lang)
+		wb.Tables = append(wb.Tables, t)
+		wb.Completeness = append(wb.Completeness, c)
+		var sum flows.Tally
+		for _, u := range units {
+			if sub, ok := subs[flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}]; ok {
+				addTally(&sum, flows.Contribution(&sub, s.Indicators, per.Due))
+			}
+		}
+		tallies[f.ID] = sum
+	}
+	for _, ind := range s.Indicators {
+		if f, ok := m.formOf(ind); ok && indicatorAsked(ind, f, per.Kind) {
+			wb.Summary = append(wb.Summary, summaryRow(ind, tallies[ind.Form], lang))
+		}
+	}
+	return wb, nil
+}
+
+// formTable lays out form f's rows and counts its completeness.
+func (m *FileMaker) formTable(f flows.Form, per flows.Period, units []flows.Node, subs map[flows.Key]flows.Submission,
+	people map[string]flows.Person, lang flows.Lang) (Table, Completeness) {
+	qs := f.For(per.Kind)
+	var rates []flows.Indicator
+	for _, ind := range m.Settings.Indicators {
+		if ind.Form == f.ID && ind.IsRate() && indicatorAsked(ind, f, per.Kind) {
+			rates = append(rates, ind)
+		}
+	}
+	t := Table{FormID: f.ID, Name: f.Title.In(lang), Questions: len(qs), Rates: len(rates), Rows: make([]Row, 0, len(units))}
+	t.Headers = []string{fmText(lang, "col_place"), fmText(lang, "col_org"), fmText(lang, "col_unit")}
+	for _, q := range qs {
+		t.Headers = append(t.Headers, q.Label.In(lang))
+	}
+	for _, ind := range rates {
+		t.Headers = append(t.Headers, ind.ID+" "+ind.Name.In(lang))
+	}
+	for _, k := range []string{"col_status", "col_by", "col_at", "col_ver", "col_ref", "col_reason"} {
+		t.Headers = append(t.Headers, fmText(lang, k))
+	}
+	c := Completeness{Form: f.Title.In(lang), Units: len(units)}
+	for _, u := range units {
+		sub, ok := subs[flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}]
+		var sp *flows.Submission
+		if ok {
+			sp = &sub
+		}
+		r := m.unitRow(u, qs, rates, sp, per, people, lang)
+		t.Rows = append(t.Rows, r)
+		switch {
+		case sp == nil:
+			c.Missing++
+		case sp.Returned != nil:
+			c.Return++
+		default:
+			c.Reported++
+			if sp.First().After(per.Due) {
+				c.Late++
+			}
+		}
+	}
+	return t, c
+}
+
+// unitRow is one unit's row; s is nil when it has not submitted.
+func (m *FileMaker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Indicator, s *flows.Submission,
+	per flows.Period, people map[string]flows.Person, lang flows.Lang) Row {
+	dir := m.Settings.Dir
+	r := Row{Place: dir.Label(u.Parent, lang), Unit: u.Name.In(lang), Status: fmText(lang, "st_missing"),
+		Values: make([]int64, len(qs)), Has: make([]bool, len(qs)),
+		Rates: make([]float64, len(rates)), RateOK: make([]bool, len(rates))}
+	if o, ok := dir.Org(u.Org); ok {
+		r.Org = o.Short.In(lang)
+	}
+	if s == nil {
+		return r
+	}
+	for i, q := range qs {
+		r.Values[i], r.Has[i] = s.Values[q.ID]
+	}
+	for i, ind := range rates {
+		r.Rates[i], r.RateOK[i] = ind.Value(s.Values)
+	}
+	r.By = s.By
+	if p, ok := people[s.By]; ok && p.Name != "" {
+		r.By = p.Name
+	}
+	r.At, r.Version, r.Ref = wallClock(s.At, m.Settings.Calendar.Loc), s.Version, s.Ref
+	switch {
+	case s.Returned != nil:
+		r.Status, r.Reason = fmText(lang, "st_return"), s.Returned.Reason
+	case s.First().After(per.Due):
+		r.Status = fmText(lang, "st_late")
+	default:
+		r.Status = fmText(lang, "st_ontime")
+	}
+	return r
+}
+
+// wallClock is t as read on a clock in loc, labelled UTC: spreadsheets have no time zones and
+// show a date cell's wall time as is.
+func wallClock(t time.Time, loc *time.Location) time.Time {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+}
+
+// summaryRow evaluates ind over the form's sum t.
+func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow {
+	f := Evaluate(ind, t)
+	r := SummaryRow{ID: ind.ID, Name: ind.Name.In(lang), Figure: f, Status: "ℹ️"}
+	switch {
+	case ind.Info:
+	case !f.OK:
+		r.Status = "—"
+	case f.Met:
+		r.Status = "✅"
+	default:
+		r.Status = "⚠️"
+	}
+	units := map[flows.Lang]string{flows.VI: "đơn vị", flows.EN: "units"}[lang]
+	switch {
+	case ind.Info:
+	case ind.IsRate():
+		r.Target = "> " + chartValue(ind.Min, true)
+	case ind.Share > 0:
+		r.Target = "≥ " + chartValue(ind.Share, true) + " " + units
+	case ind.Max > 0:
+		r.Target = chartValue(ind.Min, false) + "–" + chartValue(ind.Max, false)
+	default:
+		r.Target = "≥ " + chartValue(ind.Min, false)
+	}
+	switch {
+	case ind.IsRate():
+		r.Basis = flows.FormatNumber(t.Sums[ind.Num]) + " / " + flows.FormatNumber(t.Sums[ind.Den])
+	case ind.Share > 0:
+		r.Basis = fmt.Sprintf("%d / %d %s", t.Met[ind.ID], t.Reported, units)
+	default:
+		r.Basis = fmt.Sprintf("%s / %d %s", flows.FormatNumber(t.Sums[ind.Num]), t.Reported, units)
+	}
+	return r
+}
+
+// sheetName makes a valid, unique worksheet name: at most 31 characters, none of []:*?/\.
+func sheetName(name string, taken []string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '-'
+		}
+		return r
+	}, name)
+	rs := []rune(name)
+	if len(rs) > 28 {
+		rs = rs[:28]
+	}
+	out := string(rs)
+	for i := 2; slices.Contains(taken, out); i++ {
+		out = fmt.Sprintf("%s %d", string(rs), i)
+	}
+	return out
+}
+
+// xlsxStyles are the cell styles of a workbook, made once per file.
+type xlsxStyles struct {
+	title, header, num, pct, date, text int
+}
+
+func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+	var s xlsxStyles
+	pctFmt, dateFmt := "0.0%", "dd/mm/yyyy hh:mm"
+	specs := []struct {
+		dst   *int
+		style *excelize.Style
+	}{
+		{&s.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
+		{&s.header, &excelize.Style{Font: &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}}},
+		{&s.num, &excelize.Style{NumFmt: 3}}, // #,##0: thousands as the reader's locale writes them
+		{&s.pct, &excelize.Style{CustomNumFmt: &pctFmt}},
+		{&s.date, &excelize.Style{CustomNumFmt: &dateFmt}},
+		{&s.text, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}},
+	}
+	for _, sp := range specs {
+		id, err := f.NewStyle(sp.style)
+		if err != nil {
+			return s, fmt.Errorf("xlsx style: %w", err)
+		}
+		*sp.dst = id
+	}
+	return s, nil
+}
+
+// RenderXLSX writes wb as an Excel workbook: the summary first, then a sheet per form, each
+// streamed row by row so ten thousand units need little memory.
+func RenderXLSX(wb Workbook) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	summary := fmText(wb.Lang, "summary")
+	if err := f.SetSheetName("Sheet1", summary); err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	if err := writeSummary(f, summary, wb, st); err != nil {
+		return nil, fmt.Errorf("xlsx summary: %w", err)
+	}
+	taken := []string{summary}
+	for i, t := range wb.Tables {
+		name := sheetName(t.Name, taken)
+		taken = append(taken, name)
+		if _, err := f.NewSheet(name); err != nil {
+			return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
+		}
+		if err := writeTable(f, name, fmt.Sprintf("Bang%d", i+1), t, st); err != nil {
+			return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("xlsx: write: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// writeSummary fills the summary sheet: title, indicators against targets, completeness.
+func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error {
+	l := wb.Lang
+	rows := [][]any{{cell(st.title, wb.Title)}, {wb.Scope}, {}}
+	rows = append(rows, headerRow(st, fmText(l, "sum_ind"), fmText(l, "sum_name"), fmText(l, "sum_value"),
+		fmText(l, "sum_target"), fmText(l, "sum_status"), fmText(l, "sum_basis")))
+	for _, r := range wb.Summary {
+		var v any = "—"
+		switch {
+		case r.Figure.OK && r.Figure.Percent:
+			v = cell(st.pct, r.Figure.Value)
+		case r.Figure.OK:
+			v = r.Figure.Value
+		}
+		rows = append(rows, []any{r.ID, r.Name, v, r.Target, r.Status, r.Basis})
+	}
+	rows = append(rows, []any{}, headerRow(st, fmText(l, "sum_form"), fmText(l, "sum_units"), fmText(l, "sum_rep"),
+		fmText(l, "sum_late"), fmText(l, "sum_miss"), fmText(l, "sum_ret")))
+	for _, c := range wb.Completeness {
+		rows = append(rows, []any{c.Form, c.Units, c.Reported, c.Late, c.Missing, c.Return})
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if c, ok := v.(excelize.Cell); ok {
+				if err := f.SetCellStyle(sh, ref, ref, c.StyleID); err != nil {
+					return err
+				}
+				v = c.Value
+			}
+			if err := f.SetCellValue(sh, ref, v); err != nil {
+				return err
+			}
+		}
+	}
+	for col, w := range map[string]float64{"A": 24, "B": 48, "C": 14, "D": 14, "E": 12, "F": 26} {
+		if err := f.SetColWidth(sh, col, col, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+
+func headerRow(st xlsxStyles, labels ...string) []any {
+	out := make([]any, len(labels))
+	for i, l := range labels {
+		out[i] = cell(st.header, l)
+	}
+	return out
+}
+
+// writeTable streams one form's table: a frozen bold header, a row per unit, and a table over
+// it all so Excel offers filters on every column.
+func writeTable(f *excelize.File, sh, table string, t Table, st xlsxStyles) error {
+	sw, err := f.NewStreamWriter(sh)
+	if err != nil {
+		return err
+	}
+	if err := tableColumns(sw, t); err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", headerRow(st, uniqueHeaders(t.Headers)...), excelize.RowOpts{Height: 48}); err != nil {
+		return err
+	}
+	vals := make([]any, len(t.Headers))
+	for i, r := range t.Rows {
+		fillRow(vals, r, st)
+		ref, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(ref, vals); err != nil {
+			return err
+		}
+	}
+	if len(t.Rows) > 0 {
+		last, _ := excelize.CoordinatesToCellName(len(t.Headers), len(t.Rows)+1)
+		off := false
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: table, StyleName: "TableStyleLight1",
+			ShowRowStripes: &off}); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// tableColumns sets widths fit for each kind of column.
+func tableColumns(sw *excelize.StreamWriter, t Table) error {
+	widths := []float64{22, 18, 34}
+	for range t.Questions {
+		widths = append(widths, 14)
+	}
+	for range t.Rates {
+		widths = append(widths, 14)
+	}
+	widths = append(widths, 12, 22, 17, 9, 12, 30)
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillRow puts r into vals (reused across rows): numbers as number cells, rates as percents,
+// the time as a date cell, empty where there is no value.
+func fillRow(vals []any, r Row, st xlsxStyles) {
+	vals[0], vals[1], vals[2] = r.Place, r.Org, r.Unit
+	i := 3
+	for j, v := range r.Values {
+		vals[i] = nil
+		if r.Has[j] {
+			vals[i] = cell(st.num, v)
+		}
+		i++
+	}
+	for j, v := range r.Rates {
+		switch {
+		case r.RateOK[j]:
+			vals[i] = cell(st.pct, v)
+		case r.Version > 0:
+			vals[i] = "—" // submitted, but nothing to divide by
+		default:
+			vals[i] = nil
+		}
+		i++
+	}
+	vals[i], vals[i+1], vals[i+2], vals[i+3], vals[i+4], vals[i+5] = r.Status, nil, nil, nil, nil, nil
+	if r.Version > 0 {
+		vals[i+1], vals[i+2], vals[i+3], vals[i+4] = r.By, cell(st.date, r.At), r.Version, r.Ref
+	}
+	if r.Reason != "" {
+		vals[i+5] = r.Reason
+	}
+}
+
+// uniqueHeaders makes headers unique, as an Excel table needs: a repeat gets " (2)".
+func uniqueHeaders(hs []string) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h
+		for n := 2; slices.Contains(out[:i], out[i]); n++ {
+			out[i] = fmt.Sprintf("%s (%d)", h, n)
+		}
+	}
+	return out
+}
