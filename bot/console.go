@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"danvan/flows"
@@ -24,6 +26,9 @@ type Console struct {
 	// Style "zalo" renders as the Zalo transport does: choices as numbered options inside the
 	// message text, chosen by number or by their text. The default lists them below it.
 	Style string
+	// Files is the folder where attachments (charts, spreadsheets) are saved for the person to
+	// open; "" shows only their names.
+	Files string
 
 	seq     int
 	choices []flows.Button // of the last message with buttons
@@ -108,6 +113,9 @@ func (c *Console) pick(s string) (flows.Button, bool) {
 
 func (c *Console) render(r flows.Reply) {
 	fmt.Fprintln(c.Out)
+	if r.File != nil {
+		c.saveFile(*r.File)
+	}
 	if c.Style == "zalo" {
 		c.renderZalo(r)
 		return
@@ -125,6 +133,24 @@ func (c *Console) render(r flows.Reply) {
 			c.choices = append(c.choices, b)
 		}
 	}
+}
+
+// saveFile writes an attachment where the person can open it, since a terminal shows no images.
+func (c *Console) saveFile(f flows.File) {
+	if c.Files == "" {
+		fmt.Fprintf(c.Out, "  📎 %s (%d bytes)\n", f.Name, len(f.Data))
+		return
+	}
+	path := filepath.Join(c.Files, filepath.Base(f.Name))
+	if err := os.MkdirAll(c.Files, 0o755); err != nil {
+		fmt.Fprintf(c.Out, "  📎 %s: %v\n", f.Name, err)
+		return
+	}
+	if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+		fmt.Fprintf(c.Out, "  📎 %s: %v\n", f.Name, err)
+		return
+	}
+	fmt.Fprintf(c.Out, "  📎 %s\n", path)
 }
 
 // renderZalo prints r as Zalo shows it: text only, in messages of at most 2,000 characters.
