@@ -57,6 +57,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -87,6 +88,8 @@ type Store struct {
 	idents sync.Map
 	// batch pipelines the commands of the hot path (answers, loads) across concurrent updates.
 	batch *batcher
+	// model is what the tallies follow (UseModel); nil keeps none.
+	model atomic.Pointer[tallyModel]
 }
 
 // New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
