@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -67,22 +68,30 @@ func TestProgressWithDrafts(t *testing.T) {
 }
 
 func TestSubmissionsOneRoundTrip(t *testing.T) {
-	s, ctx := mustModelStore(t), t.Context()
-	a := tsub("w1-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"members": 5})
-	b := tsub("w2-pn", "activity", 1, dueQ1, dueQ1, map[string]int64{"models": 1})
-	mustApply(t, s, flows.Submit{Submission: a}, flows.Submit{Submission: b})
-	if _, err := s.Submissions(ctx, "2026-Q1", []string{"w1-pn"}, tallyForms); err != nil {
-		t.Fatalf("Submissions: %v", err)
-	}
-	hook := &countHook{}
-	s.rdb.AddHook(hook)
-	got, err := s.Submissions(ctx, "2026-Q1", []string{"w1-pn", "w2-pn", "ghost"}, tallyForms)
-	want := map[flows.Key]flows.Submission{a.Key: a, b.Key: b}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("Submissions = %+v, %v; want %+v", got, err, want)
-	}
-	if trips := hook.cmds.Load() + hook.pipes.Load(); trips != 1 {
-		t.Errorf("Submissions took %d round trips, want 1", trips)
+	for _, cluster := range []bool{false, true} { // MGET on one Redis, GETs on Cluster
+		t.Run(fmt.Sprintf("cluster=%t", cluster), func(t *testing.T) {
+			s, ctx := mustModelStore(t), t.Context()
+			s.cluster = cluster
+			a := tsub("w1-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"members": 5})
+			b := tsub("w2-pn", "activity", 1, dueQ1, dueQ1, map[string]int64{"models": 1})
+			mustApply(t, s, flows.Submit{Submission: a}, flows.Submit{Submission: b})
+			if _, err := s.Submissions(ctx, "2026-Q1", []string{"w1-pn"}, tallyForms); err != nil {
+				t.Fatalf("Submissions: %v", err)
+			}
+			hook := &countHook{}
+			s.rdb.AddHook(hook)
+			got, err := s.Submissions(ctx, "2026-Q1", []string{"w1-pn", "w2-pn", "ghost"}, tallyForms)
+			want := map[flows.Key]flows.Submission{a.Key: a, b.Key: b}
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("Submissions = %+v, %v; want %+v", got, err, want)
+			}
+			if trips := hook.cmds.Load() + hook.pipes.Load(); trips != 1 {
+				t.Errorf("Submissions took %d round trips, want 1", trips)
+			}
+			if got, err := s.Submissions(ctx, "2026-Q1", nil, tallyForms); err != nil || len(got) != 0 {
+				t.Errorf("Submissions of no units = %v, %v; want empty", got, err)
+			}
+		})
 	}
 }
 

@@ -220,7 +220,9 @@ func (s *Store) tallyKey(k flows.TallyKey) string {
 }
 
 // tallySetKey is the set of a period's tally keys, which Rebuild replaces.
-func (s *Store) tallySetKey(period string) string { return s.prefix + "{t:" + esc(period) + "}:tallies" }
+func (s *Store) tallySetKey(period string) string {
+	return s.prefix + "{t:" + esc(period) + "}:tallies"
+}
 
 // Tallies returns the aggregates keys name, in one pipelined round trip (on Cluster, one per
 // node holding the periods asked for); a tally nothing counted in is the zero Tally.

@@ -224,11 +224,11 @@ func TestTalliesFollowSubmissions(t *testing.T) {
 			want := map[flows.TallyKey]flows.Tally{
 				// v2 replaced v1: 80 members, not 170; and 80/100 misses 1.5's target, which is a
 				// rate and so never counted in Met anyway.
-				tk("w1", "phunu", "membership"): {Reported: 1, Late: 1, Sums: map[string]int64{"eligible": 100, "members": 80}},
-				tk("city", flows.AllOrgs, "membership"): {Reported: 2, Late: 1, Sums: map[string]int64{"eligible": 110, "members": 85}},
-				tk("dist", "doan", "membership"):        {Reported: 1, Sums: map[string]int64{"eligible": 10, "members": 5}},
+				tk("w1", "phunu", "membership"):          {Reported: 1, Late: 1, Sums: map[string]int64{"eligible": 100, "members": 80}},
+				tk("city", flows.AllOrgs, "membership"):  {Reported: 2, Late: 1, Sums: map[string]int64{"eligible": 110, "members": 85}},
+				tk("dist", "doan", "membership"):         {Reported: 1, Sums: map[string]int64{"eligible": 10, "members": 5}},
 				tk("w1-pn", flows.AllOrgs, "membership"): {}, // the unit itself keeps none
-				tk("w2", "phunu", "membership"):         {},
+				tk("w2", "phunu", "membership"):          {},
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v, want %+v", got, want)
@@ -318,8 +318,8 @@ func TestTalliesZeroValues(t *testing.T) {
 	got := mustTallies(t, s, tk("w1", "phunu", "membership"), tk("w9", "nobody", "membership"),
 		flows.TallyKey{Period: "1999-Q1", Node: "city", Org: flows.AllOrgs, Form: "membership"})
 	want := map[flows.TallyKey]flows.Tally{
-		tk("w1", "phunu", "membership"):  {Reported: 1}, // zero sums are not kept: they read as 0
-		tk("w9", "nobody", "membership"): {},
+		tk("w1", "phunu", "membership"):                                           {Reported: 1}, // zero sums are not kept: they read as 0
+		tk("w9", "nobody", "membership"):                                          {},
 		{Period: "1999-Q1", Node: "city", Org: flows.AllOrgs, Form: "membership"}: {},
 	}
 	if !reflect.DeepEqual(got, want) {
