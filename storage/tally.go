@@ -225,7 +225,8 @@ func (s *Store) tallySetKey(period string) string {
 }
 
 // Tallies returns the aggregates keys name, in one pipelined round trip (on Cluster, one per
-// node holding the periods asked for); a tally nothing counted in is the zero Tally.
+// node holding the periods asked for); a tally nothing counted in is the zero Tally. Sums and Met
+// leave out zeros (nil when all are), which read as 0 all the same.
 func (s *Store) Tallies(ctx context.Context, keys []flows.TallyKey) (map[flows.TallyKey]flows.Tally, error) {
 	out := make(map[flows.TallyKey]flows.Tally, len(keys))
 	if len(keys) == 0 {

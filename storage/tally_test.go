@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -419,5 +420,50 @@ func randomWrite(rt *rapid.T, s *Store, k flows.Key, step int) {
 	err = s.Apply(ctx, []flows.Effect{e})
 	if stale != errors.Is(err, flows.ErrConflict) || (!stale && err != nil) {
 		rt.Fatalf("step %d: %T stale=%t: got %v", step, e, stale, err)
+	}
+}
+
+// raceHook submits once, from another process, right after the first pipelined read of
+// submissions: in the middle of a Rebuild, between its read and its write.
+type raceHook struct {
+	fired atomic.Bool
+	write func()
+}
+
+func (h *raceHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *raceHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (h *raceHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if len(cmds) > 0 && cmds[0].Name() == "mget" && h.fired.CompareAndSwap(false, true) {
+			h.write()
+		}
+		return err
+	}
+}
+
+// A submission that lands while Rebuild computes makes it start again, so it is not lost.
+func TestRebuildRetriesOnWrite(t *testing.T) {
+	s := mustModelStore(t)
+	other := storeAt(t, s.prefix)
+	dir := s.model.Load().dir
+	other.UseModel(dir, tallyCal, tallyInds)
+	mustApply(t, s, flows.Submit{Submission: tsub("w1-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"members": 4})})
+	hook := &raceHook{write: func() {
+		mustApply(t, other, flows.Submit{Submission: tsub("w2-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"members": 6})})
+	}}
+	s.rdb.AddHook(hook)
+	if err := s.Rebuild(t.Context(), "2026-Q1", []string{"w1-pn", "w2-pn"}, []string{"membership"}); err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if !hook.fired.Load() {
+		t.Fatalf("the concurrent submission never ran")
+	}
+	checkTallies(t, s, dir, "2026-Q1", "membership")
+	want := flows.Tally{Reported: 2, Sums: map[string]int64{"members": 10}}
+	if got := mustTallies(t, s, tk("city", flows.AllOrgs, "membership"))[tk("city", flows.AllOrgs, "membership")]; !reflect.DeepEqual(got, want) {
+		t.Errorf("city tally: got %+v, want %+v", got, want)
 	}
 }
