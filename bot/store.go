@@ -69,7 +69,7 @@ type Files interface {
 type Figures interface {
 	Tallies(ctx context.Context, keys []flows.TallyKey) (map[flows.TallyKey]flows.Tally, error)
 	Progress(ctx context.Context, period string, units []string, forms []string) (map[string]flows.UnitProgress, error)
-	Versions(ctx context.Context, k flows.Key) ([]flows.Submission, error)
+	Histories(ctx context.Context, keys []flows.Key) (map[flows.Key][]flows.Submission, error)
 }
 
 // Planner previews what the reminder schedule will send next, for an admin's /reminders.

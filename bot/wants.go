@@ -39,12 +39,9 @@ func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Wa
 			return fmt.Errorf("load progress of %d units in %s: %w", len(w.Progress), w.Period, err)
 		}
 	}
-	for _, k := range w.History {
-		if env.History == nil {
-			env.History = map[flows.Key][]flows.Submission{}
-		}
-		if env.History[k], err = d.Figures.Versions(ctx, k); err != nil {
-			return fmt.Errorf("load versions of %s: %w", k, err)
+	if len(w.History) > 0 {
+		if env.History, err = d.Figures.Histories(ctx, w.History); err != nil {
+			return fmt.Errorf("load history of %d reports: %w", len(w.History), err)
 		}
 	}
 	return nil

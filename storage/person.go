@@ -91,35 +91,27 @@ func decodeOptional(cmd *redis.StringCmd, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-// Link stores p and links ident to it. The two keys may sit on different Cluster slots, so they
-// are not one transaction: the person is written first, so a failure in between leaves at worst
-// an unlinked record, never an identity pointing at nothing.
+// Link stores p and links ident to it, adding ident to p's Idents (after those stored) and
+// keeping each of p's units' organiser index (P{u:<unit>}:people) in step with p.Units: p is
+// added to every unit's index and taken out of the units the stored record had and p has not.
+// The keys sit on different Cluster slots, so they are not one transaction: the person is written
+// first, then the unit indexes, then the identity, so a failure leaves at worst an unlinked
+// record or an index a Link again puts right, never an identity pointing at nothing.
 func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 	if p.ID == "" || ident == "" {
 		return fmt.Errorf("link %q to person %q: empty id", ident, p.ID)
 	}
-	if err := s.savePerson(ctx, p); err != nil {
+	dropped, err := s.putPerson(ctx, ident, p)
+	if err != nil {
+		return fmt.Errorf("link %s: %w", ident, err)
+	}
+	if err := s.indexOrganiser(ctx, p.ID, p.Units, dropped); err != nil {
 		return fmt.Errorf("link %s: %w", ident, err)
 	}
 	if err := s.rdb.Set(ctx, s.key("ident", ident), p.ID, 0).Err(); err != nil {
 		return fmt.Errorf("link %s to person %s: %w", ident, p.ID, err)
 	}
 	s.idents.Store(ident, p.ID)
-	return nil
-}
-
-// savePerson overwrites p's record, Units and Scopes as given.
-func (s *Store) savePerson(ctx context.Context, p flows.Person) error {
-	if p.ID == "" {
-		return errors.New("save person: empty id")
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("save person %s: %w", p.ID, err)
-	}
-	if err := s.rdb.Set(ctx, s.key("person", p.ID), b, 0).Err(); err != nil {
-		return fmt.Errorf("save person %s: %w", p.ID, err)
-	}
 	return nil
 }
 

@@ -14,7 +14,8 @@ import (
 	"danvan/flows"
 )
 
-// HistoryEntry is one submitted version of a report, as kept in its history.
+// HistoryEntry is one event in a report's history: a submitted version, or (Returned set) the
+// return of the version it names for correction, which carries no Values.
 type HistoryEntry struct {
 	Version int       `json:"version"`
 	By      string    `json:"by"`
@@ -26,6 +27,9 @@ type HistoryEntry struct {
 	// Values are all the figures of this version, so an old version can be shown whole even
 	// after the form's questions changed.
 	Values map[string]int64 `json:"values"`
+	// Returned is set on the entry that records a leader sending version Version back; By and
+	// At repeat who and when.
+	Returned *flows.Return `json:"returned,omitempty"`
 }
 
 // Reports loads every report qs names in one pipelined round trip (one per node on Cluster): the

@@ -59,6 +59,7 @@ func TestPeople(t *testing.T) {
 	}
 	stored := p
 	stored.Admin = false // Admin comes from config, never from storage
+	stored.Idents = []string{"tg:1", "zl:abc"}
 	for _, ident := range []string{"tg:1", "zl:abc"} {
 		if got, err := s.Person(ctx, ident); err != nil || !reflect.DeepEqual(got, stored) {
 			t.Errorf("Person(%s) = %+v, %v; want %+v", ident, got, err, stored)

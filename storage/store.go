@@ -1,6 +1,7 @@
 // Package storage keeps everything Dân vận bot must remember in Redis (go-redis v9): chat
-// sessions, drafts, submissions and their history, the "who has submitted" index, people and
-// their platform identities, invite codes, the wrong-code throttle and update de-duplication. It
+// sessions, drafts, submissions and their history (returns for correction included), the "who
+// has submitted" index, the leaders' aggregates (tallies), people, their platform identities and
+// each unit's organisers, invite codes, the wrong-code throttle and update de-duplication. It
 // works on one Redis, on Sentinel and on Cluster through
 // redis.UniversalClient.
 //
@@ -18,8 +19,24 @@
 //	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; lives until Draft.Until (its period
 //	                                            closes); a submission empties it, keeping its version
 //	P{u:<unit>}:sub:<period>:<form>             flows.Submission, the current version
-//	P{u:<unit>}:hist:<period>:<form>            list of HistoryEntry, oldest first (RPUSH)
-//	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer)
+//	P{u:<unit>}:hist:<period>:<form>            list of HistoryEntry, oldest first (RPUSH); a
+//	                                            return is an entry of its own (Returned set)
+//	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer);
+//	                                            a returned report has no field until resubmitted
+//	P{u:<unit>}:people                          set of the ids of the unit's organisers (Link)
+//
+// The tallies of one period share the hash tag {t:<period>}, so on Cluster they sit in one slot:
+// one script moves all those a write touches, and a figures view reads one node per period. <node>, <org> and <form> are escaped like the unit keys; <org> is "*" for flows.AllOrgs.
+//
+//	P{t:<period>}:tally:<node>:<org>:<form>     hash of integers, one flows.Tally: "n" reported,
+//	                                            "late", "ret" returned, "s:<question>" sums,
+//	                                            "m:<indicator>" units meeting a count target; a
+//	                                            field back at 0 is deleted, a missing one reads 0
+//	P{t:<period>}:tallies                       set of the period's tally key names (Rebuild)
+//
+// A unit's report counts in the tallies of every place above the unit (not the unit itself), for
+// the unit's organisation and for "*". The Store learns the directory, calendar and indicators
+// from UseModel; without it, or for a unit the directory does not know, no tally moves.
 //
 // The other keys stand alone, one slot each:
 //
@@ -34,17 +51,30 @@
 //
 // # Atomicity
 //
-// Versioned writes (SaveSession, SaveDraft, Submit) run as Lua scripts, so the version check and
-// the write happen in one step on the server, with no retry loop and one round trip. A Submit
-// script writes the unit's current submission, its history, its index and the submitter's draft
-// together, and only if that draft is still the one the figures came from; this is Cluster-safe
-// because all four keys share the unit's hash tag. Commit, on one Redis or Sentinel, saves an
-// answer's draft and the chat's session in one script (two slots, so not on Cluster, where it
-// writes them one after the other, draft first). The version is
+// Versioned writes (SaveSession, SaveDraft, Submit, ReturnSubmission) run as Lua scripts, so the
+// version check and the write happen in one step on the server, with no retry loop and one round
+// trip. A Submit script writes the unit's current submission, its history, its index and the
+// submitter's draft together, and only if that draft is still the one the figures came from; a
+// return script marks the submission returned, appends to its history and drops it from the
+// index. The tally change (contribution of the new version − that of the old, flows.Contribution)
+// is worked out in Go from the old version; the script checks that version is still stored, and
+// still returned or not as the step saw it, so the change can never describe a write that lost a
+// race. On one Redis or Sentinel the same script applies it, so a submission and its tallies are
+// one atomic step. On Cluster the tallies sit in another slot: the unit's script runs first and
+// the tally script right after, so for a moment a reader may see the submission without its
+// tallies, and a failure in between (reported as an error) leaves the tallies off until Rebuild.
+// Rebuild recomputes a period's tallies from the submissions under WATCH and replaces them in one
+// MULTI/EXEC, so readers never see half of it; a write that moves a tally meanwhile makes it
+// start again (every process must have the new model by then, or its writes follow the old one).
+//
+// Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script
+// (two slots, so not on Cluster, where it writes them one after the other, draft first). The
+// version is
 // read from the stored JSON with cjson, which every Redis since 2.6 ships. MarkUnreachable, which
 // edits a person record without a version, uses WATCH/MULTI instead. Apply runs effects in order;
 // each is atomic on its own, but a failure leaves the effects before it applied. Link writes a
-// person and an identity that live on different slots, person first (see Link).
+// person, its units' organiser indexes and an identity that live on different slots, in that
+// order (see Link).
 //
 // Redis 7.0 or later is needed: Failure uses EXPIRE NX (7.0); Redeem uses GETDEL (6.2).
 package storage
@@ -57,6 +87,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -87,6 +118,8 @@ type Store struct {
 	idents sync.Map
 	// batch pipelines the commands of the hot path (answers, loads) across concurrent updates.
 	batch *batcher
+	// model is what the tallies follow (UseModel); nil keeps none.
+	model atomic.Pointer[tallyModel]
 }
 
 // New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
