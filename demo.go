@@ -4,8 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -62,7 +66,8 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /help\n",
 		now().Format("02/01/2006"))
 	org := demoPeople["organiser"]
-	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: *style}
+	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: *style,
+		Files: filepath.Join(os.TempDir(), "danvan-demo")}
 	return c.Run(ctx)
 }
 
@@ -86,8 +91,9 @@ func demoClock(cal flows.Calendar, real time.Time) func() time.Time {
 	return func() time.Time { return time.Now().Add(shift) }
 }
 
-// seedDemo links the demo people and files last period's reports for the organiser's first unit,
-// so "keep last period's value" and the big-change check can be tried.
+// seedDemo links the demo people and files reports: last period's for every unit, so "keep last
+// period's value" and the big-change check can be tried, and this period's for most units, so a
+// leader has figures to read.
 func seedDemo(ctx context.Context, store *storage.Store, cfg config.Config, now time.Time) error {
 	units := []string{"tanphong-phunu", "tanphong-doan"}
 	links := []struct {
@@ -114,16 +120,49 @@ func seedDemo(ctx context.Context, store *storage.Store, cfg config.Config, now 
 	if !ok {
 		return nil
 	}
-	values := map[string]map[string]int64{
-		"membership": {"eligible": 1250, "members": 1100, "new_members": 25, "active": 1010},
-		"activities": {"meetings": 12, "participants": 860, "models": 2, "exemplars": 1, "petitions": 14, "resolved": 11},
+	dir, err := cfg.Directory()
+	if err != nil {
+		return err
 	}
 	var effects []flows.Effect
-	for _, f := range cfg.Forms {
-		k := flows.Key{Unit: units[0], Period: prev.ID, Form: f.ID}
-		at := prev.Due.Add(-48 * time.Hour)
-		s := flows.Submission{Key: k, Values: values[f.ID], By: demoPeople["organiser"].ident, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
-		effects = append(effects, flows.Submit{Submission: s, Form: f})
+	for i, u := range dir.Units("") {
+		effects = append(effects, demoReports(cfg.Forms, u.ID, prev, prev.Due.Add(-48*time.Hour), 0)...)
+		// This period: most units have reported, some late, a few not yet; the organiser's
+		// own units are left for the person trying the demo.
+		if i%4 != 3 && !slices.Contains(units, u.ID) && open[0].Opens.Before(now) {
+			at := open[0].Due.Add(-time.Duration(i+1) * 5 * time.Hour)
+			if i%5 == 0 || at.After(now) {
+				at = now.Add(-time.Duration(i+1) * time.Hour) // late, or the period is not due yet
+			}
+			effects = append(effects, demoReports(cfg.Forms, u.ID, open[0], at, 1)...)
+		}
 	}
 	return store.Apply(ctx, effects)
+}
+
+// demoReports makes plausible figures for one unit's reports of period p, different per unit
+// and per round but the same on every run, within the forms' rules.
+func demoReports(forms []flows.Form, unit string, p flows.Period, at time.Time, round int) []flows.Effect {
+	h := fnv.New32a()
+	h.Write([]byte(unit))
+	r := int64(h.Sum32()%1000) + int64(round)*37
+	eligible := 400 + r*3
+	members := eligible * (78 + r%20) / 100
+	all := map[string]int64{
+		"eligible": eligible, "members": members, "new_members": r % 40, "active": members * (84 + r%15) / 100,
+		"branches": 5 + r%12, "branches_good": (5 + r%12) * (85 + r%15) / 100,
+		"meetings": 4 + r%20, "participants": members / 2, "models": r % 3, "exemplars": r % 4,
+		"petitions": 3 + r%15, "resolved": (3 + r%15) * (60 + r%40) / 100,
+	}
+	var out []flows.Effect
+	for _, f := range forms {
+		values := map[string]int64{}
+		for _, q := range f.For(p.Kind) {
+			values[q.ID] = all[q.ID]
+		}
+		k := flows.Key{Unit: unit, Period: p.ID, Form: f.ID}
+		s := flows.Submission{Key: k, Values: values, By: demoPeople["organiser"].ident, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
+		out = append(out, flows.Submit{Submission: s, Form: f})
+	}
+	return out
 }

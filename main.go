@@ -184,13 +184,17 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	for _, id := range cfg.ZaloAdmins {
 		admins["zalo:"+id] = true
 	}
+	settings := bot.Settings{
+		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+	}
+	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
+	// unit's places, the calendar to know who is late and the targets to count units that met them.
+	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Settings: bot.Settings{
-			Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-			InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
-		},
-		Now: now, NewCode: bot.NewInviteCode, Log: log,
+		Figures: store, Files: &bot.FileMaker{Source: store, Settings: settings},
+		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }
 
