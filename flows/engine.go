@@ -141,6 +141,8 @@ func (t *turn) command(cmd, args string) {
 		t.prompt()
 	case "invite":
 		t.startInvite()
+	case "calendar", "reminders", "remind":
+		t.remindCommand(cmd, args)
 	default:
 		t.say(T(t.lang, "unknown_cmd", cmd))
 		t.prompt()

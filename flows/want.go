@@ -21,5 +21,7 @@ type Want struct {
 // and pure; what it names is loaded even when Step then refuses the request (a scope check), so
 // Step, not Wants, is where access is decided.
 func Wants(env *Env, st State, in Input, now time.Time) Want {
-	return Want{}
+	var w Want
+	w.Plan = wantsPlan(env, in)
+	return w
 }

@@ -41,6 +41,8 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 		return s.createInvite(ctx, e.Invite)
 	case flows.SavePerson:
 		return s.setLang(ctx, e.Person)
+	case flows.Snooze:
+		return s.snooze(ctx, e)
 	default:
 		return fmt.Errorf("unknown effect %T", e)
 	}
