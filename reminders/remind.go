@@ -128,13 +128,15 @@ func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at ti
 	return out, nil
 }
 
-// ladder lists every step of every period of year with the moment it goes.
+// ladder lists the steps that go for every period of year, with their moments.
 func (s *Scheduler) ladder(year int) []flows.PlannedStep {
 	var out []flows.PlannedStep
 	for _, sp := range s.cfg.Calendar.Specs {
 		p := s.cfg.Calendar.Make(sp, year)
-		for _, st := range s.cfg.Rules.Steps {
-			out = append(out, flows.PlannedStep{Period: p.ID, Step: st.ID, At: s.cfg.Rules.When(p, st), Digest: st.Digest})
+		for _, digest := range []bool{false, true} {
+			for _, t := range s.cfg.Rules.effective(p, digest) {
+				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, At: t.at, Digest: digest})
+			}
 		}
 	}
 	return out

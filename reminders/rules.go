@@ -89,42 +89,59 @@ func (r Rules) When(p flows.Period, s Step) time.Time { return r.Allowed(Nominal
 // Tomorrow returns the first allowed moment of the day after t: where a snooze ends.
 func (r Rules) Tomorrow(t time.Time) time.Time { return r.Allowed(midnight(t).AddDate(0, 0, 1)) }
 
-// latest returns the step of the ladder (organiser steps, or digest steps) that is due at now:
-// the last one whose moment has come, so that a restart after a long downtime sends only that
-// one and never a −7-day reminder after the due day. ok is false before the first step or once
-// the period has closed.
-func (r Rules) latest(p flows.Period, digest bool, now time.Time) (Step, time.Time, bool) {
-	var best Step
-	var at time.Time
-	found := false
-	if !now.Before(p.Closes) {
-		return best, at, false
-	}
+// timed is a step with the moment it goes.
+type timed struct {
+	Step
+	at time.Time
+}
+
+// effective returns the steps of the kind asked (organisers' or digests) that go for p, in
+// order: a step moved onto the day of a later step (by a Sunday or a holiday) is dropped, so
+// nobody gets two reminders of one period on one day.
+func (r Rules) effective(p flows.Period, digest bool) []timed {
+	var all []timed
 	for _, s := range r.Steps {
-		if s.Digest != digest {
-			continue
-		}
-		w := r.When(p, s)
-		if !w.After(now) && (!found || w.After(at) || w.Equal(at)) {
-			best, at, found = s, w, true
+		if s.Digest == digest {
+			all = append(all, timed{s, r.When(p, s)})
 		}
 	}
-	return best, at, found
+	slices.SortStableFunc(all, func(a, b timed) int { return a.at.Compare(b.at) })
+	var out []timed
+	for i, t := range all {
+		superseded := false
+		for _, later := range all[i+1:] {
+			superseded = superseded || midnight(later.at).Equal(midnight(t.at))
+		}
+		if !superseded {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// latest returns the step that is due at now: the last one whose moment has come, so that a
+// restart after a long downtime sends only that one and never a −7-day reminder after the due
+// day. ok is false before the first step and once the period has closed.
+func (r Rules) latest(p flows.Period, digest bool, now time.Time) (Step, time.Time, bool) {
+	if !now.Before(p.Closes) {
+		return Step{}, time.Time{}, false
+	}
+	var best timed
+	found := false
+	for _, t := range r.effective(p, digest) {
+		if !t.at.After(now) && (!found || !t.at.Before(best.at)) {
+			best, found = t, true
+		}
+	}
+	return best.Step, best.at, found
 }
 
 // next returns the first step of the kind asked whose moment is after now.
 func (r Rules) next(p flows.Period, digest bool, now time.Time) (Step, time.Time, bool) {
-	var best Step
-	var at time.Time
-	found := false
-	for _, s := range r.Steps {
-		if s.Digest != digest {
-			continue
-		}
-		w := r.When(p, s)
-		if w.After(now) && w.Before(p.Closes) && (!found || w.Before(at)) {
-			best, at, found = s, w, true
+	for _, t := range r.effective(p, digest) {
+		if t.at.After(now) && t.at.Before(p.Closes) {
+			return t.Step, t.at, true
 		}
 	}
-	return best, at, found
+	return Step{}, time.Time{}, false
 }

@@ -44,6 +44,9 @@ type Scheduler struct {
 	cfg   Config
 	units []string // every unit of the directory, in file order
 	forms []string
+	// sent remembers the reminders this process marked done, which stay done: it saves a
+	// round trip per person on every tick until the next step.
+	sent sync.Map
 }
 
 // New returns a Scheduler for cfg, with defaults filled in.
@@ -89,12 +92,16 @@ func (s *Scheduler) periods(now time.Time) []flows.Period {
 }
 
 // Tick sends what is due at now and not sent yet: for each period, the latest step of the
-// organisers' ladder and the latest digest step. It is safe to run in several processes at once.
+// organisers' ladder and the latest digest step, and nothing outside the sending hours. It is
+// safe to run in several processes at once.
 func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
+	if !s.cfg.Rules.Allowed(now.In(s.cfg.Calendar.Loc)).Equal(now) {
+		return nil // a catch-up, too, waits for the sending hours of an allowed day
+	}
 	var errs []error
 	for _, p := range s.periods(now) {
-		if st, _, ok := s.cfg.Rules.latest(p, false, now); ok {
-			errs = append(errs, s.organisers(ctx, p, st, now))
+		if st, at, ok := s.cfg.Rules.latest(p, false, now); ok {
+			errs = append(errs, s.organisers(ctx, p, st, at, now))
 		}
 		if st, _, ok := s.cfg.Rules.latest(p, true, now); ok {
 			errs = append(errs, s.digests(ctx, p, st, now))
@@ -130,7 +137,7 @@ func (s *Scheduler) done(up flows.UnitProgress) bool {
 }
 
 // organisers sends step st of period p to every organiser with a unit still missing.
-func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, now time.Time) error {
+func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, at, now time.Time) error {
 	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
 	if err != nil {
 		return fmt.Errorf("progress of %s: %w", p.ID, err)
@@ -145,18 +152,32 @@ func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, now
 		if !ok || pr.Unreachable {
 			return nil
 		}
-		return s.remindOne(ctx, p, st, pr, byPerson[id], now)
+		return s.remindOne(ctx, p, st, at, pr, byPerson[id], now)
 	})
 }
 
-// remindOne sends one organiser their reminder, once: it checks the snooze, claims, reads the
-// units again (a unit that submitted meanwhile is left out) and marks the claim done.
-func (s *Scheduler) remindOne(ctx context.Context, p flows.Period, st Step, pr flows.Person, units []string, now time.Time) error {
+// SnoozeStep is the step id of the reminder a snooze brings back the next day.
+const SnoozeStep = "snooze"
+
+// remindOne sends one organiser their reminder for step st (going at at), once: it applies a
+// snooze, claims, reads the units again (a unit that submitted meanwhile is left out) and marks
+// the claim done. A snooze holds everything back until the first allowed moment of the next
+// day, then sends one reminder of its own (step "snooze") in place of the steps it held back.
+func (s *Scheduler) remindOne(ctx context.Context, p flows.Period, st Step, at time.Time, pr flows.Person, units []string, now time.Time) error {
 	until, err := s.cfg.Snoozes.SnoozedUntil(ctx, p.ID, pr.ID)
 	if err != nil {
 		return fmt.Errorf("snooze of %s for %s: %w", pr.ID, p.ID, err)
 	}
-	if now.Before(until) {
+	if !until.IsZero() {
+		back := s.cfg.Rules.Allowed(until.In(s.cfg.Calendar.Loc))
+		if now.Before(back) {
+			return nil
+		}
+		if !at.After(back) {
+			st = Step{ID: SnoozeStep}
+		}
+	}
+	if _, sent := s.sent.Load(p.ID + "|" + st.ID + "|" + pr.ID); sent {
 		return nil
 	}
 	return s.once(ctx, p, st, pr, now, func() (flows.Reply, bool, error) {
@@ -189,7 +210,11 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	switch {
 	case err == nil && send:
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
-		return c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID)
+		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
+			return err
+		}
+		s.sent.Store(p.ID+"|"+st.ID+"|"+pr.ID, true)
+		return nil
 	case err != nil && c.Unreachable(err):
 		c.Log.Info("reminders: person unreachable", "period", p.ID, "step", st.ID, "person", pr.ID)
 		err = nil
