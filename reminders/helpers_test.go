@@ -255,3 +255,5 @@ func (c *clock) Set(t time.Time) {
 	defer c.mu.Unlock()
 	c.now = t
 }
+
+func slogDiscard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

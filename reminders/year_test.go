@@ -26,14 +26,17 @@ func submitAt(period, unit, t string) event {
 // after a digest; Q1's due day falls in Tết and H1's ladder crosses a Sunday.
 func yearEvents() []event {
 	return []event{
-		submitAt("2026-Q1", "tp-doan", "2026-02-17 10:00"), // between −7d and the Tết-delayed steps
+		submitAt("2026-Q1", "tp-doan", "2026-02-17 10:00"),  // between −7d and the Tết-delayed steps
 		submitAt("2026-Q1", "st-phunu", "2026-02-24 10:00"), // late, after the digest
 		submitAt("2026-H1", "tp-phunu", "2026-06-01 10:00"),
 		submitAt("2026-H1", "st-phunu", "2026-06-10 10:00"),
 		{"2026-06-13 10:00", func(_ *fakeStore, rs *storage.Store) error {
 			return rs.Apply(context.Background(), []flows.Effect{flows.Snooze{Person: "an", Period: "2026-H1", Until: at("2026-06-14 00:00")}})
 		}},
-		{"2026-06-14 10:00", func(fs *fakeStore, _ *storage.Store) error { fs.giveBack("2026-H1", "st-phunu", at("2026-06-14 10:00")); return nil }},
+		{"2026-06-14 10:00", func(fs *fakeStore, _ *storage.Store) error {
+			fs.giveBack("2026-H1", "st-phunu", at("2026-06-14 10:00"))
+			return nil
+		}},
 		submitAt("2026-H1", "st-phunu", "2026-06-17 10:00"), // corrected: on time by its first version
 		submitAt("2026-H1", "tp-doan", "2026-06-17 10:00"),  // late, after the +1d digest
 	}
@@ -103,7 +106,7 @@ func TestSimulatedYear(t *testing.T) {
 			t.Errorf("%s got:\n  %s\nwant:\n  %s", id, strings.Join(got, "\n  "), strings.Join(want[id], "\n  "))
 		}
 	}
-	mustContain(t, rec.texts["minh"], 0, "Chi (Hội LHPN · Xã San Thàng)")        // unreachable organiser listed
+	mustContain(t, rec.texts["minh"], 0, "Chi (Hội LHPN · Xã San Thàng)")                  // unreachable organiser listed
 	mustContain(t, rec.texts["lan"], 2, "Báo cáo muộn (1):\n• Đoàn TN · Phường Tân Phong") // late report after the digest
 	mustContain(t, rec.texts["binh"], 3, "Hội viên bị trả lại")
 }
