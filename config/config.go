@@ -80,6 +80,8 @@ type Config struct {
 	Forms    []flows.Form      `yaml:"forms" json:"forms"`
 	Calendar []PeriodConfig    `yaml:"calendar" json:"calendar"`
 	Targets  []flows.Indicator `yaml:"targets" json:"targets"`
+	// Reminders is the reminder ladder, sending hours and fan-out pace (config/reminders.go).
+	Reminders RemindersConfig `yaml:"reminders" json:"reminders"`
 
 	// sources maps a field path ("forms[0].questions[3].le") to where its value came from
 	// ("config.yaml:42", "env WEBHOOK_URL"), so errors can point there.
@@ -101,7 +103,7 @@ type PeriodConfig struct {
 var defaultFiles embed.FS
 
 // defaultSections lists the embedded files in the order they are read.
-var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets"}
+var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets", "reminders"}
 
 // Default returns the built-in configuration: the settings below and the data of Lai Châu city
 // from the embedded defaults/*.yaml files.

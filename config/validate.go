@@ -59,6 +59,7 @@ func (c Config) Validate() error {
 	kinds := k.calendar()
 	k.forms(kinds)
 	k.targets()
+	k.reminders()
 	return errors.Join(tidy(k.errs, c.file != "")...)
 }
 

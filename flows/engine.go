@@ -149,6 +149,8 @@ func (t *turn) command(cmd, args string) {
 		t.setChannel(args)
 	case "figures", "missing", "chart", "export":
 		t.leaderCommand(cmd, args)
+	case "calendar", "reminders", "remind":
+		t.remindCommand(cmd, args)
 	default:
 		t.say(T(t.lang, "unknown_cmd", cmd))
 		t.prompt()

@@ -122,6 +122,8 @@ func (w *world) directive(f []string) error {
 		d, err := time.ParseDuration(f[1])
 		w.now = w.now.Add(d)
 		return err
+	case len(f) >= 1 && f[0] == "plan":
+		return w.plan(f[1:]) // remind_flow_test.go
 	case len(f) >= 4 && f[0] == "prev":
 		return w.seed(f[1], f[2], f[3], f[4:])
 	case len(f) == 2 && f[0] == "remove":

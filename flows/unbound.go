@@ -13,6 +13,9 @@ func unboundBtn(label, action, arg string) Button {
 
 // unbound carries out the press of an unbound button. Features add their actions here.
 func (t *turn) unbound(action, arg string) {
+	if t.remindAction(action, arg) {
+		return
+	}
 	switch {
 	case t.leaderButton(action, arg):
 	default:

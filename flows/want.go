@@ -24,5 +24,7 @@ func Wants(env *Env, st State, in Input, now time.Time) Want {
 	if !env.Person.Known() {
 		return Want{}
 	}
-	return leaderWants(env, parseLeader(env, st, in, now))
+	w := leaderWants(env, parseLeader(env, st, in, now))
+	w.Plan = wantsPlan(env, in)
+	return w
 }

@@ -43,6 +43,8 @@ func (s *Store) apply(ctx context.Context, e flows.Effect) error {
 		return s.setLang(ctx, e.Person)
 	case flows.ReturnSubmission:
 		return s.returnSubmission(ctx, e)
+	case flows.Snooze:
+		return s.snooze(ctx, e)
 	default:
 		return fmt.Errorf("unknown effect %T", e)
 	}

@@ -1,0 +1,287 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Snooze puts off a person's reminders of one period until Until ("Nhắc lại ngày mai"). The
+// store keeps the first snooze of a period only, so it works once.
+type Snooze struct {
+	Person string
+	Period string
+	Until  time.Time
+}
+
+func (Snooze) effect() {}
+
+func init() {
+	addTexts(map[string]Text{
+		"rm_head":       {Vi: "⏰ Nhắc báo cáo kỳ %s — hạn %s. Đơn vị của bạn chưa báo cáo:", En: "⏰ Reminder: %s report due %s. Your units still to report:"},
+		"rm_late":       {Vi: "⚠️ Báo cáo kỳ %s đã quá hạn (%s). Đơn vị của bạn chưa báo cáo:", En: "⚠️ The %s report is overdue (due %s). Your units still to report:"},
+		"rm_missing":    {Vi: "chưa gửi %s", En: "%s not sent"},
+		"rm_returned":   {Vi: "%s bị trả lại, cần gửi lại", En: "%s returned, please resubmit"},
+		"rm_draft":      {Vi: "Bạn còn bản nháp %d/%d — Tiếp tục", En: "You have a draft %d/%d — Continue"},
+		"rm_btn_report": {Vi: "Báo cáo ngay · %s", En: "Report now · %s"},
+		"rm_btn_resume": {Vi: "▶️ Tiếp tục · %s", En: "▶️ Continue · %s"},
+		"rm_btn_snooze": {Vi: "Nhắc lại ngày mai", En: "Remind me tomorrow"},
+		"rm_btn_all":    {Vi: "📣 Nhắc tất cả", En: "📣 Remind them all"},
+		"rm_snoozed":    {Vi: "Đã hoãn: bot sẽ nhắc lại kỳ %s vào ngày mai (mỗi kỳ chỉ hoãn được một lần).", En: "Snoozed: the bot will remind you of %s tomorrow (once per period)."},
+		"rm_all_sent":   {Vi: "Đang gửi nhắc nhở kỳ %s đến cán bộ của %d đơn vị chưa báo cáo.", En: "Sending %s reminders to the organisers of %d units that have not reported."},
+		"rm_not_leader": {Vi: "Chỉ lãnh đạo hoặc cán bộ quản trị mới gửi nhắc nhở được.", En: "Only leaders and admins can send reminders."},
+		"rm_not_org":    {Vi: "Bạn không phụ trách đơn vị nào nên không có nhắc nhở để hoãn.", En: "You report for no unit, so there is no reminder to snooze."},
+		"dg_head":       {Vi: "📋 Tổng hợp kỳ %s (hạn %s): %d/%d đơn vị đã báo cáo.", En: "📋 %s summary (due %s): %d/%d units reported."},
+		"dg_missing":    {Vi: "Chưa báo cáo (%d):", En: "Not reported (%d):"},
+		"dg_late":       {Vi: "Báo cáo muộn (%d):", En: "Reported late (%d):"},
+		"dg_unreach":    {Vi: "Không liên lạc được với cán bộ (%d):", En: "Organisers who cannot be reached (%d):"},
+		"rm_admin_only": {Vi: "Chỉ cán bộ quản trị mới dùng được lệnh này.", En: "Only admins can use this command."},
+		"cal_head":      {Vi: "📅 Lịch báo cáo năm %d (giờ Việt Nam)", En: "📅 Reporting calendar %d (Vietnam time)"},
+		"cal_period":    {Vi: "• %s: hạn %s, nhận báo cáo %s – %s", En: "• %s: due %s, open %s – %s"},
+		"cal_steps":     {Vi: "  Nhắc cán bộ: %s", En: "  Organisers reminded: %s"},
+		"cal_digest":    {Vi: "  Tổng hợp cho lãnh đạo: %s", En: "  Leaders' summary: %s"},
+		"plan_head":     {Vi: "🔎 Nhắc nhở sắp tới (xem trước, chưa gửi):", En: "🔎 Coming reminders (preview, nothing sent):"},
+		"plan_none":     {Vi: "Không có nhắc nhở nào sắp tới: mọi đơn vị đã báo cáo hoặc không có kỳ nào đang mở.", En: "No reminders coming: every unit has reported or no period is open."},
+		"plan_missing":  {Vi: "Không xem được kế hoạch nhắc nhở lúc này. Vui lòng thử lại sau.", En: "The reminder plan cannot be read right now. Please try again later."},
+		"plan_group":    {Vi: "%s · %s · bước %s — %d người:", En: "%s · %s · step %s — %d people:"},
+		"plan_more":     {Vi: "  … và %d người khác", En: "  … and %d more"},
+		"remind_usage":  {Vi: "Dùng: /remind <kỳ>, ví dụ /remind %s. Các kỳ đang mở: %s", En: "Use: /remind <period>, e.g. /remind %s. Open periods: %s"},
+		"remind_ask":    {Vi: "Gửi nhắc nhở ngay kỳ %s đến cán bộ của mọi đơn vị chưa báo cáo?", En: "Send %s reminders now to the organisers of every unit that has not reported?"},
+		"remind_go":     {Vi: "✅ Gửi ngay", En: "✅ Send now"},
+		"remind_sent":   {Vi: "Đang gửi nhắc nhở kỳ %s. Ai đã báo cáo sẽ không bị nhắc.", En: "Sending %s reminders. Those who reported are not reminded."},
+		"remind_no":     {Vi: "Đã hủy, không gửi nhắc nhở nào.", En: "Cancelled, no reminder sent."},
+	})
+}
+
+// wantsPlan reports whether in is an admin command that shows the reminder plan.
+func wantsPlan(env *Env, in Input) bool {
+	return in.Kind == CommandInput && env.Person.Admin && (in.Command == "reminders" || in.Command == "calendar")
+}
+
+// remindCommand handles /calendar, /reminders and /remind; false for any other command.
+func (t *turn) remindCommand(cmd, args string) bool {
+	switch cmd {
+	case "calendar", "reminders", "remind":
+	default:
+		return false
+	}
+	if !t.env.Person.Admin {
+		t.say(T(t.lang, "rm_admin_only"))
+		return true
+	}
+	switch cmd {
+	case "calendar":
+		t.calendar()
+	case "reminders":
+		t.planView()
+	default:
+		t.remindAsk(args)
+	}
+	return true
+}
+
+// hm writes a moment as people read it: "08/03 07:30".
+func hm(at time.Time, loc *time.Location) string {
+	if loc != nil {
+		at = at.In(loc)
+	}
+	return at.Format("02/01 15:04")
+}
+
+// calendar shows the year's periods, due dates and, from the plan, when each step goes.
+func (t *turn) calendar() {
+	cal := t.env.Calendar
+	year := t.now.In(cal.Loc).Year()
+	lines := []string{T(t.lang, "cal_head", year)}
+	for _, s := range cal.Specs {
+		p := cal.Make(s, year)
+		lines = append(lines, T(t.lang, "cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
+			p.Opens.In(cal.Loc).Format("02/01"), p.Closes.In(cal.Loc).Format("02/01/2006")))
+		var steps, digests []string
+		if t.env.Plan != nil {
+			for _, st := range t.env.Plan.Ladder {
+				if st.Period != p.ID {
+					continue
+				}
+				item := hm(st.At, cal.Loc) + " (" + st.Step + ")"
+				if st.Digest {
+					digests = append(digests, item)
+				} else {
+					steps = append(steps, item)
+				}
+			}
+		}
+		if len(steps) > 0 {
+			lines = append(lines, T(t.lang, "cal_steps", strings.Join(steps, " · ")))
+		}
+		if len(digests) > 0 {
+			lines = append(lines, T(t.lang, "cal_digest", strings.Join(digests, " · ")))
+		}
+	}
+	t.say(strings.Join(lines, "\n"))
+}
+
+// planView previews the coming reminders, grouped by moment, period and step.
+func (t *turn) planView() {
+	if t.env.Plan == nil {
+		t.say(T(t.lang, "plan_missing"))
+		return
+	}
+	if len(t.env.Plan.Next) == 0 {
+		t.say(T(t.lang, "plan_none"))
+		return
+	}
+	lines := []string{T(t.lang, "plan_head")}
+	next := t.env.Plan.Next
+	for i := 0; i < len(next); {
+		j := i
+		for j < len(next) && next[j].At.Equal(next[i].At) && next[j].Period == next[i].Period && next[j].Step == next[i].Step {
+			j++
+		}
+		lines = append(lines, T(t.lang, "plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period), next[i].Step, j-i))
+		for k := i; k < j && k < i+10; k++ {
+			lines = append(lines, "  • "+next[k].Person+": "+t.unitLabels(next[k].Units))
+		}
+		if j-i > 10 {
+			lines = append(lines, T(t.lang, "plan_more", j-i-10))
+		}
+		i = j
+	}
+	t.say(strings.Join(lines, "\n"))
+}
+
+func (t *turn) unitLabels(units []string) string {
+	out := make([]string, len(units))
+	for i, u := range units {
+		out[i] = t.env.Dir.Label(u, t.lang)
+	}
+	return strings.Join(out, "; ")
+}
+
+// remindAsk asks an admin to confirm /remind <period>.
+func (t *turn) remindAsk(arg string) {
+	if _, ok := t.env.Calendar.Period(arg); !ok {
+		var ids []string
+		for _, p := range t.open() {
+			ids = append(ids, p.ID)
+		}
+		example := fmt.Sprintf("%d-Q1", t.now.Year())
+		if len(ids) > 0 {
+			example = ids[0]
+		}
+		t.say(T(t.lang, "remind_usage", example, strings.Join(ids, ", ")))
+		return
+	}
+	t.show(Reply{Text: T(t.lang, "remind_ask", t.periodLabel(arg)), Buttons: [][]Button{{
+		unboundBtn(T(t.lang, "remind_go"), "rn", arg), unboundBtn(T(t.lang, "btn_cancel"), "rx", ""),
+	}}})
+}
+
+// remindAction carries out a press on a reminder's or digest's unbound button; false for an
+// action that is not one of them. Each re-checks the person's roles: the data can be forged.
+func (t *turn) remindAction(action, arg string) bool {
+	parts := strings.Split(arg, "|")
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	period, unit, form := parts[0], parts[1], parts[2]
+	switch action {
+	case "rg", "rr":
+		t.reportFromReminder(period, unit, form)
+	case "rs":
+		t.snooze(period)
+	case "ra":
+		t.remindAll(period)
+	case "rn":
+		t.remindNow(period)
+	case "rx":
+		t.say(T(t.lang, "remind_no"))
+	default:
+		return false
+	}
+	return true
+}
+
+// reportFromReminder opens the report of unit for period, at the form's draft when one is named.
+func (t *turn) reportFromReminder(period, unit, form string) {
+	switch {
+	case !t.env.Person.Organises(unit):
+		t.reset()
+		t.say(T(t.lang, "not_yours"))
+		return
+	case !t.isOpen(period):
+		t.reset()
+		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		return
+	}
+	t.reset()
+	t.st.Key = Key{Unit: unit}
+	if form == "" {
+		t.pickPeriod(period)
+		return
+	}
+	t.st.Key.Period = period
+	t.pickForm(form) // prompts for the resume choice when the draft has answers
+	if t.st.Screen == AskResume {
+		t.replies = nil
+		t.resume(true)
+	}
+}
+
+// snooze puts off the person's reminders of period until tomorrow; the scheduler sends them at
+// tomorrow's first allowed moment.
+func (t *turn) snooze(period string) {
+	p, ok := t.env.Calendar.Period(period)
+	switch {
+	case len(t.env.Person.Units) == 0:
+		t.say(T(t.lang, "rm_not_org"))
+		return
+	case !ok:
+		t.say(T(t.lang, "stale"))
+		return
+	}
+	now := t.now.In(t.env.Calendar.Loc)
+	y, m, d := now.Date()
+	until := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
+	t.effect(Snooze{Person: t.env.Person.ID, Period: p.ID, Until: until})
+	t.say(T(t.lang, "rm_snoozed", p.Label(t.lang)))
+}
+
+// remindAll asks the caller to remind the organisers of every unit in the leader's scope.
+func (t *turn) remindAll(period string) {
+	p := t.env.Person
+	if _, ok := t.env.Calendar.Period(period); !ok || (!p.Admin && len(p.Scopes) == 0) {
+		t.say(T(t.lang, "rm_not_leader"))
+		return
+	}
+	units := t.scopeUnits()
+	t.effect(Remind{Period: period, Units: units, By: p.ID})
+	t.say(T(t.lang, "rm_all_sent", t.periodLabel(period), len(units)))
+}
+
+// remindNow is an admin's confirmed /remind: every unit of the period.
+func (t *turn) remindNow(period string) {
+	if _, ok := t.env.Calendar.Period(period); !ok || !t.env.Person.Admin {
+		t.say(T(t.lang, "rm_admin_only"))
+		return
+	}
+	t.effect(Remind{Period: period, By: t.env.Person.ID})
+	t.say(T(t.lang, "remind_sent", t.periodLabel(period)))
+}
+
+// scopeUnits lists the units the person leads: a scope is a node ("tanphong") or a node and an
+// organisation ("laichau@phunu"); an admin leads every unit.
+func (t *turn) scopeUnits() []string {
+	var out []string
+	for _, n := range t.env.Dir.Units("") {
+		in := t.env.Person.Admin
+		for _, sc := range t.env.Person.Scopes {
+			node, org, _ := strings.Cut(sc, "@")
+			in = in || (t.env.Dir.Within(n.ID, node) && (org == "" || org == n.Org))
+		}
+		if in {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// plan reads "@plan next <when> <period> <step> <person> <unit,unit>" (a coming reminder) and
+// "@plan step <period> <step> <when> [digest]" (a ladder step) into the plan /reminders and
+// /calendar show, as the reminders package would load it.
+func (w *world) plan(f []string) error {
+	if w.env.Plan == nil {
+		w.env.Plan = &Plan{}
+	}
+	switch {
+	case len(f) == 6 && f[0] == "next":
+		at, err := time.ParseInLocation("2006-01-02T15:04", f[1], testLoc)
+		w.env.Plan.Next = append(w.env.Plan.Next, PlannedReminder{At: at, Period: f[2], Step: f[3], Person: f[4], Units: strings.Split(f[5], ",")})
+		return err
+	case len(f) >= 4 && f[0] == "step":
+		at, err := time.ParseInLocation("2006-01-02T15:04", f[3], testLoc)
+		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], At: at, Digest: len(f) == 5})
+		return err
+	case len(f) == 1 && f[0] == "empty":
+		return nil
+	}
+	return fmt.Errorf("want @plan next|step|empty ...")
+}
+
+func TestRemindButtons(t *testing.T) {
+	now := time.Date(2026, 3, 16, 8, 0, 0, 0, testLoc)
+	org := Person{ID: "an", Units: []string{"tanphong-phunu"}}
+	leader := Person{ID: "lan", Scopes: []string{"laichau@phunu"}}
+	tests := []struct {
+		name    string
+		p       Person
+		data    string
+		screen  Screen
+		text    string
+		effects string
+	}{
+		{"report now", org, "*|rg|2026-Q1|tanphong-phunu", PickForm, "Chọn biểu mẫu", "[]"},
+		{"forged unit", org, "*|rg|2026-Q1|santhang-phunu", Idle, "không còn phụ trách", "[]"},
+		{"closed period", org, "*|rg|2025-Q1|tanphong-phunu", Idle, "đã đóng", "[]"},
+		{"resume", org, "*|rr|2026-Q1|tanphong-phunu|membership", Asking, "(3/4) Kết nạp mới", "[]"},
+		{"snooze", org, "*|rs|2026-Q1", Idle, "nhắc lại kỳ Quý I/2026 vào ngày mai",
+			"[{Person:an Period:2026-Q1 Until:2026-03-17 00:00:00 +0700 +07}]"},
+		{"snooze by a leader", leader, "*|rs|2026-Q1", Idle, "không phụ trách đơn vị nào", "[]"},
+		{"remind all", leader, "*|ra|2026-Q1", Idle, "2 đơn vị",
+			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] By:lan Nudge:false}]"},
+		{"remind all forged", org, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
+		{"remind now by organiser", org, "*|rn|2026-Q1", Idle, "Chỉ cán bộ quản trị", "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := Env{Person: tt.p, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar()}
+			k := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
+			env.Reports = map[Key]ReportInfo{k: {Draft: &Draft{Key: k, Person: "an", Version: 2,
+				Answers: map[string]int64{"eligible": 100, "members": 90}}}}
+			st, replies, effects := Step(&env, State{}, Input{Kind: ButtonInput, Data: tt.data}, now)
+			if st.Screen != tt.screen {
+				t.Errorf("screen: got %v, want %v", st.Screen, tt.screen)
+			}
+			var texts []string
+			for _, r := range replies {
+				texts = append(texts, r.Text)
+			}
+			if all := strings.Join(texts, "\n"); !strings.Contains(all, tt.text) {
+				t.Errorf("replies: got %q, want %q in them", all, tt.text)
+			}
+			if got := fmt.Sprintf("%+v", effects); got != tt.effects {
+				t.Errorf("effects: got %s, want %s", got, tt.effects)
+			}
+		})
+	}
+}
+
+func TestWantsPlan(t *testing.T) {
+	admin, org := &Env{Person: Person{ID: "a", Admin: true}}, &Env{Person: Person{ID: "o", Units: []string{"u"}}}
+	tests := []struct {
+		env  *Env
+		cmd  string
+		want bool
+	}{{admin, "reminders", true}, {admin, "calendar", true}, {admin, "remind", false}, {org, "reminders", false}}
+	for _, tt := range tests {
+		if got := Wants(tt.env, State{}, Input{Kind: CommandInput, Command: tt.cmd}, time.Time{}).Plan; got != tt.want {
+			t.Errorf("Wants(%s, /%s).Plan: got %v, want %v", tt.env.Person.ID, tt.cmd, got, tt.want)
+		}
+	}
+}

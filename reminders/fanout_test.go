@@ -1,0 +1,188 @@
+package reminders_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"danvan/bot"
+	"danvan/flows"
+	"danvan/reminders"
+)
+
+var fanoutN = flag.Int("fanout.n", 50, "reminders BenchmarkFanout: messages per run (the issue's figure is 10000)")
+
+// floodAPI is an httptest Bot API that answers 429 with retry_after 1 once more than limit
+// messages arrived in the last second, and 403 for the chats in blocked. It counts, per chat,
+// the messages it accepted.
+type floodAPI struct {
+	mu       sync.Mutex
+	limit    int
+	recent   []time.Time
+	accepted map[int64]int
+	refused  int
+	blocked  map[int64]bool
+}
+
+func newFloodAPI(tb testing.TB, limit int) (*floodAPI, *httptest.Server) {
+	f := &floodAPI{limit: limit, accepted: map[int64]int{}, blocked: map[int64]bool{}}
+	srv := httptest.NewServer(f)
+	tb.Cleanup(srv.Close)
+	return f, srv
+}
+
+func (f *floodAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if strings.HasSuffix(r.URL.Path, "/getMe") {
+		_, _ = w.Write([]byte(`{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Dân vận","username":"danvan_bot"}}`))
+		return
+	}
+	chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	for len(f.recent) > 0 && now.Sub(f.recent[0]) >= time.Second {
+		f.recent = f.recent[1:]
+	}
+	switch {
+	case f.blocked[chat]:
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`))
+	case len(f.recent) >= f.limit:
+		f.refused++
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`))
+	default:
+		f.recent = append(f.recent, now)
+		f.accepted[chat]++
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": map[string]any{
+			"message_id": 1, "date": now.Unix(), "chat": map[string]any{"id": chat, "type": "private"}}})
+	}
+}
+
+// tgSender is what main wires: a person's first identity through the Telegram transport.
+type tgSender struct{ tg *bot.Telegram }
+
+func (s tgSender) Send(ctx context.Context, p flows.Person, r flows.Reply) error {
+	return s.tg.Send(ctx, p.Idents[0], r)
+}
+
+type noUnreach struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (n *noUnreach) MarkUnreachable(_ context.Context, ident string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.ids = append(n.ids, ident)
+	return nil
+}
+
+func mustTelegram(tb testing.TB, url string, u bot.Unreachables) *bot.Telegram {
+	tb.Helper()
+	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{Token: "123:test", APIURL: url}, handlerFunc(nil), u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tg
+}
+
+type handlerFunc func(context.Context, bot.Incoming) []flows.Reply
+
+func (h handlerFunc) Handle(ctx context.Context, in bot.Incoming) []flows.Reply { return nil }
+
+// fanout sends one reminder to each of n people through a Fanout at rate, on 16 workers as the
+// scheduler does, and returns how long it took and the errors.
+func fanout(tb testing.TB, f *reminders.Fanout, n int) (time.Duration, []error) {
+	tb.Helper()
+	jobs := make(chan int)
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 16 {
+		wg.Go(func() {
+			for i := range jobs {
+				p := flows.Person{ID: strconv.Itoa(i), Idents: []string{"tg:" + strconv.Itoa(i)}}
+				if err := f.Send(context.Background(), p, flows.Reply{Text: "⏰ Nhắc báo cáo"}); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := 1; i <= n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return time.Since(start), errs
+}
+
+func blockedErr(err error) bool { return errors.Is(err, bot.ErrTelegramBlocked) }
+
+// TestFanoutThroughFlood: a fan-out faster than the fake API allows meets 429s, waits them out
+// and delivers every message exactly once; a blocked chat is reported, not retried.
+func TestFanoutThroughFlood(t *testing.T) {
+	api, srv := newFloodAPI(t, 30)
+	api.blocked[7] = true
+	u := &noUnreach{}
+	f := reminders.NewFanout(tgSender{mustTelegram(t, srv.URL, u)}, 1000, blockedErr)
+	_, errs := fanout(t, f, 60)
+	if len(errs) != 1 || !blockedErr(errs[0]) {
+		t.Errorf("errors: got %v, want one blocked chat", errs)
+	}
+	if api.refused == 0 {
+		t.Errorf("429s: got none, want the fake to have refused some (the test would prove nothing)")
+	}
+	for i := int64(1); i <= 60; i++ {
+		if want := map[bool]int{true: 0, false: 1}[i == 7]; api.accepted[i] != want {
+			t.Errorf("chat %d: got %d messages, want %d", i, api.accepted[i], want)
+		}
+	}
+	if len(u.ids) != 1 || u.ids[0] != "tg:7" {
+		t.Errorf("marked unreachable: got %v, want [tg:7]", u.ids)
+	}
+}
+
+// BenchmarkFanout sends -fanout.n reminders at the default 25/s through the real Telegram
+// client to a fake API that answers 429 above 30/s, and reports the throughput; it fails on a
+// duplicate, a missed message or less than 90% of the rate.
+//
+//	go test ./reminders -run '^$' -bench Fanout -benchtime 1x -fanout.n 10000 -timeout 15m
+func BenchmarkFanout(b *testing.B) {
+	const rate = 25.0
+	for range b.N {
+		api, srv := newFloodAPI(b, 30)
+		f := reminders.NewFanout(tgSender{mustTelegram(b, srv.URL, nil)}, rate, blockedErr)
+		took, errs := fanout(b, f, *fanoutN)
+		dup, missed := 0, 0
+		for i := int64(1); i <= int64(*fanoutN); i++ {
+			switch n := api.accepted[i]; {
+			case n == 0:
+				missed++
+			case n > 1:
+				dup += n - 1
+			}
+		}
+		// The limiter's first token is free, so n messages take (n-1)/rate seconds.
+		got := float64(*fanoutN-1) / took.Seconds()
+		b.ReportMetric(got, "msg/s")
+		b.ReportMetric(float64(dup), "duplicates")
+		b.ReportMetric(float64(missed), "missed")
+		b.ReportMetric(float64(api.refused), "429s")
+		if len(errs) > 0 || dup > 0 || missed > 0 || got < 0.9*rate {
+			b.Errorf("n=%d: %.1f msg/s (want ≥ %.1f), %d duplicates, %d missed, errors %v", *fanoutN, got, 0.9*rate, dup, missed, errs)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package reminders_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"danvan/flows"
+	"danvan/internal/redistest"
+	"danvan/reminders"
+)
+
+// TestTwoSchedulersRace runs two schedulers, each with its own Redis client, through the same
+// year: at every tick both run at once on the same clock, as replicas sharing the wall clock
+// do. Every (period, step, person) goes out exactly once between them.
+func TestTwoSchedulersRace(t *testing.T) {
+	prefix := redistest.Prefix(t, "remind")
+	fs := newFakeStore()
+	seedDone(fs)
+	var clk clock
+	rec := newRecorder(clk.Now)
+	var scheds []*reminders.Scheduler
+	for _, holder := range []string{"a", "b"} {
+		scheds = append(scheds, mustScheduler(t, fs, mustRedisStore(t, prefix), rec, holder, clk.Now))
+	}
+	for now := at("2026-01-01 00:00"); now.Year() == 2026; now = now.Add(30 * time.Minute) {
+		clk.Set(now)
+		var wg sync.WaitGroup
+		errs := make([]error, len(scheds))
+		for i, s := range scheds {
+			wg.Go(func() { errs[i] = s.Tick(context.Background(), now) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatalf("tick at %s: %v", now, err)
+		}
+	}
+	// Nobody submits: each organiser gets every effective step of Q1 and H1 once (−7d, +3d in
+	// Tết's Q1; −7d, −2d, due, +1d, +3d in H1), each leader two digests per period.
+	for id, want := range map[string]int{"an": 7, "binh": 7, "chi": 0, "lan": 3, "minh": 3} {
+		if got := len(rec.got[id]); got != want {
+			t.Errorf("%s: got %d messages %q, want %d", id, got, rec.got[id], want)
+		}
+	}
+}
+
+// TestCrashBetweenClaimAndSend kills a scheduler while it sends: its claims stay in Redis, a
+// second scheduler leaves them alone while the lease runs and sends each reminder once after.
+func TestCrashBetweenClaimAndSend(t *testing.T) {
+	prefix := redistest.Prefix(t, "remind")
+	fs := newFakeStore()
+	now := at("2026-06-08 08:00") // H1 −7d
+	ctx, kill := context.WithCancel(context.Background())
+	dying := newRecorder(func() time.Time { return now })
+	var inSend sync.WaitGroup
+	inSend.Add(2) // an and binh, on two of the four workers: both claimed, then it dies
+	dying.fail = func(flows.Person) error { inSend.Done(); inSend.Wait(); kill(); return ctx.Err() }
+	a := mustScheduler(t, fs, mustRedisStore(t, prefix), dying, "a", func() time.Time { return now })
+	if err := a.Tick(ctx, now); err == nil {
+		t.Fatal("dying tick: got nil error, want the cancellation")
+	}
+	rec := newRecorder(func() time.Time { return now })
+	b := mustScheduler(t, fs, mustRedisStore(t, prefix), rec, "b", func() time.Time { return now })
+	for _, tick := range []time.Time{now.Add(time.Minute), now.Add(4 * time.Minute)} {
+		if err := b.Tick(context.Background(), tick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rec.got["an"])+len(rec.got["binh"]) != 0 {
+		t.Fatalf("within the lease: got %v, want nothing sent", rec.got)
+	}
+	for _, tick := range []time.Time{now.Add(6 * time.Minute), now.Add(12 * time.Minute)} {
+		if err := b.Tick(context.Background(), tick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"an", "binh"} {
+		if got := len(rec.got[id]); got != 1 {
+			t.Errorf("%s after the lease: got %d messages %v, want 1", id, got, rec.got[id])
+		}
+	}
+	if got := len(dying.got["an"]) + len(dying.got["binh"]); got != 0 {
+		t.Errorf("dead scheduler: got %d sent, want 0", got)
+	}
+}
+
+// TestCatchUpAfterDowntime starts the scheduler long after H1's first steps: only the latest
+// applicable step of each ladder goes, never the −7-day reminder after the due day.
+func TestCatchUpAfterDowntime(t *testing.T) {
+	fs := newFakeStore()
+	seedDone(fs)
+	now := at("2026-06-17 12:00") // down since before −7d; +1d and digest+1d are the latest
+	rec := newRecorder(func() time.Time { return now })
+	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	for _, tick := range []time.Time{now, now.Add(5 * time.Minute)} {
+		if err := s.Tick(context.Background(), tick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]string{
+		"an":   "06-17 12:00 late 2026-H1 tp-phunu,tp-doan",
+		"binh": "06-17 12:00 late 2026-H1 st-phunu",
+		"lan":  "06-17 12:00 digest 0/2 đơn vị đã báo cáo.",
+		"minh": "06-17 12:00 digest 0/2 đơn vị đã báo cáo.",
+	}
+	for id, w := range want {
+		if got := rec.got[id]; len(got) != 1 || got[0] != w {
+			t.Errorf("%s: got %q, want [%q]", id, got, w)
+		}
+	}
+}
+
+// TestChainRecoversPanic: a job that panics once does not wedge the next tick, which it would
+// if SkipIfStillRunning were not wrapping Recover.
+func TestChainRecoversPanic(t *testing.T) {
+	runs := 0
+	job := reminders.Chain(slogDiscard()).Then(cron.FuncJob(func() {
+		runs++
+		if runs == 1 {
+			panic("boom")
+		}
+	}))
+	job.Run()
+	job.Run()
+	if runs != 2 {
+		t.Errorf("runs: got %d, want 2", runs)
+	}
+}
+
+// TestRemindNudgeOncePerDay: a leader's "Nhắc ngay" reaches a unit's organisers once a day.
+func TestRemindNudgeOncePerDay(t *testing.T) {
+	fs := newFakeStore()
+	now := at("2026-06-16 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
+	for range 2 {
+		if err := s.Remind(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := fmt.Sprint(rec.got), "map[an:[06-16 10:00 late 2026-H1 tp-doan]]"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if err := s.Remind(context.Background(), flows.Remind{Period: "2026-Q9"}); err == nil || errors.Is(err, context.Canceled) {
+		t.Errorf("unknown period: got %v, want an error", err)
+	}
+}
+
+// TestPlanPreview: /reminders lists the next step of each running ladder and whom it reaches,
+// sending nothing; the ladder for /calendar shows Tết moving Q1's steps.
+func TestPlanPreview(t *testing.T) {
+	fs := newFakeStore()
+	seedDone(fs)
+	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
+	now := at("2026-06-10 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	plan, err := s.Plan(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range plan.Next {
+		got = append(got, fmt.Sprintf("%s %s %s %s %v", n.At.Format("01-02 15:04"), n.Period, n.Step, n.Person, n.Units))
+	}
+	want := []string{
+		"06-13 08:00 2026-H1 -2d an [tp-phunu tp-doan]",
+		"06-16 09:00 2026-H1 digest+1d lan [tp-phunu tp-doan]",
+		"06-16 09:00 2026-H1 digest+1d minh [tp-phunu]",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("plan:\n got %q\nwant %q", got, want)
+	}
+	var q1 []string
+	for _, st := range plan.Ladder {
+		if st.Period == "2026-Q1" {
+			q1 = append(q1, st.Step+"@"+st.At.Format("01-02 15:04"))
+		}
+	}
+	if w := "[-7d@02-13 08:00 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
+		t.Errorf("Q1 ladder: got %v, want %v", q1, w)
+	}
+	if len(rec.got) != 0 {
+		t.Errorf("sent: got %v, want nothing (a dry run)", rec.got)
+	}
+}

@@ -1,0 +1,54 @@
+package reminders
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"danvan/flows"
+)
+
+// Store reads what a reminder is about at the moment it is sent: where units stand, who people
+// are and who leads. storage.Store implements it.
+type Store interface {
+	// Progress returns where each of units stands in period for forms.
+	Progress(ctx context.Context, period string, units []string, forms []string) (map[string]flows.UnitProgress, error)
+	// People returns the people with ids; unknown ids are left out.
+	People(ctx context.Context, ids []string) (map[string]flows.Person, error)
+	// Leaders returns the ids of every person with a leader's scope.
+	Leaders(ctx context.Context) ([]string, error)
+}
+
+// Claims makes each (period, step, person) go out once across processes: a claim with a lease,
+// marked done after a successful send. storage.Store implements it on Redis.
+type Claims interface {
+	// ClaimReminder takes the claim for holder until now+lease; false when it is done, or held
+	// by another holder whose lease has not run out.
+	ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error)
+	// DoneReminder marks the reminder sent, for good.
+	DoneReminder(ctx context.Context, period, step, person string) error
+	// ReleaseReminder gives up holder's claim so the next tick tries again.
+	ReleaseReminder(ctx context.Context, period, step, person, holder string) error
+}
+
+// Snoozes tells whether a person put off the reminders of a period ("Nhắc lại ngày mai").
+type Snoozes interface {
+	// SnoozedUntil returns when the person's snooze of period ends; zero when there is none.
+	SnoozedUntil(ctx context.Context, period, person string) (time.Time, error)
+}
+
+// Nudges keeps a leader's "Nhắc ngay" to once a day per unit.
+type Nudges interface {
+	// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
+	NudgeOnce(ctx context.Context, unit, day string) (bool, error)
+}
+
+// Sender delivers one message to a person on the channel they prefer. main wires it to the
+// transports (the router of issue 5, or Telegram's Send).
+type Sender interface {
+	Send(ctx context.Context, p flows.Person, r flows.Reply) error
+}
+
+// ErrUnreachable is what a Sender wraps when the person blocked the bot; main's Sender maps the
+// transports' errors (bot.ErrTelegramBlocked) to it, or sets Config.Unreachable.
+var ErrUnreachable = errors.New("reminders: person unreachable")

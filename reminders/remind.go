@@ -1,0 +1,143 @@
+package reminders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"danvan/flows"
+)
+
+// Remind sends now, to the organisers of e.Units (every unit when empty) who have not submitted
+// e.Period, their reminder: an admin's /remind or a leader's "Nhắc tất cả" / "Nhắc ngay". With
+// e.Nudge a unit is reminded at most once a day; the units left out are logged. These sends
+// are outside the ladder and its claims: the dispatcher calls Remind once per press. It runs
+// as long as the fan-out takes, so the caller runs it on a context of its own, not a chat's.
+func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
+	now := s.cfg.Now()
+	p, ok := s.cfg.Calendar.Period(e.Period)
+	if !ok {
+		return fmt.Errorf("remind: unknown period %q", e.Period)
+	}
+	units := e.Units
+	if len(units) == 0 {
+		units = s.units
+	}
+	if e.Nudge {
+		var err error
+		if units, err = s.nudgeable(ctx, units, now); err != nil {
+			return err
+		}
+	}
+	s.cfg.Log.Info("reminders: remind now", "period", p.ID, "by", e.By, "nudge", e.Nudge, "units", len(units))
+	prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
+	if err != nil {
+		return fmt.Errorf("remind: progress of %s: %w", p.ID, err)
+	}
+	byPerson := s.missing(prog, units)
+	people, err := s.cfg.Store.People(ctx, sortedKeys(byPerson))
+	if err != nil {
+		return fmt.Errorf("remind: people: %w", err)
+	}
+	return s.fan(ctx, sortedKeys(byPerson), func(ctx context.Context, id string) error {
+		pr, ok := people[id]
+		if !ok || pr.Unreachable {
+			return nil
+		}
+		err := s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, byPerson[id], prog))
+		if err != nil && !s.cfg.Unreachable(err) {
+			return fmt.Errorf("remind %s: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// nudgeable keeps the units not nudged yet today, logging the others.
+func (s *Scheduler) nudgeable(ctx context.Context, units []string, now time.Time) ([]string, error) {
+	day := now.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
+	var out []string
+	for _, u := range units {
+		ok, err := s.cfg.Nudges.NudgeOnce(ctx, u, day)
+		if err != nil {
+			return nil, fmt.Errorf("nudge %s: %w", u, err)
+		}
+		if !ok {
+			s.cfg.Log.Info("reminders: unit already nudged today", "unit", u, "day", day)
+			continue
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// Plan previews, for /reminders, the next step of each running ladder and who it would reach
+// if it went now (a dry run: nothing is claimed or sent), and the year's ladder for /calendar.
+func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error) {
+	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
+	var errs []error
+	for _, p := range s.periods(now) {
+		for _, digest := range []bool{false, true} {
+			st, at, ok := s.cfg.Rules.next(p, digest, now)
+			if !ok {
+				continue
+			}
+			next, err := s.planStep(ctx, p, st, at, digest)
+			errs = append(errs, err)
+			plan.Next = append(plan.Next, next...)
+		}
+	}
+	slices.SortStableFunc(plan.Next, func(a, b flows.PlannedReminder) int { return a.At.Compare(b.At) })
+	return plan, errors.Join(errs...)
+}
+
+// planStep lists who step st of p would reach at at, given where units stand now.
+func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
+	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
+	if err != nil {
+		return nil, fmt.Errorf("plan: progress of %s: %w", p.ID, err)
+	}
+	var out []flows.PlannedReminder
+	if !digest {
+		byPerson := s.missing(prog, s.units)
+		for _, id := range sortedKeys(byPerson) {
+			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Person: id, Units: byPerson[id]})
+		}
+		return out, nil
+	}
+	ids, err := s.cfg.Store.Leaders(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plan: leaders: %w", err)
+	}
+	leaders, err := s.cfg.Store.People(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("plan: leaders' records: %w", err)
+	}
+	for _, id := range sortedKeys(leaders) {
+		var miss []string
+		for _, u := range ScopeUnits(s.cfg.Dir, leaders[id].Scopes, false) {
+			if !s.done(prog[u]) {
+				miss = append(miss, u)
+			}
+		}
+		if len(miss) > 0 {
+			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Person: id, Units: miss})
+		}
+	}
+	return out, nil
+}
+
+// ladder lists the steps that go for every period of year, with their moments.
+func (s *Scheduler) ladder(year int) []flows.PlannedStep {
+	var out []flows.PlannedStep
+	for _, sp := range s.cfg.Calendar.Specs {
+		p := s.cfg.Calendar.Make(sp, year)
+		for _, digest := range []bool{false, true} {
+			for _, t := range s.cfg.Rules.effective(p, digest) {
+				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, At: t.at, Digest: digest})
+			}
+		}
+	}
+	return out
+}

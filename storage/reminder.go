@@ -1,0 +1,137 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"danvan/flows"
+)
+
+// Reminder keys. The claim and done marks of one (period, person) share the hash tag
+// {rm:<period>:<person>}, so the claim script touches one Cluster slot:
+//
+//	P{rm:<period>:<person>}:claim:<step>  "<holder>|<lease end, unix ms>"; Redis expiry is only
+//	                                      a clean-up, the lease end (on the bots' clock) decides
+//	P{rm:<period>:<person>}:done:<step>   "1" once sent; ReminderTTL
+//	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
+//	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; 48h
+//	P leaders                             set of the ids of people with a leader's scope
+const ReminderTTL = 400 * 24 * time.Hour
+
+// claimGrace keeps a claim key in Redis this long past its lease, as a clean-up bound only.
+const claimGrace = time.Hour
+
+func (s *Store) remindKey(period, person, kind, step string) string {
+	return s.prefix + "{rm:" + esc(period) + ":" + esc(person) + "}:" + kind + ":" + esc(step)
+}
+
+// claimScript takes a reminder's claim unless it is done or held by a lease still running.
+var claimScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local v = redis.call('GET', KEYS[2])
+if v then
+  local exp = tonumber(string.match(v, '|(%d+)$'))
+  if exp and exp > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[2], ARGV[1] .. '|' .. ARGV[3], 'PX', ARGV[4])
+return 1`)
+
+// releaseScript deletes a claim only if holder still holds it.
+var releaseScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`)
+
+// ClaimReminder takes the claim of (period, step, person) for holder until now+lease. It
+// returns false when the reminder is done or another holder's lease runs past now; a claim
+// whose holder died is taken over once its lease has run out.
+func (s *Store) ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error) {
+	keys := []string{s.remindKey(period, person, "done", step), s.remindKey(period, person, "claim", step)}
+	end := now.Add(lease).UnixMilli()
+	n, err := claimScript.Run(ctx, s.rdb, keys, holder, now.UnixMilli(), end, (lease + claimGrace).Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("claim reminder %s/%s/%s: %w", period, step, person, err)
+	}
+	return n == 1, nil
+}
+
+// DoneReminder marks (period, step, person) sent, for good, and drops its claim.
+func (s *Store) DoneReminder(ctx context.Context, period, step, person string) error {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.remindKey(period, person, "done", step), "1", ReminderTTL)
+		p.Del(ctx, s.remindKey(period, person, "claim", step))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark reminder %s/%s/%s done: %w", period, step, person, err)
+	}
+	return nil
+}
+
+// ReleaseReminder gives up holder's claim of (period, step, person), so the next tick may try.
+func (s *Store) ReleaseReminder(ctx context.Context, period, step, person, holder string) error {
+	key := s.remindKey(period, person, "claim", step)
+	if err := releaseScript.Run(ctx, s.rdb, []string{key}, holder).Err(); err != nil {
+		return fmt.Errorf("release reminder %s/%s/%s: %w", period, step, person, err)
+	}
+	return nil
+}
+
+// snooze stores a "remind me tomorrow" once: a second snooze of the same period keeps the first,
+// so reminders come back after it.
+func (s *Store) snooze(ctx context.Context, e flows.Snooze) error {
+	key := s.key("snooze", esc(e.Period)+":"+e.Person)
+	if err := s.rdb.SetNX(ctx, key, e.Until.UnixMilli(), ReminderTTL).Err(); err != nil {
+		return fmt.Errorf("snooze %s for %s: %w", e.Person, e.Period, err)
+	}
+	return nil
+}
+
+// SnoozedUntil returns when person's snooze of period ends; zero when there is none.
+func (s *Store) SnoozedUntil(ctx context.Context, period, person string) (time.Time, error) {
+	v, err := s.rdb.Get(ctx, s.key("snooze", esc(period)+":"+person)).Result()
+	if errors.Is(err, redis.Nil) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("load snooze of %s for %s: %w", person, period, err)
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("decode snooze of %s for %s: %w", person, period, err)
+	}
+	return time.UnixMilli(ms), nil
+}
+
+// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
+func (s *Store) NudgeOnce(ctx context.Context, unit, day string) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.key("nudge", day+":"+esc(unit)), "1", 48*time.Hour).Result()
+	if err != nil {
+		return false, fmt.Errorf("nudge %s on %s: %w", unit, day, err)
+	}
+	return ok, nil
+}
+
+// Leaders returns the ids of every person with a leader's scope. Link adds them (AddLeader).
+func (s *Store) Leaders(ctx context.Context) ([]string, error) {
+	ids, err := s.rdb.SMembers(ctx, s.prefix+"leaders").Result()
+	if err != nil {
+		return nil, fmt.Errorf("load leaders: %w", err)
+	}
+	return ids, nil
+}
+
+// AddLeader records id among the leaders the digest goes to.
+func (s *Store) AddLeader(ctx context.Context, id string) error {
+	if err := s.rdb.SAdd(ctx, s.prefix+"leaders", id).Err(); err != nil {
+		return fmt.Errorf("add leader %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package storage
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"danvan/flows"
+)
+
+func mustClaim(tb testing.TB, s *Store, holder string, now time.Time, want bool) {
+	tb.Helper()
+	got, err := s.ClaimReminder(context.Background(), "2026-Q1", "-7d", "an", holder, now, time.Minute)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if got != want {
+		tb.Errorf("claim by %s at %s: got %v, want %v", holder, now.Format(time.TimeOnly), got, want)
+	}
+}
+
+func TestReminderClaimLease(t *testing.T) {
+	ctx := context.Background()
+	s := mustStore(t)
+	t0 := time.Date(2026, 3, 8, 8, 0, 0, 0, time.UTC)
+	mustClaim(t, s, "a", t0, true)
+	mustClaim(t, s, "b", t0.Add(59*time.Second), false) // a's lease runs
+	mustClaim(t, s, "b", t0.Add(61*time.Second), true)  // a died: b takes over
+	if err := s.ReleaseReminder(ctx, "2026-Q1", "-7d", "an", "a"); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(t, s, "c", t0.Add(62*time.Second), false) // a's late release left b's claim alone
+	if err := s.DoneReminder(ctx, "2026-Q1", "-7d", "an"); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(t, s, "c", t0.Add(time.Hour), false) // done for good
+	other, err := s.ClaimReminder(ctx, "2026-Q1", "+1d", "an", "c", t0, time.Minute)
+	if err != nil || !other {
+		t.Errorf("another step: got %v, %v, want true, nil", other, err)
+	}
+	if err := s.ReleaseReminder(ctx, "2026-Q1", "+1d", "an", "c"); err != nil {
+		t.Fatal(err)
+	}
+	mustClaimStep(t, s, "+1d", "d", t0, true) // released: free again at once
+}
+
+func mustClaimStep(tb testing.TB, s *Store, step, holder string, now time.Time, want bool) {
+	tb.Helper()
+	got, err := s.ClaimReminder(context.Background(), "2026-Q1", step, "an", holder, now, time.Minute)
+	if err != nil || got != want {
+		tb.Errorf("claim %s by %s: got %v, %v, want %v", step, holder, got, err, want)
+	}
+}
+
+func TestReminderSnoozeOnce(t *testing.T) {
+	ctx := context.Background()
+	s := mustStore(t)
+	if got, err := s.SnoozedUntil(ctx, "2026-Q1", "an"); err != nil || !got.IsZero() {
+		t.Fatalf("before: got %v, %v, want zero", got, err)
+	}
+	first := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	for _, until := range []time.Time{first, first.AddDate(0, 0, 1)} {
+		if err := s.Apply(ctx, []flows.Effect{flows.Snooze{Person: "an", Period: "2026-Q1", Until: until}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := s.SnoozedUntil(ctx, "2026-Q1", "an"); err != nil || !got.Equal(first) {
+		t.Errorf("after two snoozes: got %v, %v, want the first, %v", got, err, first)
+	}
+}
+
+func TestReminderNudgeAndLeaders(t *testing.T) {
+	ctx := context.Background()
+	s := mustStore(t)
+	for i, want := range []bool{true, false} {
+		if got, err := s.NudgeOnce(ctx, "tp-doan", "2026-03-16"); err != nil || got != want {
+			t.Errorf("nudge %d: got %v, %v, want %v", i, got, err, want)
+		}
+	}
+	if got, err := s.NudgeOnce(ctx, "tp-doan", "2026-03-17"); err != nil || !got {
+		t.Errorf("next day: got %v, %v, want true", got, err)
+	}
+	for _, id := range []string{"lan", "minh", "lan"} {
+		if err := s.AddLeader(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Leaders(ctx)
+	if err != nil || len(got) != 2 {
+		t.Errorf("leaders: got %v, %v, want lan and minh", got, err)
+	}
+}
