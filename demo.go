@@ -68,6 +68,16 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	org := demoPeople["organiser"]
 	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: *style,
 		Files: filepath.Join(os.TempDir(), "danvan-demo")}
+	// Notices and reminders for the demo's people are printed in the terminal, marked with whom
+	// they are for; the schedule runs on the demo's clock, so what is due today goes out at start.
+	router := &bot.Router{People: store}
+	router.Register("console", c)
+	disp.Notifier = router
+	sched := newScheduler(cfg, store, disp.Settings.Dir, router, now, quiet)
+	disp.Planner, disp.Reminder = sched, sched
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = sched.Run(ctx, cfg.Reminders.Tick) }()
 	return c.Run(ctx)
 }
 

@@ -71,9 +71,13 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
-	// router sends what a step addresses to someone else on their preferred channel.
+	// router sends what a step addresses to someone else, and reminders, on the person's
+	// preferred channel.
 	router := &bot.Router{People: store}
 	disp.Notifier = router
+	sched := newScheduler(cfg, store, disp.Settings.Dir, router, time.Now, log)
+	disp.Planner, disp.Reminder = sched, sched
+	defer disp.Wait() // reminders asked for by hand finish before the store closes
 	mux := http.NewServeMux()
 	var runs []func(context.Context) error
 	if cfg.TelegramToken != "" {
@@ -92,6 +96,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		router.Register("zalo", z)
 		runs = append(runs, z.Run)
 	}
+	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
 	return serve(ctx, cfg, mux, runs, log)
 }
 

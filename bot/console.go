@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"danvan/flows"
 )
@@ -30,9 +31,27 @@ type Console struct {
 	// open; "" shows only their names.
 	Files string
 
+	mu      sync.Mutex // one message written at a time: reminders arrive from their own goroutine
 	seq     int
 	choices []flows.Button // of the last message with buttons
 	free    bool
+}
+
+// Send implements Sender for the console's identities: a message the bot sends of its own accord
+// (a reminder, a notice) is printed with whom it is for. The one for the person at the keyboard
+// keeps its choices, so its buttons can be typed.
+func (c *Console) Send(_ context.Context, chat string, r flows.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.Out, "\n  📨 %s:", chat)
+	mine := chat == c.User
+	choices, free := c.choices, c.free
+	c.render(r)
+	if !mine {
+		c.choices, c.free = choices, free
+	}
+	c.promptLine()
+	return nil
 }
 
 // Run reads lines until In ends or ctx is done.
@@ -67,6 +86,8 @@ func (c *Console) Run(ctx context.Context) error {
 func (c *Console) promptLine() { fmt.Fprintf(c.Out, "%s> ", c.Name) }
 
 func (c *Console) line(ctx context.Context, line string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if who, ok := strings.CutPrefix(strings.TrimSpace(line)+" ", "/as "); ok && c.Switch != nil {
 		user, name, ok := c.Switch(strings.TrimSpace(who))
 		if !ok {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"danvan/flows"
@@ -60,8 +61,9 @@ type Dispatcher struct {
 	NewCode  func() string
 	Log      *slog.Logger
 
-	chats keyedMutex
-	cache snapshots
+	chats      keyedMutex
+	cache      snapshots
+	background sync.WaitGroup
 }
 
 // Handle implements Handler. Failures are logged here, once, and the person gets a kind message.

@@ -67,6 +67,23 @@ func (r *Router) Notify(ctx context.Context, person string, replies []flows.Repl
 	return nil
 }
 
+// Send delivers one reply to p on the channel they prefer: the reminders' fan-out sends this way.
+// A person who blocked the bot is not written to (flows.ErrNotFound is not returned: nothing is
+// wrong, there is just nobody to tell).
+func (r *Router) Send(ctx context.Context, p flows.Person, reply flows.Reply) error {
+	if p.Unreachable {
+		return nil
+	}
+	chat, s, ok := r.route(p)
+	if !ok {
+		return fmt.Errorf("send to %s: %w", p.ID, ErrNoChannel)
+	}
+	if err := s.Send(ctx, chat, reply); err != nil {
+		return fmt.Errorf("send to %s on %s: %w", p.ID, chat, err)
+	}
+	return nil
+}
+
 // route picks the identity to write to and its sender.
 func (r *Router) route(p flows.Person) (string, Sender, bool) {
 	idents := p.Idents

@@ -81,7 +81,7 @@ func (d *Dispatcher) carryOut(ctx context.Context, in Incoming, effects []flows.
 			}
 		case flows.Remind:
 			if d.Reminder != nil {
-				err = d.Reminder.Remind(ctx, e)
+				d.remindLater(ctx, e)
 			}
 		}
 		if err != nil {
@@ -89,6 +89,24 @@ func (d *Dispatcher) carryOut(ctx context.Context, in Incoming, effects []flows.
 		}
 	}
 }
+
+// remindLater sends reminders without holding up the reply: a /remind of a whole period goes at
+// the fan-out's pace, minutes for thousands of people. It outlives the update's context, and
+// the reminders' own claims and once-a-day marks keep a repeat harmless.
+func (d *Dispatcher) remindLater(ctx context.Context, e flows.Remind) {
+	ctx = context.WithoutCancel(ctx)
+	d.background.Add(1)
+	go func() {
+		defer d.background.Done()
+		if err := d.Reminder.Remind(ctx, e); err != nil {
+			d.logger().WarnContext(ctx, "remind now", "period", e.Period, "by", e.By, "err", err)
+		}
+	}()
+}
+
+// Wait returns once the work the dispatcher started in the background (reminders sent on
+// request) is done, so main can close the store after it.
+func (d *Dispatcher) Wait() { d.background.Wait() }
 
 // attach renders the files replies ask for. A file that cannot be made becomes a kind message;
 // the operator gets the log line.

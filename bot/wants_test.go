@@ -50,6 +50,7 @@ func TestCarryOutCallsPorts(t *testing.T) {
 	n, r := &fakeNotifier{}, &fakeReminder{}
 	d := &Dispatcher{Notifier: n, Reminder: r}
 	d.carryOut(t.Context(), Incoming{Chat: "tg:9"}, []flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{Period: "2026-Q1", Nudge: true}})
+	d.Wait() // reminders go in the background
 	if !reflect.DeepEqual(n.to, []string{"tg:1"}) {
 		t.Errorf("got notices to %v, want [tg:1]", n.to)
 	}

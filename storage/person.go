@@ -108,6 +108,13 @@ func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 	if err := s.indexOrganiser(ctx, p.ID, p.Units, dropped); err != nil {
 		return fmt.Errorf("link %s: %w", ident, err)
 	}
+	if len(p.Scopes) > 0 {
+		// Leaders get the reminders' digest; a leader stays listed even if their scopes go,
+		// and the digest, which reads their scopes when it is sent, then has nothing for them.
+		if err := s.AddLeader(ctx, p.ID); err != nil {
+			return fmt.Errorf("link %s: %w", ident, err)
+		}
+	}
 	if err := s.rdb.Set(ctx, s.key("ident", ident), p.ID, 0).Err(); err != nil {
 		return fmt.Errorf("link %s to person %s: %w", ident, p.ID, err)
 	}

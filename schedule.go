@@ -1,0 +1,56 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"danvan/bot"
+	"danvan/config"
+	"danvan/flows"
+	"danvan/reminders"
+	"danvan/storage"
+)
+
+// The store and the router must serve what the reminders consume.
+var (
+	_ reminders.Store   = (*storage.Store)(nil)
+	_ reminders.Claims  = (*storage.Store)(nil)
+	_ reminders.Snoozes = (*storage.Store)(nil)
+	_ reminders.Nudges  = (*storage.Store)(nil)
+	_ reminders.Sender  = (*bot.Router)(nil)
+	_ bot.Planner       = (*reminders.Scheduler)(nil)
+	_ bot.Reminder      = (*reminders.Scheduler)(nil)
+)
+
+// newScheduler builds the reminder schedule from the configuration: it reads the store, sends
+// through sender at the configured pace and keeps its claims under this process's name.
+func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
+	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
+	r := cfg.Reminders
+	start, end := r.Window()
+	rules := reminders.Rules{Start: start, End: end, Skip: r.Weekdays(), Holidays: r.HolidayDates()}
+	for _, s := range r.Ladder {
+		rules.Steps = append(rules.Steps, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
+	}
+	blocked := func(err error) bool {
+		return errors.Is(err, bot.ErrTelegramBlocked) || errors.Is(err, reminders.ErrUnreachable)
+	}
+	return reminders.New(reminders.Config{
+		Store: store, Claims: store, Snoozes: store, Nudges: store,
+		Sender:   reminders.NewFanout(sender, r.Rate, blocked),
+		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: rules,
+		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
+	})
+}
+
+// holder names this process in reminder claims; replicas must differ.
+func holder() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "bot"
+	}
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
