@@ -94,7 +94,16 @@ var tgCommands = []tgbotapi.BotCommand{
 	{Command: "help", Description: "Hướng dẫn sử dụng"},
 	{Command: "cancel", Description: "Hủy thao tác đang làm"},
 	{Command: "lang", Description: "Đổi ngôn ngữ (Tiếng Việt / English)"},
+	{Command: "figures", Description: "Số liệu tổng hợp so với chỉ tiêu (lãnh đạo)"},
+	{Command: "missing", Description: "Đơn vị chưa nộp báo cáo (lãnh đạo)"},
+	{Command: "chart", Description: "Biểu đồ một chỉ tiêu (lãnh đạo)"},
+	{Command: "export", Description: "Bảng tính Excel/CSV (lãnh đạo)"},
+	{Command: "lienket", Description: "Liên kết tài khoản Telegram và Zalo"},
+	{Command: "kenh", Description: "Chọn nơi nhận nhắc nhở: telegram hoặc zalo"},
 	{Command: "invite", Description: "Mời người dùng mới (quản trị viên)"},
+	{Command: "calendar", Description: "Lịch báo cáo và nhắc nhở (quản trị viên)"},
+	{Command: "reminders", Description: "Xem trước nhắc nhở sắp gửi (quản trị viên)"},
+	{Command: "remind", Description: "Gửi nhắc nhở ngay cho một kỳ (quản trị viên)"},
 }
 
 var tgSecretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
