@@ -232,7 +232,8 @@ func TestTelegramBotNameAndCommands(t *testing.T) {
 			t.Errorf("description of %s: got %q, want 3+ characters", c.Command, c.Description)
 		}
 	}
-	want := []string{"start", "report", "mine", "help", "cancel", "lang", "invite"}
+	want := []string{"start", "report", "mine", "help", "cancel", "lang", "figures", "missing", "chart", "export",
+		"lienket", "kenh", "invite", "calendar", "reminders", "remind"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("commands: got %v, want %v", names, want)
 	}

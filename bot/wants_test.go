@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"reflect"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestAttachRendersOrExplains(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := &Dispatcher{Files: tt.files}
+			d := &Dispatcher{Files: tt.files, Log: slog.New(slog.DiscardHandler)}
 			got := d.attach(t.Context(), Incoming{}, flows.Person{}, flows.VI, []flows.Reply{{Text: "caption", Attach: chart}, {Text: "plain"}})
 			if (got[0].File != nil) != tt.wantFile || got[0].Text != tt.wantText {
 				t.Errorf("got file %v text %q, want file %v text %q", got[0].File != nil, got[0].Text, tt.wantFile, tt.wantText)
