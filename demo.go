@@ -34,6 +34,7 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(out)
 	style := fs.String("style", "telegram", "rendering: telegram (choices listed under the message) or zalo (numbered options, no buttons)")
+	date := fs.String("date", "", "the demo's today, dd/mm/yyyy (e.g. 13/03/2026, two days before Q1 is due), to see the reminders of that day; default: the real date")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +52,20 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	defer mr.Close()
 	store := storage.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}), "demo:")
 	defer store.Close()
-	now := demoClock(cfg.FlowsCalendar(), time.Now())
+	start := time.Now()
+	if *date != "" {
+		d, err := time.ParseInLocation("02/01/2006", *date, cfg.Location())
+		if err != nil {
+			return fmt.Errorf("demo: -date %q: want dd/mm/yyyy", *date)
+		}
+		// The chosen day at this hour, or 10:00 when that is outside sending hours.
+		h := start.In(cfg.Location())
+		start = d.Add(time.Duration(h.Hour())*time.Hour + time.Duration(h.Minute())*time.Minute)
+		if h.Hour() < 8 || h.Hour() >= 19 {
+			start = d.Add(10 * time.Hour)
+		}
+	}
+	now := demoClock(cfg.FlowsCalendar(), start)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	disp, err := newDispatcher(cfg, store, now, quiet)
 	if err != nil {
@@ -86,14 +100,15 @@ func demoSwitch(who string) (string, string, bool) {
 	return p.ident, p.name, ok
 }
 
-// demoClock is the real clock, moved forward into the next reporting window when today falls
-// between two, so the demo always has a period to report.
-func demoClock(cal flows.Calendar, real time.Time) func() time.Time {
-	shift := time.Duration(0)
+// demoClock is the real clock set to start, moved forward into the next reporting window when
+// start falls between two, so the demo always has a period to report.
+func demoClock(cal flows.Calendar, start time.Time) func() time.Time {
+	real := start
+	shift := start.Sub(time.Now())
 	if len(cal.Open(real)) == 0 {
 		for d := 1; d < 400; d++ {
 			if t := real.AddDate(0, 0, d); len(cal.Open(t)) > 0 {
-				shift = t.Sub(real)
+				shift = t.Sub(time.Now())
 				break
 			}
 		}

@@ -47,6 +47,17 @@ func TestRouterPicksOneChannel(t *testing.T) {
 			if len(tg.got) != tt.wantTG || len(zl.got) != tt.wantZL {
 				t.Errorf("sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.got), len(zl.got), tt.wantTG, tt.wantZL)
 			}
+			if tt.p.ID == "" {
+				return // Send is given the person, found or not, by the reminders
+			}
+			// The reminders' fan-out sends by person, on the same single channel.
+			err = r.Send(context.Background(), tt.p, flows.Reply{Text: "nhắc"})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("send err: got %v, want %v", err, tt.wantErr)
+			}
+			if len(tg.got) != 2*tt.wantTG || len(zl.got) != 2*tt.wantZL {
+				t.Errorf("after Send: sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.got), len(zl.got), 2*tt.wantTG, 2*tt.wantZL)
+			}
 		})
 	}
 }
