@@ -89,10 +89,20 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	disp.Notifier = router
 	sched := newScheduler(cfg, store, disp.Settings.Dir, router, now, quiet)
 	disp.Planner, disp.Reminder = sched, sched
+	// What is due today goes out before the prompt, then the schedule ticks on its own.
+	if err := sched.Tick(ctx, now()); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() { _ = sched.Run(ctx, cfg.Reminders.Tick) }()
-	return c.Run(ctx)
+	ticking := make(chan struct{})
+	go func() {
+		defer close(ticking)
+		_ = sched.Run(ctx, cfg.Reminders.Tick)
+	}()
+	err = c.Run(ctx)
+	cancel()
+	<-ticking // nothing may print after the demo ends
+	return err
 }
 
 func demoSwitch(who string) (string, string, bool) {

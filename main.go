@@ -71,6 +71,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
+	if err := rebuildTallies(ctx, store, disp.Settings, time.Now()); err != nil {
+		return err
+	}
 	// router sends what a step addresses to someone else, and reminders, on the person's
 	// preferred channel.
 	router := &bot.Router{People: store}

@@ -73,3 +73,21 @@ func TestRedisURL(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoRemindsOnItsDate(t *testing.T) {
+	var out strings.Builder
+	in := strings.NewReader("/as leader\n/figures\n/as admin\n/calendar\n")
+	if err := run(context.Background(), []string{"demo", "-date", "13/03/2026"}, in, &out, env(nil)); err != nil {
+		t.Fatalf("demo: got %v, want nil", err)
+	}
+	for _, want := range []string{
+		"Today in the demo: 13/03/2026",
+		"📨 console:organiser", "Nhắc báo cáo kỳ Quý I/2026", "Báo cáo ngay",
+		"📊 Số liệu Quý I/2026", "Đã báo cáo",
+		"📅 Lịch báo cáo năm 2026",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,4 +54,35 @@ func holder() string {
 		host = "bot"
 	}
 	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// rebuildTallies recounts the leaders' tallies of the periods people read now (those open and
+// the ones before them) from the stored submissions, so a directory edited since they were
+// counted (a unit moved, merged or removed) is reflected. With an unchanged directory it writes
+// what was already there.
+func rebuildTallies(ctx context.Context, store *storage.Store, s bot.Settings, now time.Time) error {
+	var units, forms []string
+	for _, n := range s.Dir.Units("") {
+		units = append(units, n.ID)
+	}
+	for _, f := range s.Forms {
+		forms = append(forms, f.ID)
+	}
+	done := map[string]bool{}
+	for _, p := range s.Calendar.Open(now) {
+		periods := []flows.Period{p}
+		if prev, ok := s.Calendar.Previous(p); ok {
+			periods = append(periods, prev)
+		}
+		for _, q := range periods {
+			if done[q.ID] {
+				continue
+			}
+			done[q.ID] = true
+			if err := store.Rebuild(ctx, q.ID, units, forms); err != nil {
+				return fmt.Errorf("recount tallies of %s: %w", q.ID, err)
+			}
+		}
+	}
+	return nil
 }

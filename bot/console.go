@@ -68,7 +68,9 @@ func (c *Console) Run(ctx context.Context) error {
 			}
 		}
 	}()
+	c.mu.Lock()
 	c.promptLine()
+	c.mu.Unlock()
 	for {
 		select {
 		case <-ctx.Done():
@@ -77,8 +79,10 @@ func (c *Console) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
+			c.mu.Lock()
 			c.line(ctx, line)
 			c.promptLine()
+			c.mu.Unlock()
 		}
 	}
 }
@@ -86,8 +90,6 @@ func (c *Console) Run(ctx context.Context) error {
 func (c *Console) promptLine() { fmt.Fprintf(c.Out, "%s> ", c.Name) }
 
 func (c *Console) line(ctx context.Context, line string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if who, ok := strings.CutPrefix(strings.TrimSpace(line)+" ", "/as "); ok && c.Switch != nil {
 		user, name, ok := c.Switch(strings.TrimSpace(who))
 		if !ok {
