@@ -54,10 +54,7 @@ func (m *FileMaker) File(ctx context.Context, p flows.Person, a flows.Attachment
 
 // View is one part of the directory a file covers: the units at or below Node ("" for the whole
 // directory) of organisation Org ("" for all).
-type View struct {
-	Node string
-	Org  string
-}
+type View = flows.View
 
 // Views works out what part of the directory a person sees when asking about node and org
 // ("" for everything they may see), and refuses with ErrOutOfScope anything beyond it. It is
@@ -95,9 +92,8 @@ func Views(dir *flows.Directory, p flows.Person, node, org string) ([]View, erro
 func personScopes(p flows.Person) []View {
 	var out []View
 	for _, s := range p.Scopes {
-		n, o, _ := strings.Cut(s, "@")
-		if n != "" {
-			out = append(out, View{Node: n, Org: o})
+		if v := flows.ParseScope(s); v.Node != "" {
+			out = append(out, v)
 		}
 	}
 	for _, u := range p.Units {
@@ -271,19 +267,6 @@ func (m *FileMaker) formOf(ind flows.Indicator) (flows.Form, bool) {
 		}
 	}
 	return flows.Form{}, false
-}
-
-// indicatorAsked reports whether every question ind needs is asked in periods of kind k.
-func indicatorAsked(ind flows.Indicator, f flows.Form, k flows.PeriodKind) bool {
-	for _, id := range []string{ind.Num, ind.Den} {
-		if id == "" {
-			continue
-		}
-		if q, ok := f.Question(id); !ok || !q.AppliesTo(k) {
-			return false
-		}
-	}
-	return true
 }
 
 // fileTexts are the words of charts and spreadsheets, Vietnamese first.

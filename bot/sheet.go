@@ -129,7 +129,7 @@ func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View
 		tallies[f.ID] = sum
 	}
 	for _, ind := range s.Indicators {
-		if f, ok := m.formOf(ind); ok && indicatorAsked(ind, f, per.Kind) {
+		if f, ok := m.formOf(ind); ok && flows.Measures(ind, f, per.Kind) {
 			wb.Summary = append(wb.Summary, summaryRow(ind, tallies[ind.Form], lang))
 		}
 	}
@@ -142,7 +142,7 @@ func (m *FileMaker) formTable(f flows.Form, per flows.Period, units []flows.Node
 	qs := f.For(per.Kind)
 	var rates []flows.Indicator
 	for _, ind := range m.Settings.Indicators {
-		if ind.Form == f.ID && ind.IsRate() && indicatorAsked(ind, f, per.Kind) {
+		if ind.Form == f.ID && ind.IsRate() && flows.Measures(ind, f, per.Kind) {
 			rates = append(rates, ind)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 func IndicatorLines(inds []Indicator, f Form, k PeriodKind, v map[string]int64, lang Lang) []string {
 	var out []string
 	for _, ind := range inds {
-		if !measures(ind, f, k) {
+		if !Measures(ind, f, k) {
 			continue
 		}
 		val, ok := ind.Value(v)
@@ -34,8 +34,8 @@ func IndicatorLines(inds []Indicator, f Form, k PeriodKind, v map[string]int64, 
 	return out
 }
 
-// measures reports whether ind is computed from questions form f asks in periods of kind k.
-func measures(ind Indicator, f Form, k PeriodKind) bool {
+// Measures reports whether ind is computed from questions form f asks in periods of kind k.
+func Measures(ind Indicator, f Form, k PeriodKind) bool {
 	if ind.Form != f.ID {
 		return false
 	}

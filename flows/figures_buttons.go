@@ -109,7 +109,7 @@ func (t *turn) childUnits(v View) []string {
 func (t *turn) chartButtons(per Period, v View) [][]Button {
 	var row []Button
 	for _, ind := range t.env.Indicators {
-		if f, ok := t.env.Form(ind.Form); ok && measures(ind, f, per.Kind) {
+		if f, ok := t.env.Form(ind.Form); ok && Measures(ind, f, per.Kind) {
 			row = append(row, leaderBtn("📊 "+ind.ID, "chart", per.ID, v.Node, v.Org, ind.ID))
 		}
 	}

@@ -87,7 +87,7 @@ func (t *turn) formSection(per Period, v View, f Form, total int) string {
 	tl := t.tally(per.ID, v, f.ID)
 	lines := []string{"📋 " + t.doneLine(tl, f, total)}
 	for _, ind := range t.env.Indicators {
-		if measures(ind, f, per.Kind) {
+		if Measures(ind, f, per.Kind) {
 			lines = append(lines, t.aggLines(ind, f, per, v)...)
 		}
 	}
