@@ -28,6 +28,9 @@ var demoPeople = map[string]struct{ ident, name string }{
 	"admin":     {"console:admin", "Chị Mai (quản trị)"},
 }
 
+// demoSample is who sent the sample reports of the units nobody in the demo reports for.
+const demoSample = "console:sample"
+
 // runDemo runs the real dispatcher and flows in the terminal on an in-process Redis seeded with
 // the default directory. Nothing it stores outlives it.
 func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) error {
@@ -146,6 +149,10 @@ func seedDemo(ctx context.Context, store *storage.Store, cfg config.Config, now 
 			return fmt.Errorf("seed demo person %s: %w", l.who, err)
 		}
 	}
+	sample := flows.Person{ID: demoSample, Name: "Cán bộ đơn vị (dữ liệu mẫu)"}
+	if err := store.Link(ctx, demoSample, sample); err != nil {
+		return fmt.Errorf("seed demo sample person: %w", err)
+	}
 	cal := cfg.FlowsCalendar()
 	open := cal.Open(now)
 	if len(open) == 0 {
@@ -161,7 +168,11 @@ func seedDemo(ctx context.Context, store *storage.Store, cfg config.Config, now 
 	}
 	var effects []flows.Effect
 	for i, u := range dir.Units("") {
-		effects = append(effects, demoReports(cfg.Forms, u.ID, prev, prev.Due.Add(-48*time.Hour), 0)...)
+		by := demoSample
+		if slices.Contains(units, u.ID) {
+			by = demoPeople["organiser"].ident
+		}
+		effects = append(effects, demoReports(cfg.Forms, u.ID, by, prev, prev.Due.Add(-48*time.Hour), 0)...)
 		// This period: most units have reported, some late, a few not yet; the organiser's
 		// own units are left for the person trying the demo.
 		if i%4 != 3 && !slices.Contains(units, u.ID) && open[0].Opens.Before(now) {
@@ -169,7 +180,7 @@ func seedDemo(ctx context.Context, store *storage.Store, cfg config.Config, now 
 			if i%5 == 0 || at.After(now) {
 				at = now.Add(-time.Duration(i+1) * time.Hour) // late, or the period is not due yet
 			}
-			effects = append(effects, demoReports(cfg.Forms, u.ID, open[0], at, 1)...)
+			effects = append(effects, demoReports(cfg.Forms, u.ID, by, open[0], at, 1)...)
 		}
 	}
 	return store.Apply(ctx, effects)
@@ -177,7 +188,7 @@ func seedDemo(ctx context.Context, store *storage.Store, cfg config.Config, now 
 
 // demoReports makes plausible figures for one unit's reports of period p, different per unit
 // and per round but the same on every run, within the forms' rules.
-func demoReports(forms []flows.Form, unit string, p flows.Period, at time.Time, round int) []flows.Effect {
+func demoReports(forms []flows.Form, unit, by string, p flows.Period, at time.Time, round int) []flows.Effect {
 	h := fnv.New32a()
 	h.Write([]byte(unit))
 	r := int64(h.Sum32()%1000) + int64(round)*37
@@ -196,7 +207,7 @@ func demoReports(forms []flows.Form, unit string, p flows.Period, at time.Time, 
 			values[q.ID] = all[q.ID]
 		}
 		k := flows.Key{Unit: unit, Period: p.ID, Form: f.ID}
-		s := flows.Submission{Key: k, Values: values, By: demoPeople["organiser"].ident, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
+		s := flows.Submission{Key: k, Values: values, By: by, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
 		out = append(out, flows.Submit{Submission: s, Form: f})
 	}
 	return out

@@ -201,7 +201,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Figures: store, Files: &bot.FileMaker{Source: store, Settings: settings},
+		Figures: store, Contacts: store, Files: &bot.FileMaker{Source: store, Settings: settings},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }

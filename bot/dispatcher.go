@@ -49,9 +49,10 @@ type Dispatcher struct {
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).
 	Unreach Unreachables
-	// Figures, Planner, Reminder, Notifier and Files serve leaders, admins and notices; a nil
-	// one turns its feature off.
+	// Figures, Contacts, Planner, Reminder, Notifier and Files serve leaders, admins and
+	// notices; a nil one turns its feature off.
 	Figures  Figures
+	Contacts Contacts
 	Planner  Planner
 	Reminder Reminder
 	Notifier Notifier

@@ -81,3 +81,8 @@ type Planner interface {
 type Reminder interface {
 	Remind(ctx context.Context, e flows.Remind) error
 }
+
+// Contacts finds the people a leader's view names, by person id.
+type Contacts interface {
+	People(ctx context.Context, ids []string) (map[string]flows.Person, error)
+}

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"danvan/flows"
@@ -16,6 +18,13 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 		if err := d.fillFigures(ctx, env, w); err != nil {
 			return err
 		}
+	}
+	if ids := named(env); len(ids) > 0 && d.Contacts != nil {
+		people, err := d.Contacts.People(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("load %d people a view names: %w", len(ids), err)
+		}
+		env.Contacts = people
 	}
 	if w.Plan && d.Planner != nil {
 		plan, err := d.Planner.Plan(ctx, now)
@@ -45,6 +54,37 @@ func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Wa
 		}
 	}
 	return nil
+}
+
+// named lists the people the loaded progress and history name: organisers, submitters and
+// leaders who returned a report.
+func named(env *flows.Env) []string {
+	seen := map[string]bool{}
+	add := func(id string) {
+		if id != "" {
+			seen[id] = true
+		}
+	}
+	addSub := func(s *flows.Submission) {
+		add(s.By)
+		if s.Returned != nil {
+			add(s.Returned.By)
+		}
+	}
+	for _, p := range env.Progress {
+		for _, o := range p.Organisers {
+			add(o)
+		}
+		for _, s := range p.Subs {
+			addSub(s)
+		}
+	}
+	for _, h := range env.History {
+		for i := range h {
+			addSub(&h[i])
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 func (d *Dispatcher) formIDs() []string {

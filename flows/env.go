@@ -24,6 +24,10 @@ type Env struct {
 	Progress map[string]UnitProgress
 	History  map[Key][]Submission
 	Plan     *Plan
+	// Contacts are the people those views name (organisers, submitters, who returned a report),
+	// by id, loaded by the caller along with Progress and History: names to show, and each
+	// one's language for what is sent to them.
+	Contacts map[string]Person
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string

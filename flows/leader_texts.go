@@ -35,6 +35,7 @@ var leaderTexts = map[string]Text{
 	"unit_head":       {Vi: "🏠 %s · %s", En: "🏠 %s · %s"},
 	"unit_no_org":     {Vi: "⚠️ Chưa có cán bộ phụ trách.", En: "⚠️ No organiser yet."},
 	"unit_orgs":       {Vi: "👤 %d cán bộ phụ trách", En: "👤 %d organiser(s)"},
+	"unit_orgs_named": {Vi: "👤 Cán bộ phụ trách: %s", En: "👤 Organisers: %s"},
 	"unit_version":    {Vi: "Phiên bản %d · mã %s · %s · %s", En: "Version %d · ref %s · %s · %s"},
 	"unit_returned":   {Vi: "↩️ đã trả lại: %s", En: "↩️ returned: %s"},
 	"unit_late":       {Vi: "⏰ nộp trễ", En: "⏰ late"},

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ func (w *world) load(env *Env, want Want) {
 	for _, u := range want.Progress {
 		env.Progress[u] = w.progress(u, want.Period)
 	}
+	env.Contacts = maps.Clone(w.people) // the store loads only those the view names
 	env.History = map[Key][]Submission{}
 	for _, k := range want.History {
 		if h := w.hist[k]; len(h) > 0 {

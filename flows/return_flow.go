@@ -67,21 +67,36 @@ func (t *turn) typedReason(text string) {
 	ret := Return{By: t.env.Person.ID, At: t.now, Reason: reason}
 	t.effect(ReturnSubmission{Key: tg.Key, Version: tg.Version, Return: ret})
 	for _, o := range prog.Organisers {
-		t.effect(Notify{To: o, Replies: []Reply{t.returnNotice(*s, reason)}})
+		t.effect(Notify{To: o, Replies: []Reply{t.returnNotice(*s, reason, t.langOf(o))}})
 	}
 	t.say(T(t.lang, "ret_done", t.formTitle(tg.Key.Form), t.env.Dir.Label(tg.Key.Unit, t.lang), len(prog.Organisers)))
 }
 
-// returnNotice is what an organiser reads when their unit's report comes back. Their language
-// is not loaded, so it is written in Vietnamese, the bot's default.
-func (t *turn) returnNotice(s Submission, reason string) Reply {
+// returnNotice is what an organiser reads, in their language, when their unit's report comes back.
+func (t *turn) returnNotice(s Submission, reason string, lang Lang) Reply {
 	k := s.Key
 	f, _ := t.env.Form(k.Form)
 	p, _ := t.env.Calendar.Period(k.Period)
 	return Reply{
-		Text:    T(VI, "ret_notice", f.Title.In(VI), t.env.Dir.Label(k.Unit, VI), p.Label(VI), s.Version, s.Ref, reason),
-		Buttons: [][]Button{{leaderBtn(T(VI, "ret_btn_reopen"), "reo", k.Period, k.Unit, k.Form)}},
+		Text:    T(lang, "ret_notice", f.Title.In(lang), t.env.Dir.Label(k.Unit, lang), p.Label(lang), s.Version, s.Ref, reason),
+		Buttons: [][]Button{{leaderBtn(T(lang, "ret_btn_reopen"), "reo", k.Period, k.Unit, k.Form)}},
 	}
+}
+
+// langOf is the language of person id, as loaded into Contacts; Vietnamese when not known.
+func (t *turn) langOf(id string) Lang {
+	if p, ok := t.env.Contacts[id]; ok && p.Lang != "" {
+		return p.Lang
+	}
+	return VI
+}
+
+// nameOf names person id in a leader's view: their name when loaded, else their id.
+func (t *turn) nameOf(id string) string {
+	if p, ok := t.env.Contacts[id]; ok && p.Name != "" {
+		return p.Name
+	}
+	return id
 }
 
 // cancelReturn ends a return waiting for its reason; false when none is.

@@ -43,7 +43,13 @@ func (t *turn) organisersText(prog UnitProgress) string {
 	if len(prog.Organisers) == 0 {
 		return T(t.lang, "unit_no_org")
 	}
-	return T(t.lang, "unit_orgs", len(prog.Organisers))
+	names := make([]string, len(prog.Organisers))
+	for i, o := range prog.Organisers {
+		if names[i] = t.nameOf(o); names[i] == o {
+			return T(t.lang, "unit_orgs", len(prog.Organisers)) // ids mean nothing to people
+		}
+	}
+	return T(t.lang, "unit_orgs_named", strings.Join(names, ", "))
 }
 
 // unitForm is one form's part of a unit view.
@@ -51,7 +57,7 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 	s := prog.Subs[f.ID]
 	lines := []string{"📋 " + f.Title.In(t.lang) + ": " + t.unitStatus(per, s, prog.Drafts[f.ID], f)}
 	if s != nil {
-		lines = append(lines, T(t.lang, "unit_version", s.Version, s.Ref, t.when(s), s.By))
+		lines = append(lines, T(t.lang, "unit_version", s.Version, s.Ref, t.when(s), t.nameOf(s.By)))
 		for _, q := range f.For(per.Kind) {
 			if v, ok := s.Values[q.ID]; ok {
 				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+FormatNumber(v))
@@ -100,9 +106,9 @@ func (t *turn) historyLines(k Key) []string {
 	}
 	out := []string{T(t.lang, "unit_history")}
 	for _, s := range hist {
-		out = append(out, T(t.lang, "unit_hist_v", s.Version, s.Ref, t.when(&s), s.By))
+		out = append(out, T(t.lang, "unit_hist_v", s.Version, s.Ref, t.when(&s), t.nameOf(s.By)))
 		if r := s.Returned; r != nil {
-			out = append(out, T(t.lang, "unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), r.By, r.Reason))
+			out = append(out, T(t.lang, "unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), r.Reason))
 		}
 	}
 	return out
