@@ -72,7 +72,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return err
 	}
 	if err := rebuildTallies(ctx, store, disp.Settings, time.Now()); err != nil {
-		return err
+		// Submissions kept landing during the recount (a busy deadline day): the tallies kept
+		// along each submission stand; a directory edit shows at the next start.
+		log.Warn("tallies not recounted at start", "err", err)
 	}
 	// router sends what a step addresses to someone else, and reminders, on the person's
 	// preferred channel.
@@ -80,7 +82,12 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	disp.Notifier = router
 	sched := newScheduler(cfg, store, disp.Settings.Dir, router, time.Now, log)
 	disp.Planner, disp.Reminder = sched, sched
-	defer disp.Wait() // reminders asked for by hand finish before the store closes
+	// Reminders asked for by hand get a grace period at shutdown, then stop; the store closes
+	// after them.
+	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBg()
+	disp.Background = bg
+	defer disp.Wait(20*time.Second, stopBg)
 	mux := http.NewServeMux()
 	var runs []func(context.Context) error
 	if cfg.TelegramToken != "" {

@@ -58,9 +58,12 @@ type Dispatcher struct {
 	Notifier Notifier
 	Files    Files
 	Settings Settings
-	Now      func() time.Time
-	NewCode  func() string
-	Log      *slog.Logger
+	// Background is the context of work that outlives an update (reminders asked for by hand);
+	// main cancels it at shutdown. Nil detaches such work from the update's context.
+	Background context.Context
+	Now        func() time.Time
+	NewCode    func() string
+	Log        *slog.Logger
 
 	chats      keyedMutex
 	cache      snapshots

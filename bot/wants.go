@@ -131,10 +131,14 @@ func (d *Dispatcher) carryOut(ctx context.Context, in Incoming, effects []flows.
 }
 
 // remindLater sends reminders without holding up the reply: a /remind of a whole period goes at
-// the fan-out's pace, minutes for thousands of people. It outlives the update's context, and
-// the reminders' own claims and once-a-day marks keep a repeat harmless.
+// the fan-out's pace, minutes for thousands of people. It runs on Background, not on the
+// update's context, which ends with the reply.
 func (d *Dispatcher) remindLater(ctx context.Context, e flows.Remind) {
-	ctx = context.WithoutCancel(ctx)
+	if d.Background != nil {
+		ctx = d.Background
+	} else {
+		ctx = context.WithoutCancel(ctx)
+	}
 	d.background.Add(1)
 	go func() {
 		defer d.background.Done()
@@ -145,8 +149,26 @@ func (d *Dispatcher) remindLater(ctx context.Context, e flows.Remind) {
 }
 
 // Wait returns once the work the dispatcher started in the background (reminders sent on
-// request) is done, so main can close the store after it.
-func (d *Dispatcher) Wait() { d.background.Wait() }
+// request) is done, so main can close the store after it. After grace it calls stop, which
+// should cancel Background, and waits for the work to notice.
+func (d *Dispatcher) Wait(grace time.Duration, stop func()) {
+	done := make(chan struct{})
+	go func() {
+		d.background.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return
+	case <-timer.C:
+	}
+	if stop != nil {
+		stop()
+	}
+	<-done
+}
 
 // attach renders the files replies ask for. A file that cannot be made becomes a kind message;
 // the operator gets the log line.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"reflect"
 	"testing"
+	"time"
 
 	"danvan/flows"
 )
@@ -51,7 +52,7 @@ func TestCarryOutCallsPorts(t *testing.T) {
 	n, r := &fakeNotifier{}, &fakeReminder{}
 	d := &Dispatcher{Notifier: n, Reminder: r}
 	d.carryOut(t.Context(), Incoming{Chat: "tg:9"}, []flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{Period: "2026-Q1", Nudge: true}})
-	d.Wait() // reminders go in the background
+	d.Wait(time.Minute, nil) // reminders go in the background
 	if !reflect.DeepEqual(n.to, []string{"tg:1"}) {
 		t.Errorf("got notices to %v, want [tg:1]", n.to)
 	}
@@ -85,5 +86,28 @@ func TestAttachRendersOrExplains(t *testing.T) {
 				t.Errorf("got %+v, want the plain reply untouched", got[1])
 			}
 		})
+	}
+}
+
+// blockingReminder waits for its context to end, like a long fan-out at shutdown.
+type blockingReminder struct{ started chan struct{} }
+
+func (b blockingReminder) Remind(ctx context.Context, _ flows.Remind) error {
+	close(b.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestWaitStopsBackgroundAfterGrace(t *testing.T) {
+	bg, stop := context.WithCancel(t.Context())
+	defer stop()
+	r := blockingReminder{started: make(chan struct{})}
+	d := &Dispatcher{Reminder: r, Background: bg, Log: slog.New(slog.DiscardHandler)}
+	d.carryOut(t.Context(), Incoming{}, []flows.Effect{flows.Remind{Period: "2026-Q1", All: true}})
+	<-r.started
+	stopped := false
+	d.Wait(time.Millisecond, func() { stopped = true; stop() })
+	if !stopped || bg.Err() == nil {
+		t.Errorf("got stopped %v, context err %v; want the background work cancelled after the grace", stopped, bg.Err())
 	}
 }

@@ -170,7 +170,7 @@ func (z *Zalo) process(ctx context.Context, j zaloJob) {
 		j.in.Input = z.menus.input(j.in.Chat, j.text)
 	}
 	for _, r := range z.handle(ctx, j.in) {
-		if err := z.Send(ctx, j.in.Chat, r); err != nil {
+		if err := z.deliver(ctx, j.in.Chat, r, true); err != nil {
 			z.log.Warn("zalo: reply failed", "chat", j.in.Chat, "update", j.in.UpdateID, "err", err)
 			if ctx.Err() != nil {
 				return

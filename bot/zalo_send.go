@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -41,18 +42,28 @@ func (m zaloMenu) pick(s string) (flows.Button, bool) {
 // zaloRender writes r's text with its choices as options to type, and returns the menu.
 // A few short options read as one line ("Trả lời 1 để Gửi, 2 để Sửa, 3 để Hủy"); longer lists
 // get a line each.
-func zaloRender(r flows.Reply) (string, zaloMenu) {
-	m := zaloMenu{Free: r.Free}
+func zaloRender(r flows.Reply) (string, zaloMenu) { return zaloRenderAfter(r, zaloMenu{}) }
+
+// zaloRenderAfter renders r as options that follow the chat's current menu prev: keys go on
+// from prev's, in prev's style, and the menu returned holds both. A message the bot sends of its
+// own accord (a reminder) is rendered so: were its options numbered 1, 2 over a question being
+// answered, a figure typed for the question would choose a reminder's option instead.
+func zaloRenderAfter(r flows.Reply, prev zaloMenu) (string, zaloMenu) {
+	m := zaloMenu{Free: r.Free, Buttons: slices.Clone(prev.Buttons)}
+	if len(prev.Buttons) > 0 {
+		m.Free = prev.Free
+	}
 	for _, row := range r.Buttons {
 		m.Buttons = append(m.Buttons, row...)
 	}
-	if len(m.Buttons) == 0 {
-		return r.Text, m
+	first := len(prev.Buttons)
+	if len(m.Buttons) == first {
+		return r.Text, prev
 	}
-	parts, long := make([]string, len(m.Buttons)), len(m.Buttons) > 4
-	for i, b := range m.Buttons {
-		label := plainLabel(b.Label)
-		parts[i] = m.key(i) + " để " + label
+	parts, long := make([]string, 0, len(m.Buttons)-first), len(m.Buttons)-first > 4
+	for i := first; i < len(m.Buttons); i++ {
+		label := plainLabel(m.Buttons[i].Label)
+		parts = append(parts, m.key(i)+" để "+label)
 		long = long || utf8.RuneCountInString(label) > 24
 	}
 	var sb strings.Builder
@@ -66,8 +77,8 @@ func zaloRender(r flows.Reply) (string, zaloMenu) {
 	} else {
 		sb.WriteString("\n\nTrả lời bằng số của lựa chọn:")
 	}
-	for i, b := range m.Buttons {
-		fmt.Fprintf(&sb, "\n%s. %s", m.key(i), plainLabel(b.Label))
+	for i := first; i < len(m.Buttons); i++ {
+		fmt.Fprintf(&sb, "\n%s. %s", m.key(i), plainLabel(m.Buttons[i].Label))
 	}
 	return sb.String(), m
 }
@@ -89,17 +100,28 @@ func choiceKey(i int, free bool) string {
 	return strconv.Itoa(i + 1)
 }
 
-// Send delivers r to chat ("zalo:<id>"): a photo by URL when r carries a chart and files are
-// served, a link for a spreadsheet, then the text with its choices, in parts of at most 2,000
-// characters cut at line boundaries. The choices are remembered for the chat, so a typed
-// number chooses one. The caller logs the error; Send does not.
+// Send delivers r to chat ("zalo:<id>") outside the conversation (a reminder, a notice): its
+// choices follow on from the chat's current ones (see zaloRenderAfter). The caller logs the
+// error; Send does not.
 func (z *Zalo) Send(ctx context.Context, chat string, r flows.Reply) error {
+	return z.deliver(ctx, chat, r, false)
+}
+
+// deliver sends r: a photo by URL when r carries a chart and files are served, a link for a
+// spreadsheet, then the text with its choices, in parts of at most 2,000 characters cut at line
+// boundaries. The choices are remembered for the chat, so a typed number chooses one: a reply
+// to the chat's own message (own) replaces the menu, anything else adds to it.
+func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
 	id, ok := strings.CutPrefix(chat, zaloIdentPrefix)
 	if !ok || id == "" {
 		return fmt.Errorf("send to %s: not a zalo chat", chat)
 	}
-	text, menu := zaloRender(r)
-	if len(menu.Buttons) > 0 {
+	var prev zaloMenu
+	if !own {
+		prev = z.menus.get(chat)
+	}
+	text, menu := zaloRenderAfter(r, prev)
+	if len(menu.Buttons) > len(prev.Buttons) {
 		z.menus.put(chat, menu)
 	}
 	text, err := z.sendFile(ctx, id, r, text)

@@ -270,3 +270,28 @@ func TestZaloMenus(t *testing.T) {
 		}
 	}
 }
+
+// A reminder arriving while a figure is being asked adds its options after the question's,
+// lettered on: a typed figure stays an answer, and the reminder's options can still be chosen.
+func TestZaloPushedMenuFollowsCurrent(t *testing.T) {
+	question := flows.Reply{Text: "(3/4) Kết nạp mới", Free: true, Buttons: [][]flows.Button{{{Label: "⬅️ Quay lại", Data: "7|back|"}, {Label: "✖️ Hủy", Data: "7|cancel|"}}}}
+	_, asked := zaloRender(question)
+	reminder := flows.Reply{Text: "⏰ Nhắc báo cáo", Buttons: [][]flows.Button{{{Label: "Báo cáo ngay", Data: "*|rg|2026-Q1|u"}}, {{Label: "Nhắc lại ngày mai", Data: "*|rs|2026-Q1"}}}}
+	text, menu := zaloRenderAfter(reminder, asked)
+	mustHave(t, text, "Trả lời c để Báo cáo ngay, d để Nhắc lại ngày mai")
+	tests := []struct{ typed, want string }{
+		{"2", ""}, // a figure, not a choice
+		{"a", "7|back|"},
+		{"c", "*|rg|2026-Q1|u"},
+		{"nhắc lại ngày mai", "*|rs|2026-Q1"},
+	}
+	for _, tt := range tests {
+		if b, _ := menu.pick(tt.typed); b.Data != tt.want {
+			t.Errorf("pick %q: got %q, want %q", tt.typed, b.Data, tt.want)
+		}
+	}
+	// With nothing on screen, a reminder's options are numbered from 1.
+	if text, _ := zaloRenderAfter(reminder, zaloMenu{}); !strings.Contains(text, "Trả lời 1 để Báo cáo ngay, 2 để Nhắc lại ngày mai") {
+		t.Errorf("got %q, want options numbered from 1", text)
+	}
+}

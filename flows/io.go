@@ -135,10 +135,12 @@ type ReturnSubmission struct {
 }
 
 // Remind asks the caller to remind, now, the organisers of Units who have not submitted Period:
-// a leader's "Nhắc ngay" (Nudge: at most once a day per unit) or an admin's /remind.
+// a leader's "Nhắc ngay" or "Nhắc tất cả" (Nudge: at most once a day per unit) or an admin's
+// /remind (All: every unit; never implied by an empty Units, which reminds nobody).
 type Remind struct {
 	Period string
 	Units  []string
+	All    bool
 	By     string
 	Nudge  bool
 }

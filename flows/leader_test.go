@@ -212,6 +212,34 @@ func TestReturnRechecks(t *testing.T) {
 	}
 }
 
+// TestNoReturnOnceClosed: a report of a closed period cannot be returned, since nobody could
+// correct it any more: no button, a forged press and a reason typed after the close are refused.
+func TestNoReturnOnceClosed(t *testing.T) {
+	w := leaderWorld(t)
+	w.now = time.Date(2026, 7, 1, 9, 0, 0, 0, w.env.Calendar.Loc) // Q1 closed in June
+	if p, _ := w.env.Calendar.Period("2026-Q1"); w.now.Before(p.Closes) {
+		t.Fatalf("fixture: want 2026-Q1 closed at %v, it closes %v", w.now, p.Closes)
+	}
+	_, replies, _, _ := stepAs(w, roles["ward"], State{Version: 3}, Input{Kind: ButtonInput, Data: "*|unit|2026-Q1 tanphong-phunu"})
+	if got := allText(replies); strings.Contains(got, "Trả lại") || !strings.Contains(got, "Phiên bản 1") {
+		t.Errorf("unit view of a closed period: got %q, want no return button", got)
+	}
+	for _, tt := range []struct {
+		name string
+		st   State
+		in   Input
+	}{
+		{"forged press", State{Version: 3}, Input{Kind: ButtonInput, Data: "*|ret|2026-Q1 tanphong-phunu membership 1"}},
+		{"reason after the close", State{Version: 3, Screen: ReturnReason, Return: &ReturnTarget{
+			Key: Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}, Version: 1}}, Input{Kind: TextInput, Text: "sai số"}},
+	} {
+		next, replies, effects, _ := stepAs(w, roles["ward"], tt.st, tt.in)
+		if got := allText(replies); !strings.Contains(got, "đã đóng") || len(effects) != 0 || next.Screen == ReturnReason {
+			t.Errorf("%s: got %q, effects %v, screen %q; want the period closed and nothing changed", tt.name, got, effects, next.Screen)
+		}
+	}
+}
+
 // TestParsePeriod: what leaders type for a period.
 func TestParsePeriod(t *testing.T) {
 	cal := testCalendar()

@@ -254,8 +254,17 @@ func (t *turn) remindAll(period string) {
 		t.say(T(t.lang, "rm_not_leader"))
 		return
 	}
+	if !t.isOpen(period) {
+		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		return
+	}
 	units := t.scopeUnits()
-	t.effect(Remind{Period: period, Units: units, By: p.ID})
+	if len(units) == 0 {
+		t.say(T(t.lang, "rm_not_leader"))
+		return
+	}
+	// A nudge: pressing again, or on yesterday's digest, reminds a unit at most once a day.
+	t.effect(Remind{Period: period, Units: units, By: p.ID, Nudge: true})
 	t.say(T(t.lang, "rm_all_sent", t.periodLabel(period), len(units)))
 }
 
@@ -265,7 +274,11 @@ func (t *turn) remindNow(period string) {
 		t.say(T(t.lang, "rm_admin_only"))
 		return
 	}
-	t.effect(Remind{Period: period, By: t.env.Person.ID})
+	if !t.isOpen(period) {
+		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		return
+	}
+	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
 	t.say(T(t.lang, "remind_sent", t.periodLabel(period)))
 }
 

@@ -22,6 +22,10 @@ func (t *turn) startReturn(r leaderReq) {
 		t.refuse()
 		return
 	}
+	if !t.isOpen(r.per.ID) {
+		t.say(T(t.lang, "period_closed", r.per.Label(t.lang)))
+		return
+	}
 	if s := t.env.Progress[r.unit].Subs[f.ID]; s == nil || s.Version != r.version || s.Returned != nil {
 		t.say(T(t.lang, "ret_moved"))
 		t.show(t.unitReply(r.per, r.unit))
@@ -46,6 +50,11 @@ func (t *turn) typedReason(text string) {
 	if tg == nil || !CanLead(t.env.Person, t.env.Dir, View{Node: tg.Key.Unit}) {
 		t.reset()
 		t.refuse()
+		return
+	}
+	if !t.isOpen(tg.Key.Period) {
+		t.reset()
+		t.say(T(t.lang, "period_closed", t.periodLabel(tg.Key.Period)))
 		return
 	}
 	reason := strings.Join(strings.Fields(text), " ")

@@ -20,7 +20,8 @@ func (t *turn) unitReply(per Period, unit string) Reply {
 	prog := t.env.Progress[unit]
 	parts := []string{T(t.lang, "unit_head", t.env.Dir.Label(unit, t.lang), per.Label(t.lang)), t.organisersText(prog)}
 	var rows [][]Button
-	lead := CanLead(t.env.Person, t.env.Dir, View{Node: unit})
+	// A report can be sent back only while its period is open: after, nobody could correct it.
+	lead := CanLead(t.env.Person, t.env.Dir, View{Node: unit}) && t.isOpen(per.ID)
 	for _, f := range t.env.Forms {
 		parts = append(parts, t.unitForm(per, prog, f))
 		if s := prog.Subs[f.ID]; lead && s != nil && s.Returned == nil {

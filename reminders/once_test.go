@@ -190,3 +190,51 @@ func TestPlanPreview(t *testing.T) {
 		t.Errorf("sent: got %v, want nothing (a dry run)", rec.got)
 	}
 }
+
+// TestRemindWhom: an empty unit list reminds nobody (a leader whose scope was merged away must
+// not reach the whole city); only All, the admin's /remind, means every unit.
+func TestRemindWhom(t *testing.T) {
+	tests := []struct {
+		name string
+		e    flows.Remind
+		want int // people reminded
+	}{
+		{"no units", flows.Remind{Period: "2026-H1", By: "x", Nudge: true}, 0},
+		{"all units", flows.Remind{Period: "2026-H1", All: true, By: "mai"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := newFakeStore()
+			now := at("2026-06-16 10:00")
+			rec := newRecorder(func() time.Time { return now })
+			s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "whom")), rec, "a", func() time.Time { return now })
+			if err := s.Remind(context.Background(), tt.e); err != nil {
+				t.Fatal(err)
+			}
+			if len(rec.got) != tt.want {
+				t.Errorf("got %d people reminded (%v), want %d", len(rec.got), rec.got, tt.want)
+			}
+		})
+	}
+}
+
+// TestNudgeRetriedAfterFailedSend: a nudge that reached nobody does not use up the unit's nudge
+// of the day, so the leader's next press goes out.
+func TestNudgeRetriedAfterFailedSend(t *testing.T) {
+	fs := newFakeStore()
+	now := at("2026-06-16 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	rec.fail = func(flows.Person) error { return errors.New("network down") }
+	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "nudgefail")), rec, "a", func() time.Time { return now })
+	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
+	if err := s.Remind(context.Background(), e); err == nil {
+		t.Fatal("failed send: got nil, want an error")
+	}
+	rec.fail = nil
+	if err := s.Remind(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(rec.got["an"]); got != 1 {
+		t.Errorf("got %d nudges delivered, want 1", got)
+	}
+}

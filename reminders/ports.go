@@ -41,6 +41,8 @@ type Snoozes interface {
 type Nudges interface {
 	// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
 	NudgeOnce(ctx context.Context, unit, day string) (bool, error)
+	// ForgetNudge drops the day's mark of unit, after a nudge that did not reach anyone.
+	ForgetNudge(ctx context.Context, unit, day string) error
 }
 
 // Sender delivers one message to a person on the channel they prefer. main wires it to the

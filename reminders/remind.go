@@ -22,8 +22,11 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 		return fmt.Errorf("remind: unknown period %q", e.Period)
 	}
 	units := e.Units
-	if len(units) == 0 {
+	if e.All {
 		units = s.units
+	}
+	if len(units) == 0 {
+		return nil // an empty list is nobody, never everybody
 	}
 	if e.Nudge {
 		var err error
@@ -48,10 +51,23 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 		}
 		err := s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, byPerson[id], prog))
 		if err != nil && !s.cfg.Unreachable(err) {
+			if e.Nudge {
+				s.forgetNudges(ctx, byPerson[id], now) // let a later press try again today
+			}
 			return fmt.Errorf("remind %s: %w", id, err)
 		}
 		return nil
 	})
+}
+
+// forgetNudges drops today's nudge marks of units whose organiser a nudge failed to reach.
+func (s *Scheduler) forgetNudges(ctx context.Context, units []string, now time.Time) {
+	day := now.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
+	for _, u := range units {
+		if err := s.cfg.Nudges.ForgetNudge(ctx, u, day); err != nil {
+			s.cfg.Log.Warn("reminders: forget nudge", "unit", u, "day", day, "err", err)
+		}
+	}
 }
 
 // nudgeable keeps the units not nudged yet today, logging the others.

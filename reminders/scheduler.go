@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -99,7 +100,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 		return nil // a catch-up, too, waits for the sending hours of an allowed day
 	}
 	var errs []error
-	for _, p := range s.periods(now) {
+	periods := s.periods(now)
+	s.forgetSent(periods)
+	for _, p := range periods {
 		if st, at, ok := s.cfg.Rules.latest(p, false, now); ok {
 			errs = append(errs, s.organisers(ctx, p, st, at, now))
 		}
@@ -108,6 +111,21 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// forgetSent drops what this process remembers sending for periods whose ladders have ended,
+// so the memory follows the running periods, not the life of the process.
+func (s *Scheduler) forgetSent(running []flows.Period) {
+	keep := map[string]bool{}
+	for _, p := range running {
+		keep[p.ID] = true
+	}
+	s.sent.Range(func(k, _ any) bool {
+		if period, _, _ := strings.Cut(k.(string), "|"); !keep[period] {
+			s.sent.Delete(k)
+		}
+		return true
+	})
 }
 
 // missing returns, per organiser, the units of prog that have not submitted every form,

@@ -119,6 +119,14 @@ func (s *Store) NudgeOnce(ctx context.Context, unit, day string) (bool, error) {
 	return ok, nil
 }
 
+// ForgetNudge drops the mark NudgeOnce set for unit on day, so the unit can be nudged again.
+func (s *Store) ForgetNudge(ctx context.Context, unit, day string) error {
+	if err := s.rdb.Del(ctx, s.key("nudge", day+":"+esc(unit))).Err(); err != nil {
+		return fmt.Errorf("forget nudge %s on %s: %w", unit, day, err)
+	}
+	return nil
+}
+
 // Leaders returns the ids of every person with a leader's scope. Link adds them (AddLeader).
 func (s *Store) Leaders(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, s.prefix+"leaders").Result()
