@@ -296,7 +296,7 @@ func (x *leaderE2E) seedReports() {
 
 // wantTally is what a test expects of a Membership tally.
 type wantTally struct {
-	reported, late, returned int
+	reported, late, returned  int
 	eligible, members, active int64
 }
 
