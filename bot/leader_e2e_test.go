@@ -16,6 +16,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/storage"
 )
 
 // The leaders' features end to end (issue 3 "Done when", issue 5 "a leader gets figures"): the
@@ -303,15 +304,20 @@ type wantTally struct {
 // mustTally reads one Membership tally of Q1 2026 from Redis and checks it.
 func (x *leaderE2E) mustTally(node, org string, want wantTally) flows.Tally {
 	x.t.Helper()
+	return mustTally(x.t, x.store, node, org, want)
+}
+
+func mustTally(tb testing.TB, store *storage.Store, node, org string, want wantTally) flows.Tally {
+	tb.Helper()
 	k := flows.TallyKey{Period: "2026-Q1", Node: node, Org: org, Form: "membership"}
-	got, err := x.store.Tallies(context.Background(), []flows.TallyKey{k})
+	got, err := store.Tallies(context.Background(), []flows.TallyKey{k})
 	if err != nil {
-		x.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	t := got[k]
 	have := wantTally{t.Reported, t.Late, t.Returned, t.Sums["eligible"], t.Sums["members"], t.Sums["active"]}
 	if have != want {
-		x.t.Fatalf("tally %s@%s: got %+v, want %+v", node, org, have, want)
+		tb.Fatalf("tally %s@%s: got %+v, want %+v", node, org, have, want)
 	}
 	return t
 }
