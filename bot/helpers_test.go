@@ -32,6 +32,16 @@ func mustStore(tb testing.TB, addr, prefix string) *storage.Store {
 	return s
 }
 
+// mustRouter returns the dispatcher's router, for a test to register its transports on.
+func mustRouter(tb testing.TB, d *Dispatcher) *Router {
+	tb.Helper()
+	r, ok := d.Notifier.(*Router)
+	if !ok {
+		tb.Fatalf("notifier: got %T, want *Router", d.Notifier)
+	}
+	return r
+}
+
 // testClock is a clock the test moves by hand.
 type testClock struct {
 	mu sync.Mutex
@@ -60,7 +70,10 @@ func newClock(tb testing.TB) *testClock {
 // testAdmin is the Telegram identity config names as admin in these tests.
 const testAdmin = "tg:1000"
 
-// mustDispatcher wires a dispatcher on store with the default configuration.
+// mustDispatcher wires a dispatcher on store with the default configuration, as main's
+// newDispatcher does: the store keeps tallies (UseModel) and serves the figures, a FileMaker
+// renders files, and a Router with no senders yet is the notifier — a test with transports
+// registers them on it (see mustRouter).
 func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Dispatcher {
 	tb.Helper()
 	cfg := config.Default()
@@ -68,12 +81,15 @@ func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Disp
 	if err != nil {
 		tb.Fatal(err)
 	}
+	settings := Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+		InviteTTL: cfg.InviteTTL, BotName: "danvan_test_bot", Admins: map[string]bool{testAdmin: true}}
+	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	codes := 0
 	return &Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Settings: Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-			InviteTTL: cfg.InviteTTL, BotName: "danvan_test_bot", Admins: map[string]bool{testAdmin: true}},
-		Now: clock.Now,
+		Figures: store, Files: &FileMaker{Source: store, Settings: settings}, Notifier: &Router{People: store},
+		Settings: settings,
+		Now:      clock.Now,
 		// Errors only: a failing test shows why, a passing one stays quiet.
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		NewCode: func() string {

@@ -43,6 +43,13 @@ func newBatcher(rdb redis.UniversalClient) *batcher {
 // (the commands may still run). Errors are the commands' own: read them from the commands.
 func (b *batcher) do(ctx context.Context, cmds ...redis.Cmder) error {
 	req := &batchReq{ctx: ctx, cmds: cmds, sent: make(chan struct{})}
+	// A select with both cases ready picks one at random: without this check a call after close
+	// could still be queued and sent, half the time.
+	select {
+	case <-b.done:
+		return redis.ErrClosed
+	default:
+	}
 	select {
 	case b.reqs <- req:
 	case <-ctx.Done():
