@@ -367,7 +367,7 @@ func (m *FileMaker) chartData(ctx context.Context, per flows.Period, views []Vie
 		d.Bars = append(d.Bars, Bar{Label: g.label, Value: f.Value, OK: f.OK, Met: f.Met})
 		d.Target, d.HasTarget, d.Percent = f.Target, f.HasTarg, f.Percent
 	}
-	prefix := map[bool]string{true: "> ", false: "≥ "}[ind.IsRate()]
+	prefix := map[bool]string{true: "> ", false: "≥ "}[ind.IsRate() || ind.Share > 0] // as flows.AggMet judges
 	d.Legend = ChartLegend{Met: fmText(lang, "met"), Missed: fmText(lang, "missed"),
 		Target: fmText(lang, "target", prefix+chartValue(d.Target, d.Percent))}
 	return d, nil

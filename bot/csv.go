@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"danvan/flows"
@@ -42,10 +43,13 @@ func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(t.Headers); err != nil {
+	rec := make([]string, len(t.Headers))
+	for i, h := range t.Headers {
+		rec[i] = csvText(h)
+	}
+	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	rec := make([]string, len(t.Headers))
 	for _, r := range t.Rows {
 		csvRecord(rec, r)
 		if err := cw.Write(rec); err != nil {
@@ -56,10 +60,11 @@ func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table) error {
 	return cw.Error()
 }
 
-// csvRecord puts r into rec (reused across rows), in the spreadsheet's column order.
+// csvRecord puts r into rec (reused across rows), in the spreadsheet's column order. Text cells
+// go through csvText; numbers, percents and times are written as they are.
 func csvRecord(rec []string, r Row) {
 	clear(rec)
-	rec[0], rec[1], rec[2] = r.Place, r.Org, r.Unit
+	rec[0], rec[1], rec[2] = csvText(r.Place), csvText(r.Org), csvText(r.Unit)
 	i := 3
 	for j, v := range r.Values {
 		if r.Has[j] {
@@ -76,9 +81,21 @@ func csvRecord(rec []string, r Row) {
 		}
 		i++
 	}
-	rec[i] = r.Status
+	rec[i] = csvText(r.Status)
 	if r.Version > 0 {
-		rec[i+1], rec[i+2], rec[i+3], rec[i+4] = r.By, r.At.Format("2006-01-02 15:04"), strconv.Itoa(r.Version), r.Ref
+		rec[i+1], rec[i+2], rec[i+3], rec[i+4] = csvText(r.By), r.At.Format("2006-01-02 15:04"), strconv.Itoa(r.Version), csvText(r.Ref)
 	}
-	rec[i+5] = r.Reason
+	rec[i+5] = csvText(r.Reason)
+}
+
+// csvText defuses CSV formula injection (OWASP "CSV Injection"): a spreadsheet opening the file
+// runs a cell that starts with = + - @, a tab or a carriage return as a formula, and the sender's
+// display name or a return's reason are whatever a user typed ("=HYPERLINK(…)"). Such a text cell
+// gets a leading single quote, so it shows as text. Only text cells go through it: numbers stay
+// numbers.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

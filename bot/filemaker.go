@@ -193,7 +193,8 @@ type Figure struct {
 
 // Evaluate computes ind over t as the figures view does: a rate is Sums[num] ÷ Sums[den]; a
 // count with Share is the share of reported units that reach Min–Max on their own; a count
-// without Share is the average per reported unit against Min–Max.
+// without Share is the average per reported unit against Min–Max. Met is flows.AggMet, the
+// figures view's verdict.
 func Evaluate(ind flows.Indicator, t flows.Tally) Figure {
 	f := Figure{HasTarg: !ind.Info}
 	switch {
@@ -201,19 +202,19 @@ func Evaluate(ind flows.Indicator, t flows.Tally) Figure {
 		f.Percent, f.Target = true, ind.Min
 		if d := t.Sums[ind.Den]; d != 0 {
 			f.Value, f.OK = float64(t.Sums[ind.Num])/float64(d), true
-			f.Met = ind.Met(f.Value)
+			f.Met = flows.AggMet(ind, f.Value)
 		}
 	case ind.Share > 0:
 		f.Percent, f.Target = true, ind.Share
 		if t.Reported > 0 {
 			f.Value, f.OK = float64(t.Met[ind.ID])/float64(t.Reported), true
-			f.Met = f.Value >= ind.Share
+			f.Met = flows.AggMet(ind, f.Value)
 		}
 	default:
 		f.Target = ind.Min
 		if t.Reported > 0 {
 			f.Value, f.OK = float64(t.Sums[ind.Num])/float64(t.Reported), true
-			f.Met = ind.Met(f.Value)
+			f.Met = flows.AggMet(ind, f.Value)
 		}
 	}
 	return f

@@ -217,6 +217,11 @@ func TestEvaluate(t *testing.T) {
 			Figure{Target: 0.85, HasTarg: true, Percent: true}},
 		{"share", share, flows.Tally{Reported: 4, Met: map[string]int{"1.4": 3}},
 			Figure{Value: 0.75, OK: true, Target: 0.95, HasTarg: true, Percent: true}},
+		// 19 of 20 is 95%: the target is "> 95%", as in the figures view (flows).
+		{"share at target is not above it", share, flows.Tally{Reported: 20, Met: map[string]int{"1.4": 19}},
+			Figure{Value: 0.95, OK: true, Target: 0.95, HasTarg: true, Percent: true}},
+		{"share above target", share, flows.Tally{Reported: 40, Met: map[string]int{"1.4": 39}},
+			Figure{Value: 0.975, OK: true, Met: true, Target: 0.95, HasTarg: true, Percent: true}},
 		{"share nobody reported", share, flows.Tally{}, Figure{Target: 0.95, HasTarg: true, Percent: true}},
 		{"average in range", avg, flows.Tally{Reported: 2, Sums: map[string]int64{"exemplars": 3}},
 			Figure{Value: 1.5, OK: true, Met: true, Target: 1, HasTarg: true}},

@@ -244,7 +244,7 @@ func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow 
 	case ind.IsRate():
 		r.Target = "> " + chartValue(ind.Min, true)
 	case ind.Share > 0:
-		r.Target = "≥ " + chartValue(ind.Share, true) + " " + units
+		r.Target = "> " + chartValue(ind.Share, true) + " " + units // as flows.AggMet judges
 	case ind.Max > 0:
 		r.Target = chartValue(ind.Min, false) + "–" + chartValue(ind.Max, false)
 	default:

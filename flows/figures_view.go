@@ -137,20 +137,13 @@ func aggValue(ind Indicator, tl Tally) (float64, bool) {
 	return float64(tl.Sums[ind.Num]) / float64(tl.Reported), true
 }
 
-func aggMet(ind Indicator, val float64) bool {
-	if !ind.IsRate() && ind.Share > 0 {
-		return val > ind.Share
-	}
-	return ind.Met(val)
-}
-
 func aggMark(ind Indicator, val float64, ok bool) string {
 	switch {
 	case ind.Info:
 		return "ℹ️"
 	case !ok:
 		return "▫️"
-	case aggMet(ind, val):
+	case AggMet(ind, val):
 		return "✅"
 	}
 	return "⚠️"

@@ -45,3 +45,14 @@ func (ind Indicator) Met(val float64) bool {
 	}
 	return val >= ind.Min && (ind.Max == 0 || val <= ind.Max)
 }
+
+// AggMet reports whether val, ind computed over the tally of many units, reaches the target: for
+// a count with Share, val is the share of units that reach Min–Max and must be above Share ("> 95%
+// of units"), exactly at it is not enough; otherwise the target is the one Met checks. The
+// figures view and the files (charts, spreadsheets) both judge with it.
+func AggMet(ind Indicator, val float64) bool {
+	if !ind.IsRate() && ind.Share > 0 {
+		return val > ind.Share
+	}
+	return ind.Met(val)
+}

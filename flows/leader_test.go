@@ -305,6 +305,34 @@ func TestAggValue(t *testing.T) {
 	}
 }
 
+// TestAggMetAtTarget: a count with Share must be above it: 19 of 20 units (95%) do not meet
+// "> 95%", 39 of 40 do; a rate must be above Min; an average is within Min–Max, ends included.
+func TestAggMetAtTarget(t *testing.T) {
+	share := Indicator{ID: "s", Num: "m", Min: 1, Share: 0.95}
+	rate := Indicator{ID: "r", Num: "a", Den: "b", Min: 0.85}
+	avg := Indicator{ID: "v", Num: "m", Min: 1, Max: 2}
+	tests := []struct {
+		name string
+		ind  Indicator
+		tl   Tally
+		want string
+	}{
+		{"share at target", share, Tally{Reported: 20, Met: map[string]int{"s": 19}}, "⚠️"},
+		{"share above target", share, Tally{Reported: 40, Met: map[string]int{"s": 39}}, "✅"},
+		{"rate at target", rate, Tally{Reported: 1, Sums: map[string]int64{"a": 85, "b": 100}}, "⚠️"},
+		{"average at Max", avg, Tally{Reported: 2, Sums: map[string]int64{"m": 4}}, "✅"},
+	}
+	for _, tt := range tests {
+		val, ok := aggValue(tt.ind, tt.tl)
+		if got := aggMark(tt.ind, val, ok); got != tt.want {
+			t.Errorf("%s: aggMark(%v) = %s, want %s", tt.name, val, got, tt.want)
+		}
+		if got := AggMet(tt.ind, val); got != (tt.want == "✅") {
+			t.Errorf("%s: AggMet(%v) = %t", tt.name, val, got)
+		}
+	}
+}
+
 // TestShareAndAverageLines: a count with Share shows units meeting ÷ reported against the
 // share; without, the average per unit against Min–Max.
 func TestShareAndAverageLines(t *testing.T) {

@@ -26,13 +26,18 @@
 //	P{u:<unit>}:people                          set of the ids of the unit's organisers (Link)
 //
 // The tallies of one period share the hash tag {t:<period>}, so on Cluster they sit in one slot:
-// one script moves all those a write touches, and a figures view reads one node per period. <node>, <org> and <form> are escaped like the unit keys; <org> is "*" for flows.AllOrgs.
+// one script moves all those a write touches, and a figures view reads one node per period. <node>,
+// <org>, <form> and <unit> are escaped like the unit keys; <org> is "*" for flows.AllOrgs.
 //
 //	P{t:<period>}:tally:<node>:<org>:<form>     hash of integers, one flows.Tally: "n" reported,
 //	                                            "late", "ret" returned, "s:<question>" sums,
 //	                                            "m:<indicator>" units meeting a count target; a
 //	                                            field back at 0 is deleted, a missing one reads 0
 //	P{t:<period>}:tallies                       set of the period's tally key names (Rebuild)
+//	P{t:<period>}:applied:<unit>:<form>:<version>:<sub|ret>
+//	                                            "1" once the tally change of that version's
+//	                                            submission (sub) or return (ret) has been applied;
+//	                                            Cluster only; TTL AppliedTTL (400 days)
 //
 // A unit's report counts in the tallies of every place above the unit (not the unit itself), for
 // the unit's organisation and for "*". The Store learns the directory, calendar and indicators
@@ -63,6 +68,10 @@
 // one atomic step. On Cluster the tallies sit in another slot: the unit's script runs first and
 // the tally script right after, so for a moment a reader may see the submission without its
 // tallies, and a failure in between (reported as an error) leaves the tallies off until Rebuild.
+// go-redis sends a script again after a read timeout or network error, so a tally script whose
+// first run went through but whose reply was lost runs twice: it first sets the write's marker
+// (P{t:<period>}:applied:…, SET NX) in the tallies' slot and moves nothing if the marker was
+// already there, so each submission or return counts once.
 // Rebuild recomputes a period's tallies from the submissions under WATCH and replaces them in one
 // MULTI/EXEC, so readers never see half of it; a write that moves a tally meanwhile makes it
 // start again (every process must have the new model by then, or its writes follow the old one).

@@ -136,10 +136,13 @@ func decodeTally(h map[string]string) (flows.Tally, error) {
 }
 
 // tallyChange is what one write does to the tallies: the period's tally set followed by the
-// tally keys, and the field, increment pairs each of them gets.
+// tally keys, and the field, increment pairs each of them gets. applied names the write (see
+// appliedKey): on Cluster, where the tallies move in a script of their own, it marks the change
+// as done so a re-sent script does not apply it twice.
 type tallyChange struct {
-	keys []string
-	args []any
+	keys    []string
+	args    []any
+	applied string
 }
 
 func (c tallyChange) empty() bool { return len(c.args) == 0 }
@@ -173,6 +176,18 @@ func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	for _, t := range targets {
 		c.keys = append(c.keys, s.tallyKey(t))
 	}
+	// The write is version v of k submitted (cur not returned) or sent back (cur returned): each
+	// happens at most once, since the unit's script only writes over the version before.
+	kind, version := "sub", 0
+	if cur != nil {
+		version = cur.Version
+		if cur.Returned != nil {
+			kind = "ret"
+		}
+	} else if old != nil {
+		kind, version = "del", old.Version
+	}
+	c.applied = s.appliedKey(k, version, kind)
 	return c
 }
 
@@ -193,8 +208,28 @@ local function tally(k0, a0)
 end
 `
 
-// tallyScript applies a tallyChange on its own: on Cluster, right after the unit's script.
-var tallyScript = redis.NewScript(tallyLua + `tally(1, 1) return 1`)
+// AppliedTTL is how long the marker of a tally change applied on Cluster (appliedKey) is kept: as
+// long as a draft, far past any retry of the script that set it.
+const AppliedTTL = DraftTTL
+
+// tallyScript applies a tallyChange on its own: on Cluster, right after the unit's script. KEYS[1]
+// is the change's marker (appliedKey), then the tally set and the tallies; ARGV[1] is the
+// marker's TTL in milliseconds, then the field, increment pairs. It sets the marker and applies
+// the change only if the marker was not there, so a run re-sent after a lost reply (go-redis
+// retries on a timeout or network error) moves nothing: it returns 1 when applied, 0 when the
+// change already was.
+var tallyScript = redis.NewScript(tallyLua + `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+tally(2, 2)
+return 1
+`)
+
+// applyTally runs tallyScript for c (on Cluster): once per change, however often it is sent.
+func (s *Store) applyTally(ctx context.Context, c tallyChange) error {
+	keys := append([]string{c.applied}, c.keys...)
+	args := append([]any{AppliedTTL.Milliseconds()}, c.args...)
+	return tallyScript.Run(ctx, s.rdb, keys, args...).Err()
+}
 
 // runTallied runs script on a unit's keys with c folded in: in the same script on one Redis or
 // Sentinel (the script calls tally after its own keys and args), in tallyScript right after on
@@ -208,7 +243,7 @@ func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []str
 	if err != nil || ok != 1 || c.empty() {
 		return ok, err
 	}
-	if err := tallyScript.Run(ctx, s.rdb, c.keys, c.args...).Err(); err != nil {
+	if err := s.applyTally(ctx, c); err != nil {
 		return ok, fmt.Errorf("stored, but its tallies were not updated (Rebuild mends them): %w", err)
 	}
 	return ok, nil
@@ -217,6 +252,13 @@ func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []str
 // tallyKey is the hash of one aggregate. Every tally of a period shares the hash tag {t:<period>}.
 func (s *Store) tallyKey(k flows.TallyKey) string {
 	return s.prefix + "{t:" + esc(k.Period) + "}:tally:" + esc(k.Node) + ":" + esc(k.Org) + ":" + esc(k.Form)
+}
+
+// appliedKey marks version of report k's write of kind ("sub" submitted, "ret" returned; "del"
+// for a change with no new version, which no caller makes) as applied to the tallies, on
+// Cluster; it shares the tallies' hash tag, so tallyScript sets it in the same step.
+func (s *Store) appliedKey(k flows.Key, version int, kind string) string {
+	return s.prefix + "{t:" + esc(k.Period) + "}:applied:" + esc(k.Unit) + ":" + esc(k.Form) + ":" + strconv.Itoa(version) + ":" + kind
 }
 
 // tallySetKey is the set of a period's tally keys, which Rebuild replaces.

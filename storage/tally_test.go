@@ -467,3 +467,67 @@ func TestRebuildRetriesOnWrite(t *testing.T) {
 		t.Errorf("city tally: got %+v, want %+v", got, want)
 	}
 }
+
+// resendHook sends every run of tallyScript twice, as go-redis does when the reply of the first
+// send is lost to a read timeout or a network error: the first run went through all the same.
+type resendHook struct{ resent atomic.Int64 }
+
+func (h *resendHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *resendHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		args := cmd.Args()
+		if len(args) > 1 && args[0] == "evalsha" && args[1] == tallyScript.Hash() {
+			if err := next(ctx, cmd); err == nil {
+				h.resent.Add(1)
+			}
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (h *resendHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// On Cluster the tallies move in a script of their own after the unit's; a retry of that script
+// (its first reply lost) must not count the submission or the return twice.
+func TestClusterTallyRetriedCountsOnce(t *testing.T) {
+	s, ctx := mustModelStore(t), t.Context()
+	s.cluster = true
+	if err := tallyScript.Load(ctx, s.rdb).Err(); err != nil { // so it runs as EVALSHA only
+		t.Fatalf("load tallyScript: %v", err)
+	}
+	hook := &resendHook{}
+	s.rdb.AddHook(hook)
+	v1 := tsub("w1-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"members": 5})
+	mustApply(t, s, flows.Submit{Submission: v1, Form: testForm})
+	want := map[flows.TallyKey]flows.Tally{tk("w1", "phunu", "membership"): {Reported: 1, Sums: map[string]int64{"members": 5}}}
+	if got := mustTallies(t, s, tk("w1", "phunu", "membership")); !reflect.DeepEqual(got, want) {
+		t.Errorf("tally after a submit whose tally script was sent twice: got %+v, want %+v", got, want)
+	}
+	ret := flows.Return{By: "tg:leader", At: dueQ1.Add(time.Hour), Reason: "sai"}
+	mustApply(t, s, flows.ReturnSubmission{Key: v1.Key, Version: 1, Return: ret})
+	want = map[flows.TallyKey]flows.Tally{tk("w1", "phunu", "membership"): {Returned: 1}}
+	if got := mustTallies(t, s, tk("w1", "phunu", "membership")); !reflect.DeepEqual(got, want) {
+		t.Errorf("tally after a return whose tally script was sent twice: got %+v, want %+v", got, want)
+	}
+	if n := hook.resent.Load(); n != 2 {
+		t.Fatalf("tally script re-sent %d times, want 2 (the hook missed it)", n)
+	}
+
+	// The same change sent once more by hand (the step run again): still counted once.
+	returned := v1
+	returned.Returned = &ret
+	c := s.change(v1.Key, &v1, &returned)
+	if err := s.applyTally(ctx, c); err != nil {
+		t.Fatalf("applyTally again: %v", err)
+	}
+	if got := mustTallies(t, s, tk("w1", "phunu", "membership")); !reflect.DeepEqual(got, want) {
+		t.Errorf("tally after the return's change applied again: got %+v, want %+v", got, want)
+	}
+	marker := s.appliedKey(v1.Key, 1, "ret")
+	if d := pttl(t, s, marker); d < AppliedTTL-time.Hour || d > AppliedTTL {
+		t.Errorf("PTTL %s = %v, want about %v", marker, d, AppliedTTL)
+	}
+}
