@@ -87,7 +87,7 @@ func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Disp
 	codes := 0
 	return &Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Figures: store, Files: &FileMaker{Source: store, Settings: settings}, Notifier: &Router{People: store},
+		Figures: store, Contacts: store, Files: &FileMaker{Source: store, Settings: settings}, Notifier: &Router{People: store},
 		Settings: settings,
 		Now:      clock.Now,
 		// Errors only: a failing test shows why, a passing one stays quiet.

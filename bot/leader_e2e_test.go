@@ -386,7 +386,7 @@ func TestE2ELeaderJourney(t *testing.T) {
 	mustSee(t, ward, "Số liệu Quý I/2026 · Phường Tân Phong", doneLine(tp, 5), rateLine(tp))
 	x.press(chatCity, "Từng đơn vị")
 	unit := x.press(chatCity, "Hội LHPN · Phường Tân Phong")
-	mustSee(t, unit, "Phiên bản 1", "· tg:2001", "Số đoàn viên, hội viên: 1.100", "Số quần chúng trong diện tập hợp: 1.250")
+	mustSee(t, unit, "Phiên bản 1", "· Lò Thị Lan", "Cán bộ phụ trách: Lò Thị Lan", "Số đoàn viên, hội viên: 1.100", "Số quần chúng trong diện tập hợp: 1.250")
 
 	// Return with a reason: Lan's chat gets the notice through the router.
 	mustSee(t, x.press(chatCity, "Trả lại"), "Vui lòng gõ lý do")
