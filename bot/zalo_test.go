@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"danvan/flows"
+	"danvan/reminders"
 )
 
 // A person linked on Telegram and Zalo sees one draft from either side, and reminders go to
@@ -54,6 +56,26 @@ func TestZaloLinkedPersonSharesDraft(t *testing.T) {
 	}
 	if sent := x.fake.Sent("z3001")[before:]; len(sent) != 1 || sent[0].Params["text"] != "nhắc 2" {
 		t.Errorf("zalo got %v, want only nhắc 2", sent)
+	}
+
+	// A real reminder, from the schedule through the router, reaches Zalo only as well.
+	now := x.d.Now()
+	sched := reminders.New(reminders.Config{
+		Store: x.store, Claims: x.store, Snoozes: x.store, Nudges: x.store, Sender: r,
+		Calendar: x.d.Settings.Calendar, Dir: x.d.Settings.Dir, Forms: x.d.Settings.Forms,
+		Rules: reminders.DefaultRules(), Now: x.d.Now, Log: slog.New(slog.DiscardHandler),
+	})
+	before = len(x.fake.Sent("z3001"))
+	period := x.d.Settings.Calendar.Open(now)[0]
+	if err := sched.Remind(context.Background(), flows.Remind{Period: period.ID, Units: []string{"tanphong-phunu"}, By: "leader", Nudge: true}); err != nil {
+		t.Fatalf("remind: got %v, want nil", err)
+	}
+	sent := x.fake.Sent("z3001")[before:]
+	if len(sent) != 1 || !strings.Contains(sent[0].Params["text"], "Hội LHPN · Phường Tân Phong") || !strings.Contains(sent[0].Params["text"], "c. Tiếp tục") {
+		t.Errorf("zalo got %v, want one reminder about Hội LHPN · Phường Tân Phong, its draft lettered after the question's choices", sent)
+	}
+	if got := tg.texts(); len(got) != 1 {
+		t.Errorf("telegram got %v, want nothing more than [nhắc 1]", got)
 	}
 }
 
