@@ -101,17 +101,15 @@ func mustBigDirectory(b *testing.B, cfg config.Config, districts, wards int) *fl
 	return dir
 }
 
-// seedJob is one submission to make: a unit's form in a period, sent by the ward's organiser.
+// seedJob is one unit to seed: its organiser to link and its reports to submit.
 type seedJob struct {
 	i      int
 	unit   flows.Node
-	per    flows.Period
-	form   flows.Form
 	person string
 }
 
-// seed submits every unit's forms for both periods, and links each ward's organiser, from many
-// goroutines through Store.Apply; it returns the number of units.
+// seed links each unit's organiser and submits the unit's forms for both periods, from many
+// goroutines through the store's real Link and Apply; it returns the number of units.
 func (c *bigCity) seed(b *testing.B, dir *flows.Directory) int {
 	b.Helper()
 	jobs := make(chan seedJob)
@@ -120,7 +118,7 @@ func (c *bigCity) seed(b *testing.B, dir *flows.Directory) int {
 	for range 64 {
 		wg.Go(func() {
 			for j := range jobs {
-				if err := c.submit(b.Context(), j); err != nil {
+				if err := c.seedUnit(b.Context(), j); err != nil {
 					select {
 					case errs <- err:
 					default:
@@ -131,19 +129,7 @@ func (c *bigCity) seed(b *testing.B, dir *flows.Directory) int {
 	}
 	units := dir.Units("")
 	for i, u := range units {
-		person := "tg:" + strconv.Itoa(100000+i/bigCityOrgs) // one organiser per ward
-		if i%bigCityOrgs == 0 {
-			var ids []string
-			for _, n := range units[i:min(i+bigCityOrgs, len(units))] {
-				ids = append(ids, n.ID)
-			}
-			mustLinkPerson(b, c.store, person, flows.Person{ID: person, Name: "Lò Thị Mai " + strconv.Itoa(i), Units: ids})
-		}
-		for _, p := range []flows.Period{c.per, c.prev} {
-			for _, f := range c.d.Settings.Forms {
-				jobs <- seedJob{i: i, unit: u, per: p, form: f, person: person}
-			}
-		}
+		jobs <- seedJob{i: i, unit: u, person: "tg:" + strconv.Itoa(100000+i)}
 	}
 	close(jobs)
 	wg.Wait()
@@ -155,17 +141,33 @@ func (c *bigCity) seed(b *testing.B, dir *flows.Directory) int {
 	return len(units)
 }
 
-// submit stores j's submission, with values that vary by unit so rates differ between places.
-func (c *bigCity) submit(ctx context.Context, j seedJob) error {
+// seedUnit links j's organiser and submits each form of the unit in both periods.
+func (c *bigCity) seedUnit(ctx context.Context, j seedJob) error {
+	p := flows.Person{ID: j.person, Name: "Lò Thị Mai " + strconv.Itoa(j.i), Units: []string{j.unit.ID}}
+	if err := c.store.Link(ctx, j.person, p); err != nil {
+		return fmt.Errorf("link %s: %w", j.person, err)
+	}
+	for _, per := range []flows.Period{c.per, c.prev} {
+		for _, f := range c.d.Settings.Forms {
+			if err := c.submit(ctx, j, per, f); err != nil {
+				return fmt.Errorf("submit %s %s %s: %w", j.unit.ID, per.ID, f.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// submit stores the unit's submission of form in per, with values that vary by unit so rates differ between places.
+func (c *bigCity) submit(ctx context.Context, j seedJob, per flows.Period, form flows.Form) error {
 	vals := map[string]int64{}
-	for n, q := range j.form.Questions {
-		if q.AppliesTo(j.per.Kind) {
+	for n, q := range form.Questions {
+		if q.AppliesTo(per.Kind) {
 			vals[q.ID] = int64(100 + (j.i*7+n*13)%400)
 		}
 	}
 	if _, ok := vals["eligible"]; ok {
 		// This period a little better than the one before, so the figures show a trend.
-		up := int64(j.per.Year - 2025)
+		up := int64(per.Year - 2025)
 		vals["eligible"], vals["members"], vals["active"] = 1000+int64(j.i%300), 800+int64(j.i%200)+40*up, 700+int64(j.i%150)+30*up
 	}
 	if _, ok := vals["resolved"]; ok {
@@ -174,10 +176,10 @@ func (c *bigCity) submit(ctx context.Context, j seedJob) error {
 	if _, ok := vals["branches_good"]; ok {
 		vals["branches"], vals["branches_good"] = 10, 9
 	}
-	at := j.per.Due.Add(-48 * time.Hour)
-	k := flows.Key{Unit: j.unit.ID, Period: j.per.ID, Form: j.form.ID}
+	at := per.Due.Add(-48 * time.Hour)
+	k := flows.Key{Unit: j.unit.ID, Period: per.ID, Form: form.ID}
 	sub := flows.Submission{Key: k, Values: vals, By: j.person, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
-	return c.store.Apply(ctx, []flows.Effect{flows.Submit{Submission: sub, Form: j.form}})
+	return c.store.Apply(ctx, []flows.Effect{flows.Submit{Submission: sub, Form: form}})
 }
 
 // mustLinkPerson links ident to p in store.
