@@ -248,11 +248,14 @@ func (m *FileMaker) indicator(id string) (flows.Indicator, bool) {
 	return m.Settings.Indicators[i], true
 }
 
-// submitters lists the people who sent subs, each once, sorted.
+// submitters lists the people who sent subs, each once, sorted. A set, not a search of the
+// list so far: with an organiser per unit a city's 20,000 submissions have 10,000 senders.
 func submitters(subs map[flows.Key]flows.Submission) []string {
+	seen := make(map[string]bool, len(subs))
 	var out []string
 	for _, s := range subs {
-		if s.By != "" && !slices.Contains(out, s.By) {
+		if s.By != "" && !seen[s.By] {
+			seen[s.By] = true
 			out = append(out, s.By)
 		}
 	}
