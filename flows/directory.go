@@ -31,6 +31,9 @@ type Directory struct {
 	org   map[string]int
 	node  map[string]int
 	kids  map[string][]string
+	// units counts, per node and organisation (AllOrgs for all), the units at or below the
+	// node: worked out once, so a leader's view costs the tree's shape, not its size.
+	units map[string]map[string]int
 }
 
 // NewDirectory checks orgs and nodes (unique ids, known parents and orgs, no cycles, units are
@@ -76,8 +79,30 @@ func NewDirectory(orgs []Org, nodes []Node) (*Directory, error) {
 			return nil, err
 		}
 	}
+	d.countUnits()
 	return d, nil
 }
+
+func (d *Directory) countUnits() {
+	d.units = map[string]map[string]int{}
+	for _, u := range d.nodes {
+		if !u.IsUnit() {
+			continue
+		}
+		for cur := u.ID; cur != ""; cur = d.nodes[d.node[cur]].Parent {
+			m := d.units[cur]
+			if m == nil {
+				m = map[string]int{}
+				d.units[cur] = m
+			}
+			m[u.Org]++
+			m[AllOrgs]++
+		}
+	}
+}
+
+// UnitCount returns how many units of org (AllOrgs for all) are at or below node.
+func (d *Directory) UnitCount(node, org string) int { return d.units[node][org] }
 
 func (d *Directory) checkCycle(id string) error {
 	seen := map[string]bool{}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -114,25 +115,15 @@ func viewUnits(dir *Directory, v View) []Node {
 	return out
 }
 
-// unitCounts counts, in one pass over the directory, the units at or below each of nodes: per
-// node, per organisation and in total (under AllOrgs). A figures view needs the denominator of
-// its own node and of each child; one pass keeps that linear in the directory's size.
+// unitCounts returns, for each of nodes, the units at or below it per organisation and in total
+// (under AllOrgs): the denominators of a figures view, its own node's and each child's. The
+// directory counted them once, so this costs the number of nodes asked for.
 func unitCounts(dir *Directory, nodes []string) map[string]map[string]int {
 	out := make(map[string]map[string]int, len(nodes))
 	for _, n := range nodes {
-		out[n] = map[string]int{}
-	}
-	for _, u := range dir.Nodes() {
-		if !u.IsUnit() {
-			continue
-		}
-		for cur := u.ID; cur != ""; {
-			if m, ok := out[cur]; ok {
-				m[u.Org]++
-				m[AllOrgs]++
-			}
-			n, _ := dir.Node(cur)
-			cur = n.Parent
+		out[n] = maps.Clone(dir.units[n])
+		if out[n] == nil {
+			out[n] = map[string]int{}
 		}
 	}
 	return out
