@@ -163,7 +163,7 @@ func usage(fs *flag.FlagSet) string {
 	fs.SetOutput(&b)
 	fmt.Fprintln(&b, "Usage of danvan:")
 	fs.PrintDefaults()
-	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, REDIS_PASSWORD.")
+	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET, REDIS_PASSWORD.")
 	fs.SetOutput(io.Discard)
 	return b.String()
 }

@@ -18,6 +18,10 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("bot_name", c.BotName),
 		slog.String("zalo_token", secret(c.ZaloToken)),
 		slog.String("zalo_api_url", c.scrub(c.ZaloAPIURL)),
+		slog.String("zalo_webhook_url", c.scrub(c.ZaloWebhookURL)),
+		slog.String("zalo_webhook_secret", secret(c.ZaloWebhookSecret)),
+		slog.Any("zalo_admins", c.ZaloAdmins),
+		slog.String("public_url", c.scrub(c.PublicURL)),
 		slog.String("redis_url", c.scrub(c.RedisURL)),
 		slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("redis_addrs", strings.Join(c.RedisAddrs, ",")),
@@ -57,7 +61,7 @@ func (c Config) scrub(s string) string {
 		return "[unparsable URL]" // it may hold anything, a password included
 	}
 	s = u.Redacted()
-	for _, sec := range []string{c.TelegramToken, c.ZaloToken, c.WebhookSecret, c.RedisPassword} {
+	for _, sec := range []string{c.TelegramToken, c.ZaloToken, c.WebhookSecret, c.ZaloWebhookSecret, c.RedisPassword} {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, redacted)
 		}

@@ -10,11 +10,13 @@ import (
 
 func TestSecretsRedacted(t *testing.T) {
 	vars := map[string]string{
-		"TELEGRAM_BOT_TOKEN": "123456:TOKEN-tg-very-secret",
-		"ZALO_BOT_TOKEN":     "zalo-very-secret",
-		"WEBHOOK_URL":        "https://bot.example.vn/hook/123456:TOKEN-tg-very-secret",
-		"WEBHOOK_SECRET":     "hook_very_secret",
-		"REDIS_URL":          "redis://:redis-pw-secret@redis.example.vn:6379/0",
+		"TELEGRAM_BOT_TOKEN":  "123456:TOKEN-tg-very-secret",
+		"ZALO_BOT_TOKEN":      "zalo-very-secret",
+		"WEBHOOK_URL":         "https://bot.example.vn/hook/123456:TOKEN-tg-very-secret",
+		"WEBHOOK_SECRET":      "hook_very_secret",
+		"REDIS_URL":           "redis://:redis-pw-secret@redis.example.vn:6379/0",
+		"ZALO_WEBHOOK_URL":    "https://bot.example.vn/zalo/zalo-hook-secret-1",
+		"ZALO_WEBHOOK_SECRET": "zalo-hook-secret-1",
 	}
 	c := mustLoad(t, nil, vars)
 	var logged bytes.Buffer
@@ -29,7 +31,7 @@ func TestSecretsRedacted(t *testing.T) {
 		"slog":     logged.String(),
 		"Sprint[]": fmt.Sprint([]Config{c}),
 	}
-	secrets := []string{"TOKEN-tg-very-secret", "zalo-very-secret", "hook_very_secret", "redis-pw-secret"}
+	secrets := []string{"TOKEN-tg-very-secret", "zalo-very-secret", "hook_very_secret", "redis-pw-secret", "zalo-hook-secret-1"}
 	for name, out := range outputs {
 		for _, s := range secrets {
 			if strings.Contains(out, s) {
