@@ -434,3 +434,13 @@ func assertShortData(tb testing.TB, name string, replies []Reply) {
 		}
 	}
 }
+
+// TestNudgeNobody: a unit nobody was invited for has no one to nudge, and the leader is told
+// how to fix that instead of being told a nudge went out.
+func TestNudgeNobody(t *testing.T) {
+	w := leaderWorld(t)
+	_, replies, effects, _ := stepAs(w, roles["city"], State{Version: 2}, Input{Kind: ButtonInput, Data: "*|nudge|2026-Q1 santhang-phunu"})
+	if got := allText(replies); !strings.Contains(got, "/invite") || len(effects) != 0 {
+		t.Errorf("got %q and effects %v, want the invite hint and no reminder", got, effects)
+	}
+}

@@ -56,6 +56,7 @@ var leaderTexts = map[string]Text{
 	"miss_next":    {Vi: "Trang sau ▶️", En: "Next ▶️"},
 	"nudge_closed": {Vi: "Kỳ %s đã đóng, không nhắc nữa.", En: "The %s period has closed; no more nudges."},
 	"nudge_done":   {Vi: "Đơn vị đã nộp đủ, không cần nhắc.", En: "Everything is in; no nudge needed."},
+	"nudge_nobody": {Vi: "Đơn vị chưa có cán bộ phụ trách nên không có ai để nhắc. Hãy mời cán bộ bằng /invite.", En: "No organiser has been invited for this unit, so there is nobody to nudge. Invite one with /invite."},
 	"nudge_sent":   {Vi: "🔔 Đã gửi nhắc nhở tới cán bộ phụ trách của %d đơn vị (mỗi đơn vị nhiều nhất một lần mỗi ngày).", En: "🔔 Nudged the organisers of %d unit(s) (at most once a day per unit)."},
 	"nudge_notice": {Vi: "Đã nhắc", En: "Nudged"},
 

@@ -91,7 +91,13 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	if pages > 1 {
 		lines = append(lines, T(t.lang, "miss_page", page+1, pages))
 	}
-	return Reply{Text: cut(strings.Join(lines, "\n")), Buttons: t.missingButtons(r, shown, len(late), page, pages)}
+	reach := 0 // the units a nudge reaches: those with an organiser
+	for _, n := range late {
+		if len(t.env.Progress[n.ID].Organisers) > 0 {
+			reach++
+		}
+	}
+	return Reply{Text: cut(strings.Join(lines, "\n")), Buttons: t.missingButtons(r, shown, reach, page, pages)}
 }
 
 // missingCounts is "Hội viên: 4/6 đơn vị chưa nộp · Hoạt động: 3/6".
@@ -130,11 +136,12 @@ func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int)
 	}
 	if t.isOpen(r.per.ID) {
 		for _, n := range shown {
-			if CanLead(t.env.Person, t.env.Dir, View{Node: n.ID}) {
+			// Nobody to nudge in a unit without an organiser: no button.
+			if CanLead(t.env.Person, t.env.Dir, View{Node: n.ID}) && len(t.env.Progress[n.ID].Organisers) > 0 {
 				rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
 			}
 		}
-		if len(rows) > 0 {
+		if total > 0 {
 			rows = append(rows, []Button{leaderBtn(T(t.lang, "miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
 		}
 	}
@@ -174,6 +181,11 @@ func (t *turn) nudge(r leaderReq) {
 	units = slices.DeleteFunc(units, func(u string) bool { return t.missingForms(u) == 0 })
 	if len(units) == 0 {
 		t.say(T(t.lang, "nudge_done"))
+		return
+	}
+	units = slices.DeleteFunc(units, func(u string) bool { return len(t.env.Progress[u].Organisers) == 0 })
+	if len(units) == 0 {
+		t.say(T(t.lang, "nudge_nobody"))
 		return
 	}
 	t.effect(Remind{Period: r.per.ID, Units: units, By: t.env.Person.ID, Nudge: true})
