@@ -19,19 +19,19 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 			return err
 		}
 	}
-	if ids := named(env); len(ids) > 0 && d.Contacts != nil {
-		people, err := d.Contacts.People(ctx, ids)
-		if err != nil {
-			return fmt.Errorf("load %d people a view names: %w", len(ids), err)
-		}
-		env.Contacts = people
-	}
 	if w.Plan && d.Planner != nil {
 		plan, err := d.Planner.Plan(ctx, now)
 		if err != nil {
 			return fmt.Errorf("plan reminders: %w", err)
 		}
 		env.Plan = plan
+	}
+	if ids := named(env); len(ids) > 0 && d.Contacts != nil {
+		people, err := d.Contacts.People(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("load %d people a view names: %w", len(ids), err)
+		}
+		env.Contacts = people
 	}
 	return nil
 }
@@ -56,8 +56,8 @@ func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Wa
 	return nil
 }
 
-// named lists the people the loaded progress and history name: organisers, submitters and
-// leaders who returned a report.
+// named lists the people the loaded progress, history and reminder plan name: organisers,
+// submitters, leaders who returned a report, people a reminder would reach.
 func named(env *flows.Env) []string {
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -82,6 +82,11 @@ func named(env *flows.Env) []string {
 	for _, h := range env.History {
 		for i := range h {
 			addSub(&h[i])
+		}
+	}
+	if env.Plan != nil {
+		for _, r := range env.Plan.Next {
+			add(r.Person)
 		}
 	}
 	return slices.Sorted(maps.Keys(seen))

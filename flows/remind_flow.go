@@ -140,7 +140,7 @@ func (t *turn) planView() {
 		}
 		lines = append(lines, T(t.lang, "plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period), next[i].Step, j-i))
 		for k := i; k < j && k < i+10; k++ {
-			lines = append(lines, "  • "+next[k].Person+": "+t.unitLabels(next[k].Units))
+			lines = append(lines, "  • "+t.nameOf(next[k].Person)+": "+t.unitLabels(next[k].Units))
 		}
 		if j-i > 10 {
 			lines = append(lines, T(t.lang, "plan_more", j-i-10))
