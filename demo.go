@@ -55,20 +55,13 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	defer mr.Close()
 	store := storage.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}), "demo:")
 	defer store.Close()
-	start := time.Now()
+	clock := newDemoClock(cfg.FlowsCalendar(), time.Now)
 	if *date != "" {
-		d, err := time.ParseInLocation("02/01/2006", *date, cfg.Location())
-		if err != nil {
-			return fmt.Errorf("demo: -date %q: want dd/mm/yyyy", *date)
-		}
-		// The chosen day at this hour, or 10:00 when that is outside sending hours.
-		h := start.In(cfg.Location())
-		start = d.Add(time.Duration(h.Hour())*time.Hour + time.Duration(h.Minute())*time.Minute)
-		if h.Hour() < 8 || h.Hour() >= 19 {
-			start = d.Add(10 * time.Hour)
+		if err := clock.Set(*date); err != nil {
+			return fmt.Errorf("demo: -date: %w", err)
 		}
 	}
-	now := demoClock(cfg.FlowsCalendar(), start)
+	now := clock.Now
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	disp, err := newDispatcher(cfg, store, now, quiet)
 	if err != nil {
@@ -80,7 +73,7 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	}
 	fmt.Fprintf(out, "Dân vận bot — DEMO. Dữ liệu demo không được lưu: chỉ nằm trong bộ nhớ và mất khi thoát (Ctrl+D).\n"+
 		"Demo data live in memory only and are gone when you quit (Ctrl+D). Today in the demo: %s.\n"+
-		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /help\n",
+		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /ngay dd/mm/yyyy để tới ngày khác · /help\n",
 		now().Format("02/01/2006"))
 	org := demoPeople["organiser"]
 	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: *style,
@@ -92,6 +85,18 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	disp.Notifier = router
 	sched := newScheduler(cfg, store, disp.Settings.Dir, router, now, quiet)
 	disp.Planner, disp.Reminder = sched, sched
+	// /ngay moves the demo to another day and sends what is due then, as the schedule would.
+	c.Local = map[string]func(context.Context, string) string{
+		"ngay": func(ctx context.Context, day string) string {
+			if err := clock.Set(day); err != nil {
+				return "Dùng: /ngay dd/mm/yyyy (ví dụ /ngay 16/03/2026) — " + err.Error()
+			}
+			if err := sched.Tick(ctx, now()); err != nil {
+				return "Nhắc nhở: " + err.Error()
+			}
+			return "(hôm nay trong demo: " + now().In(cfg.Location()).Format("15:04 02/01/2006") + ")"
+		},
+	}
 	// What is due today goes out before the prompt, then the schedule ticks on its own.
 	if err := sched.Tick(ctx, now()); err != nil {
 		return err
@@ -113,21 +118,6 @@ func demoSwitch(who string) (string, string, bool) {
 	return p.ident, p.name, ok
 }
 
-// demoClock is the real clock set to start, moved forward into the next reporting window when
-// start falls between two, so the demo always has a period to report.
-func demoClock(cal flows.Calendar, start time.Time) func() time.Time {
-	real := start
-	shift := start.Sub(time.Now())
-	if len(cal.Open(real)) == 0 {
-		for d := 1; d < 400; d++ {
-			if t := real.AddDate(0, 0, d); len(cal.Open(t)) > 0 {
-				shift = t.Sub(time.Now())
-				break
-			}
-		}
-	}
-	return func() time.Time { return time.Now().Add(shift) }
-}
 
 // seedDemo links the demo people and files reports: last period's for every unit, so "keep last
 // period's value" and the big-change check can be tried, and this period's for most units, so a

@@ -76,7 +76,7 @@ func TestRedisURL(t *testing.T) {
 
 func TestDemoRemindsOnItsDate(t *testing.T) {
 	var out strings.Builder
-	in := strings.NewReader("/as leader\n/figures\n/as admin\n/calendar\n")
+	in := strings.NewReader("/as leader\n/figures\n/as admin\n/calendar\n/ngay 16/03/2026\n/ngay hôm qua\n")
 	if err := run(context.Background(), []string{"demo", "-date", "13/03/2026"}, in, &out, env(nil)); err != nil {
 		t.Fatalf("demo: got %v, want nil", err)
 	}
@@ -85,6 +85,8 @@ func TestDemoRemindsOnItsDate(t *testing.T) {
 		"📨 console:organiser", "Nhắc báo cáo kỳ Quý I/2026", "Báo cáo ngay",
 		"📊 Số liệu Quý I/2026", "Đã báo cáo",
 		"📅 Lịch báo cáo năm 2026",
+		"đã quá hạn (15/03/2026)", "📨 console:leader", "Tổng hợp kỳ Quý I/2026", // /ngay: the day after the due day
+		"hôm nay trong demo: ", "Dùng: /ngay dd/mm/yyyy",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)

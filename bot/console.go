@@ -27,6 +27,10 @@ type Console struct {
 	// Style "zalo" renders as the Zalo transport does: choices as numbered options inside the
 	// message text, chosen by number or by their text. The default lists them below it.
 	Style string
+	// Local are commands of the console itself (the demo's /ngay), by name without the slash:
+	// what they return is printed and nothing reaches the bot. They run without the console's
+	// lock, so they may make the bot send messages (reminders) to the console.
+	Local map[string]func(ctx context.Context, args string) string
 	// Files is the folder where attachments (charts, spreadsheets) are saved for the person to
 	// open; "" shows only their names.
 	Files string
@@ -79,12 +83,31 @@ func (c *Console) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
+			out, local := c.local(ctx, line)
 			c.mu.Lock()
-			c.line(ctx, line)
+			if local {
+				fmt.Fprintf(c.Out, "  %s\n", out)
+			} else {
+				c.line(ctx, line)
+			}
 			c.promptLine()
 			c.mu.Unlock()
 		}
 	}
+}
+
+// local runs line if it is one of the console's own commands.
+func (c *Console) local(ctx context.Context, line string) (string, bool) {
+	cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "/")
+	if !ok {
+		return "", false
+	}
+	name, args, _ := strings.Cut(cmd, " ")
+	f, ok := c.Local[strings.ToLower(name)]
+	if !ok {
+		return "", false
+	}
+	return f(ctx, strings.TrimSpace(args)), true
 }
 
 func (c *Console) promptLine() { fmt.Fprintf(c.Out, "%s> ", c.Name) }
