@@ -118,7 +118,6 @@ func demoSwitch(who string) (string, string, bool) {
 	return p.ident, p.name, ok
 }
 
-
 // seedDemo links the demo people and files reports: last period's for every unit, so "keep last
 // period's value" and the big-change check can be tried, and this period's for most units, so a
 // leader has figures to read.
