@@ -336,7 +336,33 @@ func (m *FileMaker) chart(ctx context.Context, per flows.Period, views []View, a
 		return flows.File{}, fmt.Errorf("chart %s %s: %w", a.Indicator, per.ID, err)
 	}
 	name := fmt.Sprintf("chi-tieu-%s-%s.png", a.Indicator, per.ID)
-	return flows.File{Name: name, Kind: flows.Photo, MIME: "image/png", Data: png}, nil
+	return flows.File{Name: name, Kind: flows.Photo, MIME: "image/png", Data: png, Text: ChartText(d)}, nil
+}
+
+// ChartText writes d as text, for a channel that cannot show the picture: a line per bar
+// ("Phường Tân Phong: 86,7% ✅", "—" where there is no value), then the target.
+func ChartText(d ChartData) string {
+	lines := make([]string, 0, len(d.Bars)+1)
+	for _, b := range d.Bars {
+		lines = append(lines, b.Label+": "+barText(b, d))
+	}
+	if d.HasTarget && d.Legend.Target != "" {
+		lines = append(lines, d.Legend.Target)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// barText is a bar's value with its verdict: ✅ reaching the target, ⚠️ below it.
+func barText(b Bar, d ChartData) string {
+	switch {
+	case !b.OK || !finite(b.Value):
+		return "—"
+	case !d.HasTarget:
+		return chartValue(b.Value, d.Percent)
+	case b.Met:
+		return chartValue(b.Value, d.Percent) + " ✅"
+	}
+	return chartValue(b.Value, d.Percent) + " ⚠️"
 }
 
 // chartData loads the tallies behind the bars, and the total for the subtitle, in one call.

@@ -163,7 +163,7 @@ func (c *Console) render(r flows.Reply) {
 		c.saveFile(*r.File)
 	}
 	if c.Style == "zalo" {
-		c.renderZalo(r)
+		c.renderZalo(withFileText(r))
 		return
 	}
 	for _, l := range strings.Split(r.Text, "\n") {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image/png"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -361,5 +362,59 @@ func TestTelegramSendsSheetAsDocument(t *testing.T) {
 	}
 	if got := findRow(t, xf, sh, "Đoàn phường Tân Phong")[9]; got != "trễ" {
 		t.Errorf("status: got %q, want trễ", got)
+	}
+}
+
+// FileMaker writes each file's content as text too, for Zalo without a file server: a chart's
+// bars a line each with "—" for a gap, a spreadsheet's completeness and summary.
+func TestFileMakerFileText(t *testing.T) {
+	m, _ := mustFileMaker(t)
+	city := flows.Person{ID: "tg:8", Scopes: []string{"laichau"}}
+	tests := []struct {
+		name string
+		a    flows.Attachment
+		want []string
+	}{
+		{"chart", flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5"}, []string{
+			"Phường Tân Phong: 86,7% ✅\nPhường Đoàn Kết: —\n", "\nXã Nậm Loỏng: —\nMục tiêu > 85%"}},
+		{"xlsx", flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"}, []string{
+			"Sinh hoạt & hội viên: đã báo cáo 3/41 đơn vị · trễ hạn 1 · chưa nộp 37 · trả lại 1\n",
+			"\n1.5 Tỷ lệ tập hợp quần chúng vào tổ chức: 86,7% ✅ (Mục tiêu > 85%)\n",
+			"\nkn Tỷ lệ ý kiến, kiến nghị đã giải quyết: 70% ℹ️\n", "PUBLIC_URL"}},
+		{"csv", flows.Attachment{Kind: flows.CSVFile, Period: "2026-Q1"}, []string{
+			"Hoạt động: đã báo cáo 1/41 đơn vị", "1.6 Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên: 95,4% ✅", "PUBLIC_URL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustFile(t, m, city, tt.a).Text
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("text: got %q, want it to contain %q", got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestChartText(t *testing.T) {
+	bars := []Bar{{Label: "A", Value: 0.9, OK: true, Met: true}, {Label: "B", Value: 0.5, OK: true}, {Label: "C"}}
+	legend := ChartLegend{Target: "Mục tiêu > 85%"}
+	tests := []struct {
+		name string
+		d    ChartData
+		want string
+	}{
+		{"target", ChartData{Bars: bars, Target: 0.85, HasTarget: true, Percent: true, Legend: legend},
+			"A: 90% ✅\nB: 50% ⚠️\nC: —\nMục tiêu > 85%"},
+		{"no target", ChartData{Bars: bars, Percent: true, Legend: legend}, "A: 90%\nB: 50%\nC: —"},
+		{"count", ChartData{Bars: []Bar{{Label: "A", Value: 1.5, OK: true}}}, "A: 1,5"},
+		{"not finite", ChartData{Bars: []Bar{{Label: "A", Value: math.NaN(), OK: true}}}, "A: —"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ChartText(tt.d); got != tt.want {
+				t.Errorf("ChartText: got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -79,14 +79,47 @@ func (m *FileMaker) sheet(ctx context.Context, per flows.Period, views []View, k
 		if err != nil {
 			return flows.File{}, err
 		}
-		return flows.File{Name: "bao-cao-" + per.ID + "-csv.zip", Kind: flows.Document, MIME: "application/zip", Data: data}, nil
+		return flows.File{Name: "bao-cao-" + per.ID + "-csv.zip", Kind: flows.Document, MIME: "application/zip",
+			Data: data, Text: WorkbookText(wb)}, nil
 	}
 	data, err := RenderXLSX(wb)
 	if err != nil {
 		return flows.File{}, err
 	}
 	return flows.File{Name: "bao-cao-" + per.ID + ".xlsx", Kind: flows.Document,
-		MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: data}, nil
+		MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: data, Text: WorkbookText(wb)}, nil
+}
+
+// WorkbookText summarises wb as text, for a channel that cannot send the file: a line per form
+// on how many units reported, a line per indicator of the summary sheet, and a note on how to
+// get the spreadsheet itself.
+func WorkbookText(wb Workbook) string {
+	l := wb.Lang
+	lines := make([]string, 0, len(wb.Completeness)+len(wb.Summary)+2)
+	for _, c := range wb.Completeness {
+		lines = append(lines, fmText(l, "txt_form", c.Form, c.Reported, c.Units, c.Late, c.Missing, c.Return))
+	}
+	lines = append(lines, "")
+	for _, r := range wb.Summary {
+		lines = append(lines, summaryText(r, l))
+	}
+	return strings.Join(append(lines, "", fmText(l, "txt_sheet")), "\n")
+}
+
+// summaryText is one indicator's line: "1.5 Tỷ lệ tập hợp: 86,7% ✅ (Mục tiêu > 85%)".
+func summaryText(r SummaryRow, lang flows.Lang) string {
+	v := "—"
+	if r.Figure.OK {
+		v = chartValue(r.Figure.Value, r.Figure.Percent)
+	}
+	s := r.ID + " " + r.Name + ": " + v
+	if r.Status != "—" {
+		s += " " + r.Status
+	}
+	if r.Target != "" {
+		s += " (" + fmText(lang, "target", r.Target) + ")"
+	}
+	return s
 }
 
 // workbook builds the Workbook of per over views, in three round trips: submissions, people

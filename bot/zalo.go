@@ -30,7 +30,7 @@ type ZaloConfig struct {
 	// HTTPClient makes the calls; its Timeout must exceed PollTimeout.
 	HTTPClient *http.Client
 	// Files serves charts and spreadsheets at public URLs (sendPhoto takes a URL only); nil
-	// sends only the replies' text.
+	// sends their content as text instead (flows.File.Text).
 	Files *ZaloFiles
 	// Logger receives the transport's logs; slog.Default() when nil.
 	Logger *slog.Logger

@@ -142,7 +142,7 @@ func TestZaloLeaderFigures(t *testing.T) {
 }
 
 // TestZaloLeaderChart: with a file server configured a chart goes by sendPhoto with a URL that
-// serves the PNG; without one the leader gets the text only.
+// serves the PNG; without one the leader gets the chart's values as text, a line per ward.
 func TestZaloLeaderChart(t *testing.T) {
 	for _, served := range []bool{true, false} {
 		t.Run(fmt.Sprintf("files=%v", served), func(t *testing.T) {
@@ -166,6 +166,11 @@ func TestZaloLeaderChart(t *testing.T) {
 			if !served {
 				if len(photos) != 0 {
 					t.Fatalf("sendPhoto without a file server: got %d, want none", len(photos))
+				}
+				tp := mustTally(t, x.store, "tanphong", flows.AllOrgs, tallyOf(0, 0, lanForm, hungForm))
+				rate := float64(tp.Sums["members"]) / float64(tp.Sums["eligible"])
+				for _, want := range []string{"Phường Tân Phong: " + chartValue(rate, true), "Phường Đoàn Kết: —", "Mục tiêu > 85%"} {
+					mustHave(t, zaloText(got), want)
 				}
 				return
 			}

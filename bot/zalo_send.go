@@ -108,7 +108,7 @@ func (z *Zalo) Send(ctx context.Context, chat string, r flows.Reply) error {
 }
 
 // deliver sends r: a photo by URL when r carries a chart and files are served, a link for a
-// spreadsheet, then the text with its choices, in parts of at most 2,000 characters cut at line
+// spreadsheet, the file's text when files are not served, then the text with its choices, in parts of at most 2,000 characters cut at line
 // boundaries. The choices are remembered for the chat, so a typed number chooses one: a reply
 // to the chat's own message (own) replaces the menu, anything else adds to it.
 func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
@@ -119,6 +119,9 @@ func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool
 	var prev zaloMenu
 	if !own {
 		prev = z.menus.get(chat)
+	}
+	if z.files == nil {
+		r = withFileText(r) // no URL to send the file by: its figures go as text
 	}
 	text, menu := zaloRenderAfter(r, prev)
 	if len(menu.Buttons) > len(prev.Buttons) {
@@ -136,8 +139,7 @@ func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool
 	return nil
 }
 
-// sendFile sends r's file, if any, and returns the text still to send. Without a file server the
-// figures go as text alone.
+// sendFile sends r's file, if any, and returns the text still to send.
 func (z *Zalo) sendFile(ctx context.Context, id string, r flows.Reply, text string) (string, error) {
 	if r.File == nil || z.files == nil {
 		return text, nil
@@ -151,6 +153,21 @@ func (z *Zalo) sendFile(ctx context.Context, id string, r flows.Reply, text stri
 		caption, text = text, "" // a short caption under the photo; choices go in a message after
 	}
 	return text, z.retry(ctx, func() error { return z.api.sendPhoto(ctx, id, link, caption) })
+}
+
+// withFileText moves r's file into its text, for a channel that cannot show the file: the file's
+// Text follows the reply's own, before its choices, and the file is dropped.
+func withFileText(r flows.Reply) flows.Reply {
+	if r.File == nil {
+		return r
+	}
+	if t := r.File.Text; t != "" && r.Text != "" {
+		r.Text += "\n\n" + t
+	} else if t != "" {
+		r.Text = t
+	}
+	r.File = nil
+	return r
 }
 
 // zaloSendAttempts bounds the tries of one send.

@@ -317,3 +317,93 @@ func TestZaloPushedMenuFollowsCurrent(t *testing.T) {
 		t.Errorf("got %q, want options numbered from 1", text)
 	}
 }
+
+// Without a file server a chart or spreadsheet goes as text: the reply's text, then the file's,
+// then the choices, cut into messages of at most 2,000 characters; no photo, no link.
+func TestZaloSendsFileAsText(t *testing.T) {
+	fake := newFakeZalo(t)
+	z := newZalo(fake.Config(), HandlerFunc(nil))
+	chart := &flows.File{Name: "chart.png", Kind: flows.Photo, Data: []byte("PNG"), Text: "Phường Tân Phong: 86,7% ✅\nPhường Đoàn Kết: —\nMục tiêu > 85%"}
+	sheet := &flows.File{Name: "so-lieu.xlsx", Kind: flows.Document, Data: []byte("XLSX"), Text: "1.5 Tỷ lệ: 86,7% ✅"}
+	line := strings.Repeat("á", 99)
+	long := &flows.File{Name: "chart.png", Kind: flows.Photo, Data: []byte("PNG"), Text: strings.TrimSuffix(strings.Repeat(line+"\n", 45), "\n")}
+	tests := []struct {
+		name     string
+		reply    flows.Reply
+		wantMsgs int
+		want     string // the messages joined by newlines
+	}{
+		{"chart", flows.Reply{Text: "Chỉ tiêu 1.5", File: chart, Buttons: [][]flows.Button{{{Label: "🏢 Theo tổ chức", Data: "1|org|"}}}}, 1,
+			"Chỉ tiêu 1.5\n\n" + chart.Text + "\n\nTrả lời 1 để Theo tổ chức"},
+		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + sheet.Text},
+		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1, "Số liệu"},
+		{"long", flows.Reply{Text: "Chỉ tiêu 1.5", File: long}, 3, "Chỉ tiêu 1.5\n\n" + long.Text},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(fake.Sent("u1"))
+			if err := z.Send(context.Background(), "zalo:u1", tt.reply); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range fake.Sent("u1")[before:] {
+				if c.Method != "sendMessage" {
+					t.Errorf("call: got %s, want sendMessage only", c.Method)
+				}
+				if n := utf8.RuneCountInString(c.Params["text"]); n > zaloMaxMessage {
+					t.Errorf("message of %d characters, want ≤ %d", n, zaloMaxMessage)
+				}
+				got = append(got, c.Params["text"])
+			}
+			if len(got) != tt.wantMsgs || strings.Join(got, "\n") != tt.want {
+				t.Errorf("messages: got %d %q, want %d %q", len(got), got, tt.wantMsgs, tt.want)
+			}
+		})
+	}
+}
+
+// A webhook update Zalo posts twice (same message_id) is answered once and moves the form on
+// once: the second delivery gets no reply and does not answer the next question.
+func TestZaloWebhookDuplicateHandledOnce(t *testing.T) {
+	x := newZaloE2E(t, true, nil)
+	code := inviteOrganiser(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	x.text("z2001", "/start "+code, 2)
+	said := x.text("z2001", "/report", 1)
+	mustHave(t, x.text("z2001", mustOption(t, said, "hội viên"), 1), "(1/4)")
+	before := len(x.fake.Sent("z2001"))
+	for range 2 {
+		x.deliver(zaloEvent("message.text.received", "dup-1", "z2001", "1.250")) // answered before the 200
+	}
+	mustHandledOnce(t, x.fake.Sent("z2001")[before:], x.store, "zalo:z2001")
+}
+
+// The same holds when getUpdates hands out one update twice.
+func TestZaloPollDuplicateHandledOnce(t *testing.T) {
+	x := newZaloLeader(t, nil)
+	x.mustLink("z2001", "Lò Thị Lan", []string{"tanphong-phunu"}, nil)
+	mustHave(t, zaloText(x.pick("z2001", x.say("z2001", "/report"), "hội viên")), "(1/4)")
+	before := len(x.fake.Sent("z2001"))
+	for range 2 {
+		x.fake.updates <- zaloEvent("message.text.received", "dup-1", "z2001", "1.250")
+	}
+	x.sync.barrier(t, func(mark string) { x.push("z2001", mark) })
+	mustHandledOnce(t, x.fake.Sent("z2001")[before:], x.store, "zalo:z2001")
+}
+
+// mustHandledOnce checks the answer to "1.250" sent twice: one reply, the second question, and a
+// draft holding the first figure only.
+func mustHandledOnce(tb testing.TB, sent []fakeZaloCall, r Reports, person string) {
+	tb.Helper()
+	if len(sent) != 1 {
+		tb.Fatalf("replies to a repeated update: got %d (%q), want 1", len(sent), zaloText(sent))
+	}
+	mustHave(tb, zaloText(sent), "(2/4)")
+	infos, err := r.Reports(context.Background(), []flows.ReportQuery{{Key: memberKey, Person: person}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := infos[memberKey].Draft
+	if d == nil || d.Answers["eligible"] != 1250 || len(d.Answers) != 1 {
+		tb.Errorf("draft: got %+v, want eligible 1250 only", d)
+	}
+}

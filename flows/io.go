@@ -84,6 +84,9 @@ type File struct {
 	Kind FileKind
 	MIME string
 	Data []byte
+	// Text is the file's content as plain text, for a channel that cannot show the file: a
+	// chart's values a line per bar, a spreadsheet's summary.
+	Text string
 }
 
 // Effect is something a step asks the caller to make durable before its replies are sent.
