@@ -36,6 +36,7 @@ type Console struct {
 	Files string
 
 	mu      sync.Mutex // one message written at a time: reminders arrive from their own goroutine
+	running bool       // Run has shown its first prompt: a message sent then shows it again
 	seq     int
 	choices []flows.Button // of the last message with buttons
 	free    bool
@@ -54,7 +55,9 @@ func (c *Console) Send(_ context.Context, chat string, r flows.Reply) error {
 	if !mine {
 		c.choices, c.free = choices, free
 	}
-	c.promptLine()
+	if c.running {
+		c.promptLine()
+	}
 	return nil
 }
 
@@ -74,6 +77,7 @@ func (c *Console) Run(ctx context.Context) error {
 	}()
 	c.mu.Lock()
 	c.promptLine()
+	c.running = true
 	c.mu.Unlock()
 	for {
 		select {
