@@ -31,20 +31,38 @@ var (
 func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
 	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
-	start, end := r.Window()
-	rules := reminders.Rules{Start: start, End: end, Skip: r.Weekdays(), Holidays: r.HolidayDates()}
-	for _, s := range r.Ladder {
-		rules.Steps = append(rules.Steps, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
-	}
 	blocked := func(err error) bool {
 		return errors.Is(err, bot.ErrTelegramBlocked) || errors.Is(err, reminders.ErrUnreachable)
 	}
 	return reminders.New(reminders.Config{
 		Store: store, Claims: store, Snoozes: store, Nudges: store,
 		Sender:   reminders.NewFanout(sender, r.Rate, blocked),
-		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: rules,
+		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r),
 		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
 	})
+}
+
+// reminderRules turns the reminders section into the scheduler's rules: the default ladder and
+// the ladders of the period kinds that have their own.
+func reminderRules(r config.RemindersConfig) reminders.Rules {
+	start, end := r.Window()
+	rules := reminders.Rules{Steps: steps(r.Ladder), Start: start, End: end, Skip: r.Weekdays(), Holidays: r.HolidayDates()}
+	for kind, p := range r.Periods {
+		if rules.ByKind == nil {
+			rules.ByKind = map[flows.PeriodKind][]reminders.Step{}
+		}
+		rules.ByKind[kind] = steps(p.Ladder)
+	}
+	return rules
+}
+
+// steps converts a ladder of the configuration.
+func steps(ladder []config.StepConfig) []reminders.Step {
+	var out []reminders.Step
+	for _, s := range ladder {
+		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
+	}
+	return out
 }
 
 // holder names this process in reminder claims; replicas must differ.

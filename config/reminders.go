@@ -2,8 +2,12 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
+
+	"danvan/flows"
 )
 
 // RemindersConfig is the "reminders" section: the ladder of each period, the sending hours, the
@@ -11,19 +15,41 @@ import (
 type RemindersConfig struct {
 	// Ladder lists the steps of each period, relative to its due day.
 	Ladder []StepConfig `yaml:"ladder" json:"ladder"`
+	// Periods gives some period kinds (Q1, H1, Q3, Y) a ladder of their own; the others use
+	// Ladder.
+	Periods map[flows.PeriodKind]PeriodReminders `yaml:"periods" json:"periods"`
 	// Hours bounds the sending hours of a day: "07:30-20:00".
 	Hours string `yaml:"hours" json:"hours"`
 	// SkipWeekdays names the weekdays nothing is sent: "sunday".
 	SkipWeekdays []string `yaml:"skip_weekdays" json:"skip_weekdays"`
 	// Holidays lists days ("2026-02-16") or ranges ("2026-02-14..2026-02-22") nothing is sent.
 	Holidays []string `yaml:"holidays" json:"holidays"`
-	// Rate is the fan-out's messages per second over all chats (Telegram allows about 30).
+	// Rate is the fan-out's messages per second over all chats, at most MaxFanoutRate.
 	Rate float64 `yaml:"rate" json:"rate"`
 	// Tick is the cron spec the scheduler wakes up on: "@every 5m".
 	Tick string `yaml:"tick" json:"tick"`
 	// Lease is how long a claim protects a send in progress.
 	Lease time.Duration `yaml:"lease" json:"lease"`
 }
+
+// PeriodReminders is one period kind's entry of "reminders.periods".
+type PeriodReminders struct {
+	// Ladder replaces the default ladder for the periods of this kind.
+	Ladder []StepConfig `yaml:"ladder" json:"ladder"`
+}
+
+// LadderFor returns the ladder of the periods of kind k: its own in Periods, else Ladder.
+func (r RemindersConfig) LadderFor(k flows.PeriodKind) []StepConfig {
+	if p := r.Periods[k]; len(p.Ladder) > 0 {
+		return p.Ladder
+	}
+	return r.Ladder
+}
+
+// MaxFanoutRate is the highest reminders.rate: Telegram takes about 30 messages a second from a
+// bot, and the fan-out leaves at least 5 of them to the replies to people talking to the bot,
+// which have no limiter of their own.
+const MaxFanoutRate = 25
 
 // StepConfig is one step of the ladder: days from the due day at a time of day, to organisers,
 // or to leaders when digest is set.
@@ -108,25 +134,17 @@ func parseHoliday(s string) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-// reminders checks the reminders section, naming the field of each problem.
-func (k *checker) reminders() {
+// reminders checks the reminders section, naming the field of each problem; kinds are the
+// periods of the calendar, the only ones a ladder of its own may be given to.
+func (k *checker) reminders(kinds map[flows.PeriodKind]bool) {
 	r := k.c.Reminders
-	if len(r.Ladder) == 0 {
-		k.add("reminders.ladder", "is empty: list at least one step")
-	}
-	seen := map[string]bool{}
-	for i, s := range r.Ladder {
-		f := fmt.Sprintf("reminders.ladder[%d]", i)
-		if s.ID == "" || seen[s.ID] || len(s.ID) > 16 {
-			k.add(f+".id", "%q must be a unique name of at most 16 characters", s.ID)
+	k.ladder("reminders.ladder", r.Ladder)
+	for _, kind := range slices.Sorted(maps.Keys(r.Periods)) {
+		f := fmt.Sprintf("reminders.periods.%s", kind)
+		if !kinds[kind] {
+			k.add(f, "%q is not a period of the calendar (Q1, H1, Q3 or Y)", kind)
 		}
-		seen[s.ID] = true
-		if _, err := parseClock(s.At); err != nil {
-			k.add(f+".at", "%v", err)
-		}
-		if s.Days < -60 || s.Days > 60 {
-			k.add(f+".days", "%d is more than 60 days from the due day", s.Days)
-		}
+		k.ladder(f+".ladder", r.Periods[kind].Ladder)
 	}
 	if _, _, err := parseWindow(r.Hours); err != nil {
 		k.add("reminders.hours", "%v", err)
@@ -144,13 +162,35 @@ func (k *checker) reminders() {
 			k.add(fmt.Sprintf("reminders.holidays[%d]", i), "%v", err)
 		}
 	}
-	if r.Rate <= 0 || r.Rate > 30 {
-		k.add("reminders.rate", "%v messages/s: want more than 0 and at most 30 (Telegram's limit per bot)", r.Rate)
+	if r.Rate <= 0 || r.Rate > MaxFanoutRate {
+		k.add("reminders.rate", "%v messages/s: want more than 0 and at most %d (Telegram takes about 30 a second; "+
+			"the rest is kept for replies to people talking to the bot)", r.Rate, MaxFanoutRate)
 	}
 	if strings.TrimSpace(r.Tick) == "" {
 		k.add("reminders.tick", "is empty: want a cron spec such as @every 5m")
 	}
 	if r.Lease < 10*time.Second {
 		k.add("reminders.lease", "%v is too short to cover one send with its retries (want ≥ 10s)", r.Lease)
+	}
+}
+
+// ladder checks the steps of one ladder, field naming it: "reminders.ladder".
+func (k *checker) ladder(field string, steps []StepConfig) {
+	if len(steps) == 0 {
+		k.add(field, "is empty: list at least one step")
+	}
+	seen := map[string]bool{}
+	for i, s := range steps {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if s.ID == "" || seen[s.ID] || len(s.ID) > 16 {
+			k.add(f+".id", "%q must be a unique name of at most 16 characters", s.ID)
+		}
+		seen[s.ID] = true
+		if _, err := parseClock(s.At); err != nil {
+			k.add(f+".at", "%v", err)
+		}
+		if s.Days < -60 || s.Days > 60 {
+			k.add(f+".days", "%d is more than 60 days from the due day", s.Days)
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
+
+	"danvan/flows"
 )
 
 func TestRemindersDefaults(t *testing.T) {
@@ -38,6 +41,15 @@ func TestRemindersValidateNamesField(t *testing.T) {
 		{"weekday", func(r *RemindersConfig) { r.SkipWeekdays = []string{"chủ nhật"} }, "reminders.skip_weekdays[0]"},
 		{"holiday", func(r *RemindersConfig) { r.Holidays = []string{"17/02/2026"} }, "reminders.holidays[0]"},
 		{"rate", func(r *RemindersConfig) { r.Rate = 100 }, "reminders.rate"},
+		{"rate without headroom", func(r *RemindersConfig) { r.Rate = 30 }, "reminders.rate"},
+		{"unknown period", func(r *RemindersConfig) { r.Periods = map[flows.PeriodKind]PeriodReminders{"Q2": {Ladder: r.Ladder}} }, "reminders.periods.Q2"},
+		{"period ladder empty", func(r *RemindersConfig) { r.Periods = map[flows.PeriodKind]PeriodReminders{flows.Year: {}} }, "reminders.periods.Y.ladder"},
+		{"period bad at", func(r *RemindersConfig) {
+			r.Periods = map[flows.PeriodKind]PeriodReminders{flows.Year: {Ladder: []StepConfig{{ID: "-14d", Days: -14, At: "8h"}}}}
+		}, "reminders.periods.Y.ladder[0].at"},
+		{"period duplicate id", func(r *RemindersConfig) {
+			r.Periods = map[flows.PeriodKind]PeriodReminders{flows.H1: {Ladder: []StepConfig{{ID: "x", At: "08:00"}, {ID: "x", At: "09:00"}}}}
+		}, "reminders.periods.H1.ladder[1].id"},
 		{"lease", func(r *RemindersConfig) { r.Lease = time.Second }, "reminders.lease"},
 		{"tick", func(r *RemindersConfig) { r.Tick = "" }, "reminders.tick"},
 	}
@@ -54,5 +66,43 @@ func TestRemindersValidateNamesField(t *testing.T) {
 				t.Errorf("fields: got %v, want %v among them", fields, tt.field)
 			}
 		})
+	}
+}
+
+// TestRemindersPeriodLadder: a file gives the Year a ladder of its own; the other periods keep
+// the section's default ladder.
+func TestRemindersPeriodLadder(t *testing.T) {
+	r := mustLoad(t, []string{"-config", testdata("reminders_periods.yaml")}, nil).Reminders
+	tests := []struct {
+		kind  flows.PeriodKind
+		first string
+		n     int
+	}{
+		{flows.Year, "-14d", 4},
+		{flows.Q1, "-7d", 3},
+		{flows.H1, "-7d", 3},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			got := r.LadderFor(tt.kind)
+			if len(got) != tt.n || got[0].ID != tt.first {
+				t.Errorf("LadderFor(%s): got %d steps from %q, want %d from %q", tt.kind, len(got), got[0].ID, tt.n, tt.first)
+			}
+		})
+	}
+}
+
+// TestRemindersPeriodErrorLine: a bad step of a period's ladder is reported at its line.
+func TestRemindersPeriodErrorLine(t *testing.T) {
+	c := mustLoad(t, []string{"-config", testdata("reminders_periods.yaml")}, nil)
+	c.Reminders.Periods[flows.Year].Ladder[0].Days = -90
+	var got string
+	for _, fe := range fieldErrors(c.Validate()) {
+		if fe.Field == "reminders.periods.Y.ladder[0].days" {
+			got = fe.Source
+		}
+	}
+	if want := fmt.Sprintf("%s:%d", testdata("reminders_periods.yaml"), mustLine(t, "reminders_periods.yaml", `"-14d"`)); got != want {
+		t.Errorf("source: got %q, want %q", got, want)
 	}
 }

@@ -59,7 +59,7 @@ func (c Config) Validate() error {
 	kinds := k.calendar()
 	k.forms(kinds)
 	k.targets()
-	k.reminders()
+	k.reminders(kinds)
 	return errors.Join(tidy(k.errs, c.file != "")...)
 }
 

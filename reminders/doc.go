@@ -4,8 +4,8 @@
 // # What goes out
 //
 // Each period of flows.Calendar has a ladder of Steps relative to its due day (−7d, −2d, the
-// morning of the due day, +1d, +3d to organisers; a digest to leaders at +1d and +3d), all in
-// the calendar's zone (Asia/Ho_Chi_Minh). A step falling outside the sending hours, on a skipped
+// morning of the due day, +1d, +3d to organisers; a digest to leaders at +1d and +3d): the
+// default one, or its kind's own (Rules.ByKind, Rules.StepsFor), all in the calendar's zone (Asia/Ho_Chi_Minh). A step falling outside the sending hours, on a skipped
 // weekday or a holiday waits for the next allowed moment (Rules.Allowed); a step pushed onto the
 // day of a later one is dropped, so nobody gets two reminders of one period in a day.
 //

@@ -18,8 +18,9 @@ import (
 // retry_after); a send still failing after that is retried here too.
 //
 // Interactive replies do not pass through a Fanout: they keep the transport's own path and
-// workers, and the fan-out's rate (default 25/s) stays below Telegram's ~30 messages/s per bot,
-// so the remaining share is always free for people talking to the bot. A reminder waits; a reply
+// workers, and the fan-out's rate (at most 25/s: the configuration refuses more) stays below
+// Telegram's ~30 messages/s per bot, so the remaining share is always free for people talking to
+// the bot (TestFanoutLeavesRoomForReplies). A reminder waits; a reply
 // to someone typing never waits behind ten thousand reminders.
 type Fanout struct {
 	next        Sender
@@ -28,6 +29,9 @@ type Fanout struct {
 	attempts    int
 	unreachable func(error) bool
 	backoff     func(attempt int) time.Duration
+	// now and sleep are the clock the pacing runs on: time.Now and a timer, a fake in tests.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
 
 	mu   sync.Mutex
 	slot map[string]time.Time // per person: the earliest moment of their next message
@@ -42,29 +46,42 @@ func NewFanout(next Sender, perSecond float64, unreachable func(error) bool) *Fa
 	}
 	return &Fanout{
 		next: next, global: rate.NewLimiter(rate.Limit(perSecond), 1), perChat: time.Second,
-		attempts: 4, unreachable: unreachable, backoff: backoff, slot: map[string]time.Time{},
+		attempts: 4, unreachable: unreachable, backoff: backoff, now: time.Now, sleep: sleep,
+		slot: map[string]time.Time{},
 	}
 }
 
 // Send delivers r to p at the fan-out's pace, retrying failures other than unreachable.
 func (f *Fanout) Send(ctx context.Context, p flows.Person, r flows.Reply) error {
-	if err := sleep(ctx, time.Until(f.reserve(p.ID))); err != nil {
+	if err := f.sleep(ctx, f.reserve(p.ID).Sub(f.now())); err != nil {
 		return err
 	}
 	var err error
 	for attempt := range f.attempts {
-		if err = f.global.Wait(ctx); err != nil {
+		if err = f.wait(ctx); err != nil {
 			return err
 		}
 		err = f.next.Send(ctx, p, r)
 		if err == nil || f.unreachable(err) || ctx.Err() != nil || attempt+1 == f.attempts {
 			return err
 		}
-		if werr := sleep(ctx, f.backoff(attempt)); werr != nil {
+		if werr := f.sleep(ctx, f.backoff(attempt)); werr != nil {
 			return werr
 		}
 	}
 	return err
+}
+
+// wait takes the next message of the global rate, on the fan-out's clock; a wait cut short by
+// ctx gives its turn back.
+func (f *Fanout) wait(ctx context.Context) error {
+	now := f.now()
+	turn := f.global.ReserveN(now, 1) // always OK: n is the burst
+	if err := f.sleep(ctx, turn.DelayFrom(now)); err != nil {
+		turn.CancelAt(f.now())
+		return err
+	}
+	return nil
 }
 
 // reserve books the person's next one-second slot and returns when it starts; slots in the
@@ -72,7 +89,7 @@ func (f *Fanout) Send(ctx context.Context, p flows.Person, r flows.Reply) error 
 func (f *Fanout) reserve(id string) time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := time.Now()
+	now := f.now()
 	at := now
 	if s, ok := f.slot[id]; ok && s.After(now) {
 		at = s

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,18 +24,20 @@ var fanoutN = flag.Int("fanout.n", 50, "reminders BenchmarkFanout: messages per 
 
 // floodAPI is an httptest Bot API that answers 429 with retry_after 1 once more than limit
 // messages arrived in the last second, and 403 for the chats in blocked. It counts, per chat,
-// the messages it accepted.
+// the messages it accepted and refused, and tells events (when set) each chat it accepted.
 type floodAPI struct {
-	mu       sync.Mutex
-	limit    int
-	recent   []time.Time
-	accepted map[int64]int
-	refused  int
-	blocked  map[int64]bool
+	mu        sync.Mutex
+	limit     int
+	recent    []time.Time
+	accepted  map[int64]int
+	refused   int
+	refusedBy map[int64]int
+	blocked   map[int64]bool
+	events    chan int64
 }
 
 func newFloodAPI(tb testing.TB, limit int) (*floodAPI, *httptest.Server) {
-	f := &floodAPI{limit: limit, accepted: map[int64]int{}, blocked: map[int64]bool{}}
+	f := &floodAPI{limit: limit, accepted: map[int64]int{}, refusedBy: map[int64]int{}, blocked: map[int64]bool{}}
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
 	return f, srv
@@ -58,11 +62,15 @@ func (f *floodAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`))
 	case len(f.recent) >= f.limit:
 		f.refused++
+		f.refusedBy[chat]++
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = w.Write([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`))
 	default:
 		f.recent = append(f.recent, now)
 		f.accepted[chat]++
+		if f.events != nil {
+			f.events <- chat // buffered by the test for every message it expects
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": map[string]any{
 			"message_id": 1, "date": now.Unix(), "chat": map[string]any{"id": chat, "type": "private"}}})
 	}
@@ -184,5 +192,182 @@ func BenchmarkFanout(b *testing.B) {
 		if len(errs) > 0 || dup > 0 || missed > 0 || got < 0.9*rate {
 			b.Errorf("n=%d: %.1f msg/s (want ≥ %.1f), %d duplicates, %d missed, errors %v", *fanoutN, got, 0.9*rate, dup, missed, errs)
 		}
+	}
+}
+
+// fakeTime is the fan-out's clock in a test: sleeping moves it on at once, and every wait is
+// written down.
+type fakeTime struct {
+	mu    sync.Mutex
+	now   time.Time
+	waits []time.Duration
+}
+
+func (c *fakeTime) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeTime) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d > 0 {
+		c.now = c.now.Add(d)
+		c.waits = append(c.waits, d)
+	}
+	return ctx.Err()
+}
+
+// stampSender writes down when, on the fan-out's clock, each message reached it; its first
+// fails calls fail with err.
+type stampSender struct {
+	clock *fakeTime
+	fails int
+	err   error
+	calls int
+	at    []time.Time
+}
+
+func (s *stampSender) Send(context.Context, flows.Person, flows.Reply) error {
+	s.calls++
+	if s.calls <= s.fails {
+		return s.err
+	}
+	s.at = append(s.at, s.clock.Now())
+	return nil
+}
+
+func newFakeFanout(s *stampSender, perSecond float64) *reminders.Fanout {
+	f := reminders.NewFanout(s, perSecond, nil)
+	f.SetClock(s.clock.Now, s.clock.Sleep)
+	return f
+}
+
+// TestFanoutPacesPerPerson: on the fan-out's clock, two messages to one person are at least a
+// second apart, while messages to different people only keep the global rate (25/s: 40ms).
+func TestFanoutPacesPerPerson(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name   string
+		people []string
+		gaps   []time.Duration
+	}{
+		{"one person twice", []string{"an", "an"}, []time.Duration{time.Second}},
+		{"one person three times", []string{"an", "an", "an"}, []time.Duration{time.Second, time.Second}},
+		{"two people", []string{"an", "binh"}, []time.Duration{40 * ms}},
+		{"back to the first", []string{"an", "binh", "an"}, []time.Duration{40 * ms, 960 * ms}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &stampSender{clock: &fakeTime{now: at("2026-03-10 08:00")}}
+			f := newFakeFanout(s, 25)
+			for _, id := range tt.people {
+				if err := f.Send(context.Background(), flows.Person{ID: id}, flows.Reply{Text: "⏰"}); err != nil {
+					t.Fatalf("send to %s: got %v, want nil", id, err)
+				}
+			}
+			var gaps []time.Duration
+			for i := 1; i < len(s.at); i++ {
+				gaps = append(gaps, s.at[i].Sub(s.at[i-1]))
+			}
+			if !slices.Equal(gaps, tt.gaps) {
+				t.Errorf("gaps: got %v, want %v", gaps, tt.gaps)
+			}
+		})
+	}
+}
+
+// TestFanoutRetriesWithBackoff: a network error is retried after a backoff that doubles (1s,
+// 2s, 4s, each with jitter down to half) until the send succeeds or four attempts failed; a
+// blocked person is not retried.
+func TestFanoutRetriesWithBackoff(t *testing.T) {
+	netErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	tests := []struct {
+		name    string
+		fails   int
+		err     error
+		wantErr error
+		calls   int
+	}{
+		{"no error", 0, nil, nil, 1},
+		{"fails twice then succeeds", 2, netErr, nil, 3},
+		{"fails every attempt", 9, netErr, netErr, 4},
+		{"blocked", 9, reminders.ErrUnreachable, reminders.ErrUnreachable, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &stampSender{clock: &fakeTime{now: at("2026-03-10 08:00")}, fails: tt.fails, err: tt.err}
+			err := newFakeFanout(s, 25).Send(context.Background(), flows.Person{ID: "an"}, flows.Reply{Text: "⏰"})
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Errorf("error: got %v, want %v", err, tt.wantErr)
+			}
+			if s.calls != tt.calls {
+				t.Errorf("calls: got %d, want %d", s.calls, tt.calls)
+			}
+			if got, want := len(s.clock.waits), tt.calls-1; got != want {
+				t.Fatalf("waits: got %v, want %d backoffs", s.clock.waits, want)
+			}
+			for i, d := range s.clock.waits {
+				if full := time.Second << i; d < full/2 || d > full {
+					t.Errorf("backoff %d: got %v, want between %v and %v", i, d, full/2, full)
+				}
+			}
+		})
+	}
+}
+
+// TestFanoutLeavesRoomForReplies: while a fan-out runs at the highest rate the configuration
+// allows (25/s) through the real Telegram client against a fake API refusing more than 30/s,
+// replies to a person talking to the bot, sent through the same transport, go out at once: no
+// 429 and no retry_after wait, because the fan-out keeps its rate below Telegram's and the
+// replies pass no limiter and no queue of the fan-out.
+func TestFanoutLeavesRoomForReplies(t *testing.T) {
+	const n, every, talker = 60, 15, int64(9999)
+	api, srv := newFloodAPI(t, 30)
+	api.events = make(chan int64, 2*n)
+	tg := mustTelegram(t, srv.URL, nil)
+	f := reminders.NewFanout(tgSender{tg}, 25, blockedErr)
+	done := make(chan []error)
+	go func() {
+		_, errs := fanout(t, f, n)
+		done <- errs
+	}()
+	var errs []error
+	var slowest time.Duration
+	replies, reminded := 0, 0
+	for running := true; running; {
+		select {
+		case chat := <-api.events:
+			if chat == talker {
+				continue
+			}
+			if reminded++; reminded%every != 0 {
+				continue
+			}
+			start := time.Now()
+			if err := tg.Send(context.Background(), "tg:9999", flows.Reply{Text: "📊 Số liệu"}); err != nil {
+				t.Errorf("reply %d: got %v, want nil", replies, err)
+			}
+			slowest = max(slowest, time.Since(start))
+			replies++
+		case errs = <-done:
+			running = false
+		}
+	}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	if len(errs) > 0 {
+		t.Errorf("fan-out errors: got %v, want none", errs)
+	}
+	// The last reply may lose the race with the fan-out's end.
+	if replies < n/every-1 || api.accepted[talker] != replies {
+		t.Errorf("replies: got %d sent, %d accepted, want at least %d, each accepted once", replies, api.accepted[talker], n/every-1)
+	}
+	if api.refusedBy[talker] != 0 || api.refused != 0 {
+		t.Errorf("429s: got %d for the replies, %d in all, want 0", api.refusedBy[talker], api.refused)
+	}
+	if slowest >= time.Second {
+		t.Errorf("slowest reply: got %v, want under the 1s of a retry_after", slowest)
 	}
 }

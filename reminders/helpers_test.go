@@ -230,9 +230,16 @@ func mustRedisStore(tb testing.TB, prefix string) *storage.Store {
 // mustScheduler builds a scheduler on fake progress and real Redis claims.
 func mustScheduler(tb testing.TB, fs *fakeStore, rs *storage.Store, send reminders.Sender, holder string, clock func() time.Time) *reminders.Scheduler {
 	tb.Helper()
+	return mustSchedulerRules(tb, fs, rs, send, holder, clock, testRules())
+}
+
+// mustSchedulerRules is mustScheduler with rules of the test's own.
+func mustSchedulerRules(tb testing.TB, fs *fakeStore, rs *storage.Store, send reminders.Sender, holder string,
+	clock func() time.Time, rules reminders.Rules) *reminders.Scheduler {
+	tb.Helper()
 	return reminders.New(reminders.Config{
 		Store: fs, Claims: rs, Snoozes: rs, Nudges: rs, Sender: send,
-		Calendar: testCalendar(), Dir: mustDir(tb), Forms: testForms, Rules: testRules(),
+		Calendar: testCalendar(), Dir: mustDir(tb), Forms: testForms, Rules: rules,
 		Lease: 5 * time.Minute, Holder: holder, Workers: 4, Now: clock,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

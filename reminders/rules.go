@@ -17,9 +17,13 @@ type Step struct {
 	Digest bool
 }
 
-// Rules are the reminder settings: the ladder, the sending hours and the days nothing is sent.
+// Rules are the reminder settings: the ladders, the sending hours and the days nothing is sent.
 type Rules struct {
+	// Steps is the default ladder: that of every period kind without one in ByKind.
 	Steps []Step
+	// ByKind gives some period kinds a ladder of their own (the Year's may start earlier); a
+	// kind missing or empty here uses Steps.
+	ByKind map[flows.PeriodKind][]Step
 	// Start and End bound the sending hours of a day, from midnight (07:30 and 20:00).
 	Start, End time.Duration
 	// Skip lists the weekdays nothing is sent (Sunday).
@@ -45,6 +49,14 @@ func DefaultRules() Rules {
 		Start: h(7, 30), End: h(20, 0),
 		Skip: []time.Weekday{time.Sunday},
 	}
+}
+
+// StepsFor returns the ladder of the periods of kind k: its own in ByKind, else Steps.
+func (r Rules) StepsFor(k flows.PeriodKind) []Step {
+	if steps := r.ByKind[k]; len(steps) > 0 {
+		return steps
+	}
+	return r.Steps
 }
 
 // allowedDay reports whether anything may be sent on the day of t.
@@ -100,7 +112,7 @@ type timed struct {
 // nobody gets two reminders of one period on one day.
 func (r Rules) effective(p flows.Period, digest bool) []timed {
 	var all []timed
-	for _, s := range r.Steps {
+	for _, s := range r.StepsFor(p.Kind) {
 		if s.Digest == digest {
 			all = append(all, timed{s, r.When(p, s)})
 		}
