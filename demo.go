@@ -18,6 +18,7 @@ import (
 	"danvan/bot"
 	"danvan/config"
 	"danvan/flows"
+	"danvan/reminders"
 	"danvan/storage"
 )
 
@@ -34,15 +35,9 @@ const demoSample = "console:sample"
 // runDemo runs the real dispatcher and flows in the terminal on an in-process Redis seeded with
 // the default directory. Nothing it stores outlives it.
 func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(out)
-	style := fs.String("style", "telegram", "rendering: telegram (choices listed under the message) or zalo (numbered options, no buttons)")
-	date := fs.String("date", "", "the demo's today, dd/mm/yyyy (e.g. 13/03/2026, two days before Q1 is due), to see the reminders of that day; default: the real date")
-	if err := fs.Parse(args); err != nil {
+	opts, err := parseDemoFlags(args, out)
+	if err != nil {
 		return err
-	}
-	if *style != "telegram" && *style != "zalo" {
-		return fmt.Errorf("demo: -style %q: want telegram or zalo", *style)
 	}
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
@@ -56,8 +51,8 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	store := storage.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}), "demo:")
 	defer store.Close()
 	clock := newDemoClock(cfg.FlowsCalendar(), time.Now)
-	if *date != "" {
-		if err := clock.Set(*date); err != nil {
+	if opts.date != "" {
+		if err := clock.Set(opts.date); err != nil {
 			return fmt.Errorf("demo: -date: %w", err)
 		}
 	}
@@ -76,28 +71,53 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /ngay dd/mm/yyyy để tới ngày khác · /help\n",
 		now().Format("02/01/2006"))
 	org := demoPeople["organiser"]
-	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: *style,
+	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: opts.style,
 		Files: filepath.Join(os.TempDir(), "danvan-demo")}
 	// Notices and reminders for the demo's people are printed in the terminal, marked with whom
-	// they are for; the schedule runs on the demo's clock, so what is due today goes out at start.
+	// they are for; the schedule runs on the demo's clock.
 	router := &bot.Router{People: store}
 	router.Register("console", c)
 	disp.Notifier = router
 	sched := newScheduler(cfg, store, disp.Settings.Dir, router, now, quiet)
 	disp.Planner, disp.Reminder = sched, sched
-	// /ngay moves the demo to another day and sends what is due then, as the schedule would.
-	c.Local = map[string]func(context.Context, string) string{
-		"ngay": func(ctx context.Context, day string) string {
-			if err := clock.Set(day); err != nil {
-				return "Dùng: /ngay dd/mm/yyyy (ví dụ /ngay 16/03/2026) — " + err.Error()
-			}
-			if err := sched.Tick(ctx, now()); err != nil {
-				return "Nhắc nhở: " + err.Error()
-			}
-			return "(hôm nay trong demo: " + now().In(cfg.Location()).Format("15:04 02/01/2006") + ")"
-		},
+	c.Local = map[string]func(context.Context, string) string{"ngay": dayCommand(clock, sched, cfg.Location())}
+	return runConsole(ctx, c, sched, now, cfg.Reminders.Tick)
+}
+
+// demoOpts are the demo's flags.
+type demoOpts struct{ style, date string }
+
+func parseDemoFlags(args []string, out io.Writer) (demoOpts, error) {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(out)
+	style := fs.String("style", "telegram", "rendering: telegram (choices listed under the message) or zalo (numbered options, no buttons)")
+	date := fs.String("date", "", "the demo's today, dd/mm/yyyy (e.g. 13/03/2026, two days before Q1 is due), to see the reminders of that day; default: the real date")
+	if err := fs.Parse(args); err != nil {
+		return demoOpts{}, err
 	}
-	// What is due today goes out before the prompt, then the schedule ticks on its own.
+	if *style != "telegram" && *style != "zalo" {
+		return demoOpts{}, fmt.Errorf("demo: -style %q: want telegram or zalo", *style)
+	}
+	return demoOpts{style: *style, date: *date}, nil
+}
+
+// dayCommand is the demo's /ngay: it moves the demo to another day and sends what is due then,
+// as the schedule would.
+func dayCommand(clock *demoClock, sched *reminders.Scheduler, loc *time.Location) func(context.Context, string) string {
+	return func(ctx context.Context, day string) string {
+		if err := clock.Set(day); err != nil {
+			return "Dùng: /ngay dd/mm/yyyy (ví dụ /ngay 16/03/2026) — " + err.Error()
+		}
+		if err := sched.Tick(ctx, clock.Now()); err != nil {
+			return "Nhắc nhở: " + err.Error()
+		}
+		return "(hôm nay trong demo: " + clock.Now().In(loc).Format("15:04 02/01/2006") + ")"
+	}
+}
+
+// runConsole sends what is due today before the prompt, then runs the console while the
+// schedule ticks on its own; nothing prints after it returns.
+func runConsole(ctx context.Context, c *bot.Console, sched *reminders.Scheduler, now func() time.Time, tick string) error {
 	if err := sched.Tick(ctx, now()); err != nil {
 		return err
 	}
@@ -105,11 +125,11 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 	ticking := make(chan struct{})
 	go func() {
 		defer close(ticking)
-		_ = sched.Run(ctx, cfg.Reminders.Tick)
+		_ = sched.Run(ctx, tick)
 	}()
-	err = c.Run(ctx)
+	err := c.Run(ctx)
 	cancel()
-	<-ticking // nothing may print after the demo ends
+	<-ticking
 	return err
 }
 
