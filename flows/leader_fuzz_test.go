@@ -1,0 +1,53 @@
+package flows
+
+import (
+	"testing"
+	"time"
+)
+
+// FuzzParsePeriod: whatever a leader types after /figures, the parser answers without panicking,
+// and a period it accepts is one the calendar knows by its id.
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"", "Q1", "quý 1", "Quý I", "q1/2025", "6 tháng", "9 tháng", "năm 2025", "2024", "kỳ q1 2026", "2026-Y", "năm -1", "q9", "99999999999"} {
+		f.Add(s)
+	}
+	cal := testCalendar()
+	now := time.Date(2026, 3, 20, 9, 0, 0, 0, cal.Loc)
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := cal.ParsePeriod(s, now)
+		if !ok {
+			return
+		}
+		if q, known := cal.Period(p.ID); !known || q.ID != p.ID {
+			t.Errorf("ParsePeriod(%q) = %s, which the calendar does not know", s, p.ID)
+		}
+	})
+}
+
+// FuzzUnboundData: button data is whatever a client sends. For every role, a made-up press never
+// panics, and one that changes something comes only from a role allowed to: a stranger changes
+// nothing, and only leaders and admins return reports or nudge.
+func FuzzUnboundData(f *testing.F) {
+	for _, s := range []string{"fig|2026-Q1 laichau - -", "unit|2026-Q1 tanphong-phunu", "ret|2026-Q1 tanphong-phunu membership 1",
+		"nudge|2026-Q1 tanphong-phunu", "nudgeall|2026-Q1 laichau -", "reo|2026-Q1 tanphong-phunu membership", "miss|2026-Q1 1 laichau -",
+		"chart|2026-Q1 laichau - 1.5", "xlsx|2026-Q1 - -", "rg|2026-Q1|tanphong-phunu", "rs|2026-Q1", "ra|2026-Q1", "rn|2026-Q1", "|||", "fig|"} {
+		f.Add(s)
+	}
+	w := leaderWorld(f)
+	f.Fuzz(func(t *testing.T, data string) {
+		for name, p := range roles {
+			_, _, effects, _ := stepAs(w, p, State{Version: 3}, Input{Kind: ButtonInput, Data: Unbound + "|" + data})
+			for _, e := range effects {
+				switch e.(type) {
+				case ReturnSubmission, Remind:
+					if name == "organiser" || name == "stranger" || name == "empty" {
+						t.Errorf("%s pressing %q: got effect %T, want none", name, data, e)
+					}
+				}
+			}
+			if name == "stranger" && len(effects) > 0 {
+				t.Errorf("stranger pressing %q: got effects %v, want none", data, effects)
+			}
+		}
+	})
+}
