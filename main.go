@@ -34,6 +34,8 @@ var (
 	_ bot.Invites      = (*storage.Store)(nil)
 	_ bot.Guard        = (*storage.Store)(nil)
 	_ bot.Unreachables = (*storage.Store)(nil)
+	_ bot.FileStore    = (*storage.Store)(nil)
+	_ bot.MenuStore    = (*storage.Store)(nil)
 )
 
 func main() {
@@ -99,7 +101,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		runs = append(runs, tg.Run)
 	}
 	if cfg.Zalo() {
-		z, err := startZalo(ctx, cfg, disp, mux, log)
+		z, err := startZalo(ctx, cfg, store, disp, mux, log)
 		if err != nil {
 			return err
 		}
@@ -130,15 +132,17 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 }
 
 // startZalo connects to Zalo and mounts its webhook and, with PUBLIC_URL, the file server.
-func startZalo(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Zalo, error) {
+// Served files and each chat's last choices live in store, so every replica serves any file URL
+// and reads any typed number.
+func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Zalo, error) {
 	var files *bot.ZaloFiles
 	if cfg.PublicURL != "" {
-		files = &bot.ZaloFiles{Base: cfg.PublicURL}
+		files = &bot.ZaloFiles{Base: cfg.PublicURL, Store: store, Logger: log}
 		mux.Handle("GET "+bot.FilesPath, files.Handler())
 	}
 	z, err := bot.NewZalo(ctx, bot.ZaloConfig{
 		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
-		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Logger: log,
+		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
 	}, disp)
 	if err != nil {
 		return nil, fmt.Errorf("start zalo: %w", err)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"danvan/flows"
@@ -32,6 +31,10 @@ type ZaloConfig struct {
 	// Files serves charts and spreadsheets at public URLs (sendPhoto takes a URL only); nil
 	// sends their content as text instead (flows.File.Text).
 	Files *ZaloFiles
+	// Menus keeps each chat's last choices; nil keeps them in this process's memory, which
+	// suits one replica. Behind a load balancer give the shared store, so a number typed to any
+	// replica chooses.
+	Menus MenuStore
 	// Logger receives the transport's logs; slog.Default() when nil.
 	Logger *slog.Logger
 }
@@ -54,7 +57,7 @@ type Zalo struct {
 	// handleTimeout bounds one update's handling, so a stuck handler cannot block shutdown.
 	handleTimeout time.Duration
 
-	menus  *zaloMenus
+	menus  MenuStore
 	queues *tgChatQueues // per-chat order, chats in parallel: the same queues as Telegram's
 }
 
@@ -92,10 +95,13 @@ func newZalo(cfg ZaloConfig, h Handler) *Zalo {
 		handler: h, log: cfg.Logger, files: cfg.Files,
 		webhookURL: cfg.WebhookURL, secret: cfg.WebhookSecret, pollTimeout: cfg.PollTimeout,
 		wait: tgSleep, backoff: tgBackoff, handleTimeout: 2 * time.Minute,
-		menus: &zaloMenus{max: zaloMenusMax}, queues: newTgChatQueues(zaloMaxWorkers),
+		menus: cfg.Menus, queues: newTgChatQueues(zaloMaxWorkers),
 	}
 	if z.log == nil {
 		z.log = slog.Default()
+	}
+	if z.menus == nil {
+		z.menus = &memMenus{max: zaloMenusMax}
 	}
 	if z.pollTimeout < time.Second {
 		z.pollTimeout = zaloPollDefault
@@ -167,7 +173,7 @@ func (z *Zalo) process(ctx context.Context, j zaloJob) {
 	ctx, cancel := context.WithTimeout(ctx, z.handleTimeout)
 	defer cancel()
 	if j.text != "" {
-		j.in.Input = z.menus.input(j.in.Chat, j.text)
+		j.in.Input = z.input(ctx, j.in.Chat, j.text)
 	}
 	for _, r := range z.handle(ctx, j.in) {
 		if err := z.deliver(ctx, j.in.Chat, r, true); err != nil {
@@ -197,53 +203,4 @@ func (z *Zalo) submit(ctx context.Context, j zaloJob, done func()) error {
 		defer done()
 		z.process(handleCtx, j)
 	})
-}
-
-// zaloMenusMax bounds the chats whose last choices are remembered (a few hundred bytes each).
-const zaloMenusMax = 20_000
-
-// zaloMenus remembers per chat the choices of the last message that offered any, so "2" can be
-// read as the second one. It lives in memory: after a restart (or on another replica) a typed
-// number finds no menu, reaches flows as text, and flows, which never takes a bare number for a
-// choice, shows the screen again with its options, so nothing wrong is ever chosen. The data
-// kept is the buttons' data, which carries the chat's state version: an old menu is refused by
-// flows as stale, as an old button is on Telegram.
-type zaloMenus struct {
-	mu  sync.Mutex
-	m   map[string]zaloMenu
-	max int
-}
-
-func (z *zaloMenus) get(chat string) zaloMenu {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	return z.m[chat]
-}
-
-func (z *zaloMenus) put(chat string, m zaloMenu) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	if z.m == nil {
-		z.m = map[string]zaloMenu{}
-	}
-	if _, ok := z.m[chat]; !ok && len(z.m) >= z.max {
-		for k := range z.m { // evict one at random: the cost is one screen shown again
-			delete(z.m, k)
-			break
-		}
-	}
-	z.m[chat] = m
-}
-
-// input turns a typed line into flows input: a /command, a choice of chat's last menu, or text.
-func (z *zaloMenus) input(chat, text string) flows.Input {
-	s := strings.TrimSpace(text)
-	if cmd, ok := strings.CutPrefix(s, "/"); ok && cmd != "" {
-		name, args, _ := strings.Cut(cmd, " ")
-		return flows.Input{Kind: flows.CommandInput, Command: strings.ToLower(name), Args: strings.TrimSpace(args)}
-	}
-	if b, ok := z.get(chat).pick(s); ok {
-		return flows.Input{Kind: flows.ButtonInput, Data: b.Data}
-	}
-	return flows.Input{Kind: flows.TextInput, Text: text}
 }

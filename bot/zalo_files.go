@@ -1,8 +1,12 @@
 package bot
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,72 +16,59 @@ import (
 	"danvan/flows"
 )
 
-// ZaloFiles serves rendered charts and spreadsheets from memory at unguessable URLs that expire:
-// Zalo's sendPhoto takes a URL, not bytes. Mount Handler at FilesPath on the bot's HTTP server.
-//
-// Files live in the memory of the process that made them: behind a load balancer the path
-// FilesPath must reach that replica (or the files go to a shared store), and a restart forgets
-// them — the person asks for the figures again.
+// FileStore keeps the files ZaloFiles serves. With a shared store (storage.Store on Redis) any
+// replica behind a load balancer serves a URL another replica handed out.
+type FileStore interface {
+	// PutFile keeps f under token for ttl; after that the token is unknown.
+	PutFile(ctx context.Context, token string, f flows.File, ttl time.Duration) error
+	// File returns the file under token; flows.ErrNotFound when unknown or expired.
+	File(ctx context.Context, token string) (flows.File, error)
+}
+
+// ZaloFiles serves rendered charts and spreadsheets at unguessable URLs that expire: Zalo's
+// sendPhoto takes a URL, not bytes. Mount Handler at FilesPath on the bot's HTTP server.
 type ZaloFiles struct {
 	// Base is the public URL of the bot's HTTP server ("https://bot.example.org").
 	Base string
 	// TTL is how long a URL works; 1 hour when zero.
 	TTL time.Duration
-	// Now is the clock; time.Now when nil.
+	// Store keeps the files. Nil keeps them in this process's memory, bounded by MaxBytes and
+	// expired by Now: enough for one replica (the demo, tests); a restart forgets them.
+	Store FileStore
+	// Now is the in-memory store's clock; time.Now when nil.
 	Now func() time.Time
-	// MaxBytes bounds the memory held; the oldest files go first. 64 MB when zero.
+	// MaxBytes bounds the in-memory store; the oldest files go first. 64 MB when zero.
 	MaxBytes int
+	// Logger receives failures to read a file; slog.Default() when nil.
+	Logger *slog.Logger
 
-	mu    sync.Mutex
-	files map[string]servedFile
-	order []string // tokens, oldest first
-	bytes int
+	once sync.Once
+	mem  *memFiles
 }
 
 // FilesPath is where ZaloFiles' handler is mounted; a token and the file's name follow.
 const FilesPath = "/files/"
 
-type servedFile struct {
-	file    flows.File
-	expires time.Time
-}
-
-// Put keeps f and returns the URL that serves it until TTL passes.
-func (s *ZaloFiles) Put(f flows.File) string {
+// Put keeps f and returns the URL that serves it until TTL passes. It fails when the store
+// does; the caller then sends the file's text instead.
+func (s *ZaloFiles) Put(ctx context.Context, f flows.File) (string, error) {
 	b := make([]byte, 24) // 192 bits: not guessable, not enumerable
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand: " + err.Error()) // the kernel's randomness failing is not recoverable
 	}
 	token := base64.RawURLEncoding.EncodeToString(b)
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.files == nil {
-		s.files = map[string]servedFile{}
+	if err := s.store().PutFile(ctx, token, f, s.ttl()); err != nil {
+		return "", fmt.Errorf("serve %s: %w", f.Name, err)
 	}
-	s.files[token] = servedFile{file: f, expires: now.Add(s.ttl())}
-	s.order = append(s.order, token)
-	s.bytes += len(f.Data)
-	s.prune(now)
-	return strings.TrimRight(s.Base, "/") + FilesPath + token + "/" + url.PathEscape(f.Name)
+	return strings.TrimRight(s.Base, "/") + FilesPath + token + "/" + url.PathEscape(f.Name), nil
 }
 
-// prune drops expired files and, past MaxBytes, the oldest ones. Files expire in the order they
-// were put, so the expired ones are at the front.
-func (s *ZaloFiles) prune(now time.Time) {
-	limit := s.MaxBytes
-	if limit <= 0 {
-		limit = 64 << 20
+func (s *ZaloFiles) store() FileStore {
+	if s.Store != nil {
+		return s.Store
 	}
-	for len(s.order) > 1 {
-		f, ok := s.files[s.order[0]]
-		if ok && now.Before(f.expires) && s.bytes <= limit {
-			return
-		}
-		s.bytes -= len(f.file.Data)
-		delete(s.files, s.order[0])
-		s.order = s.order[1:]
-	}
+	s.once.Do(func() { s.mem = &memFiles{now: s.Now, max: s.MaxBytes} })
+	return s.mem
 }
 
 func (s *ZaloFiles) ttl() time.Duration {
@@ -87,29 +78,103 @@ func (s *ZaloFiles) ttl() time.Duration {
 	return time.Hour
 }
 
-func (s *ZaloFiles) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
-
-// Handler serves GET FilesPath<token>/<name>; an unknown or expired token is 404.
+// Handler serves GET FilesPath<token>/<name>; an unknown or expired token is 404, a store that
+// cannot be read 503.
 func (s *ZaloFiles) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, FilesPath), "/")
-		s.mu.Lock()
-		f, ok := s.files[token]
-		s.mu.Unlock()
-		if !ok || !s.now().Before(f.expires) {
+		f, err := s.store().File(r.Context(), token)
+		if errors.Is(err, flows.ErrNotFound) {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", f.file.MIME)
-		w.Header().Set("Cache-Control", "private, no-store")
-		if f.file.Kind == flows.Document {
-			w.Header().Set("Content-Disposition", `attachment; filename="`+url.PathEscape(f.file.Name)+`"`)
+		if err != nil {
+			s.logger().Warn("zalo: file not served", "err", err)
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
 		}
-		_, _ = w.Write(f.file.Data)
+		w.Header().Set("Content-Type", f.MIME)
+		w.Header().Set("Cache-Control", "private, no-store")
+		if f.Kind == flows.Document {
+			w.Header().Set("Content-Disposition", `attachment; filename="`+url.PathEscape(f.Name)+`"`)
+		}
+		_, _ = w.Write(f.Data)
 	})
+}
+
+func (s *ZaloFiles) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// memFiles is the FileStore of one process: a map bounded in bytes, expired by its clock.
+type memFiles struct {
+	now func() time.Time
+	max int
+
+	mu    sync.Mutex
+	files map[string]servedFile
+	order []string // tokens, oldest first
+	bytes int
+}
+
+type servedFile struct {
+	file    flows.File
+	expires time.Time
+}
+
+var _ FileStore = (*memFiles)(nil)
+
+// PutFile keeps f until ttl has passed on the store's clock.
+func (m *memFiles) PutFile(_ context.Context, token string, f flows.File, ttl time.Duration) error {
+	now := m.clock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.files == nil {
+		m.files = map[string]servedFile{}
+	}
+	m.files[token] = servedFile{file: f, expires: now.Add(ttl)}
+	m.order = append(m.order, token)
+	m.bytes += len(f.Data)
+	m.prune(now)
+	return nil
+}
+
+// File returns the file under token while it has not expired.
+func (m *memFiles) File(_ context.Context, token string) (flows.File, error) {
+	now := m.clock()
+	m.mu.Lock()
+	f, ok := m.files[token]
+	m.mu.Unlock()
+	if !ok || !now.Before(f.expires) {
+		return flows.File{}, flows.ErrNotFound
+	}
+	return f.file, nil
+}
+
+// prune drops expired files and, past max, the oldest ones. Files expire in the order they
+// were put (one TTL for all), so the expired ones are at the front.
+func (m *memFiles) prune(now time.Time) {
+	limit := m.max
+	if limit <= 0 {
+		limit = 64 << 20
+	}
+	for len(m.order) > 1 {
+		f, ok := m.files[m.order[0]]
+		if ok && now.Before(f.expires) && m.bytes <= limit {
+			return
+		}
+		m.bytes -= len(f.file.Data)
+		delete(m.files, m.order[0])
+		m.order = m.order[1:]
+	}
+}
+
+func (m *memFiles) clock() time.Time {
+	if m.now != nil {
+		return m.now()
+	}
+	return time.Now()
 }

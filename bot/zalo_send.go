@@ -108,9 +108,10 @@ func (z *Zalo) Send(ctx context.Context, chat string, r flows.Reply) error {
 }
 
 // deliver sends r: a photo by URL when r carries a chart and files are served, a link for a
-// spreadsheet, the file's text when files are not served, then the text with its choices, in parts of at most 2,000 characters cut at line
-// boundaries. The choices are remembered for the chat, so a typed number chooses one: a reply
-// to the chat's own message (own) replaces the menu, anything else adds to it.
+// spreadsheet, the file's text when files are not served (or cannot be kept), then the text with
+// its choices, in parts of at most 2,000 characters cut at line boundaries. The choices are
+// remembered for the chat, so a typed number chooses one: a reply to the chat's own message
+// (own) replaces the menu, anything else adds to it.
 func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
 	id, ok := strings.CutPrefix(chat, zaloIdentPrefix)
 	if !ok || id == "" {
@@ -118,16 +119,14 @@ func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool
 	}
 	var prev zaloMenu
 	if !own {
-		prev = z.menus.get(chat)
+		prev = z.menu(ctx, chat)
 	}
-	if z.files == nil {
-		r = withFileText(r) // no URL to send the file by: its figures go as text
-	}
+	link, r := z.publish(ctx, chat, r)
 	text, menu := zaloRenderAfter(r, prev)
 	if len(menu.Buttons) > len(prev.Buttons) {
-		z.menus.put(chat, menu)
+		z.putMenu(ctx, chat, menu)
 	}
-	text, err := z.sendFile(ctx, id, r, text)
+	text, err := z.sendFile(ctx, id, r.File, link, text)
 	if err != nil {
 		return fmt.Errorf("send to %s: %w", chat, err)
 	}
@@ -139,14 +138,30 @@ func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool
 	return nil
 }
 
-// sendFile sends r's file, if any, and returns the text still to send.
-func (z *Zalo) sendFile(ctx context.Context, id string, r flows.Reply, text string) (string, error) {
-	if r.File == nil || z.files == nil {
+// publish puts r's file, if any, where its URL serves it and returns the URL. Without a file
+// server, or when the file cannot be kept, the file's figures go as text instead (withFileText).
+func (z *Zalo) publish(ctx context.Context, chat string, r flows.Reply) (string, flows.Reply) {
+	if r.File == nil {
+		return "", r
+	}
+	if z.files == nil {
+		return "", withFileText(r)
+	}
+	link, err := z.files.Put(ctx, *r.File)
+	if err != nil {
+		z.log.Warn("zalo: file sent as text", "chat", chat, "err", err)
+		return "", withFileText(r)
+	}
+	return link, r
+}
+
+// sendFile sends f, if any, by its link and returns the text still to send.
+func (z *Zalo) sendFile(ctx context.Context, id string, f *flows.File, link, text string) (string, error) {
+	if f == nil || link == "" {
 		return text, nil
 	}
-	link := z.files.Put(*r.File)
-	if r.File.Kind != flows.Photo {
-		return text + "\n\n📎 " + r.File.Name + ": " + link, nil
+	if f.Kind != flows.Photo {
+		return text + "\n\n📎 " + f.Name + ": " + link, nil
 	}
 	caption := ""
 	if parts := tgSplit(text, zaloMaxMessage); len(parts) == 1 && !strings.Contains(text, "\n\n") {

@@ -159,9 +159,7 @@ func TestZaloChoiceAfterRestart(t *testing.T) {
 	code := inviteOrganiser(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	x.text("z2001", "/start "+code, 2)
 	said := x.text("z2001", "/report", 1)
-	x.z.menus.mu.Lock()
-	x.z.menus.m = nil // what a restart leaves
-	x.z.menus.mu.Unlock()
+	x.z.menus.(*memMenus).forget() // what a restart leaves
 	said = x.text("z2001", mustOption(t, said, "hội viên"), 2)
 	mustHave(t, said, "Vui lòng chọn")
 	mustHave(t, x.text("z2001", mustOption(t, said, "hội viên"), 1), "(1/4)")
@@ -169,6 +167,13 @@ func TestZaloChoiceAfterRestart(t *testing.T) {
 	said = x.text("z2001", "1.250", 1)
 	mustHave(t, said, "(2/4)")
 	mustHave(t, x.text("z2001", mustOption(t, said, "Quay lại"), 1), "(1/4)")
+}
+
+// forget drops every menu: what a restart leaves.
+func (s *memMenus) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m = nil
 }
 
 // recordSender is a Sender that keeps what it was given.

@@ -1,9 +1,9 @@
 // Package storage keeps everything Dân vận bot must remember in Redis (go-redis v9): chat
 // sessions, drafts, submissions and their history (returns for correction included), the "who
 // has submitted" index, the leaders' aggregates (tallies), people, their platform identities and
-// each unit's organisers, invite codes, the wrong-code throttle and update de-duplication. It
-// works on one Redis, on Sentinel and on Cluster through
-// redis.UniversalClient.
+// each unit's organisers, invite codes, the wrong-code throttle, update de-duplication, and what
+// the Zalo transport shares between replicas (served files, each chat's last choices). It works
+// on one Redis, on Sentinel and on Cluster through redis.UniversalClient.
 //
 // # Key schema
 //
@@ -51,6 +51,10 @@
 //	P invite:<code>     flows.Invite; lives Expires − Created (the bot checks Expires itself)
 //	P fail:<chat>       integer count of wrong invite codes; expires one window after the first
 //	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
+//	P file:<token>      hash of a chart or spreadsheet served to Zalo by URL: "name", "kind",
+//	                    "mime", "data" (the bytes); TTL the URL's life (PutFile)
+//	P zmenu:<chat>      a Zalo chat's last numbered choices, opaque to the store (the bot's JSON
+//	                    of the buttons and the Free flag); TTL PutMenu's, 24h in the bot
 //
 // (The space after P above is for reading only: the real key is "danvan:session:tg:1".)
 //
@@ -113,8 +117,8 @@ const DraftTTL = 400 * 24 * time.Hour
 const SessionTTL = 400 * 24 * time.Hour
 
 // Store implements the dispatcher's storage interfaces (bot.Sessions, bot.Reports, bot.People,
-// bot.Invites, bot.Guard, bot.Unreachables) on Redis. It is safe for concurrent use, also by
-// several processes on one Redis.
+// bot.Invites, bot.Guard, bot.Unreachables, bot.FileStore, bot.MenuStore) on Redis. It is safe
+// for concurrent use, also by several processes on one Redis.
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
