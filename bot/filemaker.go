@@ -310,8 +310,8 @@ var fileTexts = map[string]flows.Text{
 	"col_reason": {Vi: "Lý do trả lại", En: "Reason returned"},
 	"txt_form": {Vi: "%s: đã báo cáo %d/%d đơn vị · trễ hạn %d · chưa nộp %d · trả lại %d",
 		En: "%s: %d/%d units reported · %d late · %d missing · %d returned"},
-	"txt_sheet": {Vi: "📎 Bảng tính đầy đủ chỉ gửi được qua Zalo khi máy chủ có địa chỉ công khai (PUBLIC_URL); hãy mở trên Telegram hoặc báo quản trị viên.",
-		En: "📎 The full spreadsheet can be sent over Zalo only when the server has a public address (PUBLIC_URL); open it on Telegram or ask the administrator."},
+	"txt_sheet": {Vi: "📎 Không gửi được tệp bảng tính qua Zalo lúc này (máy chủ cần địa chỉ công khai PUBLIC_URL và lưu được tệp); hãy mở trên Telegram, thử lại sau hoặc báo quản trị viên.",
+		En: "📎 The spreadsheet cannot be sent over Zalo just now (the server needs a public address, PUBLIC_URL, and to be able to keep the file); open it on Telegram, try again later or ask the administrator."},
 }
 
 // fmText returns the file text key in lang, formatted with args.

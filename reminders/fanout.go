@@ -20,7 +20,7 @@ import (
 // Interactive replies do not pass through a Fanout: they keep the transport's own path and
 // workers, and the fan-out's rate (at most 25/s: the configuration refuses more) stays below
 // Telegram's ~30 messages/s per bot, so the remaining share is always free for people talking to
-// the bot (TestFanoutLeavesRoomForReplies). A reminder waits; a reply
+// the bot (BenchmarkFanoutLeavesRoomForReplies). A reminder waits; a reply
 // to someone typing never waits behind ten thousand reminders.
 type Fanout struct {
 	next        Sender

@@ -238,3 +238,27 @@ func TestNudgeRetriedAfterFailedSend(t *testing.T) {
 		t.Errorf("got %d nudges delivered, want 1", got)
 	}
 }
+
+// TestNudgeKeptWhenSomebodyReached: a unit with two organisers, one reachable and one whose send
+// fails: the unit's nudge of the day counts as done, so the next press does not give the first
+// organiser the same nudge twice.
+func TestNudgeKeptWhenSomebodyReached(t *testing.T) {
+	fs := newFakeStore()
+	fs.add(flows.Person{ID: "dung", Name: "Dũng", Units: []string{"tp-doan"}})
+	now := at("2026-06-16 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	rec.fail = func(p flows.Person) error {
+		if p.ID == "dung" {
+			return errors.New("network down")
+		}
+		return nil
+	}
+	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "nudgehalf")), rec, "a", func() time.Time { return now })
+	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
+	for range 2 {
+		_ = s.Remind(context.Background(), e) // the failed send is reported; the press is what matters
+	}
+	if got := len(rec.got["an"]); got != 1 {
+		t.Errorf("got %d nudges to An, want 1", got)
+	}
+}

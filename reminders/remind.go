@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"danvan/flows"
@@ -44,23 +45,58 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	if err != nil {
 		return fmt.Errorf("remind: people: %w", err)
 	}
-	return s.fan(ctx, sortedKeys(byPerson), func(ctx context.Context, id string) error {
+	var out outcome
+	err = s.fan(ctx, sortedKeys(byPerson), func(ctx context.Context, id string) error {
 		pr, ok := people[id]
 		if !ok || pr.Unreachable {
 			return nil
 		}
 		err := s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, byPerson[id], prog))
+		out.record(byPerson[id], err == nil)
 		if err != nil && !s.cfg.Unreachable(err) {
-			if e.Nudge {
-				s.forgetNudges(ctx, byPerson[id], now) // let a later press try again today
-			}
 			return fmt.Errorf("remind %s: %w", id, err)
 		}
 		return nil
 	})
+	if e.Nudge {
+		// A unit none of whose organisers was reached may be nudged again today; one that
+		// reached somebody may not, or that person would read the nudge twice.
+		s.forgetNudges(ctx, out.unreached(), now)
+	}
+	return err
 }
 
-// forgetNudges drops today's nudge marks of units whose organiser a nudge failed to reach.
+// outcome records, per unit, whether a reminder about it reached anybody.
+type outcome struct {
+	mu      sync.Mutex
+	reached map[string]bool
+}
+
+func (o *outcome) record(units []string, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.reached == nil {
+		o.reached = map[string]bool{}
+	}
+	for _, u := range units {
+		o.reached[u] = o.reached[u] || ok
+	}
+}
+
+// unreached lists the units whose every send failed.
+func (o *outcome) unreached() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []string
+	for u, ok := range o.reached {
+		if !ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// forgetNudges drops today's nudge marks of units no organiser of which a nudge reached.
 func (s *Scheduler) forgetNudges(ctx context.Context, units []string, now time.Time) {
 	day := now.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
 	for _, u := range units {
