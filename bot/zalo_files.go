@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -19,8 +20,9 @@ import (
 // FileStore keeps the files ZaloFiles serves. With a shared store (storage.Store on Redis) any
 // replica behind a load balancer serves a URL another replica handed out.
 type FileStore interface {
-	// PutFile keeps f under token for ttl; after that the token is unknown.
-	PutFile(ctx context.Context, token string, f flows.File, ttl time.Duration) error
+	// PutFile keeps f under token for ttl; after that the token is unknown. It keeps nothing
+	// and reports false when chat has been given perHour files in the last hour already.
+	PutFile(ctx context.Context, chat, token string, f flows.File, ttl time.Duration, perHour int) (bool, error)
 	// File returns the file under token; flows.ErrNotFound when unknown or expired.
 	File(ctx context.Context, token string) (flows.File, error)
 }
@@ -39,6 +41,12 @@ type ZaloFiles struct {
 	Now func() time.Time
 	// MaxBytes bounds the in-memory store; the oldest files go first. 64 MB when zero.
 	MaxBytes int
+	// MaxFile bounds one file's size; 20 MB when zero. Zalo wants small photos anyway, and a
+	// spreadsheet of 10,000 units is about 1.3 MB.
+	MaxFile int
+	// PerHour bounds the files put for one chat in an hour; 20 when zero. With MaxFile it
+	// bounds what one person can make the store hold.
+	PerHour int
 	// Logger receives failures to read a file; slog.Default() when nil.
 	Logger *slog.Logger
 
@@ -49,15 +57,29 @@ type ZaloFiles struct {
 // FilesPath is where ZaloFiles' handler is mounted; a token and the file's name follow.
 const FilesPath = "/files/"
 
-// Put keeps f and returns the URL that serves it until TTL passes. It fails when the store
-// does; the caller then sends the file's text instead.
-func (s *ZaloFiles) Put(ctx context.Context, f flows.File) (string, error) {
+// Errors of Put past its limits; the caller sends the file's text with a line saying why.
+var (
+	errFileTooBig = errors.New("file too big")
+	errFileQuota  = errors.New("too many files this hour")
+)
+
+// Put keeps f for chat and returns the URL that serves it until TTL passes. It fails past
+// MaxFile (errFileTooBig) or PerHour (errFileQuota), or when the store does; the caller then
+// sends the file's text instead. Errors never hold the token, which is the file's only key.
+func (s *ZaloFiles) Put(ctx context.Context, chat string, f flows.File) (string, error) {
+	if len(f.Data) > cmp.Or(s.MaxFile, 20<<20) {
+		return "", fmt.Errorf("serve %s of %d bytes: %w", f.Name, len(f.Data), errFileTooBig)
+	}
 	b := make([]byte, 24) // 192 bits: not guessable, not enumerable
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand: " + err.Error()) // the kernel's randomness failing is not recoverable
 	}
 	token := base64.RawURLEncoding.EncodeToString(b)
-	if err := s.store().PutFile(ctx, token, f, s.ttl()); err != nil {
+	ok, err := s.store().PutFile(ctx, chat, token, f, s.ttl(), cmp.Or(s.PerHour, 20))
+	if err == nil && !ok {
+		err = errFileQuota
+	}
+	if err != nil {
 		return "", fmt.Errorf("serve %s: %w", f.Name, err)
 	}
 	return strings.TrimRight(s.Base, "/") + FilesPath + token + "/" + url.PathEscape(f.Name), nil
@@ -118,7 +140,17 @@ type memFiles struct {
 	files map[string]servedFile
 	order []string // tokens, oldest first
 	bytes int
+	puts  map[string]putWindow // chat → its files in the current hour
 }
+
+// putWindow counts a chat's files in the hour that started with the first.
+type putWindow struct {
+	n   int
+	end time.Time
+}
+
+// memPutChats is how many chats' counts memFiles keeps before it drops the finished ones.
+const memPutChats = 4096
 
 type servedFile struct {
 	file    flows.File
@@ -127,11 +159,15 @@ type servedFile struct {
 
 var _ FileStore = (*memFiles)(nil)
 
-// PutFile keeps f until ttl has passed on the store's clock.
-func (m *memFiles) PutFile(_ context.Context, token string, f flows.File, ttl time.Duration) error {
+// PutFile keeps f until ttl has passed on the store's clock, unless chat has had perHour
+// files in the last hour.
+func (m *memFiles) PutFile(_ context.Context, chat, token string, f flows.File, ttl time.Duration, perHour int) (bool, error) {
 	now := m.clock()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if !m.count(chat, now, perHour) {
+		return false, nil
+	}
 	if m.files == nil {
 		m.files = map[string]servedFile{}
 	}
@@ -139,7 +175,28 @@ func (m *memFiles) PutFile(_ context.Context, token string, f flows.File, ttl ti
 	m.order = append(m.order, token)
 	m.bytes += len(f.Data)
 	m.prune(now)
-	return nil
+	return true, nil
+}
+
+// count counts a put for chat and reports whether it is within perHour; m.mu is held.
+func (m *memFiles) count(chat string, now time.Time, perHour int) bool {
+	if m.puts == nil {
+		m.puts = map[string]putWindow{}
+	}
+	if len(m.puts) >= memPutChats {
+		for c, w := range m.puts {
+			if !now.Before(w.end) {
+				delete(m.puts, c)
+			}
+		}
+	}
+	w := m.puts[chat]
+	if !now.Before(w.end) {
+		w = putWindow{end: now.Add(time.Hour)}
+	}
+	w.n++
+	m.puts[chat] = w
+	return w.n <= perHour
 }
 
 // File returns the file under token while it has not expired.

@@ -154,8 +154,9 @@ func mustFetch(tb testing.TB, url string, want int, body string) {
 	}
 }
 
-// With the shared store down, a chart goes as its text and the reply still goes; a file URL
-// is answered 503, not 404 (the file may well exist).
+// With the shared store down, a chart goes as its text and the reply still goes, without the
+// choices it could not keep; a file URL is answered 503, not 404 (the file may well exist), and
+// the log line does not hold the URL's token, with which anyone could fetch the file.
 func TestZaloStoreDown(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -166,7 +167,8 @@ func TestZaloStoreDown(t *testing.T) {
 	store := storage.New(redis.NewClient(&redis.Options{Addr: down, MaxRetries: -1, DialTimeout: time.Second}), "test:down:")
 	t.Cleanup(func() { _ = store.Close() })
 	fake := newFakeZalo(t)
-	files := &ZaloFiles{Base: "https://bot.example.org", Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var log bytes.Buffer
+	files := &ZaloFiles{Base: "https://bot.example.org", Store: store, Logger: slog.New(slog.NewTextHandler(&log, nil))}
 	cfg := fake.Config()
 	cfg.Files, cfg.Menus = files, store
 	cfg.Logger = files.Logger
@@ -180,12 +182,17 @@ func TestZaloStoreDown(t *testing.T) {
 	if len(sent) != 1 || sent[0].Method != "sendMessage" {
 		t.Fatalf("sent: got %v, want one sendMessage", sent)
 	}
-	for _, want := range []string{"Chỉ tiêu 1.5", "Phường Tân Phong: 88%", "1 để Xem bảng"} {
-		mustHave(t, sent[0].Params["text"], want)
+	if got, want := sent[0].Params["text"], "Chỉ tiêu 1.5\n\nPhường Tân Phong: 88%"; got != want {
+		t.Errorf("sent: got %q, want %q", got, want)
 	}
+	const token = "Zq3xY8tokenOfALeadersExport"
 	rec := httptest.NewRecorder()
-	files.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, FilesPath+"tok/chart.png", nil))
+	files.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, FilesPath+token+"/chart.png", nil))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("GET with the store down: got %d, want %d", rec.Code, http.StatusServiceUnavailable)
+	}
+	mustHave(t, log.String(), "file not served")
+	if strings.Contains(log.String(), token) {
+		t.Errorf("log: got %q, want it without the token", log.String())
 	}
 }

@@ -17,8 +17,8 @@ import (
 // zaloMenu is the choices of one message, as a platform without buttons shows them: numbered,
 // or lettered where a bare number would be an answer (Reply.Free).
 type zaloMenu struct {
-	Buttons []flows.Button
-	Free    bool
+	Buttons []flows.Button `json:"b"`
+	Free    bool           `json:"free,omitempty"`
 }
 
 // key is what the person types for choice i: "1", "2"… or "a", "b"… on a Free screen.
@@ -111,22 +111,14 @@ func (z *Zalo) Send(ctx context.Context, chat string, r flows.Reply) error {
 // spreadsheet, the file's text when files are not served (or cannot be kept), then the text with
 // its choices, in parts of at most 2,000 characters cut at line boundaries. The choices are
 // remembered for the chat, so a typed number chooses one: a reply to the chat's own message
-// (own) replaces the menu, anything else adds to it.
+// (own) replaces the menu, anything else adds to it (renderChoices).
 func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
 	id, ok := strings.CutPrefix(chat, zaloIdentPrefix)
 	if !ok || id == "" {
 		return fmt.Errorf("send to %s: not a zalo chat", chat)
 	}
-	var prev zaloMenu
-	if !own {
-		prev = z.menu(ctx, chat)
-	}
 	link, r := z.publish(ctx, chat, r)
-	text, menu := zaloRenderAfter(r, prev)
-	if len(menu.Buttons) > len(prev.Buttons) {
-		z.putMenu(ctx, chat, menu)
-	}
-	text, err := z.sendFile(ctx, id, r.File, link, text)
+	text, err := z.sendFile(ctx, id, r.File, link, z.renderChoices(ctx, chat, r, own))
 	if err != nil {
 		return fmt.Errorf("send to %s: %w", chat, err)
 	}
@@ -139,7 +131,8 @@ func (z *Zalo) deliver(ctx context.Context, chat string, r flows.Reply, own bool
 }
 
 // publish puts r's file, if any, where its URL serves it and returns the URL. Without a file
-// server, or when the file cannot be kept, the file's figures go as text instead (withFileText).
+// server, or when the file cannot be kept, the file's figures go as text instead (withFileText),
+// past a limit with a line saying why.
 func (z *Zalo) publish(ctx context.Context, chat string, r flows.Reply) (string, flows.Reply) {
 	if r.File == nil {
 		return "", r
@@ -147,13 +140,27 @@ func (z *Zalo) publish(ctx context.Context, chat string, r flows.Reply) (string,
 	if z.files == nil {
 		return "", withFileText(r)
 	}
-	link, err := z.files.Put(ctx, *r.File)
-	if err != nil {
-		z.log.Warn("zalo: file sent as text", "chat", chat, "err", err)
-		return "", withFileText(r)
+	link, err := z.files.Put(ctx, chat, *r.File)
+	if err == nil {
+		return link, r
 	}
-	return link, r
+	z.log.Warn("zalo: file sent as text", "chat", chat, "err", err)
+	r = withFileText(r)
+	switch {
+	case errors.Is(err, errFileTooBig):
+		r.Text = strings.TrimSpace(r.Text + "\n\n" + zaloFileTooBig)
+	case errors.Is(err, errFileQuota):
+		r.Text = strings.TrimSpace(r.Text + "\n\n" + zaloFileQuota)
+	}
+	return "", r
 }
+
+// What a person reads when a file goes as text past ZaloFiles' limits. The transport does not
+// know the person's language: Vietnamese, as its numbered options.
+const (
+	zaloFileTooBig = "(Tệp này quá lớn để gửi qua Zalo, nên số liệu được gửi dưới dạng chữ ở trên.)"
+	zaloFileQuota  = "(Bạn đã nhận nhiều tệp trong giờ qua, nên lần này số liệu được gửi dưới dạng chữ ở trên. Mời bạn thử lại sau ít phút.)"
+)
 
 // sendFile sends f, if any, by its link and returns the text still to send.
 func (z *Zalo) sendFile(ctx context.Context, id string, f *flows.File, link, text string) (string, error) {

@@ -53,8 +53,13 @@
 //	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
 //	P file:<token>      hash of a chart or spreadsheet served to Zalo by URL: "name", "kind",
 //	                    "mime", "data" (the bytes); TTL the URL's life (PutFile)
-//	P zmenu:<chat>      a Zalo chat's last numbered choices, opaque to the store (the bot's JSON
-//	                    of the buttons and the Free flag); TTL PutMenu's, 24h in the bot
+//	P fput:<chat>       integer count of the files put for a Zalo chat; expires one hour after
+//	                    the first (PutFile refuses more than its limit meanwhile)
+//	P zmenus:<chat>     list of a Zalo chat's numbered choices, one segment per message that
+//	                    offered any, oldest first; each opaque to the store (the bot's JSON of
+//	                    the message's buttons and Free flag); at most MenuSegments; TTL
+//	                    AddMenu's, 24h in the bot, refreshed by every add. (Before lists, a
+//	                    string P zmenu:<chat> held one menu; nothing reads it, and it expires.)
 //
 // (The space after P above is for reading only: the real key is "danvan:session:tg:1".)
 //
@@ -89,7 +94,10 @@
 // person, its units' organiser indexes and an identity that live on different slots, in that
 // order (see Link).
 //
-// Redis 7.0 or later is needed: Failure uses EXPIRE NX (7.0); Redeem uses GETDEL (6.2).
+// AddMenu appends a Zalo chat's menu segment and reads back the segments up to it in one
+// script, so messages pushed to one chat at once, from any replicas, number their options apart.
+//
+// Redis 7.0 or later is needed: Failure and PutFile use EXPIRE NX (7.0); Redeem uses GETDEL (6.2).
 package storage
 
 import (

@@ -56,10 +56,16 @@ func TestOutage(t *testing.T) {
 		"Submission":   func(ctx context.Context) error { _, err := s.Submission(ctx, keyQ1); return err },
 		"History":      func(ctx context.Context) error { _, err := s.History(ctx, keyQ1); return err },
 		"Submitted":    func(ctx context.Context) error { _, err := s.Submitted(ctx, keyQ1.Unit, keyQ1.Period); return err },
-		"PutFile":      func(ctx context.Context) error { return s.PutFile(ctx, "t1", flows.File{Name: "a.png"}, time.Hour) },
-		"File":         func(ctx context.Context) error { _, err := s.File(ctx, "t1"); return err },
-		"PutMenu":      func(ctx context.Context) error { return s.PutMenu(ctx, "zalo:1", []byte("{}"), time.Hour) },
-		"Menu":         func(ctx context.Context) error { _, err := s.Menu(ctx, "zalo:1"); return err },
+		"PutFile": func(ctx context.Context) error {
+			_, err := s.PutFile(ctx, "zalo:1", "t1", flows.File{Name: "a.png"}, time.Hour, 20)
+			return err
+		},
+		"File": func(ctx context.Context) error { _, err := s.File(ctx, "t1"); return err },
+		"AddMenu": func(ctx context.Context) error {
+			_, err := s.AddMenu(ctx, "zalo:1", []byte("{}"), false, time.Hour)
+			return err
+		},
+		"Menu": func(ctx context.Context) error { _, err := s.Menu(ctx, "zalo:1"); return err },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
