@@ -67,6 +67,13 @@ func TestOutage(t *testing.T) {
 		},
 		"Menu": func(ctx context.Context) error { _, err := s.Menu(ctx, "zalo:1"); return err },
 	}
+	mustFailAll(t, calls)
+}
+
+// mustFailAll runs each call against a Redis that is down: each must fail with a connection
+// error, not succeed and not claim something about the data.
+func mustFailAll(t *testing.T, calls map[string]func(context.Context) error) {
+	t.Helper()
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
