@@ -122,7 +122,8 @@ func (b batch) single() (*flows.Draft, bool) {
 // not at all, de-duplication included. Other steps, and every step on Cluster (the keys sit on
 // different slots), claim the update first, apply the effects, then store the state, so a
 // failure in between leaves the chat on the old question with the answer already safe; the
-// claim is released on failure.
+// claim is released on failure. (So a cached answer on Cluster has its draft and its state each
+// checked as it is written, one after the other.)
 func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error {
 	b, err := s.batchOf(effects)
 	if err != nil {
