@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,18 +23,6 @@ import (
 	"danvan/bot"
 	"danvan/config"
 	"danvan/storage"
-)
-
-// The store must serve every interface the bot consumes.
-var (
-	_ bot.Sessions     = (*storage.Store)(nil)
-	_ bot.Reports      = (*storage.Store)(nil)
-	_ bot.People       = (*storage.Store)(nil)
-	_ bot.Invites      = (*storage.Store)(nil)
-	_ bot.Guard        = (*storage.Store)(nil)
-	_ bot.Unreachables = (*storage.Store)(nil)
-	_ bot.FileStore    = (*storage.Store)(nil)
-	_ bot.MenuStore    = (*storage.Store)(nil)
 )
 
 func main() {
@@ -53,7 +40,7 @@ func main() {
 
 func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv func(string) string) error {
 	if len(args) > 0 && args[0] == "demo" {
-		return runDemo(ctx, args[1:], in, out)
+		return runDemo(ctx, args[1:], in, out, time.Now)
 	}
 	cfg, err := config.Load(args, getenv)
 	if err != nil {
@@ -73,17 +60,12 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
-	if err := rebuildTallies(ctx, store, disp.Settings, time.Now()); err != nil {
+	if err := store.Recount(ctx, cfg.Forms, time.Now()); err != nil {
 		// Submissions kept landing during the recount (a busy deadline day): the tallies kept
 		// along each submission stand; a directory edit shows at the next start.
 		log.Warn("tallies not recounted at start", "err", err)
 	}
-	// router sends what a step addresses to someone else, and reminders, on the person's
-	// preferred channel.
-	router := &bot.Router{People: store}
-	disp.Notifier = router
-	sched := newScheduler(cfg, store, disp.Settings.Dir, router, time.Now, log)
-	disp.Planner, disp.Reminder = sched, sched
+	router, sched := addRouting(cfg, store, disp, log)
 	// Reminders asked for by hand get a grace period at shutdown, then stop; the store closes
 	// after them.
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
@@ -188,33 +170,6 @@ func redisURL(cfg config.Config) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// newDispatcher builds the dispatcher from the configuration and the store.
-func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time, log *slog.Logger) (*bot.Dispatcher, error) {
-	dir, err := cfg.Directory()
-	if err != nil {
-		return nil, err
-	}
-	admins := map[string]bool{}
-	for _, id := range cfg.Admins {
-		admins["tg:"+strconv.FormatInt(id, 10)] = true
-	}
-	for _, id := range cfg.ZaloAdmins {
-		admins["zalo:"+id] = true
-	}
-	settings := bot.Settings{
-		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
-	}
-	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
-	// unit's places, the calendar to know who is late and the targets to count units that met them.
-	store.UseModel(dir, settings.Calendar, cfg.Targets)
-	return &bot.Dispatcher{
-		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store, Files: &bot.FileMaker{Source: store, Settings: settings},
-		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
-	}, nil
 }
 
 // serve runs the transports until ctx ends and, when anything is mounted on mux (webhooks,

@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"danvan/config"
+	"danvan/flows"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -91,5 +93,68 @@ func TestDemoRemindsOnItsDate(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
 		}
+	}
+}
+
+// TestDemoDayAtAnyHour: /ngay brings out the day's reminders and the leaders' digest whatever
+// the real time of day the demo runs at: the night, before and after the digest's hour, the
+// evening after the sending hours.
+func TestDemoDayAtAnyHour(t *testing.T) {
+	loc := config.Default().Location()
+	for _, hour := range []string{"00:30", "08:30", "09:30", "19:30"} {
+		t.Run(hour, func(t *testing.T) {
+			real, err := time.ParseInLocation("02/01/2006 15:04", "20/01/2026 "+hour, loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			in := strings.NewReader("/ngay 13/03/2026\n/ngay 16/03/2026\n")
+			if err := runDemo(context.Background(), nil, in, &out, func() time.Time { return real }); err != nil {
+				t.Fatalf("demo: got %v, want nil", err)
+			}
+			_, after, _ := strings.Cut(out.String(), "(hôm nay trong demo: 10:00 13/03/2026)")
+			for _, want := range []string{
+				"Nhắc báo cáo kỳ Quý I/2026",                     // 13/03: the organiser's reminder two days before
+				"📨 console:organiser", "đã quá hạn (15/03/2026)", // 16/03: late, and the digest
+				"📨 console:leader", "Tổng hợp kỳ Quý I/2026",
+				"(hôm nay trong demo: 10:00 16/03/2026)",
+			} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
+				}
+			}
+			if !strings.Contains(after, "Tổng hợp kỳ Quý I/2026") {
+				t.Errorf("demo output after /ngay 13/03/2026: got %q, want the digest of 16/03", after)
+			}
+		})
+	}
+}
+
+// TestReminderRulesPerKind: a period kind with a ladder of its own in the configuration gets it
+// in the scheduler's rules; the others get the default ladder.
+func TestReminderRulesPerKind(t *testing.T) {
+	r := config.Default().Reminders
+	year := append([]config.StepConfig{{ID: "-14d", Days: -14, At: "08:00"}}, r.Ladder...)
+	r.Periods = map[flows.PeriodKind]config.PeriodReminders{flows.Year: {Ladder: year}}
+	rules := reminderRules(r)
+	tests := []struct {
+		kind  flows.PeriodKind
+		first string
+		n     int
+	}{
+		{flows.Year, "-14d", len(r.Ladder) + 1},
+		{flows.Q1, "-7d", len(r.Ladder)},
+		{flows.Q3, "-7d", len(r.Ladder)},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			got := rules.StepsFor(tt.kind)
+			if len(got) != tt.n || got[0].ID != tt.first {
+				t.Errorf("StepsFor(%s): got %d steps from %q, want %d from %q", tt.kind, len(got), got[0].ID, tt.n, tt.first)
+			}
+		})
+	}
+	if rules.StepsFor(flows.Year)[0].At.Hours() != 8 {
+		t.Errorf("-14d at: got %v, want 8h", rules.StepsFor(flows.Year)[0].At)
 	}
 }

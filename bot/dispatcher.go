@@ -37,9 +37,10 @@ const (
 // Updates of one chat are handled one at a time in this process (a mutex per chat). Across
 // processes nothing is locked: every write states the version it replaces (the chat's state,
 // the draft, the submission), so a step that raced another process writes nothing and is run
-// again on fresh data. That is also what makes the snapshot cache safe: an answer may run on a
-// cached snapshot because its commit checks the chat's state and the draft in the same script
-// that writes them; a step with any other effect is run again on stored data before it writes.
+// again on fresh data. That is also what makes the snapshot cache safe: a step may run on a
+// cached snapshot because the store commits it only when it checks, as it writes, the chat's
+// state and the draft it read (an answer); it refuses any other such step, which is run again
+// on stored data before it writes.
 type Dispatcher struct {
 	Sessions Sessions
 	Reports  Reports
@@ -136,7 +137,7 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 		return nil, fmt.Errorf("load session %s: %w", in.Chat, err)
 	}
 	fresh := flows.State{Version: st.Version + 1, Lang: st.Lang}
-	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, fresh, st.Version, nil); err != nil {
+	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, fresh, st.Version, nil, false); err != nil {
 		return nil, fmt.Errorf("restart session %s: %w", in.Chat, err)
 	}
 	d.logger().WarnContext(ctx, "conversation restarted after repeated conflicts", "chat", in.Chat)
@@ -161,12 +162,6 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 		return nil, err
 	}
 	next, replies, effects := flows.Step(env, snap.state, in.Input, now)
-	if cached && !oneScript(effects) {
-		// Only an answer's commit checks the chat's state and the draft in the same step as it
-		// writes; anything else (a submission, an invite, a language) is decided on stored data.
-		d.cache.drop(in.Chat)
-		return nil, flows.ErrConflict
-	}
 	if next.Version == snap.state.Version {
 		if cached {
 			// Refused as stale against a cached state: make sure against the stored one.
@@ -178,12 +173,13 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 		}
 		return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
 	}
-	keep, after := stored(effects)
-	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, keep); err != nil {
+	// The store refuses (flows.ErrConflict) a step on a cached snapshot whose effects its commit
+	// does not check against the stored state; it is run again on stored data.
+	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, cached); err != nil {
 		return nil, err
 	}
-	d.cache.put(in.Chat, snap.after(next, keep))
-	d.carryOut(ctx, in, after)
+	d.cache.put(in.Chat, snap.after(next, effects))
+	d.carryOut(ctx, in, flows.Outgoing(effects))
 	return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
 }
 
@@ -245,16 +241,6 @@ func (d *Dispatcher) settle(ctx context.Context, in Incoming, p flows.Person) (f
 func (d *Dispatcher) MarkUnreachable(ctx context.Context, ident string) error {
 	d.cache.drop(ident) // in a private chat the chat is the person's identity
 	return d.Unreach.MarkUnreachable(ctx, ident)
-}
-
-// oneScript reports whether effects are what the store commits in one checked step with the
-// chat's state: nothing, or one draft save.
-func oneScript(effects []flows.Effect) bool {
-	if len(effects) == 0 {
-		return true
-	}
-	_, ok := effects[0].(flows.SaveDraft)
-	return ok && len(effects) == 1
 }
 
 func (d *Dispatcher) env(snap snapshot) *flows.Env {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -40,31 +39,8 @@ func openIDs(cal flows.Calendar, now time.Time) string {
 
 // after returns s as the committed step left the store: the new state and the effects applied.
 func (s snapshot) after(st flows.State, effects []flows.Effect) snapshot {
-	s.state = st
-	s.reports = maps.Clone(s.reports)
-	for _, e := range effects {
-		switch e := e.(type) {
-		case flows.SaveDraft:
-			info := s.reports[e.Draft.Key]
-			d := e.Draft
-			info.Draft = &d
-			s.reports[e.Draft.Key] = info
-		case flows.DropDraft:
-			info := s.reports[e.Key]
-			info.Draft = nil
-			s.reports[e.Key] = info
-		case flows.Submit:
-			info := s.reports[e.Submission.Key]
-			sub := e.Submission
-			info.Submitted, info.Draft = &sub, nil
-			if e.Draft > 0 { // the store empties the draft and counts on
-				info.Draft = &flows.Draft{Key: sub.Key, Person: sub.By, Answers: map[string]int64{}, Version: e.Draft + 1, Updated: sub.At}
-			}
-			s.reports[e.Submission.Key] = info
-		case flows.SavePerson:
-			s.person.Lang, s.person.Channel = e.Person.Lang, e.Person.Channel
-		}
-	}
+	r := flows.Reading{Person: s.person, Reports: s.reports}.After(effects)
+	s.state, s.person, s.reports = st, r.Person, r.Reports
 	return s
 }
 

@@ -14,10 +14,12 @@ type Sessions interface {
 	// Load returns the chat's state and the person linked to ident (empty ID when none), in
 	// one round trip where it can.
 	Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, error)
-	// Commit stores a step's effects and then st, if the stored state is still at version prev
-	// (else flows.ErrConflict), and records update as handled (flows.ErrDuplicate if it was).
-	// An answer (one draft save) is stored whole or not at all.
-	Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect) error
+	// Commit stores a step's effects (the outbound ones are the caller's) and then st, if the
+	// stored state is still at version prev (else flows.ErrConflict), and records update as
+	// handled (flows.ErrDuplicate if it was). An answer (one draft save) is stored whole or not
+	// at all. A step that ran on a cached snapshot (cached) is refused with flows.ErrConflict,
+	// writing nothing, unless the commit checks all it does against the stored state.
+	Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error
 }
 
 // Reports reads and writes drafts and submissions.

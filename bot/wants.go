@@ -100,37 +100,20 @@ func (d *Dispatcher) formIDs() []string {
 	return ids
 }
 
-// stored splits a step's effects into those the store keeps and those carried out after the
-// commit (notices to other people, reminders).
-func stored(effects []flows.Effect) (keep, after []flows.Effect) {
-	for _, e := range effects {
-		switch e.(type) {
-		case flows.Notify, flows.Remind:
-			after = append(after, e)
-		default:
-			keep = append(keep, e)
+// carryOut sends what a committed step asked to send. The step is already durable, so a failure
+// here is logged for operators and never undoes it.
+func (d *Dispatcher) carryOut(ctx context.Context, in Incoming, out flows.Sends) {
+	for _, n := range out.Notices {
+		if d.Notifier == nil {
+			break
+		}
+		if err := d.Notifier.Notify(ctx, n.To, n.Replies); err != nil {
+			d.logger().WarnContext(ctx, "carry out step effect", "chat", in.Chat, "effect", "flows.Notify", "err", err)
 		}
 	}
-	return keep, after
-}
-
-// carryOut does what a committed step asked beyond the store. The step is already durable, so a
-// failure here is logged for operators and never undoes it.
-func (d *Dispatcher) carryOut(ctx context.Context, in Incoming, effects []flows.Effect) {
-	for _, e := range effects {
-		var err error
-		switch e := e.(type) {
-		case flows.Notify:
-			if d.Notifier != nil {
-				err = d.Notifier.Notify(ctx, e.To, e.Replies)
-			}
-		case flows.Remind:
-			if d.Reminder != nil {
-				d.remindLater(ctx, e)
-			}
-		}
-		if err != nil {
-			d.logger().WarnContext(ctx, "carry out step effect", "chat", in.Chat, "effect", fmt.Sprintf("%T", e), "err", err)
+	for _, r := range out.Reminds {
+		if d.Reminder != nil {
+			d.remindLater(ctx, r)
 		}
 	}
 }

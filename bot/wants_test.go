@@ -35,23 +35,10 @@ func (f *fakeReminder) Remind(_ context.Context, e flows.Remind) error {
 	return nil
 }
 
-func TestStoredSplitsEffects(t *testing.T) {
-	save := flows.SaveDraft{}
-	notify := flows.Notify{To: "tg:1"}
-	remind := flows.Remind{Period: "2026-Q1"}
-	keep, after := stored([]flows.Effect{save, notify, remind})
-	if !reflect.DeepEqual(keep, []flows.Effect{save}) {
-		t.Errorf("got kept %v, want only the draft save", keep)
-	}
-	if !reflect.DeepEqual(after, []flows.Effect{notify, remind}) {
-		t.Errorf("got after %v, want the notice and the reminder", after)
-	}
-}
-
 func TestCarryOutCallsPorts(t *testing.T) {
 	n, r := &fakeNotifier{}, &fakeReminder{}
 	d := &Dispatcher{Notifier: n, Reminder: r}
-	d.carryOut(t.Context(), Incoming{Chat: "tg:9"}, []flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{Period: "2026-Q1", Nudge: true}})
+	d.carryOut(t.Context(), Incoming{Chat: "tg:9"}, flows.Outgoing([]flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{Period: "2026-Q1", Nudge: true}}))
 	d.Wait(time.Minute, nil) // reminders go in the background
 	if !reflect.DeepEqual(n.to, []string{"tg:1"}) {
 		t.Errorf("got notices to %v, want [tg:1]", n.to)
@@ -60,7 +47,7 @@ func TestCarryOutCallsPorts(t *testing.T) {
 		t.Errorf("got reminders %v, want one nudge", r.got)
 	}
 	// Without ports the effects are dropped, not a crash.
-	(&Dispatcher{}).carryOut(t.Context(), Incoming{}, []flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{}})
+	(&Dispatcher{}).carryOut(t.Context(), Incoming{}, flows.Outgoing([]flows.Effect{flows.Notify{To: "tg:1"}, flows.Remind{}}))
 }
 
 func TestAttachRendersOrExplains(t *testing.T) {
@@ -103,7 +90,7 @@ func TestWaitStopsBackgroundAfterGrace(t *testing.T) {
 	defer stop()
 	r := blockingReminder{started: make(chan struct{})}
 	d := &Dispatcher{Reminder: r, Background: bg, Log: slog.New(slog.DiscardHandler)}
-	d.carryOut(t.Context(), Incoming{}, []flows.Effect{flows.Remind{Period: "2026-Q1", All: true}})
+	d.carryOut(t.Context(), Incoming{}, flows.Sends{Reminds: []flows.Remind{{Period: "2026-Q1", All: true}}})
 	<-r.started
 	stopped := false
 	d.Wait(time.Millisecond, func() { stopped = true; stop() })

@@ -6,16 +6,6 @@ import (
 	"time"
 )
 
-// Snooze puts off a person's reminders of one period until Until ("Nhắc lại ngày mai"). The
-// store keeps the first snooze of a period only, so it works once.
-type Snooze struct {
-	Person string
-	Period string
-	Until  time.Time
-}
-
-func (Snooze) effect() {}
-
 func init() {
 	addTexts(map[string]Text{
 		"rm_head":       {Vi: "⏰ Nhắc báo cáo kỳ %s — hạn %s. Đơn vị của bạn chưa báo cáo:", En: "⏰ Reminder: %s report due %s. Your units still to report:"},

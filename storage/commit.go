@@ -42,31 +42,126 @@ if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4]) end
 return 1
 `)
 
+// write is one effect as the store carries it out.
+type write struct {
+	// draft is set for a draft save, which the commit script can store with the chat's state.
+	draft *flows.Draft
+	do    func(ctx context.Context) error
+}
+
+// writeOf is the one place that says how the store keeps each effect. An outbound effect
+// (flows.Effect.Outbound) is the caller's to send and never reaches it.
+func (s *Store) writeOf(e flows.Effect) (write, error) {
+	switch e := e.(type) {
+	case flows.SaveDraft:
+		return write{draft: &e.Draft, do: func(ctx context.Context) error { return s.saveDraft(ctx, e.Draft) }}, nil
+	case flows.DropDraft:
+		return write{do: func(ctx context.Context) error { return s.dropDraft(ctx, e) }}, nil
+	case flows.Submit:
+		return write{do: func(ctx context.Context) error { return s.submit(ctx, e) }}, nil
+	case flows.ReturnSubmission:
+		return write{do: func(ctx context.Context) error { return s.returnSubmission(ctx, e) }}, nil
+	case flows.CreateInvite:
+		return write{do: func(ctx context.Context) error { return s.createInvite(ctx, e.Invite) }}, nil
+	case flows.SavePerson:
+		return write{do: func(ctx context.Context) error { return s.setLang(ctx, e.Person) }}, nil
+	case flows.Snooze:
+		return write{do: func(ctx context.Context) error { return s.snooze(ctx, e) }}, nil
+	}
+	return write{}, fmt.Errorf("unknown effect %T", e)
+}
+
+// batch is a step's effects as the store keeps them.
+type batch struct {
+	writes []write
+	sent   bool // some effects are the caller's to send after the commit
+}
+
+func (s *Store) batchOf(effects []flows.Effect) (batch, error) {
+	var b batch
+	for i, e := range effects {
+		if e.Outbound() {
+			b.sent = true
+			continue
+		}
+		w, err := s.writeOf(e)
+		if err != nil {
+			return batch{}, fmt.Errorf("effect %d of %d: %w", i+1, len(effects), err)
+		}
+		b.writes = append(b.writes, w)
+	}
+	return b, nil
+}
+
+// single returns the draft b saves, if any, when b is what the commit script writes with the
+// chat's state: nothing, or one draft save, each checked against the version the step read.
+func (b batch) single() (*flows.Draft, bool) {
+	switch len(b.writes) {
+	case 0:
+		return nil, true
+	case 1:
+		return b.writes[0].draft, b.writes[0].draft != nil
+	}
+	return nil, false
+}
+
 // Commit stores what one step of update produced: its effects and the chat's new state st,
 // provided the stored state is still at version prev (else flows.ErrConflict), and records the
 // update as handled (an update handled before gives flows.ErrDuplicate and writes nothing; an
-// empty update id is not recorded).
+// empty update id is not recorded). Outbound effects are skipped: the caller sends them once
+// Commit returns nil.
 //
-// The commonest steps, an answer (one draft save) or a move between screens (no effect), are one
-// script on one Redis or Sentinel: one round trip, stored whole or not at all, de-duplication
-// included. Other steps, and every step on Cluster (the keys sit on different slots), claim the
-// update first, apply the effects, then store the state, so a failure in between leaves the chat
-// on the old question with the answer already safe; the claim is released on failure.
-func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect) error {
-	if !s.cluster {
-		switch {
-		case len(effects) == 0:
-			return s.commitScripted(ctx, chat, update, st, prev, nil)
-		case len(effects) == 1:
-			if sd, ok := effects[0].(flows.SaveDraft); ok {
-				return s.commitScripted(ctx, chat, update, st, prev, &sd.Draft)
-			}
-		}
+// cached says the step ran on a snapshot kept from an earlier step, which may be stale in ways
+// no version covers (a unit granted from another chat). Such a step is committed only when the
+// commit checks all it does against what the step read: an answer (one draft save) or a move
+// between screens (no effect), with nothing to send. Any other batch is refused with
+// flows.ErrConflict before anything is written, and the caller runs the step again on stored
+// data.
+//
+// Those commonest steps are one script on one Redis or Sentinel: one round trip, stored whole or
+// not at all, de-duplication included. Other steps, and every step on Cluster (the keys sit on
+// different slots), claim the update first, apply the effects, then store the state, so a
+// failure in between leaves the chat on the old question with the answer already safe; the
+// claim is released on failure. (So a cached answer on Cluster has its draft and its state each
+// checked as it is written, one after the other.)
+func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error {
+	b, err := s.batchOf(effects)
+	if err != nil {
+		return fmt.Errorf("commit session %s: %w", chat, err)
 	}
-	return s.commitInSteps(ctx, chat, update, st, prev, effects)
+	draft, single := b.single()
+	switch {
+	case cached && (!single || b.sent):
+		return fmt.Errorf("commit session %s: a step on a kept snapshot with effects the commit does not check: %w", chat, flows.ErrConflict)
+	case single && !s.cluster:
+		return s.commitScripted(ctx, chat, update, st, prev, draft)
+	}
+	return s.commitInSteps(ctx, chat, update, st, prev, b)
 }
 
-func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect) error {
+// Apply makes effects durable, in order, skipping the outbound ones. Each effect is atomic on
+// its own; a versioned one that lost a race, or an invite whose code is taken, returns an error
+// wrapping flows.ErrConflict and writes nothing. Apply stops at the first error, leaving the
+// effects before it applied: the caller reloads and runs the step again, and the versions make
+// the retry safe.
+func (s *Store) Apply(ctx context.Context, effects []flows.Effect) error {
+	b, err := s.batchOf(effects)
+	if err != nil {
+		return err
+	}
+	return b.apply(ctx)
+}
+
+func (b batch) apply(ctx context.Context) error {
+	for i, w := range b.writes {
+		if err := w.do(ctx); err != nil {
+			return fmt.Errorf("effect %d of %d: %w", i+1, len(b.writes), err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows.State, prev int64, b batch) error {
 	if update != "" {
 		fresh, err := s.Claim(ctx, update)
 		if err != nil {
@@ -76,7 +171,7 @@ func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows
 			return fmt.Errorf("commit update %s: %w", update, flows.ErrDuplicate)
 		}
 	}
-	err := s.Apply(ctx, effects)
+	err := b.apply(ctx)
 	if err == nil {
 		err = s.SaveSession(ctx, chat, st, prev)
 	}

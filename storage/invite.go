@@ -52,3 +52,31 @@ func (s *Store) Failure(ctx context.Context, chat string, window time.Duration) 
 	}
 	return n.Val(), nil
 }
+
+// createInvite stores inv for its lifetime, Expires − Created. The lifetime, not Expires itself,
+// goes to Redis: the bot's clock (injected, maybe far from Redis's) decides when an invite
+// expires, and the dispatcher checks Expires on redeem; Redis only forgets it about then. It
+// refuses a code that is already stored, so a collision of random codes can never hand someone
+// else's invite out twice: that error wraps flows.ErrConflict, so the caller runs the step again
+// and draws a new code.
+func (s *Store) createInvite(ctx context.Context, inv flows.Invite) error {
+	if inv.Code == "" {
+		return errors.New("create invite: empty code")
+	}
+	life := inv.Expires.Sub(inv.Created)
+	if life <= 0 {
+		return fmt.Errorf("create invite %s: expires %s, not after it was created", inv.Code, inv.Expires.Format(time.RFC3339))
+	}
+	b, err := json.Marshal(inv)
+	if err != nil {
+		return fmt.Errorf("create invite %s: %w", inv.Code, err)
+	}
+	ok, err := s.rdb.Do(ctx, "SET", s.key("invite", inv.Code), b, "NX", "PX", life.Milliseconds()).Result()
+	if errors.Is(err, redis.Nil) || (err == nil && ok != "OK") {
+		return fmt.Errorf("create invite %s: code already in use: %w", inv.Code, flows.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("create invite %s: %w", inv.Code, err)
+	}
+	return nil
+}

@@ -51,11 +51,13 @@ func TestOutage(t *testing.T) {
 		"Failure":      func(ctx context.Context) error { _, err := s.Failure(ctx, "tg:1", time.Hour); return err },
 		"Claim":        func(ctx context.Context) error { _, err := s.Claim(ctx, "u1"); return err },
 		"Release":      func(ctx context.Context) error { return s.Release(ctx, "u1") },
-		"Commit":       func(ctx context.Context) error { return s.Commit(ctx, "tg:1", "u1", flows.State{Version: 1}, 0, nil) },
-		"Unreachable":  func(ctx context.Context) error { return s.MarkUnreachable(ctx, "tg:1") },
-		"Submission":   func(ctx context.Context) error { _, err := s.Submission(ctx, keyQ1); return err },
-		"History":      func(ctx context.Context) error { _, err := s.History(ctx, keyQ1); return err },
-		"Submitted":    func(ctx context.Context) error { _, err := s.Submitted(ctx, keyQ1.Unit, keyQ1.Period); return err },
+		"Commit": func(ctx context.Context) error {
+			return s.Commit(ctx, "tg:1", "u1", flows.State{Version: 1}, 0, nil, false)
+		},
+		"Unreachable": func(ctx context.Context) error { return s.MarkUnreachable(ctx, "tg:1") },
+		"Submission":  func(ctx context.Context) error { _, err := s.Submission(ctx, keyQ1); return err },
+		"History":     func(ctx context.Context) error { _, err := s.History(ctx, keyQ1); return err },
+		"Submitted":   func(ctx context.Context) error { _, err := s.Submitted(ctx, keyQ1.Unit, keyQ1.Period); return err },
 		"PutFile": func(ctx context.Context) error {
 			_, err := s.PutFile(ctx, "zalo:1", "t1", flows.File{Name: "a.png"}, time.Hour, 20)
 			return err

@@ -1,0 +1,109 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"danvan/flows"
+)
+
+// The demo's people: one of each role, switched with /as.
+var people = map[string]struct{ ident, name string }{
+	"organiser": {"console:organiser", "Chị Lan (Hội LHPN, Đoàn TN Tân Phong)"},
+	"leader":    {"console:leader", "Anh Hùng (Ban Dân vận Thành ủy)"},
+	"admin":     {"console:admin", "Chị Mai (quản trị)"},
+}
+
+// sample is who sent the sample reports of the units nobody in the demo reports for.
+const sample = "console:sample"
+
+// organiserUnits are the units the demo's organiser reports for.
+var organiserUnits = []string{"tanphong-phunu", "tanphong-doan"}
+
+// seed links the demo people and files reports: last period's for every unit, so "keep last
+// period's value" and the big-change check can be tried, and this period's for most units, so a
+// leader has figures to read.
+func seed(ctx context.Context, store Store, m Model, now time.Time) error {
+	if err := seedPeople(ctx, store); err != nil {
+		return err
+	}
+	open := m.Calendar.Open(now)
+	if len(open) == 0 {
+		return nil
+	}
+	prev, ok := m.Calendar.Previous(open[0])
+	if !ok {
+		return nil
+	}
+	var effects []flows.Effect
+	for i, u := range m.Dir.Units("") {
+		by := sample
+		if slices.Contains(organiserUnits, u.ID) {
+			by = people["organiser"].ident
+		}
+		effects = append(effects, reports(m.Forms, u.ID, by, prev, prev.Due.Add(-48*time.Hour), 0)...)
+		// This period: most units have reported, some late, a few not yet; the organiser's
+		// own units are left for the person trying the demo.
+		if i%4 != 3 && !slices.Contains(organiserUnits, u.ID) && open[0].Opens.Before(now) {
+			at := open[0].Due.Add(-time.Duration(i+1) * 5 * time.Hour)
+			if i%5 == 0 || at.After(now) {
+				at = now.Add(-time.Duration(i+1) * time.Hour) // late, or the period is not due yet
+			}
+			effects = append(effects, reports(m.Forms, u.ID, by, open[0], at, 1)...)
+		}
+	}
+	return store.Apply(ctx, effects)
+}
+
+func seedPeople(ctx context.Context, store Store) error {
+	links := []struct {
+		who string
+		p   flows.Person
+	}{
+		{"organiser", flows.Person{Units: organiserUnits}},
+		{"leader", flows.Person{Scopes: []string{"laichau"}}},
+		{"admin", flows.Person{}},
+	}
+	for _, l := range links {
+		p := l.p
+		p.ID, p.Name = people[l.who].ident, people[l.who].name
+		if err := store.Link(ctx, p.ID, p); err != nil {
+			return fmt.Errorf("seed demo person %s: %w", l.who, err)
+		}
+	}
+	s := flows.Person{ID: sample, Name: "Cán bộ đơn vị (dữ liệu mẫu)"}
+	if err := store.Link(ctx, sample, s); err != nil {
+		return fmt.Errorf("seed demo sample person: %w", err)
+	}
+	return nil
+}
+
+// reports makes plausible figures for one unit's reports of period p, different per unit and per
+// round but the same on every run, within the forms' rules.
+func reports(forms []flows.Form, unit, by string, p flows.Period, at time.Time, round int) []flows.Effect {
+	h := fnv.New32a()
+	h.Write([]byte(unit))
+	r := int64(h.Sum32()%1000) + int64(round)*37
+	eligible := 400 + r*3
+	members := eligible * (78 + r%20) / 100
+	all := map[string]int64{
+		"eligible": eligible, "members": members, "new_members": r % 40, "active": members * (84 + r%15) / 100,
+		"branches": 5 + r%12, "branches_good": (5 + r%12) * (85 + r%15) / 100,
+		"meetings": 4 + r%20, "participants": members / 2, "models": r % 3, "exemplars": r % 4,
+		"petitions": 3 + r%15, "resolved": (3 + r%15) * (60 + r%40) / 100,
+	}
+	var out []flows.Effect
+	for _, f := range forms {
+		values := map[string]int64{}
+		for _, q := range f.For(p.Kind) {
+			values[q.ID] = all[q.ID]
+		}
+		k := flows.Key{Unit: unit, Period: p.ID, Form: f.ID}
+		s := flows.Submission{Key: k, Values: values, By: by, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
+		out = append(out, flows.Submit{Submission: s, Form: f})
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"danvan/bot"
+	"danvan/config"
+	"danvan/flows"
+	"danvan/internal/demo"
+	"danvan/reminders"
+	"danvan/storage"
+)
+
+// The store must serve every interface the bot consumes.
+var (
+	_ bot.Sessions     = (*storage.Store)(nil)
+	_ bot.Reports      = (*storage.Store)(nil)
+	_ bot.People       = (*storage.Store)(nil)
+	_ bot.Invites      = (*storage.Store)(nil)
+	_ bot.Guard        = (*storage.Store)(nil)
+	_ bot.Unreachables = (*storage.Store)(nil)
+	_ bot.FileStore    = (*storage.Store)(nil)
+	_ bot.MenuStore    = (*storage.Store)(nil)
+)
+
+// The store and the router must serve what the reminders and the demo consume.
+var (
+	_ reminders.Store   = (*storage.Store)(nil)
+	_ reminders.Claims  = (*storage.Store)(nil)
+	_ reminders.Snoozes = (*storage.Store)(nil)
+	_ reminders.Nudges  = (*storage.Store)(nil)
+	_ reminders.Sender  = (*bot.Router)(nil)
+	_ bot.Planner       = (*reminders.Scheduler)(nil)
+	_ bot.Reminder      = (*reminders.Scheduler)(nil)
+	_ demo.Schedule     = (*reminders.Scheduler)(nil)
+	_ demo.Store        = (*storage.Store)(nil)
+)
+
+// newDispatcher builds the dispatcher from the configuration and the store.
+func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time, log *slog.Logger) (*bot.Dispatcher, error) {
+	dir, err := cfg.Directory()
+	if err != nil {
+		return nil, err
+	}
+	admins := map[string]bool{}
+	for _, id := range cfg.Admins {
+		admins["tg:"+strconv.FormatInt(id, 10)] = true
+	}
+	for _, id := range cfg.ZaloAdmins {
+		admins["zalo:"+id] = true
+	}
+	settings := bot.Settings{
+		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+	}
+	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
+	// unit's places, the calendar to know who is late and the targets to count units that met them.
+	store.UseModel(dir, settings.Calendar, cfg.Targets)
+	return &bot.Dispatcher{
+		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
+		Figures: store, Contacts: store, Files: &bot.FileMaker{Source: store, Settings: settings},
+		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
+	}, nil
+}
+
+// addRouting gives disp its router, which sends what a step addresses to someone else on the
+// person's preferred channel, and the reminder schedule, which sends through the same router on
+// disp's clock. The transports register with the router.
+func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
+	router := &bot.Router{People: store}
+	disp.Notifier = router
+	sched := newScheduler(cfg, store, disp.Settings.Dir, router, disp.Now, log)
+	disp.Planner, disp.Reminder = sched, sched
+	return router, sched
+}
+
+// newScheduler builds the reminder schedule from the configuration: it reads the store, sends
+// through sender at the configured pace and keeps its claims under this process's name.
+func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
+	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
+	r := cfg.Reminders
+	blocked := func(err error) bool {
+		return errors.Is(err, bot.ErrTelegramBlocked) || errors.Is(err, reminders.ErrUnreachable)
+	}
+	return reminders.New(reminders.Config{
+		Store: store, Claims: store, Snoozes: store, Nudges: store,
+		Sender:   reminders.NewFanout(sender, r.Rate, blocked),
+		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r),
+		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
+	})
+}
+
+// reminderRules turns the reminders section into the scheduler's rules: the default ladder and
+// the ladders of the period kinds that have their own.
+func reminderRules(r config.RemindersConfig) reminders.Rules {
+	start, end := r.Window()
+	rules := reminders.Rules{Steps: steps(r.Ladder), Start: start, End: end, Skip: r.Weekdays(), Holidays: r.HolidayDates()}
+	for kind, p := range r.Periods {
+		if rules.ByKind == nil {
+			rules.ByKind = map[flows.PeriodKind][]reminders.Step{}
+		}
+		rules.ByKind[kind] = steps(p.Ladder)
+	}
+	return rules
+}
+
+// steps converts a ladder of the configuration.
+func steps(ladder []config.StepConfig) []reminders.Step {
+	var out []reminders.Step
+	for _, s := range ladder {
+		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
+	}
+	return out
+}
+
+// holder names this process in reminder claims; replicas must differ.
+func holder() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "bot"
+	}
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// runDemo runs the demo of the default configuration; real is the clock it shifts.
+func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer, real func() time.Time) error {
+	cfg := config.Default()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	dir, err := cfg.Directory()
+	if err != nil {
+		return err
+	}
+	m := demo.Model{Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Tick: cfg.Reminders.Tick}
+	return demo.Demo{Model: m, Build: demoBuild(cfg), Real: real}.Run(ctx, args, in, out)
+}
+
+// demoBuild builds the demo's bot: the real dispatcher and schedule on an in-process Redis, so
+// the demo needs neither a token nor a server, and nothing it stores outlives it.
+func demoBuild(cfg config.Config) demo.Build {
+	return func(now func() time.Time, admins map[string]bool) (demo.Bot, error) {
+		mr, err := miniredis.Run()
+		if err != nil {
+			return demo.Bot{}, fmt.Errorf("start the demo's in-memory redis: %w", err)
+		}
+		store := storage.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}), "demo:")
+		closeAll := func() {
+			_ = store.Close()
+			mr.Close()
+		}
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		disp, err := newDispatcher(cfg, store, now, quiet)
+		if err != nil {
+			closeAll()
+			return demo.Bot{}, err
+		}
+		disp.Settings.Admins = admins
+		router, sched := addRouting(cfg, store, disp, quiet)
+		return demo.Bot{Handler: disp, Schedule: sched, Store: store, Route: router.Register, Close: closeAll}, nil
+	}
+}
