@@ -386,16 +386,15 @@ func (m *FileMaker) chartData(ctx context.Context, per flows.Period, views []Vie
 	d := ChartData{
 		Title: ind.Name.In(lang) + " — " + viewLabel(m.Settings.Dir, views, lang),
 		Subtitle: fmText(lang, "chart_sub", ind.ID, per.Label(lang), total.Reported,
-			len(viewUnits(m.Settings.Dir, views))),
+			len(m.Settings.Dir.ViewUnits(views...))),
 	}
 	for _, g := range groups {
-		f := Evaluate(ind, m.sumTally(tallies, g.parts, per.ID, ind.Form))
+		f := flows.Evaluate(ind, m.sumTally(tallies, g.parts, per.ID, ind.Form))
 		d.Bars = append(d.Bars, Bar{Label: g.label, Value: f.Value, OK: f.OK, Met: f.Met})
-		d.Target, d.HasTarget, d.Percent = f.Target, f.HasTarg, f.Percent
+		d.Target, d.HasTarget, d.Percent = f.Target, f.HasTarget, f.Percent
 	}
-	prefix := map[bool]string{true: "> ", false: "≥ "}[ind.IsRate() || ind.Share > 0] // as flows.AggMet judges
 	d.Legend = ChartLegend{Met: fmText(lang, "met"), Missed: fmText(lang, "missed"),
-		Target: fmText(lang, "target", prefix+chartValue(d.Target, d.Percent))}
+		Target: fmText(lang, "target", flows.TargetText(ind, lang))}
 	return d, nil
 }
 
@@ -427,7 +426,7 @@ func (m *FileMaker) orgGroups(views []View, lang flows.Lang) []chartGroup {
 		g := chartGroup{label: o.Short.In(lang)}
 		for _, v := range views {
 			part := View{Node: v.Node, Org: o.ID}
-			if (v.Org == "" || v.Org == o.ID) && len(viewUnits(m.Settings.Dir, []View{part})) > 0 {
+			if (v.Org == "" || v.Org == o.ID) && len(m.Settings.Dir.ViewUnits(part)) > 0 {
 				g.parts = append(g.parts, part)
 			}
 		}
@@ -442,17 +441,10 @@ func (m *FileMaker) orgGroups(views []View, lang flows.Lang) []chartGroup {
 // root, the places below that root, since one bar for everything says nothing.
 func (m *FileMaker) childPlaces(node string) []string {
 	dir := m.Settings.Dir
-	kids := dir.Children(node)
-	if node == "" && len(kids) == 1 {
-		kids = dir.Children(kids[0])
+	if roots := dir.Children(""); node == "" && len(roots) == 1 {
+		node = roots[0]
 	}
-	var out []string
-	for _, k := range kids {
-		if n, ok := dir.Node(k); ok && !n.IsUnit() {
-			out = append(out, k)
-		}
-	}
-	return out
+	return dir.ChildPlaces(node)
 }
 
 // tallyKeys names the tallies that make up view v: the whole directory is its roots.
@@ -477,7 +469,7 @@ func (m *FileMaker) sumTally(ts map[flows.TallyKey]flows.Tally, views []View, pe
 	var t flows.Tally
 	for _, v := range views {
 		for _, k := range m.tallyKeys(v, period, form) {
-			addTally(&t, ts[k])
+			t.Add(ts[k])
 		}
 	}
 	return t

@@ -56,110 +56,14 @@ func (m *FileMaker) File(ctx context.Context, p flows.Person, a flows.Attachment
 // directory) of organisation Org ("" for all).
 type View = flows.View
 
-// Views works out what part of the directory a person sees when asking about node and org
-// ("" for everything they may see), and refuses with ErrOutOfScope anything beyond it. It is
-// the one place FileMaker checks scope. A person's scopes are directory node ids, optionally
-// "node@org" for an organisation's chair; admins see everything; an organiser sees their units.
-// A scope limited to an organisation narrows a request for all organisations to that one.
+// Views is what part of the directory p sees when asking about node and org ("" for everything
+// they may see), as flows.Narrow decides it; anything beyond it is refused with ErrOutOfScope.
 func Views(dir *flows.Directory, p flows.Person, node, org string) ([]View, error) {
-	if node != "" {
-		if _, ok := dir.Node(node); !ok {
-			return nil, fmt.Errorf("node %q: %w", node, ErrOutOfScope)
-		}
-	}
-	if org != "" {
-		if _, ok := dir.Org(org); !ok {
-			return nil, fmt.Errorf("org %q: %w", org, ErrOutOfScope)
-		}
-	}
-	if p.Admin {
-		return []View{{Node: node, Org: org}}, nil
-	}
-	var out []View
-	for _, s := range personScopes(p) {
-		if v, ok := narrow(dir, s, View{Node: node, Org: org}); ok {
-			out = append(out, v)
-		}
-	}
-	out = dedupeViews(dir, out)
-	if len(out) == 0 {
+	views := flows.Narrow(p, dir, View{Node: node, Org: org})
+	if len(views) == 0 {
 		return nil, fmt.Errorf("node %q org %q: %w", node, org, ErrOutOfScope)
 	}
-	return out, nil
-}
-
-// personScopes lists what p may read: leader scopes, then the units p reports for.
-func personScopes(p flows.Person) []View {
-	var out []View
-	for _, s := range p.Scopes {
-		if v := flows.ParseScope(s); v.Node != "" {
-			out = append(out, v)
-		}
-	}
-	for _, u := range p.Units {
-		out = append(out, View{Node: u})
-	}
-	return out
-}
-
-// narrow intersects scope s with request r: the deeper node, the one organisation.
-func narrow(dir *flows.Directory, s, r View) (View, bool) {
-	v := s
-	switch {
-	case r.Node == "":
-	case dir.Within(r.Node, s.Node):
-		v.Node = r.Node
-	case dir.Within(s.Node, r.Node):
-		// A request above the scope covers it: the scope is what is seen.
-	default:
-		return View{}, false
-	}
-	if r.Org != "" {
-		if s.Org != "" && s.Org != r.Org {
-			return View{}, false
-		}
-		v.Org = r.Org
-	}
-	if n, ok := dir.Node(v.Node); ok && n.IsUnit() && v.Org != "" && n.Org != v.Org {
-		return View{}, false
-	}
-	return v, true
-}
-
-// dedupeViews drops views another one already covers, so no unit is counted twice.
-func dedupeViews(dir *flows.Directory, vs []View) []View {
-	var out []View
-	for i, v := range vs {
-		covered := false
-		for j, w := range vs {
-			if i == j || !dir.Within(v.Node, w.Node) || (w.Org != "" && w.Org != v.Org) {
-				continue
-			}
-			// w covers v; of two equal views keep the first.
-			if v != w || j < i {
-				covered = true
-				break
-			}
-		}
-		if !covered {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// viewUnits returns the units views cover, each once, in directory order.
-func viewUnits(dir *flows.Directory, views []View) []flows.Node {
-	var out []flows.Node
-	for _, n := range dir.Units("") {
-		for _, v := range views {
-			if (v.Node == "" || dir.Within(n.ID, v.Node)) && (v.Org == "" || v.Org == n.Org) {
-				out = append(out, n)
-				break
-			}
-		}
-	}
-	return out
+	return views, nil
 }
 
 // viewLabel names what views cover: "Hội LHPN · Thành phố Lai Châu".
@@ -178,65 +82,6 @@ func viewLabel(dir *flows.Directory, views []View, lang flows.Lang) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
-}
-
-// Figure is an indicator computed over a tally: its value, whether it reaches the target, and
-// the target in the same unit.
-type Figure struct {
-	Value   float64
-	OK      bool // false when there is nothing to divide by: shown "—"
-	Met     bool
-	Target  float64
-	HasTarg bool
-	Percent bool
-}
-
-// Evaluate computes ind over t as the figures view does: a rate is Sums[num] ÷ Sums[den]; a
-// count with Share is the share of reported units that reach Min–Max on their own; a count
-// without Share is the average per reported unit against Min–Max. Met is flows.AggMet, the
-// figures view's verdict.
-func Evaluate(ind flows.Indicator, t flows.Tally) Figure {
-	f := Figure{HasTarg: !ind.Info}
-	switch {
-	case ind.IsRate():
-		f.Percent, f.Target = true, ind.Min
-		if d := t.Sums[ind.Den]; d != 0 {
-			f.Value, f.OK = float64(t.Sums[ind.Num])/float64(d), true
-			f.Met = flows.AggMet(ind, f.Value)
-		}
-	case ind.Share > 0:
-		f.Percent, f.Target = true, ind.Share
-		if t.Reported > 0 {
-			f.Value, f.OK = float64(t.Met[ind.ID])/float64(t.Reported), true
-			f.Met = flows.AggMet(ind, f.Value)
-		}
-	default:
-		f.Target = ind.Min
-		if t.Reported > 0 {
-			f.Value, f.OK = float64(t.Sums[ind.Num])/float64(t.Reported), true
-			f.Met = flows.AggMet(ind, f.Value)
-		}
-	}
-	return f
-}
-
-// addTally adds b into a: tallies of disjoint sets of units add up.
-func addTally(a *flows.Tally, b flows.Tally) {
-	a.Reported += b.Reported
-	a.Late += b.Late
-	a.Returned += b.Returned
-	for k, v := range b.Sums {
-		if a.Sums == nil {
-			a.Sums = map[string]int64{}
-		}
-		a.Sums[k] += v
-	}
-	for k, v := range b.Met {
-		if a.Met == nil {
-			a.Met = map[string]int{}
-		}
-		a.Met[k] += v
-	}
 }
 
 // indicator returns the indicator with id.

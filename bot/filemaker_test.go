@@ -48,7 +48,7 @@ func (f *fakeFigures) Tallies(_ context.Context, keys []flows.TallyKey) (map[flo
 				(k.Org != flows.AllOrgs && n.Org != k.Org) {
 				continue
 			}
-			addTally(&t, flows.Contribution(&s, f.inds, per.Due))
+			t.Add(flows.Contribution(&s, f.inds, per.Due))
 		}
 		if t.Reported > 0 || t.Returned > 0 {
 			out[k] = t
@@ -120,62 +120,6 @@ func mustFileMaker(tb testing.TB) (*FileMaker, *fakeFigures) {
 	return &FileMaker{Source: src, Settings: s}, src
 }
 
-func TestViews(t *testing.T) {
-	m, _ := mustFileMaker(t)
-	dir := m.Settings.Dir
-	cases := []struct {
-		name      string
-		p         flows.Person
-		node, org string
-		want      []View
-	}{
-		{"admin everything", flows.Person{Admin: true}, "", "", []View{{}}},
-		{"admin one ward", flows.Person{Admin: true}, "tanphong", "doan", []View{{Node: "tanphong", Org: "doan"}}},
-		{"city leader whole scope", flows.Person{Scopes: []string{"laichau"}}, "", "", []View{{Node: "laichau"}}},
-		{"city leader drills to a ward", flows.Person{Scopes: []string{"laichau"}}, "doanket", "phunu", []View{{Node: "doanket", Org: "phunu"}}},
-		{"ward leader", flows.Person{Scopes: []string{"tanphong"}}, "", "", []View{{Node: "tanphong"}}},
-		{"ward leader asks the city: sees the ward", flows.Person{Scopes: []string{"tanphong"}}, "laichau", "", []View{{Node: "tanphong"}}},
-		{"org chair narrowed to the org", flows.Person{Scopes: []string{"laichau@phunu"}}, "tanphong", "", []View{{Node: "tanphong", Org: "phunu"}}},
-		{"overlapping scopes counted once", flows.Person{Scopes: []string{"tanphong", "laichau", "laichau"}}, "", "", []View{{Node: "laichau"}}},
-		{"two wards", flows.Person{Scopes: []string{"tanphong", "doanket"}}, "", "", []View{{Node: "tanphong"}, {Node: "doanket"}}},
-		{"organiser's own unit", flows.Person{Units: []string{"tanphong-doan"}}, "", "", []View{{Node: "tanphong-doan"}}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := Views(dir, c.p, c.node, c.org)
-			if err != nil || !reflect.DeepEqual(got, c.want) {
-				t.Errorf("Views: got %v, %v, want %v", got, err, c.want)
-			}
-		})
-	}
-}
-
-func TestViewsRefusesOutsideScope(t *testing.T) {
-	m, _ := mustFileMaker(t)
-	cases := []struct {
-		name      string
-		p         flows.Person
-		node, org string
-	}{
-		{"no scope at all", flows.Person{ID: "tg:5"}, "", ""},
-		{"another ward", flows.Person{Scopes: []string{"tanphong"}}, "doanket", ""},
-		{"another ward's unit", flows.Person{Scopes: []string{"tanphong"}}, "doanket-phunu", ""},
-		{"another org", flows.Person{Scopes: []string{"laichau@phunu"}}, "", "doan"},
-		{"another org's unit", flows.Person{Scopes: []string{"laichau@phunu"}}, "tanphong-doan", ""},
-		{"organiser's other unit", flows.Person{Units: []string{"tanphong-doan"}}, "tanphong-phunu", ""},
-		{"unknown node", flows.Person{Admin: true}, "atlantis", ""},
-		{"unknown org", flows.Person{Admin: true}, "", "guild"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := Views(m.Settings.Dir, c.p, c.node, c.org)
-			if !errors.Is(err, ErrOutOfScope) {
-				t.Errorf("Views: got %v, %v, want ErrOutOfScope", got, err)
-			}
-		})
-	}
-}
-
 func TestFileMakerRefusesBeforeLoading(t *testing.T) {
 	m, src := mustFileMaker(t)
 	ward := flows.Person{ID: "tg:7", Scopes: []string{"tanphong"}}
@@ -197,42 +141,6 @@ func TestFileMakerRefusesBeforeLoading(t *testing.T) {
 		if _, err := m.File(context.Background(), flows.Person{Admin: true}, a, flows.VI); err == nil {
 			t.Errorf("File(%+v): got nil error, want one", a)
 		}
-	}
-}
-
-func TestEvaluate(t *testing.T) {
-	rate := flows.Indicator{ID: "1.5", Num: "members", Den: "eligible", Min: 0.85}
-	share := flows.Indicator{ID: "1.4", Num: "models", Min: 1, Share: 0.95}
-	avg := flows.Indicator{ID: "1.4b", Num: "exemplars", Min: 1, Max: 2}
-	cases := []struct {
-		name string
-		ind  flows.Indicator
-		t    flows.Tally
-		want Figure
-	}{
-		{"rate met", rate, flows.Tally{Reported: 2, Sums: map[string]int64{"members": 90, "eligible": 100}},
-			Figure{Value: 0.9, OK: true, Met: true, Target: 0.85, HasTarg: true, Percent: true}},
-		{"rate at target is not above it", rate, flows.Tally{Reported: 1, Sums: map[string]int64{"members": 85, "eligible": 100}},
-			Figure{Value: 0.85, OK: true, Target: 0.85, HasTarg: true, Percent: true}},
-		{"rate zero denominator", rate, flows.Tally{Reported: 1, Sums: map[string]int64{"members": 0, "eligible": 0}},
-			Figure{Target: 0.85, HasTarg: true, Percent: true}},
-		{"share", share, flows.Tally{Reported: 4, Met: map[string]int{"1.4": 3}},
-			Figure{Value: 0.75, OK: true, Target: 0.95, HasTarg: true, Percent: true}},
-		// 19 of 20 is 95%: the target is "> 95%", as in the figures view (flows).
-		{"share at target is not above it", share, flows.Tally{Reported: 20, Met: map[string]int{"1.4": 19}},
-			Figure{Value: 0.95, OK: true, Target: 0.95, HasTarg: true, Percent: true}},
-		{"share above target", share, flows.Tally{Reported: 40, Met: map[string]int{"1.4": 39}},
-			Figure{Value: 0.975, OK: true, Met: true, Target: 0.95, HasTarg: true, Percent: true}},
-		{"share nobody reported", share, flows.Tally{}, Figure{Target: 0.95, HasTarg: true, Percent: true}},
-		{"average in range", avg, flows.Tally{Reported: 2, Sums: map[string]int64{"exemplars": 3}},
-			Figure{Value: 1.5, OK: true, Met: true, Target: 1, HasTarg: true}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := Evaluate(c.ind, c.t); got != c.want {
-				t.Errorf("Evaluate: got %+v, want %+v", got, c.want)
-			}
-		})
 	}
 }
 

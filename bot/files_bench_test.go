@@ -76,7 +76,7 @@ func mustBigFileMaker(tb testing.TB, places int) *FileMaker {
 				{Period: per.ID, Node: "city", Org: flows.AllOrgs, Form: form}, {Period: per.ID, Node: "city", Org: u.Org, Form: form},
 			} {
 				t := src.tallies[tk]
-				addTally(&t, c)
+				t.Add(c)
 				src.tallies[tk] = t
 			}
 		}

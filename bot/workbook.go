@@ -23,8 +23,8 @@ type Workbook struct {
 // SummaryRow is one indicator against its target.
 type SummaryRow struct {
 	ID, Name string
-	Figure   Figure
-	Target   string // "> 85%", "1–2", "" for a figure without target
+	Figure   flows.Figure
+	Target   string // flows.TargetText: "> 85%", "1–2", "" for a figure without target
 	Status   string // ✅, ⚠️, ℹ️, or "—" when there is nothing to compute
 	Basis    string // the totals behind the value: "1.234 / 1.450"
 }
@@ -123,7 +123,7 @@ func summaryText(r SummaryRow, lang flows.Lang) string {
 // always agrees with the rows.
 func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View, lang flows.Lang) (Workbook, error) {
 	s := m.Settings
-	units := viewUnits(s.Dir, views)
+	units := s.Dir.ViewUnits(views...)
 	ids := make([]string, len(units))
 	for i, u := range units {
 		ids[i] = u.ID
@@ -152,7 +152,7 @@ func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View
 		var sum flows.Tally
 		for _, u := range units {
 			if sub, ok := subs[flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}]; ok {
-				addTally(&sum, flows.Contribution(&sub, s.Indicators, per.Due))
+				sum.Add(flows.Contribution(&sub, s.Indicators, per.Due))
 			}
 		}
 		tallies[f.ID] = sum
@@ -256,7 +256,7 @@ func wallClock(t time.Time, loc *time.Location) time.Time {
 
 // summaryRow evaluates ind over the form's sum t.
 func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow {
-	f := Evaluate(ind, t)
+	f := flows.Evaluate(ind, t)
 	r := SummaryRow{ID: ind.ID, Name: ind.Name.In(lang), Figure: f, Status: "ℹ️"}
 	switch {
 	case ind.Info:
@@ -267,18 +267,8 @@ func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow 
 	default:
 		r.Status = "⚠️"
 	}
+	r.Target = flows.TargetText(ind, lang)
 	units := map[flows.Lang]string{flows.VI: "đơn vị", flows.EN: "units"}[lang]
-	switch {
-	case ind.Info:
-	case ind.IsRate():
-		r.Target = "> " + chartValue(ind.Min, true)
-	case ind.Share > 0:
-		r.Target = "> " + chartValue(ind.Share, true) + " " + units // as flows.AggMet judges
-	case ind.Max > 0:
-		r.Target = chartValue(ind.Min, false) + "–" + chartValue(ind.Max, false)
-	default:
-		r.Target = "≥ " + chartValue(ind.Min, false)
-	}
 	switch {
 	case ind.IsRate():
 		r.Basis = flows.FormatNumber(t.Sums[ind.Num]) + " / " + flows.FormatNumber(t.Sums[ind.Den])
