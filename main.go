@@ -23,6 +23,7 @@ import (
 
 	"danvan/bot"
 	"danvan/config"
+	"danvan/flows"
 	"danvan/storage"
 )
 
@@ -206,6 +207,10 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
 		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+		// The platforms people may choose with /kenh and link with /lienket: both transports main
+		// can run, whether or not each has a token now; the router sends on another of the
+		// person's platforms while their choice has no transport.
+		Channels: []flows.Channel{bot.TelegramChannel, bot.ZaloChannel},
 	}
 	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
 	// unit's places, the calendar to know who is late and the targets to count units that met them.

@@ -7,5 +7,6 @@
 // It is pure. Step takes a chat's State, what the person typed or pressed, the facts the caller
 // loaded for it (an Env) and the time, and returns the next State, the Replies to show and the
 // Effects to make durable. It never sends, stores or reads the clock, and it imports no other
-// package of this module, so every other package speaks its types.
+// package of this module, so every other package speaks its types. It names no platform
+// either: the host hands in the channels it runs (Env.Channels).
 package flows
