@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/bot"
+	"danvan/bot/files"
 	"danvan/config"
 	"danvan/flows"
 	"danvan/storage"
@@ -37,6 +38,13 @@ var (
 	_ bot.Unreachables = (*storage.Store)(nil)
 	_ bot.FileStore    = (*storage.Store)(nil)
 	_ bot.MenuStore    = (*storage.Store)(nil)
+)
+
+// The files package renders for the dispatcher without knowing it: its Maker serves the bot's
+// Files port, reading the store through its own FigureSource.
+var (
+	_ bot.Files          = (*files.Maker)(nil)
+	_ files.FigureSource = (*storage.Store)(nil)
 )
 
 func main() {
@@ -217,7 +225,8 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store, Files: &bot.FileMaker{Source: store, Settings: settings},
+		Figures: store, Contacts: store,
+		Files:    &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }
