@@ -69,7 +69,7 @@ func (m *Maker) chartGroups(views []flows.View, by string, lang flows.Lang) []ch
 	}
 	var out []chartGroup
 	for _, v := range views {
-		places := m.childPlaces(v.Node)
+		places := m.barPlaces(v.Node)
 		if len(places) == 0 {
 			out = append(out, m.orgGroups([]flows.View{v}, lang)...)
 			continue
@@ -99,9 +99,10 @@ func (m *Maker) orgGroups(views []flows.View, lang flows.Lang) []chartGroup {
 	return out
 }
 
-// childPlaces lists the places directly below node; for the whole directory ("") with a single
-// root, the places below that root, since one bar for everything says nothing.
-func (m *Maker) childPlaces(node string) []string {
+// barPlaces lists the places a chart of node draws a bar each for: those directly below it; for
+// the whole directory ("") with a single root, those below that root, since one bar for
+// everything says nothing.
+func (m *Maker) barPlaces(node string) []string {
 	dir := m.Dir
 	if roots := dir.Children(""); node == "" && len(roots) == 1 {
 		node = roots[0]
