@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/bot"
+	"danvan/bot/files"
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/demo"
@@ -31,6 +32,13 @@ var (
 	_ bot.Unreachables = (*storage.Store)(nil)
 	_ bot.FileStore    = (*storage.Store)(nil)
 	_ bot.MenuStore    = (*storage.Store)(nil)
+)
+
+// The files package renders for the dispatcher without knowing it: its Maker serves the bot's
+// Files port, reading the store through its own FigureSource.
+var (
+	_ bot.Files          = (*files.Maker)(nil)
+	_ files.FigureSource = (*storage.Store)(nil)
 )
 
 // The store and the router must serve what the reminders and the demo consume.
@@ -62,13 +70,18 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
 		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+		// The platforms people may choose with /kenh and link with /lienket: both transports main
+		// can run, whether or not each has a token now; the router sends on another of the
+		// person's platforms while their choice has no transport.
+		Channels: []flows.Channel{bot.TelegramChannel, bot.ZaloChannel},
 	}
 	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
 	// unit's places, the calendar to know who is late and the targets to count units that met them.
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store, Files: &bot.FileMaker{Source: store, Settings: settings},
+		Figures: store, Contacts: store,
+		Files:    &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }

@@ -19,7 +19,7 @@ import (
 )
 
 // bigCity is a generated city on the real Redis, wired as main.go wires the bot: a dispatcher
-// whose store is also its Figures and its FileMaker's source, every unit with a submission of
+// whose store is also its Figures and its files.Maker's source, every unit with a submission of
 // each form for the current period and the one before, and a city leader linked.
 type bigCity struct {
 	d      *Dispatcher
@@ -59,7 +59,7 @@ func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	c.store.UseModel(dir, settings.Calendar, cfg.Targets)
 	c.d = &Dispatcher{
 		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Guard: c.store, Unreach: c.store,
-		Figures: c.store, Files: &FileMaker{Source: c.store, Settings: settings},
+		Figures: c.store, Files: filesFor(c.store, settings),
 		Settings: settings, Now: func() time.Time { return now }, NewCode: NewInviteCode,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}

@@ -22,6 +22,8 @@ type Settings struct {
 	BotName    string
 	// Admins are the platform identities ("tg:12345") named as admins in config.
 	Admins map[string]bool
+	// Channels are the platforms the bot runs, in the order texts name them; main fills it.
+	Channels []flows.Channel
 }
 
 // Limits of the dispatcher's guards.
@@ -247,7 +249,7 @@ func (d *Dispatcher) env(snap snapshot) *flows.Env {
 	s := d.Settings
 	return &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Code: d.NewCode(),
+		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.channels(), Code: d.NewCode(),
 	}
 }
 

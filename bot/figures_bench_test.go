@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,4 +190,43 @@ func mustSheetRows(tb testing.TB, f flows.File, units int) {
 		}
 	}
 	tb.Fatalf("got sheets %v, want one with a row for each of %d units", x.GetSheetList(), units)
+}
+
+// peakHeap samples the live heap while it runs, as the brief's 200 MB bound is about the peak,
+// not the total allocated.
+type peakHeap struct {
+	stop       chan struct{}
+	done       sync.WaitGroup
+	base, peak uint64
+}
+
+func startPeakHeap() *peakHeap {
+	runtime.GC()
+	h := &peakHeap{stop: make(chan struct{})}
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	h.base = sample[0].Value.Uint64()
+	h.done.Add(1)
+	go func() {
+		defer h.done.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			h.peak = max(h.peak, sample[0].Value.Uint64())
+			select {
+			case <-h.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return h
+}
+
+// Stop ends sampling and returns the peak and the heap at the start (the fixture), in MB.
+func (h *peakHeap) Stop() (peak, base float64) {
+	close(h.stop)
+	h.done.Wait()
+	return float64(h.peak) / (1 << 20), float64(h.base) / (1 << 20)
 }

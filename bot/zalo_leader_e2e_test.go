@@ -169,7 +169,7 @@ func TestZaloLeaderChart(t *testing.T) {
 				}
 				tp := mustTally(t, x.store, "tanphong", flows.AllOrgs, tallyOf(0, 0, lanForm, hungForm))
 				rate := float64(tp.Sums["members"]) / float64(tp.Sums["eligible"])
-				for _, want := range []string{"Phường Tân Phong: " + chartValue(rate, true), "Phường Đoàn Kết: —", "Mục tiêu > 85%"} {
+				for _, want := range []string{"Phường Tân Phong: " + flows.FormatPercent(rate), "Phường Đoàn Kết: —", "Mục tiêu > 85%"} {
 					mustHave(t, zaloText(got), want)
 				}
 				return

@@ -17,6 +17,9 @@ type Env struct {
 	InviteTTL time.Duration
 	// BotName makes deep links: https://t.me/<BotName>?start=<code>.
 	BotName string
+	// Channels are the platforms the host runs, in the order texts name them: /kenh takes one
+	// of them, /lienket links accounts across them.
+	Channels []Channel
 	// Tallies, Progress, History and Plan hold what Wants named, loaded by the caller. History
 	// lists every version of a report, oldest first, returns included (Returned set on the
 	// version that was sent back).

@@ -7,7 +7,8 @@ import (
 )
 
 // IndicatorLines shows how one report's answers stand against the plan's targets, one line per
-// indicator that form f measures in periods of kind k: "✅ 1.5 ...: 88,0% (mục tiêu > 85%)".
+// indicator that form f measures in periods of kind k: "✅ 1.5 ...: 88,0% (mục tiêu > 85%)". A
+// count with a Share across units is judged here as one unit: "(mục tiêu ≥ 1)".
 func IndicatorLines(inds []Indicator, f Form, k PeriodKind, v map[string]int64, lang Lang) []string {
 	var out []string
 	for _, ind := range inds {
@@ -29,7 +30,7 @@ func IndicatorLines(inds []Indicator, f Form, k PeriodKind, v map[string]int64, 
 		default:
 			mark = "⚠️"
 		}
-		out = append(out, fmt.Sprintf("%s %s %s: %s%s", mark, ind.ID, ind.Name.In(lang), shown, targetText(ind, lang)))
+		out = append(out, fmt.Sprintf("%s %s %s: %s%s", mark, ind.ID, ind.Name.In(lang), shown, targetNote(ind.OneUnit(), lang)))
 	}
 	return out
 }
@@ -57,18 +58,12 @@ func formatValue(ind Indicator, val float64) string {
 	return FormatNumber(int64(val))
 }
 
-func targetText(ind Indicator, lang Lang) string {
+// targetNote is a target as a line shows it after the value: " (mục tiêu > 85%)", "" without one.
+func targetNote(ind Indicator, lang Lang) string {
 	if ind.Info {
 		return ""
 	}
-	word := map[Lang]string{VI: "mục tiêu", EN: "target"}[lang]
-	switch {
-	case ind.IsRate():
-		return fmt.Sprintf(" (%s > %s)", word, FormatPercent(ind.Min))
-	case ind.Max > 0:
-		return fmt.Sprintf(" (%s %s–%s)", word, trimFloat(ind.Min), trimFloat(ind.Max))
-	}
-	return fmt.Sprintf(" (%s ≥ %s)", word, trimFloat(ind.Min))
+	return T(lang, "target_note", TargetText(ind, lang))
 }
 
 // FormatPercent writes a share Vietnamese-style with one decimal: 0.8812 → "88,1%"; whole

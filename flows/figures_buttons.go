@@ -38,7 +38,7 @@ func (t *turn) drillRow(per Period, v View) []Button {
 	} else if all := (View{Node: v.Node}); CanSee(t.env.Person, t.env.Dir, all) {
 		row = append(row, leaderBtn(T(t.lang, "fig_btn_allorgs"), "fig", per.ID, v.Node, "", ""))
 	}
-	if len(childPlaces(t.env.Dir, v.Node)) > 0 {
+	if len(t.env.Dir.ChildPlaces(v.Node)) > 0 {
 		row = append(row, leaderBtn(T(t.lang, "fig_btn_places"), "fig", per.ID, v.Node, v.Org, "p"))
 	}
 	if len(t.childUnits(v)) > 0 {
@@ -75,7 +75,7 @@ func (t *turn) orgButtons(per Period, v View, counts map[string]map[string]int) 
 
 func (t *turn) placeButtons(per Period, v View, counts map[string]map[string]int) [][]Button {
 	var rows [][]Button
-	for _, c := range childPlaces(t.env.Dir, v.Node) {
+	for _, c := range t.env.Dir.ChildPlaces(v.Node) {
 		cv := View{Node: c, Org: v.Org}
 		if !CanSee(t.env.Person, t.env.Dir, cv) {
 			continue

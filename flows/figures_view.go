@@ -25,7 +25,7 @@ func (t *turn) figures(r leaderReq) {
 
 // figuresReply is one figures message: the same text in every mode, the mode's buttons under it.
 func (t *turn) figuresReply(per Period, v View, mode string) Reply {
-	nodes := append([]string{v.Node}, childPlaces(t.env.Dir, v.Node)...)
+	nodes := append([]string{v.Node}, t.env.Dir.ChildPlaces(v.Node)...)
 	counts := unitCounts(t.env.Dir, nodes)
 	return Reply{Text: t.figuresText(per, v, counts), Buttons: t.figuresButtons(per, v, mode, counts)}
 }
@@ -101,49 +101,30 @@ func (t *turn) formSection(per Period, v View, f Form, total int) string {
 // change against the period before and the same period last year.
 func (t *turn) aggLines(ind Indicator, f Form, per Period, v View) []string {
 	tl := t.tally(per.ID, v, f.ID)
-	val, ok := aggValue(ind, tl)
+	fig := Evaluate(ind, tl)
 	shown := "—"
-	if ok {
-		shown = t.aggShown(ind, val)
+	if fig.OK {
+		shown = t.aggShown(ind, fig.Value)
 	}
-	out := []string{fmt.Sprintf("%s %s %s: %s%s", aggMark(ind, val, ok), ind.ID, ind.Name.In(t.lang), shown, t.aggTarget(ind))}
+	out := []string{fmt.Sprintf("%s %s %s: %s%s", aggMark(ind, fig), ind.ID, ind.Name.In(t.lang), shown, targetNote(ind, t.lang))}
 	if d := t.aggDetail(ind, f, tl); d != "" {
 		out = append(out, "   "+d)
 	}
-	if ok {
-		if tr := t.trend(ind, f, per, v, val); tr != "" {
+	if fig.OK {
+		if tr := t.trend(ind, f, per, v, fig.Value); tr != "" {
 			out = append(out, "   "+tr)
 		}
 	}
 	return out
 }
 
-// aggValue computes ind over a tally: a rate as the sums' ratio; a count with Share as the share
-// of reporting units that reach the target; a count without it as the average per unit. ok is
-// false when there is nothing to divide by: shown as "—", never NaN.
-func aggValue(ind Indicator, tl Tally) (float64, bool) {
-	switch {
-	case tl.Reported <= 0:
-		return 0, false
-	case ind.IsRate():
-		den := tl.Sums[ind.Den]
-		if den == 0 {
-			return 0, false
-		}
-		return float64(tl.Sums[ind.Num]) / float64(den), true
-	case ind.Share > 0:
-		return float64(tl.Met[ind.ID]) / float64(tl.Reported), true
-	}
-	return float64(tl.Sums[ind.Num]) / float64(tl.Reported), true
-}
-
-func aggMark(ind Indicator, val float64, ok bool) string {
+func aggMark(ind Indicator, fig Figure) string {
 	switch {
 	case ind.Info:
 		return "ℹ️"
-	case !ok:
+	case !fig.OK:
 		return "▫️"
-	case AggMet(ind, val):
+	case fig.Met:
 		return "✅"
 	}
 	return "⚠️"
@@ -157,17 +138,6 @@ func (t *turn) aggShown(ind Indicator, val float64) string {
 		return T(t.lang, "fig_of_units", FormatPercent(val))
 	}
 	return T(t.lang, "fig_per_unit", formatDec(val))
-}
-
-func (t *turn) aggTarget(ind Indicator) string {
-	if ind.Info || ind.IsRate() || ind.Share <= 0 {
-		return targetText(ind, t.lang)
-	}
-	reach := "≥ " + trimFloat(ind.Min)
-	if ind.Max > 0 {
-		reach = trimFloat(ind.Min) + "–" + trimFloat(ind.Max)
-	}
-	return T(t.lang, "fig_share_target", FormatPercent(ind.Share), reach)
 }
 
 // aggDetail shows the totals behind a value: "= 1.234 ÷ 1.400 (Số hội viên ÷ Số quần chúng …)".
@@ -196,13 +166,13 @@ func (t *turn) qLabel(f Form, id string) string {
 func (t *turn) trend(ind Indicator, f Form, per Period, v View, val float64) string {
 	var parts []string
 	if prev, ok := t.env.Calendar.Previous(per); ok {
-		if pv, ok := aggValue(ind, t.tally(prev.ID, v, f.ID)); ok {
-			parts = append(parts, T(t.lang, "fig_prev", prev.Label(t.lang), t.aggShown(ind, pv), t.delta(ind, val-pv)))
+		if pf := Evaluate(ind, t.tally(prev.ID, v, f.ID)); pf.OK {
+			parts = append(parts, T(t.lang, "fig_prev", prev.Label(t.lang), t.aggShown(ind, pf.Value), t.delta(ind, val-pf.Value)))
 		}
 	}
 	if last, ok := t.env.Calendar.sameLastYear(per); ok {
-		if lv, ok := aggValue(ind, t.tally(last.ID, v, f.ID)); ok {
-			parts = append(parts, T(t.lang, "fig_prev", last.Label(t.lang), t.aggShown(ind, lv), t.delta(ind, val-lv)))
+		if lf := Evaluate(ind, t.tally(last.ID, v, f.ID)); lf.OK {
+			parts = append(parts, T(t.lang, "fig_prev", last.Label(t.lang), t.aggShown(ind, lf.Value), t.delta(ind, val-lf.Value)))
 		}
 	}
 	if len(parts) == 0 {

@@ -59,6 +59,11 @@ func testIndicators() []Indicator {
 	}
 }
 
+// testChannels are the platforms the tests' host runs, as main hands them in.
+func testChannels() []Channel {
+	return []Channel{{ID: "tg", Name: "telegram", Label: "Telegram"}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}
+}
+
 func mustDirectory(tb testing.TB) *Directory {
 	tb.Helper()
 	d, err := NewDirectory(

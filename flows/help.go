@@ -6,13 +6,17 @@ import (
 )
 
 func (t *turn) help() {
-	t.say(Help(t.env.Person, t.env.Dir, t.lang))
+	t.say(Help(t.env.Person, t.env.Dir, t.env.Channels, t.lang))
 }
 
 // Help is what a known person reads on /start and /help: the commands their roles allow and
-// the units they report for.
-func Help(p Person, dir *Directory, lang Lang) string {
-	parts := []string{T(lang, "welcome", displayName(p, lang)), T(lang, "help_org"), T(lang, "help_link")}
+// the units they report for. Linking accounts is offered where chans (the platforms the host
+// runs) are more than one.
+func Help(p Person, dir *Directory, chans []Channel, lang Lang) string {
+	parts := []string{T(lang, "welcome", displayName(p, lang)), T(lang, "help_org")}
+	if len(chans) > 1 {
+		parts = append(parts, helpLink(chans, lang))
+	}
 	if p.Admin {
 		parts = append(parts, T(lang, "help_admin"))
 	}
@@ -38,7 +42,7 @@ func displayName(p Person, lang Lang) string {
 }
 
 // Welcome is the reply to a redeemed invite: who the person now is, then the help.
-func Welcome(p Person, inv Invite, dir *Directory, lang Lang) []Reply {
+func Welcome(p Person, inv Invite, dir *Directory, chans []Channel, lang Lang) []Reply {
 	labels := make([]string, len(inv.Nodes))
 	for i, n := range inv.Nodes {
 		labels[i] = dir.Label(n, lang)
@@ -46,7 +50,7 @@ func Welcome(p Person, inv Invite, dir *Directory, lang Lang) []Reply {
 	role := T(lang, "role_"+roleKey(inv.Role))
 	return []Reply{
 		{Text: T(lang, "inv_ok", displayName(p, lang), role+" — "+strings.Join(labels, "; "))},
-		{Text: Help(p, dir, lang)},
+		{Text: Help(p, dir, chans, lang)},
 	}
 }
 

@@ -56,3 +56,9 @@ func AggMet(ind Indicator, val float64) bool {
 	}
 	return ind.Met(val)
 }
+
+// OneUnit is ind as one unit's report is judged: a count's Share is a target across units only.
+func (ind Indicator) OneUnit() Indicator {
+	ind.Share = 0
+	return ind
+}

@@ -114,7 +114,7 @@ func (t *turn) indicator(id string) (Indicator, bool) {
 // chartBy groups a chart's bars by the places below the view, or by organisation when the view
 // has no places below it.
 func (t *turn) chartBy(v View) string {
-	if len(childPlaces(t.env.Dir, v.Node)) > 0 {
+	if len(t.env.Dir.ChildPlaces(v.Node)) > 0 {
 		return "node"
 	}
 	return "org"

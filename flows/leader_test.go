@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -277,34 +276,6 @@ func TestDefaultPeriod(t *testing.T) {
 	}
 }
 
-// TestAggValue: zero denominators and empty tallies are "no value", never NaN or Inf.
-func TestAggValue(t *testing.T) {
-	rate := Indicator{ID: "r", Num: "a", Den: "b", Min: 0.5}
-	share := Indicator{ID: "s", Num: "m", Min: 1, Share: 0.95}
-	avg := Indicator{ID: "v", Num: "m", Min: 1, Max: 2}
-	tests := []struct {
-		name   string
-		ind    Indicator
-		tl     Tally
-		want   float64
-		wantOK bool
-	}{
-		{"rate", rate, Tally{Reported: 2, Sums: map[string]int64{"a": 3, "b": 4}}, 0.75, true},
-		{"rate zero den", rate, Tally{Reported: 2, Sums: map[string]int64{"a": 3}}, 0, false},
-		{"nothing reported", rate, Tally{}, 0, false},
-		{"share", share, Tally{Reported: 4, Met: map[string]int{"s": 3}}, 0.75, true},
-		{"share none met", share, Tally{Reported: 4}, 0, true},
-		{"average", avg, Tally{Reported: 4, Sums: map[string]int64{"m": 6}}, 1.5, true},
-		{"average nothing reported", avg, Tally{Returned: 3}, 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := aggValue(tt.ind, tt.tl)
-		if ok != tt.wantOK || math.Abs(got-tt.want) > 1e-9 || math.IsNaN(got) {
-			t.Errorf("%s: got %v %v, want %v %v", tt.name, got, ok, tt.want, tt.wantOK)
-		}
-	}
-}
-
 // TestAggMetAtTarget: a count with Share must be above it: 19 of 20 units (95%) do not meet
 // "> 95%", 39 of 40 do; a rate must be above Min; an average is within Min–Max, ends included.
 func TestAggMetAtTarget(t *testing.T) {
@@ -323,12 +294,12 @@ func TestAggMetAtTarget(t *testing.T) {
 		{"average at Max", avg, Tally{Reported: 2, Sums: map[string]int64{"m": 4}}, "✅"},
 	}
 	for _, tt := range tests {
-		val, ok := aggValue(tt.ind, tt.tl)
-		if got := aggMark(tt.ind, val, ok); got != tt.want {
-			t.Errorf("%s: aggMark(%v) = %s, want %s", tt.name, val, got, tt.want)
+		fig := Evaluate(tt.ind, tt.tl)
+		if got := aggMark(tt.ind, fig); got != tt.want {
+			t.Errorf("%s: aggMark(%+v) = %s, want %s", tt.name, fig, got, tt.want)
 		}
-		if got := AggMet(tt.ind, val); got != (tt.want == "✅") {
-			t.Errorf("%s: AggMet(%v) = %t", tt.name, val, got)
+		if got := AggMet(tt.ind, fig.Value); got != (tt.want == "✅") {
+			t.Errorf("%s: AggMet(%v) = %t", tt.name, fig.Value, got)
 		}
 	}
 }

@@ -66,7 +66,7 @@ func figuresTallies(env *Env, per Period, v View, mode string) []TallyKey {
 			add(per.ID, v.Node, o.ID)
 		}
 	case "p":
-		for _, c := range childPlaces(env.Dir, v.Node) {
+		for _, c := range env.Dir.ChildPlaces(v.Node) {
 			add(per.ID, c, v.Org)
 		}
 	}
@@ -79,15 +79,4 @@ func orgKey(org string) string {
 		return AllOrgs
 	}
 	return org
-}
-
-// childPlaces lists the places directly below node.
-func childPlaces(dir *Directory, node string) []string {
-	var out []string
-	for _, c := range dir.Children(node) {
-		if n, _ := dir.Node(c); !n.IsUnit() {
-			out = append(out, c)
-		}
-	}
-	return out
 }

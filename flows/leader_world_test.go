@@ -38,16 +38,7 @@ func (w *world) tallyOf(k TallyKey) Tally {
 		if key.Period != k.Period || key.Form != k.Form || !ok || !w.fullDir.Within(n.ID, k.Node) || (k.Org != AllOrgs && n.Org != k.Org) {
 			continue
 		}
-		c := Contribution(&s, w.env.Indicators, per.Due)
-		sum.Reported += c.Reported
-		sum.Late += c.Late
-		sum.Returned += c.Returned
-		for q, v := range c.Sums {
-			sum.Sums[q] += v
-		}
-		for i, v := range c.Met {
-			sum.Met[i] += v
-		}
+		sum.Add(Contribution(&s, w.env.Indicators, per.Due))
 	}
 	return sum
 }

@@ -13,23 +13,20 @@ const LinkRole Role = "link"
 // linkTTL is how long a link code lives: it is typed a minute later on the other phone app.
 const linkTTL = 30 * time.Minute
 
-// Channels are the platforms a person may prefer, by the prefix of their identities.
-var channels = map[string]string{"telegram": "tg", "tg": "tg", "zalo": "zalo"}
-
 func init() {
 	addTexts(map[string]Text{
 		"link_made": {
-			Vi: "Mã liên kết: %s\nMở bot trên ứng dụng kia (Zalo hoặc Telegram) và gửi: /lienket %s\nMã dùng một lần, hết hạn lúc %s. Hai tài khoản sẽ dùng chung báo cáo và bản nháp.",
-			En: "Link code: %s\nOpen the bot in the other app (Zalo or Telegram) and send: /lienket %s\nOne use only, expires %s. Both accounts will share reports and drafts.",
+			Vi: "Mã liên kết: %s\nMở bot trên ứng dụng kia (%s) và gửi: /lienket %s\nMã dùng một lần, hết hạn lúc %s. Hai tài khoản sẽ dùng chung báo cáo và bản nháp.",
+			En: "Link code: %s\nOpen the bot in the other app (%s) and send: /lienket %s\nOne use only, expires %s. Both accounts will share reports and drafts.",
 		},
 		"link_ok":      {Vi: "Đã liên kết tài khoản này với %s.", En: "This account is now linked to %s."},
 		"link_same":    {Vi: "Tài khoản này đã được liên kết rồi.", En: "This account is already linked."},
 		"chan_set":     {Vi: "Nhắc nhở và thông báo sẽ được gửi qua %s.", En: "Reminders and notices will come on %s."},
-		"chan_usage":   {Vi: "Dùng: /kenh telegram hoặc /kenh zalo", En: "Use: /kenh telegram or /kenh zalo"},
+		"chan_usage":   {Vi: "Dùng: %s", En: "Use: %s"},
 		"chan_missing": {Vi: "Bạn chưa liên kết tài khoản %s. Gõ /lienket để lấy mã liên kết.", En: "You have not linked a %s account. Type /lienket for a link code."},
 		"help_link": {
-			Vi: "/lienket — liên kết tài khoản Telegram và Zalo\n/kenh telegram|zalo — nơi nhận nhắc nhở",
-			En: "/lienket — link your Telegram and Zalo accounts\n/kenh telegram|zalo — where reminders arrive",
+			Vi: "/lienket — liên kết tài khoản %s\n/kenh %s — nơi nhận nhắc nhở",
+			En: "/lienket — link your %s accounts\n/kenh %s — where reminders arrive",
 		},
 	})
 }
@@ -47,27 +44,34 @@ func (t *turn) startLink() {
 	if loc == nil {
 		loc = t.now.Location()
 	}
-	t.say(T(t.lang, "link_made", inv.Code, inv.Code, inv.Expires.In(loc).Format("15:04 02/01/2006")))
-	t.say(T(t.lang, "help_link"))
+	chans := t.env.Channels
+	t.say(T(t.lang, "link_made", inv.Code, channelLabels(chans, t.lang, "list_or"), inv.Code, inv.Expires.In(loc).Format("15:04 02/01/2006")))
+	t.say(helpLink(chans, t.lang))
 	t.prompt()
+}
+
+// helpLink is the help on linking accounts and choosing a channel: "/lienket — liên kết tài khoản
+// Telegram và Zalo", "/kenh telegram|zalo — ...".
+func helpLink(chans []Channel, lang Lang) string {
+	names := channelTexts(chans, func(c Channel) string { return c.Name })
+	return T(lang, "help_link", channelLabels(chans, lang, "list_and"), strings.Join(names, "|"))
 }
 
 // setChannel stores the platform the person wants the bot's own messages on.
 func (t *turn) setChannel(arg string) {
-	name := strings.ToLower(strings.TrimSpace(arg))
-	ch, ok := channels[name]
+	ch, ok := channelNamed(t.env.Channels, arg)
 	if !ok {
-		t.say(T(t.lang, "chan_usage"))
+		usage := channelTexts(t.env.Channels, func(c Channel) string { return "/kenh " + c.Name })
+		t.say(T(t.lang, "chan_usage", joinList(t.lang, "list_or", usage)))
 		return
 	}
 	p := t.env.Person
-	label := map[string]string{"tg": "Telegram", "zalo": "Zalo"}[ch]
-	if !slices.ContainsFunc(append([]string{p.ID}, p.Idents...), func(id string) bool { return strings.HasPrefix(id, ch+":") }) {
-		t.say(T(t.lang, "chan_missing", label))
+	if !slices.ContainsFunc(append([]string{p.ID}, p.Idents...), func(id string) bool { return strings.HasPrefix(id, ch.ID+":") }) {
+		t.say(T(t.lang, "chan_missing", ch.Label))
 		return
 	}
-	p.Channel = ch
+	p.Channel = ch.ID
 	t.effect(SavePerson{Person: p})
-	t.say(T(t.lang, "chan_set", label))
+	t.say(T(t.lang, "chan_set", ch.Label))
 	t.prompt()
 }

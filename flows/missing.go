@@ -36,12 +36,13 @@ func missingUnits(env *Env, r leaderReq) []Node {
 	return out
 }
 
-// unitsOfView is viewUnits, also for a view that is one unit.
+// unitsOfView is Directory.ViewUnits of v, except that a view of one unit is that unit whatever
+// its organisation filter.
 func unitsOfView(dir *Directory, v View) []Node {
 	if n, ok := dir.Node(v.Node); ok && n.IsUnit() {
 		return []Node{n}
 	}
-	return viewUnits(dir, v)
+	return dir.ViewUnits(v)
 }
 
 // missing shows the units that have not submitted every form of r.per (or were returned), a page

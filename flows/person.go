@@ -23,7 +23,7 @@ type Person struct {
 	// first linked first.
 	Idents []string `json:"idents,omitempty"`
 	// Channel is the platform the person prefers messages the bot starts (reminders, notices)
-	// to arrive on: "tg" or "zalo"; "" means the first of Idents.
+	// to arrive on, by its Channel.ID ("tg"); "" means the first of Idents.
 	Channel string `json:"channel,omitempty"`
 }
 

@@ -1,13 +1,15 @@
 package flows
 
 import (
+	"iter"
 	"maps"
 	"slices"
 	"strings"
 )
 
-// View is one part of the directory a figures message shows: a node ("laichau", "tanphong",
-// or a unit) and an organisation filter ("" for all organisations).
+// View is one part of the directory a figures message or a file shows: the units at or below a
+// node ("laichau", "tanphong", a unit; "" for the whole directory, which only Narrow returns)
+// of an organisation ("" for all organisations).
 type View struct {
 	Node string
 	Org  string
@@ -28,24 +30,48 @@ func (v View) String() string {
 	return v.Node + "@" + v.Org
 }
 
+// This file is the one place that decides who may see what. A person holds grants: each leader
+// scope, and each unit they organise (a unit grant covers that unit alone). An admin holds the
+// whole directory. CanSee, CanLead, Homes and Narrow all read the grants through covers.
+
+// grants yields the parts of the directory p holds a role over: each leader scope, then, unless
+// leadOnly, each unit p organises. An admin's grant, everything, is not among them.
+func grants(p Person, leadOnly bool) iter.Seq[View] {
+	return func(yield func(View) bool) {
+		for _, s := range p.Scopes {
+			if !yield(ParseScope(s)) {
+				return
+			}
+		}
+		if leadOnly {
+			return
+		}
+		for _, u := range p.Units {
+			if !yield(View{Node: u}) {
+				return
+			}
+		}
+	}
+}
+
+// covers reports whether grant g lets its holder read node n filtered to org: n lies at or below
+// g's node and, for a grant of one organisation, the filter is that organisation or n is one of
+// its units.
+func covers(dir *Directory, g View, n Node, org string) bool {
+	return g.Node != "" && dir.Within(n.ID, g.Node) && (g.Org == "" || g.Org == org || (n.IsUnit() && n.Org == g.Org))
+}
+
 // CanSee reports whether p may read the figures of view v: admins everything, leaders what
 // their scopes cover (an organisation-wide scope only with that organisation's filter, or a
 // unit of that organisation), organisers their own units. Every figures command and every
 // button press asks it again, since button data can be forged.
-func CanSee(p Person, dir *Directory, v View) bool {
-	n, ok := dir.Node(v.Node)
-	if !ok || (v.Org != "" && !knownOrg(dir, v.Org)) {
-		return false
-	}
-	if n.IsUnit() && p.Organises(n.ID) {
-		return true
-	}
-	return CanLead(p, dir, v)
-}
+func CanSee(p Person, dir *Directory, v View) bool { return may(p, dir, v, false) }
 
 // CanLead is CanSee without the organiser's own units: what may be returned for correction or
 // nudged is decided by a leader's scope (or admin), never by being one of a unit's organisers.
-func CanLead(p Person, dir *Directory, v View) bool {
+func CanLead(p Person, dir *Directory, v View) bool { return may(p, dir, v, true) }
+
+func may(p Person, dir *Directory, v View, leadOnly bool) bool {
 	n, ok := dir.Node(v.Node)
 	if !ok || (v.Org != "" && !knownOrg(dir, v.Org)) {
 		return false
@@ -53,12 +79,8 @@ func CanLead(p Person, dir *Directory, v View) bool {
 	if p.Admin {
 		return true
 	}
-	for _, s := range p.Scopes {
-		sc := ParseScope(s)
-		if sc.Node == "" || !dir.Within(n.ID, sc.Node) {
-			continue
-		}
-		if sc.Org == "" || sc.Org == v.Org || (n.IsUnit() && n.Org == sc.Org) {
+	for g := range grants(p, leadOnly) {
+		if covers(dir, g, n, v.Org) {
 			return true
 		}
 	}
@@ -84,11 +106,97 @@ func Homes(p Person, dir *Directory) []View {
 			add(View{Node: r})
 		}
 	}
-	for _, s := range p.Scopes {
-		add(ParseScope(s))
+	for g := range grants(p, false) {
+		add(g)
 	}
-	for _, u := range p.Units {
-		add(View{Node: u})
+	return out
+}
+
+// Narrow cuts request r down to what p may see: r.Node "" asks for the whole directory, r.Org ""
+// for every organisation. An admin sees r itself; anyone else sees r within each of their
+// grants (the deeper node, the one organisation), none covered by another, so no unit counts
+// twice. It returns nil when p may see none of it or r names a node or organisation the
+// directory does not know. Files ask it; every view it returns is one CanSee allows.
+func Narrow(p Person, dir *Directory, r View) []View {
+	if _, ok := dir.Node(r.Node); (r.Node != "" && !ok) || (r.Org != "" && !knownOrg(dir, r.Org)) {
+		return nil
+	}
+	if p.Admin {
+		return []View{r}
+	}
+	var out []View
+	for g := range grants(p, false) {
+		if v, ok := narrow(dir, g, r); ok {
+			out = append(out, v)
+		}
+	}
+	return dedupeViews(dir, out)
+}
+
+// narrow intersects grant g with request r: the deeper node, the one organisation.
+func narrow(dir *Directory, g, r View) (View, bool) {
+	v := g
+	switch {
+	case r.Node == "" || dir.Within(g.Node, r.Node):
+		// A request at or above the grant covers it: the grant is what is seen.
+	case dir.Within(r.Node, g.Node):
+		v.Node = r.Node
+	default:
+		return View{}, false
+	}
+	if r.Org != "" {
+		v.Org = r.Org
+	}
+	n, ok := dir.Node(v.Node)
+	if !ok || !covers(dir, g, n, v.Org) || (n.IsUnit() && v.Org != "" && n.Org != v.Org) {
+		return View{}, false
+	}
+	return v, true
+}
+
+// dedupeViews drops views another one already covers, so no unit is counted twice.
+func dedupeViews(dir *Directory, vs []View) []View {
+	var out []View
+	for i, v := range vs {
+		covered := false
+		for j, w := range vs {
+			if i == j || !dir.Within(v.Node, w.Node) || (w.Org != "" && w.Org != v.Org) {
+				continue
+			}
+			// w covers v; of two equal views keep the first.
+			if v != w || j < i {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ViewUnits returns the units views cover, each once, in directory order. A view of node ""
+// covers the whole directory.
+func (d *Directory) ViewUnits(views ...View) []Node {
+	var out []Node
+	for _, n := range d.nodes {
+		if n.IsUnit() && slices.ContainsFunc(views, func(v View) bool {
+			return (v.Node == "" || d.Within(n.ID, v.Node)) && (v.Org == "" || v.Org == n.Org)
+		}) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ChildPlaces lists the places directly below node ("" for the roots), in directory order.
+func (d *Directory) ChildPlaces(node string) []string {
+	var out []string
+	for _, c := range d.kids[node] {
+		if n, _ := d.Node(c); !n.IsUnit() {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -102,17 +210,6 @@ func ScopeLabel(dir *Directory, s string, lang Lang) string {
 		return o.Short.In(lang) + " · " + label
 	}
 	return label
-}
-
-// viewUnits returns the units a view covers, in directory order.
-func viewUnits(dir *Directory, v View) []Node {
-	var out []Node
-	for _, n := range dir.Units(v.Node) {
-		if v.Org == "" || n.Org == v.Org {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // unitCounts returns, for each of nodes, the units at or below it per organisation and in total

@@ -67,7 +67,7 @@ func newWorld(tb testing.TB) *world {
 	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{},
 		hist: map[Key][]Submission{}}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
-		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot"}
+		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot", Channels: testChannels()}
 	w.fullDir = w.env.Dir
 	w.now = time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
 	return w

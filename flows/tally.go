@@ -83,3 +83,22 @@ func (u UnitProgress) Done(form string) bool {
 	s := u.Subs[form]
 	return s != nil && s.Returned == nil
 }
+
+// Add adds b into t: the tallies of disjoint sets of units add up.
+func (t *Tally) Add(b Tally) {
+	t.Reported += b.Reported
+	t.Late += b.Late
+	t.Returned += b.Returned
+	for k, v := range b.Sums {
+		if t.Sums == nil {
+			t.Sums = map[string]int64{}
+		}
+		t.Sums[k] += v
+	}
+	for k, v := range b.Met {
+		if t.Met == nil {
+			t.Met = map[string]int{}
+		}
+		t.Met[k] += v
+	}
+}

@@ -10,26 +10,20 @@ import (
 	"danvan/flows"
 )
 
-// ScopeUnits returns the units a leader with scopes sees, in directory order: a scope is a node
-// id ("tanphong") or a node id and an organisation ("laichau@phunu"). admin sees every unit.
+// ScopeUnits returns the units a leader with scopes sees, in directory order, as flows decides
+// it (flows.Narrow): a scope is a node id ("tanphong") or a node id and an organisation
+// ("laichau@phunu"). admin sees every unit.
 func ScopeUnits(dir *flows.Directory, scopes []string, admin bool) []string {
-	var out []string
-	for _, n := range dir.Units("") {
-		if admin || inScope(dir, n, scopes) {
-			out = append(out, n.ID)
-		}
+	views := flows.Narrow(flows.Person{Scopes: scopes, Admin: admin}, dir, flows.View{})
+	if len(views) == 0 {
+		return nil
+	}
+	units := dir.ViewUnits(views...)
+	out := make([]string, len(units))
+	for i, n := range units {
+		out[i] = n.ID
 	}
 	return out
-}
-
-func inScope(dir *flows.Directory, n flows.Node, scopes []string) bool {
-	for _, sc := range scopes {
-		node, org, _ := strings.Cut(sc, "@")
-		if dir.Within(n.ID, node) && (org == "" || org == n.Org) {
-			return true
-		}
-	}
-	return false
 }
 
 // digests sends step st of period p to every leader whose scope has a unit missing or late.

@@ -1,4 +1,4 @@
-package bot
+package files
 
 import (
 	"archive/zip"

@@ -1,4 +1,4 @@
-package bot
+package files
 
 import (
 	"context"
@@ -23,8 +23,8 @@ type Workbook struct {
 // SummaryRow is one indicator against its target.
 type SummaryRow struct {
 	ID, Name string
-	Figure   Figure
-	Target   string // "> 85%", "1–2", "" for a figure without target
+	Figure   flows.Figure
+	Target   string // flows.TargetText: "> 85%", "1–2", "" for a figure without target
 	Status   string // ✅, ⚠️, ℹ️, or "—" when there is nothing to compute
 	Basis    string // the totals behind the value: "1.234 / 1.450"
 }
@@ -65,7 +65,7 @@ type Row struct {
 const statusCols = 6
 
 // sheet loads the period's submissions for views and renders the workbook as XLSX or CSV.
-func (m *FileMaker) sheet(ctx context.Context, per flows.Period, views []View, kind flows.AttachKind, lang flows.Lang) (flows.File, error) {
+func (m *Maker) sheet(ctx context.Context, per flows.Period, views []flows.View, kind flows.AttachKind, lang flows.Lang) (flows.File, error) {
 	wb, err := m.workbook(ctx, per, views, lang)
 	if err != nil {
 		return flows.File{}, err
@@ -121,15 +121,14 @@ func summaryText(r SummaryRow, lang flows.Lang) string {
 // workbook builds the Workbook of per over views, in three round trips: submissions, people
 // (for their names) and nothing else — the summary is summed from the same submissions, so it
 // always agrees with the rows.
-func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View, lang flows.Lang) (Workbook, error) {
-	s := m.Settings
-	units := viewUnits(s.Dir, views)
+func (m *Maker) workbook(ctx context.Context, per flows.Period, views []flows.View, lang flows.Lang) (Workbook, error) {
+	units := m.Dir.ViewUnits(views...)
 	ids := make([]string, len(units))
 	for i, u := range units {
 		ids[i] = u.ID
 	}
-	forms := make([]string, len(s.Forms))
-	for i, f := range s.Forms {
+	forms := make([]string, len(m.Forms))
+	for i, f := range m.Forms {
 		forms[i] = f.ID
 	}
 	subs, err := m.Source.Submissions(ctx, per.ID, ids, forms)
@@ -141,23 +140,23 @@ func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View
 		return Workbook{}, fmt.Errorf("workbook %s: load people: %w", per.ID, err)
 	}
 	wb := Workbook{
-		Title: fmText(lang, "sum_title", per.Label(lang), viewLabel(s.Dir, views, lang)),
-		Scope: viewLabel(s.Dir, views, lang), Lang: lang,
+		Title: fmText(lang, "sum_title", per.Label(lang), viewLabel(m.Dir, views, lang)),
+		Scope: viewLabel(m.Dir, views, lang), Lang: lang,
 	}
 	tallies := map[string]flows.Tally{}
-	for _, f := range s.Forms {
+	for _, f := range m.Forms {
 		t, c := m.formTable(f, per, units, subs, people, lang)
 		wb.Tables = append(wb.Tables, t)
 		wb.Completeness = append(wb.Completeness, c)
 		var sum flows.Tally
 		for _, u := range units {
 			if sub, ok := subs[flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}]; ok {
-				addTally(&sum, flows.Contribution(&sub, s.Indicators, per.Due))
+				sum.Add(flows.Contribution(&sub, m.Indicators, per.Due))
 			}
 		}
 		tallies[f.ID] = sum
 	}
-	for _, ind := range s.Indicators {
+	for _, ind := range m.Indicators {
 		if f, ok := m.formOf(ind); ok && flows.Measures(ind, f, per.Kind) {
 			wb.Summary = append(wb.Summary, summaryRow(ind, tallies[ind.Form], lang))
 		}
@@ -166,11 +165,11 @@ func (m *FileMaker) workbook(ctx context.Context, per flows.Period, views []View
 }
 
 // formTable lays out form f's rows and counts its completeness.
-func (m *FileMaker) formTable(f flows.Form, per flows.Period, units []flows.Node, subs map[flows.Key]flows.Submission,
+func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, subs map[flows.Key]flows.Submission,
 	people map[string]flows.Person, lang flows.Lang) (Table, Completeness) {
 	qs := f.For(per.Kind)
 	var rates []flows.Indicator
-	for _, ind := range m.Settings.Indicators {
+	for _, ind := range m.Indicators {
 		if ind.Form == f.ID && ind.IsRate() && flows.Measures(ind, f, per.Kind) {
 			rates = append(rates, ind)
 		}
@@ -211,9 +210,9 @@ func (m *FileMaker) formTable(f flows.Form, per flows.Period, units []flows.Node
 }
 
 // unitRow is one unit's row; s is nil when it has not submitted.
-func (m *FileMaker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Indicator, s *flows.Submission,
+func (m *Maker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Indicator, s *flows.Submission,
 	per flows.Period, people map[string]flows.Person, lang flows.Lang) Row {
-	dir := m.Settings.Dir
+	dir := m.Dir
 	r := Row{Place: dir.Label(u.Parent, lang), Unit: u.Name.In(lang), Status: fmText(lang, "st_missing"),
 		Values: make([]int64, len(qs)), Has: make([]bool, len(qs)),
 		Rates: make([]float64, len(rates)), RateOK: make([]bool, len(rates))}
@@ -233,7 +232,7 @@ func (m *FileMaker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Ind
 	if p, ok := people[s.By]; ok && p.Name != "" {
 		r.By = p.Name
 	}
-	r.At, r.Version, r.Ref = wallClock(s.At, m.Settings.Calendar.Loc), s.Version, s.Ref
+	r.At, r.Version, r.Ref = wallClock(s.At, m.Calendar.Loc), s.Version, s.Ref
 	switch {
 	case s.Returned != nil:
 		r.Status, r.Reason = fmText(lang, "st_return"), s.Returned.Reason
@@ -256,7 +255,7 @@ func wallClock(t time.Time, loc *time.Location) time.Time {
 
 // summaryRow evaluates ind over the form's sum t.
 func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow {
-	f := Evaluate(ind, t)
+	f := flows.Evaluate(ind, t)
 	r := SummaryRow{ID: ind.ID, Name: ind.Name.In(lang), Figure: f, Status: "ℹ️"}
 	switch {
 	case ind.Info:
@@ -267,18 +266,8 @@ func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow 
 	default:
 		r.Status = "⚠️"
 	}
+	r.Target = flows.TargetText(ind, lang)
 	units := map[flows.Lang]string{flows.VI: "đơn vị", flows.EN: "units"}[lang]
-	switch {
-	case ind.Info:
-	case ind.IsRate():
-		r.Target = "> " + chartValue(ind.Min, true)
-	case ind.Share > 0:
-		r.Target = "> " + chartValue(ind.Share, true) + " " + units // as flows.AggMet judges
-	case ind.Max > 0:
-		r.Target = chartValue(ind.Min, false) + "–" + chartValue(ind.Max, false)
-	default:
-		r.Target = "≥ " + chartValue(ind.Min, false)
-	}
 	switch {
 	case ind.IsRate():
 		r.Basis = flows.FormatNumber(t.Sums[ind.Num]) + " / " + flows.FormatNumber(t.Sums[ind.Den])

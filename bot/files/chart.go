@@ -1,8 +1,7 @@
-package bot
+package files
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"image/color"
@@ -319,24 +318,16 @@ func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
-// chartGroup is one bar to be: the tallies of Parts added up.
-type chartGroup struct {
-	label string
-	parts []View
-}
+// commaTicks are gonum's default ticks written with a decimal comma, as Vietnamese does.
+type commaTicks struct{}
 
-// chart makes the PNG of indicator a.Indicator over views, a bar per place or organisation.
-func (m *FileMaker) chart(ctx context.Context, per flows.Period, views []View, a flows.Attachment, lang flows.Lang) (flows.File, error) {
-	d, err := m.chartData(ctx, per, views, a, lang)
-	if err != nil {
-		return flows.File{}, err
+// Ticks implements plot.Ticker.
+func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		ts[i].Label = strings.Replace(ts[i].Label, ".", ",", 1)
 	}
-	png, err := RenderChart(d)
-	if err != nil {
-		return flows.File{}, fmt.Errorf("chart %s %s: %w", a.Indicator, per.ID, err)
-	}
-	name := fmt.Sprintf("chi-tieu-%s-%s.png", a.Indicator, per.ID)
-	return flows.File{Name: name, Kind: flows.Photo, MIME: "image/png", Data: png, Text: ChartText(d)}, nil
+	return ts
 }
 
 // ChartText writes d as text, for a channel that cannot show the picture: a line per bar
@@ -363,134 +354,4 @@ func barText(b Bar, d ChartData) string {
 		return chartValue(b.Value, d.Percent) + " ✅"
 	}
 	return chartValue(b.Value, d.Percent) + " ⚠️"
-}
-
-// chartData loads the tallies behind the bars, and the total for the subtitle, in one call.
-func (m *FileMaker) chartData(ctx context.Context, per flows.Period, views []View, a flows.Attachment, lang flows.Lang) (ChartData, error) {
-	ind, ok := m.indicator(a.Indicator)
-	if !ok {
-		return ChartData{}, fmt.Errorf("chart: unknown indicator %q", a.Indicator)
-	}
-	groups := m.chartGroups(views, a.By, lang)
-	var keys []flows.TallyKey
-	for _, g := range append(groups, chartGroup{parts: views}) {
-		for _, v := range g.parts {
-			keys = append(keys, m.tallyKeys(v, per.ID, ind.Form)...)
-		}
-	}
-	tallies, err := m.Source.Tallies(ctx, keys)
-	if err != nil {
-		return ChartData{}, fmt.Errorf("chart %s %s: load tallies: %w", ind.ID, per.ID, err)
-	}
-	total := m.sumTally(tallies, views, per.ID, ind.Form)
-	d := ChartData{
-		Title: ind.Name.In(lang) + " — " + viewLabel(m.Settings.Dir, views, lang),
-		Subtitle: fmText(lang, "chart_sub", ind.ID, per.Label(lang), total.Reported,
-			len(viewUnits(m.Settings.Dir, views))),
-	}
-	for _, g := range groups {
-		f := Evaluate(ind, m.sumTally(tallies, g.parts, per.ID, ind.Form))
-		d.Bars = append(d.Bars, Bar{Label: g.label, Value: f.Value, OK: f.OK, Met: f.Met})
-		d.Target, d.HasTarget, d.Percent = f.Target, f.HasTarg, f.Percent
-	}
-	prefix := map[bool]string{true: "> ", false: "≥ "}[ind.IsRate() || ind.Share > 0] // as flows.AggMet judges
-	d.Legend = ChartLegend{Met: fmText(lang, "met"), Missed: fmText(lang, "missed"),
-		Target: fmText(lang, "target", prefix+chartValue(d.Target, d.Percent))}
-	return d, nil
-}
-
-// chartGroups lays out the bars: by "org" one per organisation the views allow; by "node" (the
-// default) one per place directly below each view, or per organisation where there is none.
-func (m *FileMaker) chartGroups(views []View, by string, lang flows.Lang) []chartGroup {
-	dir := m.Settings.Dir
-	if by == "org" {
-		return m.orgGroups(views, lang)
-	}
-	var out []chartGroup
-	for _, v := range views {
-		places := m.childPlaces(v.Node)
-		if len(places) == 0 {
-			out = append(out, m.orgGroups([]View{v}, lang)...)
-			continue
-		}
-		for _, p := range places {
-			out = append(out, chartGroup{label: dir.Label(p, lang), parts: []View{{Node: p, Org: v.Org}}})
-		}
-	}
-	return out
-}
-
-// orgGroups makes a bar per organisation that has units in some view, over those views.
-func (m *FileMaker) orgGroups(views []View, lang flows.Lang) []chartGroup {
-	var out []chartGroup
-	for _, o := range m.Settings.Dir.Orgs() {
-		g := chartGroup{label: o.Short.In(lang)}
-		for _, v := range views {
-			part := View{Node: v.Node, Org: o.ID}
-			if (v.Org == "" || v.Org == o.ID) && len(viewUnits(m.Settings.Dir, []View{part})) > 0 {
-				g.parts = append(g.parts, part)
-			}
-		}
-		if len(g.parts) > 0 {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
-// childPlaces lists the places directly below node; for the whole directory ("") with a single
-// root, the places below that root, since one bar for everything says nothing.
-func (m *FileMaker) childPlaces(node string) []string {
-	dir := m.Settings.Dir
-	kids := dir.Children(node)
-	if node == "" && len(kids) == 1 {
-		kids = dir.Children(kids[0])
-	}
-	var out []string
-	for _, k := range kids {
-		if n, ok := dir.Node(k); ok && !n.IsUnit() {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// tallyKeys names the tallies that make up view v: the whole directory is its roots.
-func (m *FileMaker) tallyKeys(v View, period, form string) []flows.TallyKey {
-	org := v.Org
-	if org == "" {
-		org = flows.AllOrgs
-	}
-	nodes := []string{v.Node}
-	if v.Node == "" {
-		nodes = m.Settings.Dir.Children("")
-	}
-	out := make([]flows.TallyKey, 0, len(nodes))
-	for _, n := range nodes {
-		out = append(out, flows.TallyKey{Period: period, Node: n, Org: org, Form: form})
-	}
-	return out
-}
-
-// sumTally adds up the tallies of views.
-func (m *FileMaker) sumTally(ts map[flows.TallyKey]flows.Tally, views []View, period, form string) flows.Tally {
-	var t flows.Tally
-	for _, v := range views {
-		for _, k := range m.tallyKeys(v, period, form) {
-			addTally(&t, ts[k])
-		}
-	}
-	return t
-}
-
-// commaTicks are gonum's default ticks written with a decimal comma, as Vietnamese does.
-type commaTicks struct{}
-
-// Ticks implements plot.Ticker.
-func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ts {
-		ts[i].Label = strings.Replace(ts[i].Label, ".", ",", 1)
-	}
-	return ts
 }

@@ -1,4 +1,4 @@
-package bot
+package files
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"danvan/flows"
 )
 
-// mapSource is a FigureSource over ready maps, so a benchmark measures FileMaker, not a fake's
+// mapSource is a FigureSource over ready maps, so a benchmark measures Maker, not a fake's
 // lookups.
 type mapSource struct {
 	tallies map[flows.TallyKey]flows.Tally
@@ -39,9 +39,9 @@ func (s *mapSource) People(context.Context, []string) (map[string]flows.Person, 
 	return s.people, nil
 }
 
-// mustBigFileMaker makes a city of places×5 units (one per organisation but the Trade Union),
+// mustBigMaker makes a city of places×5 units (one per organisation but the Trade Union),
 // every unit with both forms of 2026-Q1 submitted, and the tallies of every place.
-func mustBigFileMaker(tb testing.TB, places int) *FileMaker {
+func mustBigMaker(tb testing.TB, places int) *Maker {
 	tb.Helper()
 	cfg := config.Default()
 	nodes := []flows.Node{{ID: "city", Name: flows.Text{Vi: "Tỉnh Lai Châu"}}}
@@ -56,8 +56,8 @@ func mustBigFileMaker(tb testing.TB, places int) *FileMaker {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets}
-	per, _ := s.Calendar.Period("2026-Q1")
+	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets}
+	per, _ := m.Calendar.Period("2026-Q1")
 	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{},
 		people: map[string]flows.Person{"tg:1": {ID: "tg:1", Name: "Lò Thị Mai"}}}
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, cfg.Location())
@@ -76,12 +76,13 @@ func mustBigFileMaker(tb testing.TB, places int) *FileMaker {
 				{Period: per.ID, Node: "city", Org: flows.AllOrgs, Form: form}, {Period: per.ID, Node: "city", Org: u.Org, Form: form},
 			} {
 				t := src.tallies[tk]
-				addTally(&t, c)
+				t.Add(c)
 				src.tallies[tk] = t
 			}
 		}
 	}
-	return &FileMaker{Source: src, Settings: s}
+	m.Source = src
+	return m
 }
 
 // peakHeap samples the live heap while it runs, as the brief's 200 MB bound is about the peak,
@@ -124,7 +125,7 @@ func (h *peakHeap) Stop() (peak, base float64) {
 }
 
 // benchFile makes attachment a for an admin b.N times and reports the peak live heap.
-func benchFile(b *testing.B, m *FileMaker, a flows.Attachment) {
+func benchFile(b *testing.B, m *Maker, a flows.Attachment) {
 	admin := flows.Person{ID: "tg:1000", Admin: true}
 	b.ReportAllocs()
 	h := startPeakHeap()
@@ -145,22 +146,22 @@ func benchFile(b *testing.B, m *FileMaker, a flows.Attachment) {
 // BenchmarkXLSX10k is the workbook of 10,000 units, each with both forms submitted (target:
 // ≤ 2 s and ≤ 200 MB peak heap). The peak includes the fixture's ~40 MB of submissions.
 func BenchmarkXLSX10k(b *testing.B) {
-	benchFile(b, mustBigFileMaker(b, 2000), flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"})
+	benchFile(b, mustBigMaker(b, 2000), flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"})
 }
 
 // BenchmarkCSV10k is the same as zipped CSV.
 func BenchmarkCSV10k(b *testing.B) {
-	benchFile(b, mustBigFileMaker(b, 2000), flows.Attachment{Kind: flows.CSVFile, Period: "2026-Q1"})
+	benchFile(b, mustBigMaker(b, 2000), flows.Attachment{Kind: flows.CSVFile, Period: "2026-Q1"})
 }
 
 // BenchmarkChart is one indicator's chart (target: ≤ 200 ms): the 7 places of the default city,
 // 40 places (about a merged province's communes) and 100.
 func BenchmarkChart(b *testing.B) {
-	small, _ := mustFileMaker(b)
+	small, _ := mustMaker(b)
 	for _, c := range []struct {
 		name string
-		m    *FileMaker
-	}{{"7bars", small}, {"40bars", mustBigFileMaker(b, 40)}, {"100bars", mustBigFileMaker(b, 100)}} {
+		m    *Maker
+	}{{"7bars", small}, {"40bars", mustBigMaker(b, 40)}, {"100bars", mustBigMaker(b, 100)}} {
 		b.Run(c.name, func(b *testing.B) {
 			benchFile(b, c.m, flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5"})
 		})

@@ -1,9 +1,8 @@
-package bot
+package files
 
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"io"
 	"reflect"
@@ -17,71 +16,8 @@ import (
 	"danvan/flows"
 )
 
-// mustFile renders attachment a for p, failing the test on error.
-func mustFile(tb testing.TB, m *FileMaker, p flows.Person, a flows.Attachment) flows.File {
-	tb.Helper()
-	f, err := m.File(context.Background(), p, a, flows.VI)
-	if err != nil {
-		tb.Fatalf("File(%+v): %v", a, err)
-	}
-	return f
-}
-
-// mustOpenXLSX reads a workbook back with excelize.
-func mustOpenXLSX(tb testing.TB, data []byte) *excelize.File {
-	tb.Helper()
-	x, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		tb.Fatalf("open xlsx: %v", err)
-	}
-	tb.Cleanup(func() { _ = x.Close() })
-	return x
-}
-
-// mustCell returns a cell's shown value.
-func mustCell(tb testing.TB, x *excelize.File, sheet, ref string) string {
-	tb.Helper()
-	v, err := x.GetCellValue(sheet, ref)
-	if err != nil {
-		tb.Fatalf("cell %s!%s: %v", sheet, ref, err)
-	}
-	return v
-}
-
-// rowOf returns the number of the row of sheet whose unit is unit.
-func rowOf(tb testing.TB, x *excelize.File, sheet, unit string) int {
-	tb.Helper()
-	rows, err := x.GetRows(sheet)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) > 2 && r[2] == unit {
-			return i + 1
-		}
-	}
-	tb.Fatalf("sheet %s: no row for %q", sheet, unit)
-	return 0
-}
-
-// findRow returns the row of sheet whose column C (the unit) is unit.
-func findRow(tb testing.TB, x *excelize.File, sheet, unit string) []string {
-	tb.Helper()
-	rows, err := x.GetRows(sheet)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, r := range rows {
-		if len(r) > 2 && r[2] == unit {
-			return r
-		}
-	}
-	tb.Fatalf("sheet %s: no row for %q", sheet, unit)
-	return nil
-}
-
-func TestFileMakerXLSX(t *testing.T) {
-	m, src := mustFileMaker(t)
+func TestMakerXLSX(t *testing.T) {
+	m, src := mustMaker(t)
 	city := flows.Person{ID: "tg:8", Scopes: []string{"laichau"}}
 	f := mustFile(t, m, city, flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"})
 	if f.Kind != flows.Document || f.Name != "bao-cao-2026-Q1.xlsx" {
@@ -190,7 +126,8 @@ func checkSummary(t *testing.T, x *excelize.File) {
 	want := map[string][]string{
 		"1.5":  {"1.5", "Tỷ lệ tập hợp quần chúng vào tổ chức", "86.7%", "> 85%", "✅", "1.300 / 1.500"},
 		"1.6":  {"1.6", "Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên", "95.4%", "> 90%", "✅", "1.240 / 1.300"},
-		"1.4":  {"1.4", "Có mô hình “Dân vận khéo”", "100.0%", "> 95% đơn vị", "✅", "1 / 1 đơn vị"},
+		"1.4":  {"1.4", "Có mô hình “Dân vận khéo”", "100.0%", "> 95% đơn vị đạt ≥ 1", "✅", "1 / 1 đơn vị"},
+		"1.4b": {"1.4b", "Có 1–2 điển hình “Dân vận khéo”", "2", "1–2", "✅", "2 / 1 đơn vị"},
 		"kn":   {"kn", "Tỷ lệ ý kiến, kiến nghị đã giải quyết", "70.0%", "", "ℹ️", "7 / 10"},
 		"Sinh": {"Sinh hoạt & hội viên", "41", "3", "1", "37", "1"},
 	}
@@ -218,8 +155,8 @@ func checkSummary(t *testing.T, x *excelize.File) {
 	}
 }
 
-func TestFileMakerCSV(t *testing.T) {
-	m, _ := mustFileMaker(t)
+func TestMakerCSV(t *testing.T) {
+	m, _ := mustMaker(t)
 	chair := flows.Person{ID: "tg:9", Scopes: []string{"laichau@phunu"}}
 	f := mustFile(t, m, chair, flows.Attachment{Kind: flows.CSVFile, Period: "2026-Q1"})
 	if f.Kind != flows.Document || f.MIME != "application/zip" {

@@ -1,0 +1,60 @@
+package files
+
+import (
+	"fmt"
+
+	"danvan/flows"
+)
+
+// fileTexts are the words of charts and spreadsheets, Vietnamese first.
+var fileTexts = map[string]flows.Text{
+	"everywhere": {Vi: "Toàn địa bàn", En: "Everywhere"},
+	"chart_sub":  {Vi: "Chỉ tiêu %s · %s · đã báo cáo %d/%d đơn vị", En: "Target %s · %s · %d/%d units reported"},
+	"met":        {Vi: "Đạt mục tiêu", En: "Target met"},
+	"missed":     {Vi: "Chưa đạt", En: "Below target"},
+	"target":     {Vi: "Mục tiêu %s", En: "Target %s"},
+	"no_target":  {Vi: "không có mục tiêu", En: "no target"},
+	"st_ontime":  {Vi: "đúng hạn", En: "on time"},
+	"st_late":    {Vi: "trễ", En: "late"},
+	"st_missing": {Vi: "chưa nộp", En: "not submitted"},
+	"st_return":  {Vi: "trả lại", En: "returned"},
+	"summary":    {Vi: "Tổng hợp", En: "Summary"},
+	"sum_title":  {Vi: "Báo cáo công tác dân vận — %s — %s", En: "Mass mobilisation report — %s — %s"},
+	"sum_ind":    {Vi: "Chỉ tiêu", En: "Indicator"},
+	"sum_name":   {Vi: "Nội dung", En: "Description"},
+	"sum_value":  {Vi: "Kết quả", En: "Value"},
+	"sum_target": {Vi: "Mục tiêu", En: "Target"},
+	"sum_status": {Vi: "Đánh giá", En: "Status"},
+	"sum_basis":  {Vi: "Số liệu", En: "Totals"},
+	"sum_form":   {Vi: "Biểu mẫu", En: "Form"},
+	"sum_units":  {Vi: "Số đơn vị", En: "Units"},
+	"sum_rep":    {Vi: "Đã báo cáo", En: "Reported"},
+	"sum_late":   {Vi: "Trong đó trễ hạn", En: "Of which late"},
+	"sum_miss":   {Vi: "Chưa nộp", En: "Missing"},
+	"sum_ret":    {Vi: "Trả lại", En: "Returned"},
+	"col_place":  {Vi: "Phường/Xã", En: "Ward/commune"},
+	"col_org":    {Vi: "Tổ chức", En: "Organisation"},
+	"col_unit":   {Vi: "Đơn vị", En: "Unit"},
+	"col_status": {Vi: "Trạng thái", En: "Status"},
+	"col_by":     {Vi: "Người gửi", En: "Submitted by"},
+	"col_at":     {Vi: "Thời gian gửi", En: "Submitted at"},
+	"col_ver":    {Vi: "Phiên bản", En: "Version"},
+	"col_ref":    {Vi: "Mã tham chiếu", En: "Reference"},
+	"col_reason": {Vi: "Lý do trả lại", En: "Reason returned"},
+	"txt_form": {Vi: "%s: đã báo cáo %d/%d đơn vị · trễ hạn %d · chưa nộp %d · trả lại %d",
+		En: "%s: %d/%d units reported · %d late · %d missing · %d returned"},
+	"txt_sheet": {Vi: "📎 Không gửi được tệp bảng tính qua Zalo lúc này (máy chủ cần địa chỉ công khai PUBLIC_URL và lưu được tệp); hãy mở trên Telegram, thử lại sau hoặc báo quản trị viên.",
+		En: "📎 The spreadsheet cannot be sent over Zalo just now (the server needs a public address, PUBLIC_URL, and to be able to keep the file); open it on Telegram, try again later or ask the administrator."},
+}
+
+// fmText returns the file text key in lang, formatted with args.
+func fmText(lang flows.Lang, key string, args ...any) string {
+	t, ok := fileTexts[key]
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return t.In(lang)
+	}
+	return fmt.Sprintf(t.In(lang), args...)
+}
