@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/bot"
+	"danvan/bot/console"
 	"danvan/config"
 	"danvan/flows"
 	"danvan/reminders"
@@ -71,12 +72,12 @@ func runDemo(ctx context.Context, args []string, in io.Reader, out io.Writer) er
 		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /ngay dd/mm/yyyy để tới ngày khác · /help\n",
 		now().Format("02/01/2006"))
 	org := demoPeople["organiser"]
-	c := &bot.Console{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: opts.style,
+	c := &console.Transport{In: in, Out: out, Handler: disp, User: org.ident, Name: org.name, Switch: demoSwitch, Style: opts.style,
 		Files: filepath.Join(os.TempDir(), "danvan-demo")}
 	// Notices and reminders for the demo's people are printed in the terminal, marked with whom
 	// they are for; the schedule runs on the demo's clock.
 	router := &bot.Router{People: store}
-	router.Register("console", c)
+	router.Register(c)
 	disp.Notifier = router
 	sched := newScheduler(cfg, store, disp.Settings.Dir, router, now, quiet)
 	disp.Planner, disp.Reminder = sched, sched
@@ -117,7 +118,7 @@ func dayCommand(clock *demoClock, sched *reminders.Scheduler, loc *time.Location
 
 // runConsole sends what is due today before the prompt, then runs the console while the
 // schedule ticks on its own; nothing prints after it returns.
-func runConsole(ctx context.Context, c *bot.Console, sched *reminders.Scheduler, now func() time.Time, tick string) error {
+func runConsole(ctx context.Context, c *console.Transport, sched *reminders.Scheduler, now func() time.Time, tick string) error {
 	if err := sched.Tick(ctx, now()); err != nil {
 		return err
 	}

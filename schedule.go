@@ -32,7 +32,7 @@ func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory,
 	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
 	blocked := func(err error) bool {
-		return errors.Is(err, bot.ErrTelegramBlocked) || errors.Is(err, reminders.ErrUnreachable)
+		return errors.Is(err, bot.ErrUnreachable)
 	}
 	return reminders.New(reminders.Config{
 		Store: store, Claims: store, Snoozes: store, Nudges: store,

@@ -6,11 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"danvan/config"
 	"danvan/flows"
-	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/storage"
 )
 
@@ -18,8 +16,7 @@ import (
 // after the recount at start the city's figures no longer include it.
 func TestRebuildTalliesAfterDirectoryChange(t *testing.T) {
 	ctx := context.Background()
-	store := storage.New(redis.NewClient(&redis.Options{Addr: redistest.Addr()}), redistest.Prefix(t, "rebuild"))
-	t.Cleanup(func() { _ = store.Close() })
+	store := testkit.MustStore(t)
 	cfg := config.Default()
 	quiet := slog.New(slog.DiscardHandler)
 	disp, err := newDispatcher(cfg, store, time.Now, quiet)

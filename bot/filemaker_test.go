@@ -305,66 +305,6 @@ func TestFileMakerChartFile(t *testing.T) {
 	}
 }
 
-func TestTelegramSendsChartAsPhoto(t *testing.T) {
-	m, _ := mustFileMaker(t)
-	city := flows.Person{ID: "tg:8", Scopes: []string{"laichau"}}
-	f := mustFile(t, m, city, flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5"})
-	x := newTgHarness(t, nil, nil)
-	btn := [][]flows.Button{{{Label: "⬅️ Quay lại", Data: "*|fig|laichau"}}}
-	x.h.reply = tgReplies(flows.Reply{Text: "Biểu đồ chỉ tiêu 1.5 <Quý I>", Buttons: btn, File: &f})
-	x.fake.Push(fakeTGText(8, "/chart 1.5"))
-	x.run(t)
-	req := x.fake.WaitRequests("sendPhoto", 1, tgWait)[0]
-	x.stop(t)
-	if got, want := req.Params["caption"], "Biểu đồ chỉ tiêu 1.5 &lt;Quý I&gt;"; got != want {
-		t.Errorf("caption: got %q, want %q", got, want)
-	}
-	if got := req.Buttons(); !reflect.DeepEqual(got, btn) {
-		t.Errorf("buttons: got %v, want %v", got, btn)
-	}
-	img, err := png.Decode(bytes.NewReader(x.fake.Upload("sendPhoto", "photo", 0)))
-	if err != nil {
-		t.Fatalf("uploaded photo: %v", err)
-	}
-	if got := img.Bounds().Dx(); got != int(chartWidth.Dots(chartDPI)) {
-		t.Errorf("photo width: got %d, want %d", got, int(chartWidth.Dots(chartDPI)))
-	}
-	if got := len(x.fake.Requests("sendMessage")); got != 0 {
-		t.Errorf("sendMessage calls: got %d, want 0 (the text is the caption)", got)
-	}
-}
-
-func TestTelegramSendsSheetAsDocument(t *testing.T) {
-	m, _ := mustFileMaker(t)
-	ward := flows.Person{ID: "tg:7", Scopes: []string{"tanphong"}}
-	f := mustFile(t, m, ward, flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"})
-	x := newTgHarness(t, nil, nil)
-	long := strings.Repeat("Đã báo cáo 2/5 đơn vị. ", 60) // over the 1024-character caption limit
-	if err := x.tg.Send(context.Background(), "tg:7", flows.Reply{Text: long, File: &f}); err != nil {
-		t.Fatalf("Send: got %v, want nil", err)
-	}
-	msgs := x.fake.Requests("sendMessage")
-	docs := x.fake.Requests("sendDocument")
-	if len(msgs) != 1 || len(docs) != 1 || msgs[0].MessageID > docs[0].MessageID {
-		t.Fatalf("calls: got %d messages and %d documents, want the text first, then the file", len(msgs), len(docs))
-	}
-	if got := docs[0].Params["caption"]; got != "" {
-		t.Errorf("caption: got %q, want none (the text went first)", got)
-	}
-	xf := mustOpenXLSX(t, x.fake.Upload("sendDocument", "document", 0))
-	sh := "Sinh hoạt & hội viên"
-	if got := mustCell(t, xf, sh, "C1"); got != "Đơn vị" {
-		t.Errorf("C1: got %q, want %q", got, "Đơn vị")
-	}
-	rows, _ := xf.GetRows(sh)
-	if len(rows) != 6 {
-		t.Errorf("rows: got %d, want 6 (header and Tân Phong's 5 units)", len(rows))
-	}
-	if got := findRow(t, xf, sh, "Đoàn phường Tân Phong")[9]; got != "trễ" {
-		t.Errorf("status: got %q, want trễ", got)
-	}
-}
-
 // FileMaker writes each file's content as text too, for Zalo without a file server: a chart's
 // bars a line each with "—" for a gap, a spreadsheet's completeness and summary.
 func TestFileMakerFileText(t *testing.T) {
