@@ -29,10 +29,10 @@ func newFloodAPI(tb testing.TB, limit int) *faketg.Server {
 	return f
 }
 
-// tgSender is what main wires: a person's first identity through the Telegram transport.
-type tgSender struct{ tg *telegram.Transport }
+// identSender is what main wires: a person's first identity through the Telegram transport.
+type identSender struct{ tg *telegram.Transport }
 
-func (s tgSender) Send(ctx context.Context, p flows.Person, r flows.Reply) error {
+func (s identSender) Send(ctx context.Context, p flows.Person, r flows.Reply) error {
 	return s.tg.Send(ctx, p.Idents[0], r)
 }
 
@@ -95,7 +95,7 @@ func TestFanoutThroughFlood(t *testing.T) {
 	api := newFloodAPI(t, 30)
 	api.Block(7)
 	u := &noUnreach{}
-	f := reminders.NewFanout(tgSender{mustTelegram(t, api, u)}, 1000, blockedErr)
+	f := reminders.NewFanout(identSender{mustTelegram(t, api, u)}, 1000, blockedErr)
 	_, errs := fanout(t, f, 60)
 	if len(errs) != 1 || !blockedErr(errs[0]) {
 		t.Errorf("errors: got %v, want one blocked chat", errs)
@@ -122,7 +122,7 @@ func BenchmarkFanout(b *testing.B) {
 	const rate = 25.0
 	for range b.N {
 		api := newFloodAPI(b, 30)
-		f := reminders.NewFanout(tgSender{mustTelegram(b, api, nil)}, rate, blockedErr)
+		f := reminders.NewFanout(identSender{mustTelegram(b, api, nil)}, rate, blockedErr)
 		took, errs := fanout(b, f, *fanoutN)
 		dup, missed := 0, 0
 		for i := int64(1); i <= int64(*fanoutN); i++ {
@@ -295,7 +295,7 @@ func roomForReplies(tb testing.TB) (int, time.Duration) {
 	api := newFloodAPI(tb, 30)
 	events := api.Accepts(2 * n)
 	tg := mustTelegram(tb, api, nil)
-	f := reminders.NewFanout(tgSender{tg}, 25, blockedErr)
+	f := reminders.NewFanout(identSender{tg}, 25, blockedErr)
 	done := make(chan []error)
 	go func() {
 		_, errs := fanout(tb, f, n)

@@ -31,12 +31,12 @@ func mustFile(tb testing.TB, p flows.Person, a flows.Attachment) flows.File {
 func TestTelegramSendsChartAsPhoto(t *testing.T) {
 	city := flows.Person{ID: "tg:8", Scopes: []string{"laichau"}}
 	f := mustFile(t, city, flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5"})
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	btn := [][]flows.Button{{{Label: "⬅️ Quay lại", Data: "*|fig|laichau"}}}
-	x.h.reply = tgReplies(flows.Reply{Text: "Biểu đồ chỉ tiêu 1.5 <Quý I>", Buttons: btn, File: &f})
+	x.h.reply = fixedReplies(flows.Reply{Text: "Biểu đồ chỉ tiêu 1.5 <Quý I>", Buttons: btn, File: &f})
 	x.fake.Push(faketg.Text(8, "/chart 1.5"))
 	x.run(t)
-	req := x.fake.WaitRequests("sendPhoto", 1, tgWait)[0]
+	req := x.fake.WaitRequests("sendPhoto", 1, failsafe)[0]
 	x.stop(t)
 	if got, want := req.Params["caption"], "Biểu đồ chỉ tiêu 1.5 &lt;Quý I&gt;"; got != want {
 		t.Errorf("caption: got %q, want %q", got, want)
@@ -57,7 +57,7 @@ func TestTelegramSendsChartAsPhoto(t *testing.T) {
 func TestTelegramSendsSheetAsDocument(t *testing.T) {
 	ward := flows.Person{ID: "tg:7", Scopes: []string{"tanphong"}}
 	f := mustFile(t, ward, flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"})
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	long := strings.Repeat("Đã báo cáo 2/5 đơn vị. ", 60) // over the 1024-character caption limit
 	if err := x.tg.Send(context.Background(), "tg:7", flows.Reply{Text: long, File: &f}); err != nil {
 		t.Fatalf("Send: got %v, want nil", err)

@@ -16,12 +16,12 @@ import (
 )
 
 func TestTelegramSend429Retried(t *testing.T) {
-	x := newTgHarness(t, nil, func(f *faketg.Server) {
+	x := newHarness(t, nil, func(f *faketg.Server) {
 		f.FailNext("sendMessage", 429, "Too Many Requests: retry after 3", 3)
 	})
 	x.fake.Push(faketg.Text(8, "hi"))
 	x.run(t)
-	x.fake.WaitRequests("sendMessage", 2, tgWait)
+	x.fake.WaitRequests("sendMessage", 2, failsafe)
 	if got := x.nextWait(t); got != 3*time.Second {
 		t.Errorf("wait: got %v, want %v", got, 3*time.Second)
 	}
@@ -35,10 +35,10 @@ func TestTelegramSend429Retried(t *testing.T) {
 }
 
 func TestTelegramSend403MarksUnreachable(t *testing.T) {
-	x := newTgHarness(t, nil, func(f *faketg.Server) {
+	x := newHarness(t, nil, func(f *faketg.Server) {
 		f.FailNext("sendMessage", 403, "Forbidden: bot was blocked by the user", 0)
 	})
-	x.h.reply = tgReplies(flows.Reply{Text: "một"}, flows.Reply{Text: "hai"})
+	x.h.reply = fixedReplies(flows.Reply{Text: "một"}, flows.Reply{Text: "hai"})
 	x.fake.Push(faketg.Text(42, "hi"))
 	x.run(t)
 	select {
@@ -46,7 +46,7 @@ func TestTelegramSend403MarksUnreachable(t *testing.T) {
 		if got != "tg:42" {
 			t.Errorf("MarkUnreachable: got %q, want %q", got, "tg:42")
 		}
-	case <-time.After(tgWait):
+	case <-time.After(failsafe):
 		t.Fatalf("MarkUnreachable: got no call, want one")
 	}
 	x.stop(t)
@@ -66,7 +66,7 @@ func TestTelegramSend403MarksUnreachable(t *testing.T) {
 }
 
 func TestTelegramSendPush(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	r := flows.Reply{Text: "Nhắc: hạn nộp <Q1>", Buttons: [][]flows.Button{{{Label: "Nộp ngay", Data: "report"}}}}
 	if err := x.tg.Send(context.Background(), "tg:77", r); err != nil {
 		t.Fatalf("Send: got %v, want nil", err)
@@ -88,7 +88,7 @@ func TestTelegramSendPush(t *testing.T) {
 }
 
 func TestTelegramCallbackAlwaysAnswered(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	x.h.reply = func(_ context.Context, in bot.Incoming) []flows.Reply {
 		if in.Input.Data == "notice" {
 			return []flows.Reply{{Notice: "Đã lưu"}}
@@ -98,7 +98,7 @@ func TestTelegramCallbackAlwaysAnswered(t *testing.T) {
 	x.fake.Push(faketg.Callback(3, 10, "nothing"))
 	x.fake.Push(faketg.Callback(3, 10, "notice"))
 	x.run(t)
-	ans := x.fake.WaitRequests("answerCallbackQuery", 2, tgWait)
+	ans := x.fake.WaitRequests("answerCallbackQuery", 2, failsafe)
 	if got := ans[0].Params["callback_query_id"]; got != "cb-3-10-nothing" {
 		t.Errorf("first answer: got %q, want %q", got, "cb-3-10-nothing")
 	}
@@ -112,7 +112,7 @@ func TestTelegramCallbackAlwaysAnswered(t *testing.T) {
 }
 
 func TestTelegramHandlerPanicRecovered(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	x.h.reply = func(_ context.Context, in bot.Incoming) []flows.Reply {
 		if in.Input.Data == "boom" {
 			panic("boom")
@@ -122,8 +122,8 @@ func TestTelegramHandlerPanicRecovered(t *testing.T) {
 	x.fake.Push(faketg.Callback(3, 10, "boom"))
 	x.fake.Push(faketg.Text(3, "sau đó"))
 	x.run(t)
-	x.fake.WaitRequests("answerCallbackQuery", 1, tgWait)
-	x.fake.WaitRequests("sendMessage", 1, tgWait)
+	x.fake.WaitRequests("answerCallbackQuery", 1, failsafe)
+	x.fake.WaitRequests("sendMessage", 1, failsafe)
 	x.stop(t)
 	if logs := x.logs.String(); !strings.Contains(logs, "handler panicked") {
 		t.Errorf("logs: got %q, want the panic logged", logs)
@@ -132,11 +132,11 @@ func TestTelegramHandlerPanicRecovered(t *testing.T) {
 
 func TestTelegramEditOnButton(t *testing.T) {
 	step := flows.Reply{Text: "Bước 2", Edit: true, Buttons: [][]flows.Button{{{Label: "Tiếp", Data: "next"}}}}
-	x := newTgHarness(t, nil, nil)
-	x.h.reply = tgReplies(step)
+	x := newHarness(t, nil, nil)
+	x.h.reply = fixedReplies(step)
 	x.fake.Push(faketg.Callback(42, 77, "go"))
 	x.run(t)
-	ed := x.fake.WaitRequests("editMessageText", 1, tgWait)[0]
+	ed := x.fake.WaitRequests("editMessageText", 1, failsafe)[0]
 	if got := [2]string{ed.Params["chat_id"], ed.Params["message_id"]}; got != [2]string{"42", "77"} {
 		t.Errorf("edited chat, message: got %v, want [42 77]", got)
 	}
@@ -152,7 +152,7 @@ func TestTelegramEditOnButton(t *testing.T) {
 	x.fake.Push(faketg.Callback(42, 77, "again"))
 	// Edit asked for a typed text has no message to edit: a new message.
 	x.fake.Push(faketg.Text(42, "chữ"))
-	x.fake.WaitRequests("sendMessage", 2, tgWait)
+	x.fake.WaitRequests("sendMessage", 2, failsafe)
 	x.stop(t)
 	if got, want := x.fake.Sent(), []string{"Bước 2", "Bước 2", "Bước 2"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sent: got %q, want %q", got, want)
@@ -163,11 +163,11 @@ func TestTelegramEditOnButton(t *testing.T) {
 }
 
 func TestTelegramHTMLEscaping(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
-	x.h.reply = tgReplies(flows.Reply{Text: `<b>&"x"`, Buttons: [][]flows.Button{{{Label: "<i>", Data: "i"}}}})
+	x := newHarness(t, nil, nil)
+	x.h.reply = fixedReplies(flows.Reply{Text: `<b>&"x"`, Buttons: [][]flows.Button{{{Label: "<i>", Data: "i"}}}})
 	x.fake.Push(faketg.Text(4, "hi"))
 	x.run(t)
-	req := x.fake.WaitRequests("sendMessage", 1, tgWait)[0]
+	req := x.fake.WaitRequests("sendMessage", 1, failsafe)[0]
 	if got, want := req.Params["text"], "&lt;b&gt;&amp;&#34;x&#34;"; got != want {
 		t.Errorf("text: got %q, want %q", got, want)
 	}
@@ -186,7 +186,7 @@ func TestTelegramLongMessageSplit(t *testing.T) {
 	}
 	text := strings.Join(lines, "\n")
 	btn := [][]flows.Button{{{Label: "OK", Data: "ok"}}}
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	if err := x.tg.Send(context.Background(), "tg:5", flows.Reply{Text: text, Buttons: btn}); err != nil {
 		t.Fatalf("Send: got %v, want nil", err)
 	}
@@ -236,7 +236,7 @@ func TestTelegramSplit(t *testing.T) {
 
 func TestTelegramLongCallbackDataDropped(t *testing.T) {
 	ok64, bad65 := strings.Repeat("a", 64), strings.Repeat("b", 65)
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	r := flows.Reply{Text: "chọn", Buttons: [][]flows.Button{
 		{{Label: "A", Data: ok64}, {Label: "B", Data: bad65}},
 		{{Label: "C", Data: bad65}},

@@ -3,14 +3,10 @@ package telegram
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,197 +15,15 @@ import (
 	"danvan/bot"
 	"danvan/flows"
 	"danvan/internal/faketg"
-	"danvan/internal/testkit"
 )
 
-// tgWait is the failsafe for every wait in these tests; nothing waits this long when all is well.
-const tgWait = 5 * time.Second
-
-// tgStub is a Handler that records what it gets and echoes "got: …" with a button, unless reply
-// says otherwise. It also checks that no chat is ever handled twice at once.
-type tgStub struct {
-	got   chan bot.Incoming // every Incoming, as its handling starts
-	reply func(ctx context.Context, in bot.Incoming) []flows.Reply
-
-	mu      sync.Mutex
-	ins     []bot.Incoming
-	active  map[string]int
-	overlap []string
-}
-
-func newTgStub() *tgStub {
-	return &tgStub{got: make(chan bot.Incoming, 100), active: map[string]int{}}
-}
-
-func (s *tgStub) Handle(ctx context.Context, in bot.Incoming) []flows.Reply {
-	s.mu.Lock()
-	s.ins = append(s.ins, in)
-	if s.active[in.Chat]++; s.active[in.Chat] > 1 {
-		s.overlap = append(s.overlap, in.Chat)
-	}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.active[in.Chat]--
-		s.mu.Unlock()
-	}()
-	s.got <- in
-	if s.reply != nil {
-		return s.reply(ctx, in)
-	}
-	return []flows.Reply{{Text: "got: " + tgDescribe(in.Input), Buttons: [][]flows.Button{{{Label: "OK", Data: "ok"}}}}}
-}
-
-func tgDescribe(in flows.Input) string {
-	switch in.Kind {
-	case flows.CommandInput:
-		return "/" + in.Command + " " + in.Args
-	case flows.ButtonInput:
-		return "button " + in.Data
-	case flows.MediaInput:
-		return "media " + in.Text
-	}
-	return in.Text
-}
-
-// next returns the next Incoming the handler started on.
-func (s *tgStub) next(t *testing.T) bot.Incoming {
-	t.Helper()
-	select {
-	case in := <-s.got:
-		return in
-	case <-time.After(tgWait):
-		t.Fatalf("handler: got nothing, want an Incoming within %v", tgWait)
-		return bot.Incoming{}
-	}
-}
-
-func (s *tgStub) handled() []bot.Incoming {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]bot.Incoming(nil), s.ins...)
-}
-
-// tgUnreach records MarkUnreachable calls.
-type tgUnreach struct{ got chan string }
-
-func (u *tgUnreach) MarkUnreachable(_ context.Context, ident string) error {
-	u.got <- ident
-	return nil
-}
-
-// fakeConfig is a Config for polling against the fake.
-func fakeConfig(f *faketg.Server) Config {
-	return Config{Token: f.Token, APIURL: f.URL, PollTimeout: 5 * time.Second}
-}
-
-// tgHarness is a Telegram transport wired to a fake Bot API, a stub handler, a log buffer and instant,
-// recorded waits: backoff attempt n waits (n+1)ms, so the waits tell the attempts apart.
-type tgHarness struct {
-	fake  *faketg.Server
-	h     *tgStub
-	un    *tgUnreach
-	logs  *testkit.LogBuffer
-	tg    *Transport
-	waits chan time.Duration
-
-	cancel context.CancelFunc
-	errc   chan error
-}
-
-func newTgHarness(t *testing.T, edit func(*Config), prepare func(*faketg.Server)) *tgHarness {
-	t.Helper()
-	x := &tgHarness{
-		fake:  faketg.New(t),
-		h:     newTgStub(),
-		un:    &tgUnreach{got: make(chan string, 10)},
-		logs:  &testkit.LogBuffer{},
-		waits: make(chan time.Duration, 1000),
-	}
-	if prepare != nil {
-		prepare(x.fake)
-	}
-	cfg := fakeConfig(x.fake)
-	cfg.Logger = x.logs.Logger(slog.LevelDebug)
-	if edit != nil {
-		edit(&cfg)
-	}
-	tg, err := New(context.Background(), cfg, x.h, x.un)
-	if err != nil {
-		t.Fatalf("NewTelegram: got %v, want nil", err)
-	}
-	tg.wait = func(ctx context.Context, d time.Duration) error {
-		x.waits <- d
-		return ctx.Err()
-	}
-	tg.backoff = func(attempt int) time.Duration { return time.Duration(attempt+1) * time.Millisecond }
-	x.tg = tg
-	return x
-}
-
-// run starts Run; the test's end stops it.
-func (x *tgHarness) run(t *testing.T) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	x.cancel, x.errc = cancel, make(chan error, 1)
-	go func() { x.errc <- x.tg.Run(ctx) }()
-	t.Cleanup(func() {
-		if x.cancel != nil {
-			x.stop(t)
-		}
-	})
-}
-
-// stop cancels Run and waits for it to return.
-func (x *tgHarness) stop(t *testing.T) {
-	t.Helper()
-	x.cancel()
-	x.cancel = nil
-	select {
-	case err := <-x.errc:
-		if err != nil {
-			t.Errorf("Run: got %v, want nil", err)
-		}
-	case <-time.After(tgWait):
-		t.Fatalf("Run: still running %v after cancel", tgWait)
-	}
-}
-
-func (x *tgHarness) nextWait(t *testing.T) time.Duration {
-	t.Helper()
-	select {
-	case d := <-x.waits:
-		return d
-	case <-time.After(tgWait):
-		t.Fatalf("waits: got none, want one within %v", tgWait)
-		return 0
-	}
-}
-
-// tgWaitOffset waits for a getUpdates call with offset want.
-func tgWaitOffset(t *testing.T, f *faketg.Server, want int) {
-	t.Helper()
-	deadline := time.Now().Add(tgWait)
-	for n := 1; time.Now().Before(deadline); n++ {
-		reqs := f.WaitRequests("getUpdates", n, time.Until(deadline))
-		if reqs[n-1].Params["offset"] == strconv.Itoa(want) {
-			return
-		}
-	}
-	t.Fatalf("getUpdates offset: got none with %d, want one within %v", want, tgWait)
-}
-
-func tgReplies(rs ...flows.Reply) func(context.Context, bot.Incoming) []flows.Reply {
-	return func(context.Context, bot.Incoming) []flows.Reply { return rs }
-}
-
 func TestTelegramBotNameAndCommands(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	if got := x.tg.BotName(); got != faketg.BotName {
 		t.Errorf("BotName: got %q, want %q", got, faketg.BotName)
 	}
 	x.run(t)
-	req := x.fake.WaitRequests("setMyCommands", 1, tgWait)[0]
+	req := x.fake.WaitRequests("setMyCommands", 1, failsafe)[0]
 	var cmds []tgbotapi.BotCommand
 	if err := json.Unmarshal([]byte(req.Params["commands"]), &cmds); err != nil {
 		t.Fatalf("commands: got %v, want JSON", err)
@@ -229,9 +43,9 @@ func TestTelegramBotNameAndCommands(t *testing.T) {
 }
 
 func TestTelegramPollingDeletesWebhookFirst(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	x.run(t)
-	x.fake.WaitRequests("getUpdates", 1, tgWait)
+	x.fake.WaitRequests("getUpdates", 1, failsafe)
 	var methods []string
 	for _, r := range x.fake.Requests("") {
 		if r.Method == "deleteWebhook" || r.Method == "getUpdates" {
@@ -251,7 +65,7 @@ func TestTelegramPollingDeletesWebhookFirst(t *testing.T) {
 }
 
 func TestTelegramPollingKinds(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	f := x.fake
 	edited := faketg.Text(42, "sửa")
 	f.Push(tgbotapi.Update{EditedMessage: edited.Message})
@@ -275,11 +89,11 @@ func TestTelegramPollingKinds(t *testing.T) {
 			t.Errorf("incoming %d: got %+v, want %+v", i, got, w)
 		}
 	}
-	ans := f.WaitRequests("answerCallbackQuery", 1, tgWait)[0]
+	ans := f.WaitRequests("answerCallbackQuery", 1, failsafe)[0]
 	if got, want := ans.Params["callback_query_id"], "cb-42-77-pick:1"; got != want {
 		t.Errorf("answered callback: got %q, want %q", got, want)
 	}
-	f.WaitRequests("sendMessage", 4, tgWait)
+	f.WaitRequests("sendMessage", 4, failsafe)
 	x.stop(t)
 	if got := len(x.h.handled()); got != 4 {
 		t.Errorf("handled updates: got %d, want 4 (edited, channel, service and other-bot ignored)", got)
@@ -287,16 +101,16 @@ func TestTelegramPollingKinds(t *testing.T) {
 }
 
 func TestTelegramOffsetsAdvance(t *testing.T) {
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	id1 := x.fake.Push(faketg.Text(1, "một"))
 	id2 := x.fake.Push(faketg.Text(2, "hai"))
 	x.run(t)
 	x.h.next(t)
 	x.h.next(t)
-	tgWaitOffset(t, x.fake, id2+1)
+	waitOffset(t, x.fake, id2+1)
 	id3 := x.fake.Push(faketg.Text(1, "ba"))
 	x.h.next(t)
-	tgWaitOffset(t, x.fake, id3+1)
+	waitOffset(t, x.fake, id3+1)
 	x.stop(t)
 
 	var ids []string
@@ -325,7 +139,7 @@ func TestTelegramOffsetsAdvance(t *testing.T) {
 }
 
 func TestTelegramGetUpdates429(t *testing.T) {
-	x := newTgHarness(t, nil, func(f *faketg.Server) {
+	x := newHarness(t, nil, func(f *faketg.Server) {
 		f.FailNext("getUpdates", 429, "Too Many Requests: retry after 7", 7)
 	})
 	x.fake.Push(faketg.Text(5, "chờ"))
@@ -343,7 +157,7 @@ func TestTelegramGetUpdates429(t *testing.T) {
 }
 
 func TestTelegramNetworkErrorBackoff(t *testing.T) {
-	x := newTgHarness(t, nil, func(f *faketg.Server) {
+	x := newHarness(t, nil, func(f *faketg.Server) {
 		f.DropNext("getUpdates")
 		f.DropNext("getUpdates")
 	})
@@ -368,71 +182,9 @@ func TestTelegramNetworkErrorBackoff(t *testing.T) {
 	}
 }
 
-func TestTelegramWebhook(t *testing.T) {
-	const secret = "s3cret-Value_1"
-	x := newTgHarness(t, func(c *Config) {
-		c.WebhookURL, c.WebhookSecret = "https://bot.example.org/tg/hook", secret
-	}, nil)
-	x.run(t)
-	set := x.fake.WaitRequests("setWebhook", 1, tgWait)[0]
-	if got := set.Params["url"]; got != "https://bot.example.org/tg/hook" {
-		t.Errorf("setWebhook url: got %q, want the configured one", got)
-	}
-	if got := set.Params["secret_token"]; got != secret {
-		t.Errorf("setWebhook secret_token: got %q, want %q", got, secret)
-	}
-	if got := set.Params["allowed_updates"]; got != `["message","callback_query"]` {
-		t.Errorf("setWebhook allowed_updates: got %q, want message and callback_query", got)
-	}
-	good, _ := json.Marshal(faketg.Text(9, "qua webhook"))
-	cases := []struct {
-		name, method, secret, body string
-		want                       int
-	}{
-		{"missing secret", http.MethodPost, "", string(good), http.StatusUnauthorized},
-		{"wrong secret", http.MethodPost, secret + "x", string(good), http.StatusUnauthorized},
-		{"GET", http.MethodGet, secret, "", http.StatusMethodNotAllowed},
-		{"bad JSON", http.MethodPost, secret, "{", http.StatusBadRequest},
-		{"good", http.MethodPost, secret, string(good), http.StatusOK},
-	}
-	for _, c := range cases {
-		req := httptest.NewRequest(c.method, "/tg/hook", strings.NewReader(c.body))
-		if c.secret != "" {
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", c.secret)
-		}
-		rec := httptest.NewRecorder()
-		x.tg.WebhookHandler().ServeHTTP(rec, req)
-		if rec.Code != c.want {
-			t.Errorf("%s: got %d, want %d", c.name, rec.Code, c.want)
-		}
-	}
-	// The good update was handled and answered before its 200.
-	if got, want := x.fake.Sent(), []string{"got: qua webhook"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("sent: got %q, want %q", got, want)
-	}
-	x.stop(t)
-	if got := len(x.h.handled()); got != 1 {
-		t.Errorf("handled: got %d, want 1 (only the good request)", got)
-	}
-	if got := len(x.fake.Requests("getUpdates")) + len(x.fake.Requests("deleteWebhook")); got != 0 {
-		t.Errorf("getUpdates/deleteWebhook calls in webhook mode: got %d, want 0", got)
-	}
-}
-
-func TestTelegramWebhookNeedsSecret(t *testing.T) {
-	f := faketg.New(t)
-	for _, secret := range []string{"", "has space", strings.Repeat("a", 257)} {
-		cfg := fakeConfig(f)
-		cfg.WebhookURL, cfg.WebhookSecret = "https://bot.example.org/hook", secret
-		if _, err := New(context.Background(), cfg, newTgStub(), nil); err == nil {
-			t.Errorf("NewTelegram with secret %q: got nil, want an error", secret)
-		}
-	}
-}
-
 func TestTelegramChatsOrderedAndParallel(t *testing.T) {
 	release := make(chan struct{})
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	x.h.reply = func(_ context.Context, in bot.Incoming) []flows.Reply {
 		if in.Input.Text == "first" {
 			<-release
@@ -473,7 +225,7 @@ func TestTelegramChatsOrderedAndParallel(t *testing.T) {
 func TestTelegramGracefulShutdown(t *testing.T) {
 	release := make(chan struct{})
 	var handlerCtxErr error
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	x.h.reply = func(ctx context.Context, in bot.Incoming) []flows.Reply {
 		<-release
 		handlerCtxErr = ctx.Err()
@@ -495,8 +247,8 @@ func TestTelegramGracefulShutdown(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run: got %v, want nil", err)
 		}
-	case <-time.After(tgWait):
-		t.Fatalf("Run: still running %v after the handler finished", tgWait)
+	case <-time.After(failsafe):
+		t.Fatalf("Run: still running %v after the handler finished", failsafe)
 	}
 	x.cancel = nil
 	if got, want := x.fake.Sent(), []string{"xong"}; !reflect.DeepEqual(got, want) {
@@ -514,7 +266,7 @@ func TestTelegramGracefulShutdown(t *testing.T) {
 }
 
 func TestTelegramTokenNeverLogged(t *testing.T) {
-	x := newTgHarness(t, nil, func(f *faketg.Server) {
+	x := newHarness(t, nil, func(f *faketg.Server) {
 		f.DropNext("getUpdates")
 		for range 4 {
 			f.DropNext("setMyCommands")
@@ -525,8 +277,8 @@ func TestTelegramTokenNeverLogged(t *testing.T) {
 	x.fake.Push(faketg.Text(7, "hi"))
 	x.fake.Push(faketg.Callback(7, 1, "x"))
 	x.run(t)
-	x.fake.WaitRequests("answerCallbackQuery", 1, tgWait)
-	x.fake.WaitRequests("setMyCommands", 4, tgWait)
+	x.fake.WaitRequests("answerCallbackQuery", 1, failsafe)
+	x.fake.WaitRequests("setMyCommands", 4, failsafe)
 	x.stop(t)
 	logs := x.logs.String()
 	for _, secret := range []string{faketg.Token, url.PathEscape(faketg.Token), "FAKE-s3cr3t"} {
@@ -541,7 +293,7 @@ func TestTelegramTokenNeverLogged(t *testing.T) {
 	// getMe failing at construction: the error must not carry it either.
 	f := faketg.New(t)
 	f.DropNext("getMe")
-	_, err := New(context.Background(), fakeConfig(f), newTgStub(), nil)
+	_, err := New(context.Background(), fakeConfig(f), newStub(), nil)
 	if err == nil || strings.Contains(err.Error(), faketg.Token) {
 		t.Errorf("NewTelegram error: got %v, want an error without the token", err)
 	}
@@ -551,7 +303,7 @@ func TestTelegramBadToken(t *testing.T) {
 	f := faketg.New(t)
 	cfg := fakeConfig(f)
 	cfg.Token = "999:wrong"
-	_, err := New(context.Background(), cfg, newTgStub(), nil)
+	_, err := New(context.Background(), cfg, newStub(), nil)
 	if err == nil || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Errorf("NewTelegram with a wrong token: got %v, want Unauthorized", err)
 	}
@@ -561,7 +313,7 @@ func TestTelegramBadToken(t *testing.T) {
 // only sent once the batch is handled, so a process killed mid-batch gets it again on restart.
 func TestTelegramBatchConfirmedOnlyWhenHandled(t *testing.T) {
 	release := make(chan struct{})
-	x := newTgHarness(t, nil, nil)
+	x := newHarness(t, nil, nil)
 	x.h.reply = func(ctx context.Context, in bot.Incoming) []flows.Reply {
 		<-release
 		return []flows.Reply{{Text: "ok"}}
@@ -574,7 +326,7 @@ func TestTelegramBatchConfirmedOnlyWhenHandled(t *testing.T) {
 		t.Fatalf("offset past update %d sent while it was still in hand", id)
 	}
 	close(release)
-	if !confirmedWithin(x.fake, id, tgWait) {
+	if !confirmedWithin(x.fake, id, failsafe) {
 		t.Fatalf("offset past update %d never sent after it was handled", id)
 	}
 }

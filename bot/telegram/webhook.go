@@ -26,13 +26,7 @@ func (t *Transport) WebhookHandler() http.Handler {
 }
 
 func (t *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "POST only", http.StatusMethodNotAllowed)
-		return
-	}
-	if !transport.SecretOK(r.Header.Get(secretHeader), t.secret) {
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	if !transport.WebhookAllowed(w, r, secretHeader, t.secret) {
 		return
 	}
 	var u tgbotapi.Update

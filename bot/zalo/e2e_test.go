@@ -20,9 +20,9 @@ import (
 	"danvan/storage"
 )
 
-// zaloE2E runs the whole bot over Zalo: the real client against the fake Zalo API, the
+// e2e runs the whole bot over Zalo: the real client against the fake Zalo API, the
 // dispatcher, the flows engine and the store on the real Redis.
-type zaloE2E struct {
+type e2e struct {
 	t     *testing.T
 	fake  *fakezalo.Server
 	z     *Transport
@@ -42,9 +42,9 @@ func fakeConfig(f *fakezalo.Server) Config {
 	return Config{Token: fakezalo.Token, APIURL: f.URL, PollTimeout: time.Second}
 }
 
-func newZaloE2E(t *testing.T, webhook bool, files *Files) *zaloE2E {
+func newE2E(t *testing.T, webhook bool, files *Files) *e2e {
 	t.Helper()
-	x := &zaloE2E{t: t, fake: fakezalo.New(t), log: &testkit.LogBuffer{}}
+	x := &e2e{t: t, fake: fakezalo.New(t), log: &testkit.LogBuffer{}}
 	x.store, x.d, _ = testkit.MustBot(t)
 	cfg := fakeConfig(x.fake)
 	cfg.Files = files
@@ -82,7 +82,7 @@ func newZaloE2E(t *testing.T, webhook bool, files *Files) *zaloE2E {
 	return x
 }
 
-func (x *zaloE2E) post(url string, u map[string]any, secret string, want int) {
+func (x *e2e) post(url string, u map[string]any, secret string, want int) {
 	x.t.Helper()
 	body, _ := json.Marshal(u)
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
@@ -101,7 +101,7 @@ func (x *zaloE2E) post(url string, u map[string]any, secret string, want int) {
 
 // say sends text from Zalo user and returns what the bot sent back to them, once n messages
 // more have arrived.
-func (x *zaloE2E) say(user, event, text string, n int) string {
+func (x *e2e) say(user, event, text string, n int) string {
 	x.t.Helper()
 	before := len(x.fake.Sent(user))
 	x.seq++
@@ -110,18 +110,18 @@ func (x *zaloE2E) say(user, event, text string, n int) string {
 	return fakezalo.Texts(x.fake.Sent(user)[before:])
 }
 
-func (x *zaloE2E) text(user, text string, n int) string {
+func (x *e2e) text(user, text string, n int) string {
 	x.t.Helper()
 	return x.say(user, "message.text.received", text, n)
 }
 
-// zaloOptionRe finds the options of a Zalo menu: "1 để Gửi" or "1. Gửi".
-var zaloOptionRe = regexp.MustCompile(`(?m)(?:^|, |Trả lời )([0-9a-z]+)(?: để |\. )([^,\n]+)`)
+// optionRe finds the options of a Zalo menu: "1 để Gửi" or "1. Gửi".
+var optionRe = regexp.MustCompile(`(?m)(?:^|, |Trả lời )([0-9a-z]+)(?: để |\. )([^,\n]+)`)
 
 // mustOption returns the key of the option whose label contains label, in the bot's last text.
 func mustOption(tb testing.TB, said, label string) string {
 	tb.Helper()
-	for _, m := range zaloOptionRe.FindAllStringSubmatch(said, -1) {
+	for _, m := range optionRe.FindAllStringSubmatch(said, -1) {
 		if strings.Contains(m[2], label) {
 			return m[1]
 		}
@@ -142,7 +142,7 @@ func mustHave(tb testing.TB, got, want string) {
 func TestZaloOrganiserSubmitsReport(t *testing.T) {
 	for _, webhook := range []bool{false, true} {
 		t.Run(fmt.Sprintf("webhook=%v", webhook), func(t *testing.T) {
-			x := newZaloE2E(t, webhook, nil)
+			x := newE2E(t, webhook, nil)
 			code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 			mustHave(t, x.text("z2001", "/start "+code, 2), "Chào mừng")
 			said := x.text("z2001", "/report", 1)

@@ -18,8 +18,8 @@ import (
 	"danvan/storage"
 )
 
-// zaloLeader is the whole bot on Zalo, wired as main wires it, with the test's sync marks.
-type zaloLeader struct {
+// leader is the whole bot on Zalo, wired as main wires it, with the test's sync marks.
+type leader struct {
 	t     *testing.T
 	fake  *fakezalo.Server
 	store *storage.Store
@@ -27,9 +27,9 @@ type zaloLeader struct {
 	seq   int
 }
 
-func newZaloLeader(t *testing.T, files *Files) *zaloLeader {
+func newLeader(t *testing.T, files *Files) *leader {
 	t.Helper()
-	x := &zaloLeader{t: t, fake: fakezalo.New(t)}
+	x := &leader{t: t, fake: fakezalo.New(t)}
 	store, d, _ := testkit.MustBot(t)
 	x.store, x.sync = store, testkit.NewSyncHandler(d)
 	cfg := fakeConfig(x.fake)
@@ -54,13 +54,13 @@ func newZaloLeader(t *testing.T, files *Files) *zaloLeader {
 }
 
 // push queues a text from Zalo user id.
-func (x *zaloLeader) push(user, text string) {
+func (x *leader) push(user, text string) {
 	x.seq++
 	x.fake.Push("message.text.received", "m"+strconv.Itoa(x.seq), user, text)
 }
 
 // say sends text from user and returns the bot's sends to them in answer, once all are sent.
-func (x *zaloLeader) say(user, text string) []fakezalo.Call {
+func (x *leader) say(user, text string) []fakezalo.Call {
 	x.t.Helper()
 	before := len(x.fake.Sent(user))
 	x.push(user, text)
@@ -69,20 +69,20 @@ func (x *zaloLeader) say(user, text string) []fakezalo.Call {
 }
 
 // pick chooses, by its number, the option whose label contains label in the bot's last answer.
-func (x *zaloLeader) pick(user string, last []fakezalo.Call, label string) []fakezalo.Call {
+func (x *leader) pick(user string, last []fakezalo.Call, label string) []fakezalo.Call {
 	x.t.Helper()
 	return x.say(user, mustOption(x.t, fakezalo.Texts(last), label))
 }
 
 // mustLink links Zalo user id to a new person.
-func (x *zaloLeader) mustLink(user, name string, units, scopes []string) {
+func (x *leader) mustLink(user, name string, units, scopes []string) {
 	x.t.Helper()
 	id := Ident(user)
 	testkit.MustLink(x.t, x.store, id, flows.Person{ID: id, Name: name, Units: units, Scopes: scopes})
 }
 
 // submit has the organiser user send the Membership form over Zalo, choosing by number.
-func (x *zaloLeader) submit(user string, m testkit.Membership) {
+func (x *leader) submit(user string, m testkit.Membership) {
 	x.t.Helper()
 	menu := x.say(user, "/report")
 	mustHave(x.t, fakezalo.Texts(x.pick(user, menu, "hội viên")), "(1/4)")
@@ -94,7 +94,7 @@ func (x *zaloLeader) submit(user string, m testkit.Membership) {
 }
 
 // seed has two organisers of Tân Phong report over Zalo and links a city leader there.
-func (x *zaloLeader) seed() {
+func (x *leader) seed() {
 	x.t.Helper()
 	x.mustLink("z2001", "Lò Thị Lan", []string{"tanphong-phunu"}, nil)
 	x.mustLink("z2002", "Vàng A Hùng", []string{"tanphong-doan"}, nil)
@@ -106,7 +106,7 @@ func (x *zaloLeader) seed() {
 // TestZaloLeaderFigures: a leader linked on Zalo reads the figures, drills down by typing an
 // option's number, and gets the text with the totals Redis keeps.
 func TestZaloLeaderFigures(t *testing.T) {
-	x := newZaloLeader(t, nil)
+	x := newLeader(t, nil)
 	x.seed()
 	all := testkit.MustTally(t, x.store, "laichau", flows.AllOrgs, testkit.TallyOf(0, 0, testkit.LanForm, testkit.HungForm))
 	fig := x.say("z3001", "/figures")
@@ -143,7 +143,7 @@ func TestZaloLeaderChart(t *testing.T) {
 				t.Cleanup(srv.Close)
 				files.Base = srv.URL
 			}
-			x := newZaloLeader(t, files)
+			x := newLeader(t, files)
 			x.seed()
 			got := x.say("z3001", "/chart 1.5")
 			mustHave(t, fakezalo.Texts(got), "Chỉ tiêu 1.5")

@@ -36,14 +36,14 @@ func TestZaloReplicasConcurrentPushes(t *testing.T) {
 	mustPushApart(t, fake, zs)
 }
 
-// zaloPushes is how many messages mustPushApart pushes: more than a menu holds, so some find it
+// pushes is how many messages mustPushApart pushes: more than a menu holds, so some find it
 // full and go without options.
-const zaloPushes = menuSegments + 3
+const pushes = menuSegments + 3
 
-// zaloOption reads "c để Mở lại 3" in a message's line of options.
-var zaloOption = regexp.MustCompile(`([a-z0-9]+) để ([^,\n]+)`)
+// optionLineRe reads "c để Mở lại 3" in a message's line of options.
+var optionLineRe = regexp.MustCompile(`([a-z0-9]+) để ([^,\n]+)`)
 
-// mustPushApart shows a question through zs[0], pushes zaloPushes messages of two options each
+// mustPushApart shows a question through zs[0], pushes pushes messages of two options each
 // to the same chat at once through zs in turn, and checks what was shown against what the keys
 // choose through every one of zs.
 func mustPushApart(t *testing.T, fake *fakezalo.Server, zs []*Transport) {
@@ -54,7 +54,7 @@ func mustPushApart(t *testing.T, fake *fakezalo.Server, zs []*Transport) {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	for i := range zaloPushes {
+	for i := range pushes {
 		wg.Go(func() {
 			r := flows.Reply{Text: fmt.Sprintf("Tin %d", i), Buttons: [][]flows.Button{
 				{{Label: fmt.Sprintf("Mở lại %d", i), Data: fmt.Sprintf("*|open|%d", i)}},
@@ -68,13 +68,13 @@ func mustPushApart(t *testing.T, fake *fakezalo.Server, zs []*Transport) {
 	wg.Wait()
 	shown, offered := map[string]string{}, 0 // key → the data of the option it was shown for
 	for _, c := range fake.Sent("u1") {
-		options := zaloOption.FindAllStringSubmatch(c.Params["text"], -1)
+		options := optionLineRe.FindAllStringSubmatch(c.Params["text"], -1)
 		offered += min(len(options), 1)
 		for _, o := range options {
 			if _, ok := shown[o[1]]; ok {
 				t.Errorf("key %q shown twice; the second time in %q", o[1], c.Params["text"])
 			}
-			shown[o[1]] = zaloOptionData(o[2])
+			shown[o[1]] = optionData(o[2])
 		}
 	}
 	if offered != menuSegments {
@@ -89,8 +89,8 @@ func mustPushApart(t *testing.T, fake *fakezalo.Server, zs []*Transport) {
 	}
 }
 
-// zaloOptionData is the data mustPushApart gave the option labelled l.
-func zaloOptionData(l string) string {
+// optionData is the data mustPushApart gave the option labelled l.
+func optionData(l string) string {
 	switch {
 	case l == "Quay lại":
 		return "7|back|"

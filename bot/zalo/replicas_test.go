@@ -20,25 +20,25 @@ import (
 	"danvan/internal/testkit"
 )
 
-// zaloReplica is one of several stateless replicas behind a load balancer: a Redis client, a
+// replica is one of several stateless replicas behind a load balancer: a Redis client, a
 // dispatcher and a Zalo transport in webhook mode of its own, and its own HTTP server with the
 // webhook and the file server, as main wires them; only Redis is shared.
-type zaloReplica struct {
+type replica struct {
 	d   *bot.Dispatcher
 	z   *Transport
 	srv *httptest.Server
 }
 
-const zaloReplicaSecret = "zalo-replica-secret"
+const replicaSecret = "zalo-replica-secret"
 
-func newZaloReplica(t *testing.T, fake *fakezalo.Server, prefix string, clock *testkit.Clock) *zaloReplica {
+func newReplica(t *testing.T, fake *fakezalo.Server, prefix string, clock *testkit.Clock) *replica {
 	t.Helper()
 	store := testkit.StoreAt(t, redistest.Addr(), prefix)
-	r := &zaloReplica{d: testkit.MustDispatcher(t, store, clock)}
+	r := &replica{d: testkit.MustDispatcher(t, store, clock)}
 	files := &Files{Base: "https://bot.example.org", Store: store}
 	cfg := fakeConfig(fake)
 	cfg.Files, cfg.Menus = files, store
-	cfg.WebhookURL, cfg.WebhookSecret = "https://bot.example.org/zalo", zaloReplicaSecret
+	cfg.WebhookURL, cfg.WebhookSecret = "https://bot.example.org/zalo", replicaSecret
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	z, err := New(context.Background(), cfg, r.d)
 	if err != nil {
@@ -63,8 +63,8 @@ func newZaloReplica(t *testing.T, fake *fakezalo.Server, prefix string, clock *t
 	return r
 }
 
-// zaloReplicas is a load balancer's view: the test says which replica gets each message.
-type zaloReplicas struct {
+// replicas is a load balancer's view: the test says which replica gets each message.
+type replicas struct {
 	t    *testing.T
 	fake *fakezalo.Server
 	seq  int
@@ -72,13 +72,13 @@ type zaloReplicas struct {
 
 // say posts text from user to replica r's webhook and returns what the bot sent back. The
 // webhook answers once the update is handled, so the replies are in by then.
-func (x *zaloReplicas) say(r *zaloReplica, user, text string) string {
+func (x *replicas) say(r *replica, user, text string) string {
 	x.t.Helper()
 	before := len(x.fake.Sent(user))
 	x.seq++
 	body, _ := json.Marshal(fakezalo.Event("message.text.received", fmt.Sprintf("r%d", x.seq), user, text))
 	req, _ := http.NewRequest(http.MethodPost, r.srv.URL+"/zalo", bytes.NewReader(body))
-	req.Header.Set(secretHeader, zaloReplicaSecret)
+	req.Header.Set(secretHeader, replicaSecret)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		x.t.Fatal(err)
@@ -93,9 +93,9 @@ func (x *zaloReplicas) say(r *zaloReplica, user, text string) string {
 // A menu shown by one replica is chosen by number, or by letter on a question, through another.
 func TestZaloReplicasShareMenus(t *testing.T) {
 	fake, prefix, clock := fakezalo.New(t), testkit.MustPrefix(t), testkit.NewClock(t)
-	a, b := newZaloReplica(t, fake, prefix, clock), newZaloReplica(t, fake, prefix, clock)
+	a, b := newReplica(t, fake, prefix, clock), newReplica(t, fake, prefix, clock)
 	fake.WaitFor(t, "both webhooks set", testkit.Wait, func() bool { return len(fake.Calls("setWebhook")) == 2 })
-	x := &zaloReplicas{t: t, fake: fake}
+	x := &replicas{t: t, fake: fake}
 	code := testkit.MustInvite(t, a.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	mustHave(t, x.say(a, "z2001", "/start "+code), "Chào mừng")
 	said := x.say(a, "z2001", "/report")
@@ -109,7 +109,7 @@ func TestZaloReplicasShareMenus(t *testing.T) {
 // A file URL one replica hands out is served by another's file server until it expires.
 func TestZaloReplicasShareFiles(t *testing.T) {
 	fake, prefix, clock := fakezalo.New(t), testkit.MustPrefix(t), testkit.NewClock(t)
-	a, b := newZaloReplica(t, fake, prefix, clock), newZaloReplica(t, fake, prefix, clock)
+	a, b := newReplica(t, fake, prefix, clock), newReplica(t, fake, prefix, clock)
 	chart := flows.File{Name: "chart.png", Kind: flows.Photo, MIME: "image/png", Data: []byte("PNG")}
 	sheet := flows.File{Name: "so-lieu.xlsx", Kind: flows.Document, MIME: "application/vnd.ms-excel", Data: []byte("XLSX")}
 	for _, r := range []flows.Reply{{Text: "Chỉ tiêu 1.5", File: &chart}, {Text: "Số liệu", File: &sheet}} {

@@ -22,13 +22,7 @@ const maxWebhookBody = 1 << 20
 func (z *Transport) WebhookHandler() http.Handler { return http.HandlerFunc(z.serveWebhook) }
 
 func (z *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "POST only", http.StatusMethodNotAllowed)
-		return
-	}
-	if !transport.SecretOK(r.Header.Get(secretHeader), z.secret) {
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	if !transport.WebhookAllowed(w, r, secretHeader, z.secret) {
 		return
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))

@@ -22,7 +22,7 @@ import (
 // A person linked on Telegram and Zalo sees one draft from either side, and reminders go to
 // the channel they chose with /kenh only.
 func TestZaloLinkedPersonSharesDraft(t *testing.T) {
-	x := newZaloE2E(t, false, nil)
+	x := newE2E(t, false, nil)
 	lan := testkit.MustLanAtForm(t, x.d, &x.seq)
 	lan.Text("1.250")
 	lan.Command("lienket", "")
@@ -92,7 +92,7 @@ func mustNotify(tb testing.TB, r *bot.Router, person, text string) {
 
 // Webhook calls without the right secret are refused and not handled.
 func TestZaloWebhookSecret(t *testing.T) {
-	x := newZaloE2E(t, true, nil)
+	x := newE2E(t, true, nil)
 	srv := httptest.NewServer(x.z.WebhookHandler())
 	t.Cleanup(srv.Close)
 	if got := x.fake.Calls("setWebhook")[0].Params["secret_token"]; got != "zalo-e2e-secret" {
@@ -109,7 +109,7 @@ func TestZaloWebhookSecret(t *testing.T) {
 
 // Idle getUpdates answers 408: no log line, no backoff; failures back off and log once.
 func TestZaloPollTimeoutsAndErrors(t *testing.T) {
-	x := newZaloE2E(t, false, nil)
+	x := newE2E(t, false, nil)
 	x.fake.WaitFor(t, "three 408s", testkit.Wait, func() bool { return x.fake.Timeouts() >= 3 })
 	if got := x.log.String(); got != "" {
 		t.Errorf("log after 408s: got %q, want nothing", got)
@@ -147,7 +147,7 @@ func TestZaloPollTimeoutsAndErrors(t *testing.T) {
 // Images, stickers and unsupported messages get a polite request for text; sends that hit a
 // rate limit are retried.
 func TestZaloMediaAndRetry(t *testing.T) {
-	x := newZaloE2E(t, false, nil)
+	x := newE2E(t, false, nil)
 	code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	x.text("z2001", "/start "+code, 2)
 	for _, ev := range []string{"message.image.received", "message.sticker.received", "message.unsupported.received"} {
@@ -159,7 +159,7 @@ func TestZaloMediaAndRetry(t *testing.T) {
 
 // A choice typed after a restart (no menu in memory) never chooses: flows shows the screen again.
 func TestZaloChoiceAfterRestart(t *testing.T) {
-	x := newZaloE2E(t, false, nil)
+	x := newE2E(t, false, nil)
 	code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	x.text("z2001", "/start "+code, 2)
 	said := x.text("z2001", "/report", 1)
@@ -366,7 +366,7 @@ func TestZaloSendsFileAsText(t *testing.T) {
 // A webhook update Zalo posts twice (same message_id) is answered once and moves the form on
 // once: the second delivery gets no reply and does not answer the next question.
 func TestZaloWebhookDuplicateHandledOnce(t *testing.T) {
-	x := newZaloE2E(t, true, nil)
+	x := newE2E(t, true, nil)
 	code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	x.text("z2001", "/start "+code, 2)
 	said := x.text("z2001", "/report", 1)
@@ -380,7 +380,7 @@ func TestZaloWebhookDuplicateHandledOnce(t *testing.T) {
 
 // The same holds when getUpdates hands out one update twice.
 func TestZaloPollDuplicateHandledOnce(t *testing.T) {
-	x := newZaloLeader(t, nil)
+	x := newLeader(t, nil)
 	x.mustLink("z2001", "Lò Thị Lan", []string{"tanphong-phunu"}, nil)
 	mustHave(t, fakezalo.Texts(x.pick("z2001", x.say("z2001", "/report"), "hội viên")), "(1/4)")
 	before := len(x.fake.Sent("z2001"))

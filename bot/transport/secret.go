@@ -2,6 +2,7 @@ package transport
 
 import (
 	"crypto/subtle"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -41,4 +42,20 @@ func SecretOK(got, want string) bool {
 		return false
 	}
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// WebhookAllowed checks a webhook request: POST only (405 otherwise) and carrying secret in
+// header (401 otherwise). It writes the refusal and reports false; a refused request is not
+// handled.
+func WebhookAllowed(w http.ResponseWriter, r *http.Request, header, secret string) bool {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return false
+	}
+	if !SecretOK(r.Header.Get(header), secret) {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return false
+	}
+	return true
 }
