@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -63,15 +62,7 @@ func newE2E(t *testing.T, webhook bool) *e2e {
 	}
 	tg.wait = func(ctx context.Context, _ time.Duration) error { return ctx.Err() } // retry_after honoured, without the wait
 	x.tg = tg
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- tg.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: got %v, want nil", err)
-		}
-	})
+	testkit.MustRun(t, tg.Run)
 	x.deliver = func(u tgbotapi.Update) { x.fake.Push(u) }
 	if webhook {
 		srv := httptest.NewServer(tg.WebhookHandler())
@@ -89,22 +80,10 @@ func newE2E(t *testing.T, webhook bool) *e2e {
 
 func (x *e2e) post(url string, u tgbotapi.Update, secret string, want int) {
 	x.t.Helper()
-	body, _ := json.Marshal(u)
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if secret != "" {
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	defer res.Body.Close()
+	body := testkit.MustPost(x.t, url, secretHeader, secret, u, want)
 	var call struct{ Method, CallbackQueryID string }
-	if json.NewDecoder(res.Body).Decode(&call) == nil && call.Method == "answerCallbackQuery" {
+	if json.Unmarshal(body, &call) == nil && call.Method == "answerCallbackQuery" {
 		x.inlineAnswers.Add(1)
-	}
-	if res.StatusCode != want {
-		x.t.Fatalf("webhook POST: got %d, want %d", res.StatusCode, want)
 	}
 }
 
@@ -180,9 +159,7 @@ func (p *person) press(label string, replies int) faketg.Request {
 
 func mustContain(tb testing.TB, r faketg.Request, want string) {
 	tb.Helper()
-	if !strings.Contains(r.Params["text"], want) {
-		tb.Fatalf("got %q, want it to contain %q", r.Params["text"], want)
-	}
+	testkit.MustContain(tb, r.Params["text"], want)
 }
 
 // organiserJourney is the foundation's promise: an admin invites an organiser, who opens the bot,

@@ -41,15 +41,7 @@ func newLeaderE2E(t *testing.T) *leaderE2E {
 	}
 	tg.wait = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	testkit.MustRouter(t, d).Register(tg)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- tg.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: got %v, want nil", err)
-		}
-	})
+	testkit.MustRun(t, tg.Run)
 	x := &e2e{t: t, fake: fake, tg: tg, store: store, marked: make(chan string, 10)}
 	x.deliver = func(u tgbotapi.Update) { fake.Push(u) }
 	return &leaderE2E{e2e: x, d: d, clock: clock, sync: h}

@@ -1,9 +1,7 @@
 package zalo
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -63,15 +61,7 @@ func newE2E(t *testing.T, webhook bool, files *Files) *e2e {
 		return ctx.Err()
 	}
 	x.z = z
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- z.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: got %v, want nil", err)
-		}
-	})
+	testkit.MustRun(t, z.Run)
 	x.deliver = x.fake.Deliver
 	if webhook {
 		srv := httptest.NewServer(z.WebhookHandler())
@@ -84,19 +74,7 @@ func newE2E(t *testing.T, webhook bool, files *Files) *e2e {
 
 func (x *e2e) post(url string, u map[string]any, secret string, want int) {
 	x.t.Helper()
-	body, _ := json.Marshal(u)
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if secret != "" {
-		req.Header.Set(secretHeader, secret)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != want {
-		x.t.Fatalf("webhook POST: got %d, want %d", res.StatusCode, want)
-	}
+	testkit.MustPost(x.t, url, secretHeader, secret, u, want)
 }
 
 // say sends text from Zalo user and returns what the bot sent back to them, once n messages
@@ -130,13 +108,6 @@ func mustOption(tb testing.TB, said, label string) string {
 	return ""
 }
 
-func mustHave(tb testing.TB, got, want string) {
-	tb.Helper()
-	if !strings.Contains(got, want) {
-		tb.Fatalf("got %q, want it to contain %q", got, want)
-	}
-}
-
 // An organiser invited by an admin on Telegram joins over Zalo and submits a whole report,
 // choosing by number and by the option's text, by polling and by webhook.
 func TestZaloOrganiserSubmitsReport(t *testing.T) {
@@ -144,16 +115,16 @@ func TestZaloOrganiserSubmitsReport(t *testing.T) {
 		t.Run(fmt.Sprintf("webhook=%v", webhook), func(t *testing.T) {
 			x := newE2E(t, webhook, nil)
 			code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-			mustHave(t, x.text("z2001", "/start "+code, 2), "Chào mừng")
+			testkit.MustContain(t, x.text("z2001", "/start "+code, 2), "Chào mừng")
 			said := x.text("z2001", "/report", 1)
 			said = x.text("z2001", mustOption(t, said, "hội viên"), 1)
-			mustHave(t, said, "(1/4)")
+			testkit.MustContain(t, said, "(1/4)")
 			for _, v := range []string{"1.250", "1100", "20"} {
 				x.text("z2001", v, 1)
 			}
 			said = x.text("z2001", "khoảng 1.000", 1)
-			mustHave(t, said, "Trả lời 1 để Gửi")
-			mustHave(t, x.text("z2001", "1", 1), "Đã gửi báo cáo")
+			testkit.MustContain(t, said, "Trả lời 1 để Gửi")
+			testkit.MustContain(t, x.text("z2001", "1", 1), "Đã gửi báo cáo")
 			if sub := testkit.MustSubmitted(t, x.store); sub.By != "zalo:z2001" {
 				t.Errorf("submitted by: got %q, want %q", sub.By, "zalo:z2001")
 			}

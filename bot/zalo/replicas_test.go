@@ -3,7 +3,6 @@ package zalo
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -51,15 +50,7 @@ func newReplica(t *testing.T, fake *fakezalo.Server, prefix string, clock *testk
 	mux.Handle("GET "+FilesPath, files.Handler())
 	r.srv = httptest.NewServer(mux)
 	t.Cleanup(r.srv.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- z.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: got %v, want nil", err)
-		}
-	})
+	testkit.MustRun(t, z.Run)
 	return r
 }
 
@@ -76,17 +67,8 @@ func (x *replicas) say(r *replica, user, text string) string {
 	x.t.Helper()
 	before := len(x.fake.Sent(user))
 	x.seq++
-	body, _ := json.Marshal(fakezalo.Event("message.text.received", fmt.Sprintf("r%d", x.seq), user, text))
-	req, _ := http.NewRequest(http.MethodPost, r.srv.URL+"/zalo", bytes.NewReader(body))
-	req.Header.Set(secretHeader, replicaSecret)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		x.t.Fatalf("webhook POST %q: got %d, want 200", text, res.StatusCode)
-	}
+	u := fakezalo.Event("message.text.received", fmt.Sprintf("r%d", x.seq), user, text)
+	testkit.MustPost(x.t, r.srv.URL+"/zalo", secretHeader, replicaSecret, u, http.StatusOK)
 	return fakezalo.Texts(x.fake.Sent(user)[before:])
 }
 
@@ -97,13 +79,13 @@ func TestZaloReplicasShareMenus(t *testing.T) {
 	fake.WaitFor(t, "both webhooks set", testkit.Wait, func() bool { return len(fake.Calls("setWebhook")) == 2 })
 	x := &replicas{t: t, fake: fake}
 	code := testkit.MustInvite(t, a.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	mustHave(t, x.say(a, "z2001", "/start "+code), "Chào mừng")
+	testkit.MustContain(t, x.say(a, "z2001", "/start "+code), "Chào mừng")
 	said := x.say(a, "z2001", "/report")
 	said = x.say(b, "z2001", mustOption(t, said, "hội viên"))
-	mustHave(t, said, "(1/4)")
+	testkit.MustContain(t, said, "(1/4)")
 	said = x.say(a, "z2001", "1.250")
-	mustHave(t, said, "(2/4)")
-	mustHave(t, x.say(b, "z2001", mustOption(t, said, "Quay lại")), "(1/4)")
+	testkit.MustContain(t, said, "(2/4)")
+	testkit.MustContain(t, x.say(b, "z2001", mustOption(t, said, "Quay lại")), "(1/4)")
 }
 
 // A file URL one replica hands out is served by another's file server until it expires.
@@ -179,7 +161,7 @@ func TestZaloStoreDown(t *testing.T) {
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("GET with the store down: got %d, want %d", rec.Code, http.StatusServiceUnavailable)
 	}
-	mustHave(t, log.String(), "file not served")
+	testkit.MustContain(t, log.String(), "file not served")
 	if strings.Contains(log.String(), token) {
 		t.Errorf("log: got %q, want it without the token", log.String())
 	}
