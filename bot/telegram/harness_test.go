@@ -128,7 +128,7 @@ func newHarness(t *testing.T, edit func(*Config), prepare func(*faketg.Server)) 
 	}
 	tg, err := New(context.Background(), cfg, x.h, x.un)
 	if err != nil {
-		t.Fatalf("NewTelegram: got %v, want nil", err)
+		t.Fatalf("New: got %v, want nil", err)
 	}
 	tg.wait = func(ctx context.Context, d time.Duration) error {
 		x.waits <- d

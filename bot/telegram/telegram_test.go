@@ -295,7 +295,7 @@ func TestTelegramTokenNeverLogged(t *testing.T) {
 	f.DropNext("getMe")
 	_, err := New(context.Background(), fakeConfig(f), newStub(), nil)
 	if err == nil || strings.Contains(err.Error(), faketg.Token) {
-		t.Errorf("NewTelegram error: got %v, want an error without the token", err)
+		t.Errorf("New error: got %v, want an error without the token", err)
 	}
 }
 
@@ -305,7 +305,7 @@ func TestTelegramBadToken(t *testing.T) {
 	cfg.Token = "999:wrong"
 	_, err := New(context.Background(), cfg, newStub(), nil)
 	if err == nil || !strings.Contains(err.Error(), "Unauthorized") {
-		t.Errorf("NewTelegram with a wrong token: got %v, want Unauthorized", err)
+		t.Errorf("New with a wrong token: got %v, want Unauthorized", err)
 	}
 }
 

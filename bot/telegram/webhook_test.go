@@ -69,7 +69,7 @@ func TestTelegramWebhookNeedsSecret(t *testing.T) {
 		cfg := fakeConfig(f)
 		cfg.WebhookURL, cfg.WebhookSecret = "https://bot.example.org/hook", secret
 		if _, err := New(context.Background(), cfg, newStub(), nil); err == nil {
-			t.Errorf("NewTelegram with secret %q: got nil, want an error", secret)
+			t.Errorf("New with secret %q: got nil, want an error", secret)
 		}
 	}
 }
