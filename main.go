@@ -21,6 +21,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/bot"
+	"danvan/bot/telegram"
+	"danvan/bot/zalo"
 	"danvan/config"
 	"danvan/storage"
 )
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		if err != nil {
 			return err
 		}
-		router.Register("tg", tg)
+		router.Register(tg)
 		runs = append(runs, tg.Run)
 	}
 	if cfg.Zalo() {
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		if err != nil {
 			return err
 		}
-		router.Register("zalo", z)
+		router.Register(z)
 		runs = append(runs, z.Run)
 	}
 	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
@@ -95,8 +97,8 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 }
 
 // startTelegram connects to Telegram and mounts its webhook on mux in webhook mode.
-func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Telegram, error) {
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{
+func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*telegram.Transport, error) {
+	tg, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log,
 	}, disp, disp)
@@ -116,13 +118,13 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 // startZalo connects to Zalo and mounts its webhook and, with PUBLIC_URL, the file server.
 // Served files and each chat's last choices live in store, so every replica serves any file URL
 // and reads any typed number.
-func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Zalo, error) {
-	var files *bot.ZaloFiles
+func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*zalo.Transport, error) {
+	var files *zalo.Files
 	if cfg.PublicURL != "" {
-		files = &bot.ZaloFiles{Base: cfg.PublicURL, Store: store, Logger: log}
-		mux.Handle("GET "+bot.FilesPath, files.Handler())
+		files = &zalo.Files{Base: cfg.PublicURL, Store: store, Logger: log}
+		mux.Handle("GET "+zalo.FilesPath, files.Handler())
 	}
-	z, err := bot.NewZalo(ctx, bot.ZaloConfig{
+	z, err := zalo.New(ctx, zalo.Config{
 		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
 		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
 	}, disp)

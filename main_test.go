@@ -8,11 +8,8 @@ import (
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/testkit"
 )
-
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
 
 func TestRunRefusesToStart(t *testing.T) {
 	tests := []struct {
@@ -27,7 +24,7 @@ func TestRunRefusesToStart(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			err := run(context.Background(), nil, strings.NewReader(""), &out, env(tt.vars))
+			err := run(context.Background(), nil, strings.NewReader(""), &out, testkit.Env(tt.vars))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tt.want)
 			}
@@ -41,7 +38,7 @@ func TestRunRefusesToStart(t *testing.T) {
 func TestDemoRunsWithoutTokenOrRedis(t *testing.T) {
 	var out strings.Builder
 	in := strings.NewReader("/report\n/as admin\n/invite\n/as nobody\n")
-	if err := run(context.Background(), []string{"demo"}, in, &out, env(nil)); err != nil {
+	if err := run(context.Background(), []string{"demo"}, in, &out, testkit.Env(nil)); err != nil {
 		t.Fatalf("demo: got %v, want nil", err)
 	}
 	for _, want := range []string{
@@ -79,7 +76,7 @@ func TestRedisURL(t *testing.T) {
 func TestDemoRemindsOnItsDate(t *testing.T) {
 	var out strings.Builder
 	in := strings.NewReader("/as leader\n/figures\n/as admin\n/calendar\n/ngay 16/03/2026\n/ngay hôm qua\n")
-	if err := run(context.Background(), []string{"demo", "-date", "13/03/2026"}, in, &out, env(nil)); err != nil {
+	if err := run(context.Background(), []string{"demo", "-date", "13/03/2026"}, in, &out, testkit.Env(nil)); err != nil {
 		t.Fatalf("demo: got %v, want nil", err)
 	}
 	for _, want := range []string{

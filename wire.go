@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -15,6 +14,8 @@ import (
 
 	"danvan/bot"
 	"danvan/bot/files"
+	"danvan/bot/telegram"
+	"danvan/bot/zalo"
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/demo"
@@ -30,8 +31,8 @@ var (
 	_ bot.Invites      = (*storage.Store)(nil)
 	_ bot.Guard        = (*storage.Store)(nil)
 	_ bot.Unreachables = (*storage.Store)(nil)
-	_ bot.FileStore    = (*storage.Store)(nil)
-	_ bot.MenuStore    = (*storage.Store)(nil)
+	_ zalo.FileStore   = (*storage.Store)(nil)
+	_ zalo.MenuStore   = (*storage.Store)(nil)
 )
 
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's
@@ -62,10 +63,10 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}
 	admins := map[string]bool{}
 	for _, id := range cfg.Admins {
-		admins["tg:"+strconv.FormatInt(id, 10)] = true
+		admins[telegram.Ident(id)] = true
 	}
 	for _, id := range cfg.ZaloAdmins {
-		admins["zalo:"+id] = true
+		admins[zalo.Ident(id)] = true
 	}
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
@@ -73,7 +74,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.
-		Channels: []flows.Channel{bot.TelegramChannel, bot.ZaloChannel},
+		Channels: []flows.Channel{telegram.Channel, zalo.Channel},
 	}
 	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
 	// unit's places, the calendar to know who is late and the targets to count units that met them.
@@ -103,7 +104,7 @@ func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory,
 	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
 	blocked := func(err error) bool {
-		return errors.Is(err, bot.ErrTelegramBlocked) || errors.Is(err, reminders.ErrUnreachable)
+		return errors.Is(err, bot.ErrUnreachable) || errors.Is(err, reminders.ErrUnreachable)
 	}
 	return reminders.New(reminders.Config{
 		Store: store, Claims: store, Snoozes: store, Nudges: store,

@@ -249,7 +249,7 @@ func (d *Dispatcher) env(snap snapshot) *flows.Env {
 	s := d.Settings
 	return &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.channels(), Code: d.NewCode(),
+		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Code: d.NewCode(),
 	}
 }
 

@@ -1,5 +1,11 @@
-// Package bot carries conversations between people and the flows engine: channel-neutral
-// incoming messages, the Dispatcher that loads state, runs a step and stores its effects, and the
-// transports (Telegram, console) that turn platform updates into Incoming and Replies into
-// platform messages.
+// Package bot is the dispatcher: it carries conversations between people and the flows engine.
+// It owns the channel-neutral message types (Incoming, Handler), the Dispatcher that loads what
+// a step needs, runs it, stores its effects and returns its replies (one writer per chat,
+// de-duplicated updates, versioned writes, a snapshot cache), invite redemption and identity
+// linking, the Router that reaches a person on the channel they prefer, and the ports
+// (interfaces) it consumes: the store, the files, the reminders.
+//
+// It never speaks a platform's protocol: Telegram, Zalo and the console are transports in
+// bot/telegram, bot/zalo and bot/console, which import this package and never each other. It
+// never reads the configuration (main hands it Settings) and never logs a token.
 package bot

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	botfiles "danvan/bot/files"
 	"log/slog"
 	"os"
 	"strconv"
@@ -9,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"danvan/config"
 	"danvan/flows"
@@ -27,19 +26,9 @@ func mustPrefix(tb testing.TB) string {
 // mustStore opens a store with a client of its own: a separate process, as far as Redis knows.
 func mustStore(tb testing.TB, addr, prefix string) *storage.Store {
 	tb.Helper()
-	s := storage.New(redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second}), prefix)
+	s := storage.New(redistest.Client(addr), prefix)
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
-}
-
-// mustRouter returns the dispatcher's router, for a test to register its transports on.
-func mustRouter(tb testing.TB, d *Dispatcher) *Router {
-	tb.Helper()
-	r, ok := d.Notifier.(*Router)
-	if !ok {
-		tb.Fatalf("notifier: got %T, want *Router", d.Notifier)
-	}
-	return r
 }
 
 // testClock is a clock the test moves by hand.
@@ -72,8 +61,9 @@ const testAdmin = "tg:1000"
 
 // mustDispatcher wires a dispatcher on store with the default configuration, as main's
 // newDispatcher does: the store keeps tallies (UseModel) and serves the figures, a FileMaker
-// renders files, and a Router with no senders yet is the notifier — a test with transports
-// registers them on it (see mustRouter).
+// renders files, and a Router with no senders yet is the notifier. (internal/testkit has the
+// same for the other packages' tests; this package's own tests cannot import it, since it
+// imports this package.)
 func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Dispatcher {
 	tb.Helper()
 	cfg := config.Default()
@@ -87,7 +77,7 @@ func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Disp
 	codes := 0
 	return &Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store, Files: &FileMaker{Source: store, Settings: settings}, Notifier: &Router{People: store},
+		Figures: store, Contacts: store, Files: filesFor(store, settings), Notifier: &Router{People: store},
 		Settings: settings,
 		Now:      clock.Now,
 		// Errors only: a failing test shows why, a passing one stays quiet.
@@ -236,4 +226,9 @@ func mustReplicas(tb testing.TB) (*storage.Store, *Dispatcher, *Dispatcher) {
 	prefix, clock := mustPrefix(tb), newClock(tb)
 	storeA := mustStore(tb, redistest.Addr(), prefix)
 	return storeA, mustDispatcher(tb, storeA, clock), mustDispatcher(tb, mustStore(tb, redistest.Addr(), prefix), clock)
+}
+
+// filesFor is the files.Maker main wires next to a dispatcher of settings, reading src.
+func filesFor(src botfiles.FigureSource, s Settings) *botfiles.Maker {
+	return &botfiles.Maker{Source: src, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators}
 }

@@ -57,7 +57,7 @@ func (d *Dispatcher) redeem(ctx context.Context, in Incoming) ([]flows.Reply, er
 		return nil, fmt.Errorf("link %s to %s: %w", in.User, p.ID, err)
 	}
 	d.logger().InfoContext(ctx, "invite redeemed", "person", p.ID, "role", inv.Role, "by", inv.By)
-	return flows.Welcome(p, inv, d.Settings.Dir, d.Settings.channels(), lang), nil
+	return flows.Welcome(p, inv, d.Settings.Dir, d.Settings.Channels, lang), nil
 }
 
 // codeAlphabet leaves out letters people confuse when reading a code aloud (0/O, 1/I/L).

@@ -44,7 +44,7 @@ func (d *Dispatcher) linkIdent(ctx context.Context, in Incoming, p flows.Person,
 	if target.Lang != "" {
 		lang = target.Lang
 	}
-	return []flows.Reply{{Text: flows.T(lang, "link_ok", target.Name) + "\n\n" + flows.Help(target, d.Settings.Dir, d.Settings.channels(), lang)}}, nil
+	return []flows.Reply{{Text: flows.T(lang, "link_ok", target.Name) + "\n\n" + flows.Help(target, d.Settings.Dir, d.Settings.Channels, lang)}}, nil
 }
 
 // putBack stores the invite again after a failure, so the code can be used once the store answers.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 
 	"danvan/flows"
 )
@@ -29,3 +30,12 @@ type Handler interface {
 type Unreachables interface {
 	MarkUnreachable(ctx context.Context, ident string) error
 }
+
+// ErrUnreachable is what a transport's send error wraps when the person cannot be reached on
+// that channel any more (they blocked the bot, deleted their account). The transport has
+// already told Unreachables; retrying is pointless.
+var ErrUnreachable = errors.New("chat unreachable")
+
+// Ident is the platform-qualified identity "<prefix>:<id>" of a chat or user; each transport
+// has its own prefix ("tg", "zalo").
+func Ident(prefix, id string) string { return prefix + ":" + id }

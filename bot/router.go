@@ -10,10 +10,12 @@ import (
 	"danvan/flows"
 )
 
-// Sender delivers one reply to a chat of its platform, outside any conversation. Telegram and
-// Zalo are senders.
+// Sender delivers one reply to a chat of its platform, outside any conversation. Each transport
+// is one.
 type Sender interface {
 	Send(ctx context.Context, chat string, r flows.Reply) error
+	// Prefix is the platform's part of its identities: "tg" for "tg:12345".
+	Prefix() string
 }
 
 // Router implements Notifier: it sends a person's replies on the one channel they prefer
@@ -32,14 +34,14 @@ var _ Notifier = (*Router)(nil)
 // ErrNoChannel is returned (wrapped) when a person has no identity on a platform with a sender.
 var ErrNoChannel = errors.New("no channel to reach the person")
 
-// Register makes s the sender of the identities "<prefix>:…"; prefix is "tg" or "zalo".
-func (r *Router) Register(prefix string, s Sender) {
+// Register makes s the sender of the identities "<s.Prefix()>:…".
+func (r *Router) Register(s Sender) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.senders == nil {
 		r.senders = map[string]Sender{}
 	}
-	r.senders[strings.TrimSuffix(prefix, ":")] = s
+	r.senders[strings.TrimSuffix(s.Prefix(), ":")] = s
 }
 
 // Notify implements Notifier. It stops at the first reply that fails, so the person does not

@@ -17,6 +17,19 @@ func (p peopleByIdent) Person(_ context.Context, ident string) (flows.Person, er
 
 func (p peopleByIdent) Link(context.Context, string, flows.Person) error { return nil }
 
+// recordSender is a Sender that keeps what it was given.
+type recordSender struct {
+	prefix string
+	got    []flows.Reply
+}
+
+func (r *recordSender) Prefix() string { return r.prefix }
+
+func (r *recordSender) Send(_ context.Context, _ string, reply flows.Reply) error {
+	r.got = append(r.got, reply)
+	return nil
+}
+
 func TestRouterPicksOneChannel(t *testing.T) {
 	both := []string{"tg:1", "zalo:z1"}
 	tests := []struct {
@@ -36,10 +49,10 @@ func TestRouterPicksOneChannel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tg, zl := &recordSender{}, &recordSender{}
+			tg, zl := &recordSender{prefix: "tg"}, &recordSender{prefix: "zalo:"}
 			r := &Router{People: peopleByIdent{"p": tt.p}}
-			r.Register("tg", tg)
-			r.Register("zalo:", zl)
+			r.Register(tg)
+			r.Register(zl)
 			err := r.Notify(context.Background(), "p", []flows.Reply{{Text: "nhắc"}})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err: got %v, want %v", err, tt.wantErr)

@@ -38,8 +38,8 @@
 // # Pace
 //
 // Fanout paces the sends: 25 messages/s overall by default, at most one per person per second,
-// 429s waited out (by bot.Telegram's own retry_after handling) and other failures retried with
-// backoff; 403 ends in ErrUnreachable. Interactive replies do not go through it and keep the
+// 429s waited out (by the Telegram transport's own retry_after handling) and other failures
+// retried with backoff; 403 ends in ErrUnreachable. Interactive replies do not go through it and keep the
 // rest of Telegram's ~30/s, so a fan-out never starves people talking to the bot.
 //
 // The dispatcher's ports are Scheduler.Plan (for /reminders and /calendar) and Scheduler.Remind

@@ -14,8 +14,8 @@ import (
 
 // Fanout is a Sender that paces another for a fan-out: a global rate (burst 1, so never more
 // than the rate in any second) and at most one message per person per second, and that retries
-// a failed send with backoff. 429s are waited out by the transport below (Telegram.Send honours
-// retry_after); a send still failing after that is retried here too.
+// a failed send with backoff. 429s are waited out by the transport below (the Telegram
+// transport's Send honours retry_after); a send still failing after that is retried here too.
 //
 // Interactive replies do not pass through a Fanout: they keep the transport's own path and
 // workers, and the fan-out's rate (at most 25/s: the configuration refuses more) stays below

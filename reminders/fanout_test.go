@@ -2,84 +2,37 @@ package reminders_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"danvan/bot"
+	"danvan/bot/telegram"
 	"danvan/flows"
+	"danvan/internal/faketg"
+	"danvan/internal/testkit"
 	"danvan/reminders"
 )
 
 var fanoutN = flag.Int("fanout.n", 50, "reminders BenchmarkFanout: messages per run (the issue's figure is 10000)")
 
-// floodAPI is an httptest Bot API that answers 429 with retry_after 1 once more than limit
-// messages arrived in the last second, and 403 for the chats in blocked. It counts, per chat,
-// the messages it accepted and refused, and tells events (when set) each chat it accepted.
-type floodAPI struct {
-	mu        sync.Mutex
-	limit     int
-	recent    []time.Time
-	accepted  map[int64]int
-	refused   int
-	refusedBy map[int64]int
-	blocked   map[int64]bool
-	events    chan int64
+// newFloodAPI is a fake Bot API that answers 429 with retry_after 1 once more than limit
+// messages arrived in the last second, as Telegram does to a bot sending too fast.
+func newFloodAPI(tb testing.TB, limit int) *faketg.Server {
+	f := faketg.New(tb)
+	f.Limit(limit)
+	return f
 }
 
-func newFloodAPI(tb testing.TB, limit int) (*floodAPI, *httptest.Server) {
-	f := &floodAPI{limit: limit, accepted: map[int64]int{}, refusedBy: map[int64]int{}, blocked: map[int64]bool{}}
-	srv := httptest.NewServer(f)
-	tb.Cleanup(srv.Close)
-	return f, srv
-}
+// identSender is what main wires: a person's first identity through the Telegram transport.
+type identSender struct{ tg *telegram.Transport }
 
-func (f *floodAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	if strings.HasSuffix(r.URL.Path, "/getMe") {
-		_, _ = w.Write([]byte(`{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Dân vận","username":"danvan_bot"}}`))
-		return
-	}
-	chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := time.Now()
-	for len(f.recent) > 0 && now.Sub(f.recent[0]) >= time.Second {
-		f.recent = f.recent[1:]
-	}
-	switch {
-	case f.blocked[chat]:
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`))
-	case len(f.recent) >= f.limit:
-		f.refused++
-		f.refusedBy[chat]++
-		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`))
-	default:
-		f.recent = append(f.recent, now)
-		f.accepted[chat]++
-		if f.events != nil {
-			f.events <- chat // buffered by the test for every message it expects
-		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": map[string]any{
-			"message_id": 1, "date": now.Unix(), "chat": map[string]any{"id": chat, "type": "private"}}})
-	}
-}
-
-// tgSender is what main wires: a person's first identity through the Telegram transport.
-type tgSender struct{ tg *bot.Telegram }
-
-func (s tgSender) Send(ctx context.Context, p flows.Person, r flows.Reply) error {
+func (s identSender) Send(ctx context.Context, p flows.Person, r flows.Reply) error {
 	return s.tg.Send(ctx, p.Idents[0], r)
 }
 
@@ -95,18 +48,15 @@ func (n *noUnreach) MarkUnreachable(_ context.Context, ident string) error {
 	return nil
 }
 
-func mustTelegram(tb testing.TB, url string, u bot.Unreachables) *bot.Telegram {
+// mustTelegram is the real Telegram transport on the fake; it only sends.
+func mustTelegram(tb testing.TB, f *faketg.Server, u bot.Unreachables) *telegram.Transport {
 	tb.Helper()
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{Token: "123:test", APIURL: url}, handlerFunc(nil), u)
+	tg, err := telegram.New(context.Background(), telegram.Config{Token: f.Token, APIURL: f.URL}, testkit.HandlerFunc(nil), u)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return tg
 }
-
-type handlerFunc func(context.Context, bot.Incoming) []flows.Reply
-
-func (h handlerFunc) Handle(ctx context.Context, in bot.Incoming) []flows.Reply { return nil }
 
 // fanout sends one reminder to each of n people through a Fanout at rate, on 16 workers as the
 // scheduler does, and returns how long it took and the errors.
@@ -137,25 +87,25 @@ func fanout(tb testing.TB, f *reminders.Fanout, n int) (time.Duration, []error) 
 	return time.Since(start), errs
 }
 
-func blockedErr(err error) bool { return errors.Is(err, bot.ErrTelegramBlocked) }
+func blockedErr(err error) bool { return errors.Is(err, bot.ErrUnreachable) }
 
 // TestFanoutThroughFlood: a fan-out faster than the fake API allows meets 429s, waits them out
 // and delivers every message exactly once; a blocked chat is reported, not retried.
 func TestFanoutThroughFlood(t *testing.T) {
-	api, srv := newFloodAPI(t, 30)
-	api.blocked[7] = true
+	api := newFloodAPI(t, 30)
+	api.Block(7)
 	u := &noUnreach{}
-	f := reminders.NewFanout(tgSender{mustTelegram(t, srv.URL, u)}, 1000, blockedErr)
+	f := reminders.NewFanout(identSender{mustTelegram(t, api, u)}, 1000, blockedErr)
 	_, errs := fanout(t, f, 60)
 	if len(errs) != 1 || !blockedErr(errs[0]) {
 		t.Errorf("errors: got %v, want one blocked chat", errs)
 	}
-	if api.refused == 0 {
+	if api.Refused() == 0 {
 		t.Errorf("429s: got none, want the fake to have refused some (the test would prove nothing)")
 	}
 	for i := int64(1); i <= 60; i++ {
-		if want := map[bool]int{true: 0, false: 1}[i == 7]; api.accepted[i] != want {
-			t.Errorf("chat %d: got %d messages, want %d", i, api.accepted[i], want)
+		if want := map[bool]int{true: 0, false: 1}[i == 7]; api.Accepted(i) != want {
+			t.Errorf("chat %d: got %d messages, want %d", i, api.Accepted(i), want)
 		}
 	}
 	if len(u.ids) != 1 || u.ids[0] != "tg:7" {
@@ -171,12 +121,12 @@ func TestFanoutThroughFlood(t *testing.T) {
 func BenchmarkFanout(b *testing.B) {
 	const rate = 25.0
 	for range b.N {
-		api, srv := newFloodAPI(b, 30)
-		f := reminders.NewFanout(tgSender{mustTelegram(b, srv.URL, nil)}, rate, blockedErr)
+		api := newFloodAPI(b, 30)
+		f := reminders.NewFanout(identSender{mustTelegram(b, api, nil)}, rate, blockedErr)
 		took, errs := fanout(b, f, *fanoutN)
 		dup, missed := 0, 0
 		for i := int64(1); i <= int64(*fanoutN); i++ {
-			switch n := api.accepted[i]; {
+			switch n := api.Accepted(i); {
 			case n == 0:
 				missed++
 			case n > 1:
@@ -188,7 +138,7 @@ func BenchmarkFanout(b *testing.B) {
 		b.ReportMetric(got, "msg/s")
 		b.ReportMetric(float64(dup), "duplicates")
 		b.ReportMetric(float64(missed), "missed")
-		b.ReportMetric(float64(api.refused), "429s")
+		b.ReportMetric(float64(api.Refused()), "429s")
 		if len(errs) > 0 || dup > 0 || missed > 0 || got < 0.9*rate {
 			b.Errorf("n=%d: %.1f msg/s (want ≥ %.1f), %d duplicates, %d missed, errors %v", *fanoutN, got, 0.9*rate, dup, missed, errs)
 		}
@@ -342,10 +292,10 @@ func BenchmarkFanoutLeavesRoomForReplies(b *testing.B) {
 // and the slowest reply.
 func roomForReplies(tb testing.TB) (int, time.Duration) {
 	const n, every, talker = 60, 15, int64(9999)
-	api, srv := newFloodAPI(tb, 30)
-	api.events = make(chan int64, 2*n)
-	tg := mustTelegram(tb, srv.URL, nil)
-	f := reminders.NewFanout(tgSender{tg}, 25, blockedErr)
+	api := newFloodAPI(tb, 30)
+	events := api.Accepts(2 * n)
+	tg := mustTelegram(tb, api, nil)
+	f := reminders.NewFanout(identSender{tg}, 25, blockedErr)
 	done := make(chan []error)
 	go func() {
 		_, errs := fanout(tb, f, n)
@@ -356,7 +306,7 @@ func roomForReplies(tb testing.TB) (int, time.Duration) {
 	replies, reminded := 0, 0
 	for running := true; running; {
 		select {
-		case chat := <-api.events:
+		case chat := <-events:
 			if chat == talker {
 				continue
 			}
@@ -373,14 +323,12 @@ func roomForReplies(tb testing.TB) (int, time.Duration) {
 			running = false
 		}
 	}
-	api.mu.Lock()
-	defer api.mu.Unlock()
 	if len(errs) > 0 {
 		tb.Errorf("fan-out errors: got %v, want none", errs)
 	}
 	// The last reply may lose the race with the fan-out's end.
-	if replies < n/every-1 || api.accepted[talker] != replies {
-		tb.Errorf("replies: got %d sent, %d accepted, want at least %d, each accepted once", replies, api.accepted[talker], n/every-1)
+	if replies < n/every-1 || api.Accepted(talker) != replies {
+		tb.Errorf("replies: got %d sent, %d accepted, want at least %d, each accepted once", replies, api.Accepted(talker), n/every-1)
 	}
-	return api.refused, slowest
+	return api.Refused(), slowest
 }

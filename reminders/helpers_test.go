@@ -12,10 +12,7 @@ import (
 	"time"
 	_ "time/tzdata"
 
-	"github.com/redis/go-redis/v9"
-
 	"danvan/flows"
-	"danvan/internal/redistest"
 	"danvan/reminders"
 	"danvan/storage"
 )
@@ -219,14 +216,6 @@ func summary(m flows.Reply) string {
 	return fmt.Sprintf("%s %s %s", k, period, strings.Join(units, ","))
 }
 
-// mustRedisStore returns a storage.Store under prefix on the shared test Redis.
-func mustRedisStore(tb testing.TB, prefix string) *storage.Store {
-	tb.Helper()
-	s := storage.New(redis.NewClient(&redis.Options{Addr: redistest.Addr()}), prefix)
-	tb.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
 // mustScheduler builds a scheduler on fake progress and real Redis claims.
 func mustScheduler(tb testing.TB, fs *fakeStore, rs *storage.Store, send reminders.Sender, holder string, clock func() time.Time) *reminders.Scheduler {
 	tb.Helper()
@@ -243,24 +232,6 @@ func mustSchedulerRules(tb testing.TB, fs *fakeStore, rs *storage.Store, send re
 		Lease: 5 * time.Minute, Holder: holder, Workers: 4, Now: clock,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-}
-
-// clock is a settable test clock safe for concurrent reads.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
 }
 
 func slogDiscard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -12,6 +12,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/reminders"
 )
 
@@ -22,11 +23,11 @@ func TestTwoSchedulersRace(t *testing.T) {
 	prefix := redistest.Prefix(t, "remind")
 	fs := newFakeStore()
 	seedDone(fs)
-	var clk clock
+	var clk testkit.Clock
 	rec := newRecorder(clk.Now)
 	var scheds []*reminders.Scheduler
 	for _, holder := range []string{"a", "b"} {
-		scheds = append(scheds, mustScheduler(t, fs, mustRedisStore(t, prefix), rec, holder, clk.Now))
+		scheds = append(scheds, mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), rec, holder, clk.Now))
 	}
 	for now := at("2026-01-01 00:00"); now.Year() == 2026; now = now.Add(30 * time.Minute) {
 		clk.Set(now)
@@ -60,12 +61,12 @@ func TestCrashBetweenClaimAndSend(t *testing.T) {
 	var inSend sync.WaitGroup
 	inSend.Add(2) // an and binh, on two of the four workers: both claimed, then it dies
 	dying.fail = func(flows.Person) error { inSend.Done(); inSend.Wait(); kill(); return ctx.Err() }
-	a := mustScheduler(t, fs, mustRedisStore(t, prefix), dying, "a", func() time.Time { return now })
+	a := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), dying, "a", func() time.Time { return now })
 	if err := a.Tick(ctx, now); err == nil {
 		t.Fatal("dying tick: got nil error, want the cancellation")
 	}
 	rec := newRecorder(func() time.Time { return now })
-	b := mustScheduler(t, fs, mustRedisStore(t, prefix), rec, "b", func() time.Time { return now })
+	b := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), rec, "b", func() time.Time { return now })
 	for _, tick := range []time.Time{now.Add(time.Minute), now.Add(4 * time.Minute)} {
 		if err := b.Tick(context.Background(), tick); err != nil {
 			t.Fatal(err)
@@ -96,7 +97,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	seedDone(fs)
 	now := at("2026-06-17 12:00") // down since before −7d; +1d and digest+1d are the latest
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
 	for _, tick := range []time.Time{now, now.Add(5 * time.Minute)} {
 		if err := s.Tick(context.Background(), tick); err != nil {
 			t.Fatal(err)
@@ -137,7 +138,7 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 	fs := newFakeStore()
 	now := at("2026-06-16 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
 	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
 	for range 2 {
 		if err := s.Remind(context.Background(), e); err != nil {
@@ -160,7 +161,7 @@ func TestPlanPreview(t *testing.T) {
 	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
 	now := at("2026-06-10 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
 	plan, err := s.Plan(context.Background(), now)
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +208,7 @@ func TestRemindWhom(t *testing.T) {
 			fs := newFakeStore()
 			now := at("2026-06-16 10:00")
 			rec := newRecorder(func() time.Time { return now })
-			s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "whom")), rec, "a", func() time.Time { return now })
+			s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "whom")), rec, "a", func() time.Time { return now })
 			if err := s.Remind(context.Background(), tt.e); err != nil {
 				t.Fatal(err)
 			}
@@ -225,7 +226,7 @@ func TestNudgeRetriedAfterFailedSend(t *testing.T) {
 	now := at("2026-06-16 10:00")
 	rec := newRecorder(func() time.Time { return now })
 	rec.fail = func(flows.Person) error { return errors.New("network down") }
-	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "nudgefail")), rec, "a", func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "nudgefail")), rec, "a", func() time.Time { return now })
 	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
 	if err := s.Remind(context.Background(), e); err == nil {
 		t.Fatal("failed send: got nil, want an error")
@@ -253,7 +254,7 @@ func TestNudgeKeptWhenSomebodyReached(t *testing.T) {
 		}
 		return nil
 	}
-	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "nudgehalf")), rec, "a", func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "nudgehalf")), rec, "a", func() time.Time { return now })
 	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
 	for range 2 {
 		_ = s.Remind(context.Background(), e) // the failed send is reported; the press is what matters

@@ -52,5 +52,5 @@ type Sender interface {
 }
 
 // ErrUnreachable is what a Sender wraps when the person blocked the bot; main's Sender maps the
-// transports' errors (bot.ErrTelegramBlocked) to it, or sets Config.Unreachable.
+// transports' errors (bot.ErrUnreachable) to it, or sets Config.Unreachable.
 var ErrUnreachable = errors.New("reminders: person unreachable")

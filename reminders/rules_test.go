@@ -10,6 +10,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/reminders"
 )
 
@@ -44,23 +45,7 @@ func yearEarly() reminders.Rules {
 func TestStepsFor(t *testing.T) {
 	r := yearEarly()
 	r.ByKind[flows.Q3] = nil // empty: the default ladder
-	tests := []struct {
-		kind  flows.PeriodKind
-		first string
-		n     int
-	}{
-		{flows.Year, "-14d", len(r.Steps) + 1},
-		{flows.Q1, "-7d", len(r.Steps)},
-		{flows.Q3, "-7d", len(r.Steps)},
-	}
-	for _, tt := range tests {
-		t.Run(string(tt.kind), func(t *testing.T) {
-			got := r.StepsFor(tt.kind)
-			if len(got) != tt.n || got[0].ID != tt.first {
-				t.Errorf("StepsFor(%s): got %d steps from %q, want %d from %q", tt.kind, len(got), got[0].ID, tt.n, tt.first)
-			}
-		})
-	}
+	testkit.MustStepsFor(t, r, len(r.Steps))
 }
 
 // TestPlanLadderPerKind: /calendar's ladder shows the Year's own first step and the default
@@ -104,9 +89,10 @@ func TestTickLadderPerKind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := &clock{now: at("2026-11-02 07:30")}
+			clk := &testkit.Clock{}
+			clk.Set(at("2026-11-02 07:30"))
 			rec := newRecorder(clk.Now)
-			s := mustSchedulerRules(t, newFakeStore(), mustRedisStore(t, redistest.Prefix(t, "ladder")), rec, "a", clk.Now, tt.rules)
+			s := mustSchedulerRules(t, newFakeStore(), testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "ladder")), rec, "a", clk.Now, tt.rules)
 			if err := s.Tick(context.Background(), clk.Now()); err != nil {
 				t.Fatal(err)
 			}

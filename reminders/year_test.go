@@ -9,6 +9,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/storage"
 )
 
@@ -68,9 +69,9 @@ func runYear(t *testing.T, tick func(now time.Time) error, fs *fakeStore, rs *st
 }
 
 func TestSimulatedYear(t *testing.T) {
-	fs, rs := newFakeStore(), mustRedisStore(t, redistest.Prefix(t, "remind"))
+	fs, rs := newFakeStore(), testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
 	seedDone(fs)
-	var clk clock
+	var clk testkit.Clock
 	rec := newRecorder(clk.Now)
 	s := mustScheduler(t, fs, rs, rec, "a", clk.Now)
 	runYear(t, func(now time.Time) error { clk.Set(now); return s.Tick(context.Background(), now) }, fs, rs, yearEvents())

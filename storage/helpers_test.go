@@ -23,7 +23,7 @@ func mustStore(tb testing.TB) *Store {
 // end of the test: a second process, as far as Redis can tell.
 func storeAt(tb testing.TB, prefix string) *Store {
 	tb.Helper()
-	s := New(redis.NewClient(&redis.Options{Addr: redistest.Addr(), MaxRetries: -1}), prefix)
+	s := New(redistest.Client(redistest.Addr()), prefix)
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
 }

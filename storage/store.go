@@ -125,7 +125,7 @@ const DraftTTL = 400 * 24 * time.Hour
 const SessionTTL = 400 * 24 * time.Hour
 
 // Store implements the dispatcher's storage interfaces (bot.Sessions, bot.Reports, bot.People,
-// bot.Invites, bot.Guard, bot.Unreachables, bot.FileStore, bot.MenuStore) on Redis. It is safe
+// bot.Invites, bot.Guard, bot.Unreachables, zalo.FileStore, zalo.MenuStore) on Redis. It is safe
 // for concurrent use, also by several processes on one Redis.
 type Store struct {
 	rdb    redis.UniversalClient

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"danvan/bot"
+	"danvan/bot/console"
 	"danvan/flows"
 )
 
@@ -32,9 +33,9 @@ type Bot struct {
 	Handler  bot.Handler
 	Schedule Schedule
 	Store    Store
-	// Route makes s the sender of the identities "<prefix>:…" (bot.Router.Register), so notices
+	// Route makes s the sender of the identities of its prefix (bot.Router.Register), so notices
 	// and reminders for the demo's people print in the terminal.
-	Route func(prefix string, s bot.Sender)
+	Route func(s bot.Sender)
 	// Close releases the bot and its store once the demo is over.
 	Close func()
 }
@@ -90,11 +91,11 @@ func (d Demo) Run(ctx context.Context, args []string, in io.Reader, out io.Write
 		"Gõ /report để gửi báo cáo · /as organiser|leader|admin để đổi người · /ngay dd/mm/yyyy để tới ngày khác · /help\n",
 		clock.Now().Format("02/01/2006"))
 	org := people["organiser"]
-	c := &bot.Console{In: in, Out: out, Handler: b.Handler, User: org.ident, Name: org.name, Switch: switchTo, Style: opts.style,
+	c := &console.Transport{In: in, Out: out, Handler: b.Handler, User: org.ident, Name: org.name, Switch: switchTo, Style: opts.style,
 		Files: filepath.Join(os.TempDir(), "danvan-demo")}
 	// Notices and reminders for the demo's people are printed in the terminal, marked with whom
 	// they are for; the schedule runs on the demo's clock.
-	b.Route("console", c)
+	b.Route(c)
 	c.Local = map[string]func(context.Context, string) string{"ngay": dayCommand(clock, b.Schedule, d.Model.Calendar.Loc)}
 	return runConsole(ctx, c, b.Schedule, clock.Now, d.Model.Tick)
 }
@@ -132,7 +133,7 @@ func dayCommand(clock *Clock, sched Schedule, loc *time.Location) func(context.C
 
 // runConsole sends what is due today before the prompt, then runs the console while the
 // schedule ticks on its own; nothing prints after it returns.
-func runConsole(ctx context.Context, c *bot.Console, sched Schedule, now func() time.Time, tick string) error {
+func runConsole(ctx context.Context, c *console.Transport, sched Schedule, now func() time.Time, tick string) error {
 	if err := sched.Tick(ctx, now()); err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (b *built) build(_ func() time.Time, admins map[string]bool) (Bot, error) {
 	b.admins = admins
 	return Bot{
 		Handler: echo{}, Schedule: &b.sched, Store: &b.store,
-		Route: func(prefix string, _ bot.Sender) { b.routed = append(b.routed, prefix) },
+		Route: func(s bot.Sender) { b.routed = append(b.routed, s.Prefix()) },
 		Close: func() { b.closed = true },
 	}, nil
 }

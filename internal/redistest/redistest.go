@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -20,6 +21,28 @@ func Addr() string {
 		return a
 	}
 	return "127.0.0.1:6379"
+}
+
+// Client is a Redis client of its own at addr, as the tests open them: no retries (a test that
+// stages an outage sees it at once) and a short dial timeout. Whoever holds it closes it (a
+// storage.Store closes its client).
+func Client(addr string) *redis.Client {
+	return redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+}
+
+// ClosedAddr is a local address nothing listens on: a Redis that is down, without touching the
+// shared one.
+func ClosedAddr(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return addr
 }
 
 // Required reports whether a missing Redis fails the tests rather than skipping them: in CI

@@ -1,0 +1,182 @@
+package zalo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"danvan/bot/transport"
+)
+
+// defaultAPIURL is the Zalo Bot Platform endpoint; calls go to <base>/bot<token>/<method>.
+const defaultAPIURL = "https://bot-api.zaloplatforms.com"
+
+// APIError is an error envelope of the Zalo Bot API: {"ok":false,"error_code":…,
+// "description":…}, or a bare HTTP error status when the body was no envelope.
+type APIError struct {
+	Code        int
+	Description string
+}
+
+// Error says what the API answered.
+func (e *APIError) Error() string {
+	return fmt.Sprintf("zalo: error %d: %s", e.Code, e.Description)
+}
+
+// isTimeout reports whether err is getUpdates saying that no message came within its timeout.
+func isTimeout(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Code == http.StatusRequestTimeout
+}
+
+// client is a small client of the Zalo Bot API: every method is a JSON POST answered by an
+// envelope {ok, result, error_code, description}. There is no Go SDK worth depending on.
+type client struct {
+	base  string // without the trailing slash
+	token string
+	http  *http.Client
+}
+
+// envelope is every answer of the API.
+type envelope struct {
+	OK          bool            `json:"ok"`
+	Result      json.RawMessage `json:"result"`
+	ErrorCode   int             `json:"error_code"`
+	Description string          `json:"description"`
+}
+
+// call posts params to method and decodes the result into out (nil to ignore it). Errors never
+// hold the token: the URL is left out of them.
+func (c *client) call(ctx context.Context, method string, params, out any) error {
+	body, err := json.Marshal(params)
+	if err != nil {
+		return fmt.Errorf("zalo %s: encode: %w", method, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/bot"+c.token+"/"+method, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("zalo %s: %w", method, c.redact(err))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("zalo %s: %w", method, c.redact(err))
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("zalo %s: read answer: %w", method, c.redact(err))
+	}
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return fmt.Errorf("zalo %s: %w", method, &APIError{Code: res.StatusCode, Description: http.StatusText(res.StatusCode)})
+	}
+	if !env.OK {
+		code := env.ErrorCode
+		if code == 0 {
+			code = res.StatusCode
+		}
+		return fmt.Errorf("zalo %s: %w", method, &APIError{Code: code, Description: env.Description})
+	}
+	if out == nil || len(env.Result) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(env.Result, out); err != nil {
+		return fmt.Errorf("zalo %s: decode result: %w", method, err)
+	}
+	return nil
+}
+
+// redact hides the token, which a network error quotes inside the request URL.
+func (c *client) redact(err error) error { return transport.Redact(err, c.token) }
+
+// botInfo is getMe's result.
+type botInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"account_name"`
+}
+
+// update is one event: a message of some kind.
+type update struct {
+	EventName string   `json:"event_name"`
+	Message   *message `json:"message"`
+}
+
+// message is an incoming message; ids are strings and the date is in milliseconds.
+type message struct {
+	MessageID string `json:"message_id"`
+	From      struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"display_name"`
+		Name        string `json:"name"`
+		IsBot       bool   `json:"is_bot"`
+	} `json:"from"`
+	Chat struct {
+		ID       string `json:"id"`
+		ChatType string `json:"chat_type"`
+	} `json:"chat"`
+	Date int64  `json:"date"`
+	Text string `json:"text"`
+}
+
+// getUpdates waits up to timeout seconds for the next update; the API hands out one at a time
+// and answers 408 when none came. It reports false when the result held no update.
+func (c *client) getUpdates(ctx context.Context, timeout int) (update, bool, error) {
+	var raw json.RawMessage
+	if err := c.call(ctx, "getUpdates", map[string]string{"timeout": fmt.Sprint(timeout)}, &raw); err != nil {
+		return update{}, false, err
+	}
+	return decodeUpdate(raw)
+}
+
+// decodeUpdate reads one update. Deployments differ in the shape they deliver: the update
+// itself, a list of them (the first counts) or an envelope whose result is the update.
+func decodeUpdate(raw json.RawMessage) (update, bool, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return update{}, false, nil
+	}
+	if raw[0] == '[' {
+		var list []json.RawMessage
+		if err := json.Unmarshal(raw, &list); err != nil || len(list) == 0 {
+			return update{}, false, err
+		}
+		raw = list[0]
+	}
+	var u struct {
+		update
+		Result *update `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return update{}, false, fmt.Errorf("decode zalo update: %w", err)
+	}
+	if u.Result != nil {
+		u.update = *u.Result
+	}
+	return u.update, u.Message != nil, nil
+}
+
+func (c *client) sendMessage(ctx context.Context, chatID, text string) error {
+	return c.call(ctx, "sendMessage", map[string]string{"chat_id": chatID, "text": text}, nil)
+}
+
+func (c *client) sendPhoto(ctx context.Context, chatID, photoURL, caption string) error {
+	return c.call(ctx, "sendPhoto", map[string]string{"chat_id": chatID, "photo": photoURL, "caption": caption}, nil)
+}
+
+func (c *client) setWebhook(ctx context.Context, u, secret string) error {
+	return c.call(ctx, "setWebhook", map[string]string{"url": u, "secret_token": secret}, nil)
+}
+
+func (c *client) deleteWebhook(ctx context.Context) error {
+	return c.call(ctx, "deleteWebhook", struct{}{}, nil)
+}
+
+func (c *client) getMe(ctx context.Context) (botInfo, error) {
+	var b botInfo
+	err := c.call(ctx, "getMe", struct{}{}, &b)
+	return b, err
+}

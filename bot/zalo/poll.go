@@ -1,0 +1,63 @@
+package zalo
+
+import (
+	"context"
+	"time"
+)
+
+// poll is the getUpdates loop. Zalo hands out one update per call and answers 408 when none
+// came within the timeout: that is the normal idle state, not a failure, and is not logged.
+// Failures back off; only the first of a run is logged as a warning, so an outage of an hour
+// writes two lines (failing, recovered), not hundreds.
+func (z *Transport) poll(ctx context.Context) error {
+	attempt, needDelete := 0, true
+	for ctx.Err() == nil {
+		if needDelete {
+			// getUpdates and the webhook exclude each other: make sure no webhook is set.
+			if err := z.api.deleteWebhook(ctx); err != nil {
+				attempt = z.pollFailed(ctx, "deleteWebhook", err, attempt)
+				continue
+			}
+			needDelete = false
+		}
+		u, ok, err := z.api.getUpdates(ctx, int(z.pollTimeout/time.Second))
+		switch {
+		case isTimeout(err):
+			attempt = z.recovered(attempt)
+			continue
+		case err != nil:
+			attempt = z.pollFailed(ctx, "getUpdates", err, attempt)
+			continue
+		}
+		attempt = z.recovered(attempt)
+		if j, keep := convert(u); ok && keep {
+			if err := z.submit(ctx, j, func() {}); err != nil {
+				return nil // ctx ended while every worker was busy; Run waits for them
+			}
+		}
+	}
+	return nil
+}
+
+// pollFailed logs err (the first of a run only), waits the backoff and returns the next attempt.
+func (z *Transport) pollFailed(ctx context.Context, method string, err error, attempt int) int {
+	if ctx.Err() != nil {
+		return attempt // shutting down: the error is the cancelled request
+	}
+	d := z.backoff(attempt)
+	if attempt == 0 {
+		z.log.Warn("zalo: "+method+" failing, retrying with backoff", "retry_in", d, "err", err)
+	} else {
+		z.log.Debug("zalo: "+method+" failed again", "attempt", attempt+1, "retry_in", d, "err", err)
+	}
+	_ = z.wait(ctx, d) // an error here is ctx ending, which the loop checks
+	return attempt + 1
+}
+
+// recovered logs the end of a run of failures and resets the attempt count.
+func (z *Transport) recovered(attempt int) int {
+	if attempt > 0 {
+		z.log.Info("zalo: polling recovered", "failures", attempt)
+	}
+	return 0
+}

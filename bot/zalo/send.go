@@ -1,0 +1,114 @@
+package zalo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"danvan/bot/transport"
+	"danvan/flows"
+)
+
+// Send implements bot.Sender: it delivers r to chat ("zalo:<id>") outside the conversation (a
+// reminder, a notice); its choices follow on from the chat's current ones (see
+// transport.RenderAfter). The caller logs the error; Send does not.
+func (z *Transport) Send(ctx context.Context, chat string, r flows.Reply) error {
+	return z.deliver(ctx, chat, r, false)
+}
+
+// deliver sends r: a photo by URL when r carries a chart and files are served, a link for a
+// spreadsheet, the file's text when files are not served (or cannot be kept), then the text with
+// its choices, in parts of at most 2,000 characters cut at line boundaries. The choices are
+// remembered for the chat, so a typed number chooses one: a reply to the chat's own message
+// (own) replaces the menu, anything else adds to it (renderChoices).
+func (z *Transport) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
+	id, ok := strings.CutPrefix(chat, Prefix+":")
+	if !ok || id == "" {
+		return fmt.Errorf("send to %s: not a zalo chat", chat)
+	}
+	link, r := z.publish(ctx, chat, r)
+	text, err := z.sendFile(ctx, id, r.File, link, z.renderChoices(ctx, chat, r, own))
+	if err != nil {
+		return fmt.Errorf("send to %s: %w", chat, err)
+	}
+	for _, part := range transport.Split(text, maxMessage, transport.Char) {
+		if err := z.retry(ctx, func() error { return z.api.sendMessage(ctx, id, part) }); err != nil {
+			return fmt.Errorf("send to %s: %w", chat, err)
+		}
+	}
+	return nil
+}
+
+// publish puts r's file, if any, where its URL serves it and returns the URL. Without a file
+// server, or when the file cannot be kept, the file's figures go as text instead
+// (transport.FileAsText), past a limit with a line saying why.
+func (z *Transport) publish(ctx context.Context, chat string, r flows.Reply) (string, flows.Reply) {
+	if r.File == nil {
+		return "", r
+	}
+	if z.files == nil {
+		return "", transport.FileAsText(r)
+	}
+	link, err := z.files.Put(ctx, chat, *r.File)
+	if err == nil {
+		return link, r
+	}
+	z.log.Warn("zalo: file sent as text", "chat", chat, "err", err)
+	r = transport.FileAsText(r)
+	switch {
+	case errors.Is(err, errFileTooBig):
+		r.Text = strings.TrimSpace(r.Text + "\n\n" + fileTooBigNote)
+	case errors.Is(err, errFileQuota):
+		r.Text = strings.TrimSpace(r.Text + "\n\n" + fileQuotaNote)
+	}
+	return "", r
+}
+
+// What a person reads when a file goes as text past Files' limits. The transport does not
+// know the person's language: Vietnamese, as its numbered options.
+const (
+	fileTooBigNote = "(Tệp này quá lớn để gửi qua Zalo, nên số liệu được gửi dưới dạng chữ ở trên.)"
+	fileQuotaNote  = "(Bạn đã nhận nhiều tệp trong giờ qua, nên lần này số liệu được gửi dưới dạng chữ ở trên. Mời bạn thử lại sau ít phút.)"
+)
+
+// sendFile sends f, if any, by its link and returns the text still to send.
+func (z *Transport) sendFile(ctx context.Context, id string, f *flows.File, link, text string) (string, error) {
+	if f == nil || link == "" {
+		return text, nil
+	}
+	if f.Kind != flows.Photo {
+		return text + "\n\n📎 " + f.Name + ": " + link, nil
+	}
+	caption := ""
+	if parts := transport.Split(text, maxMessage, transport.Char); len(parts) == 1 && !strings.Contains(text, "\n\n") {
+		caption, text = text, "" // a short caption under the photo; choices go in a message after
+	}
+	return text, z.retry(ctx, func() error { return z.api.sendPhoto(ctx, id, link, caption) })
+}
+
+// sendAttempts bounds the tries of one send.
+const sendAttempts = 3
+
+// retry repeats send after a rate limit or a server error, with backoff. A network error is not
+// repeated: the message may have arrived, and a person must not read it twice.
+func (z *Transport) retry(ctx context.Context, send func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := send()
+		if err == nil || ctx.Err() != nil || attempt+1 >= sendAttempts || !retryable(err) {
+			return err
+		}
+		if err := z.wait(ctx, z.backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+func retryable(err error) bool {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code == http.StatusTooManyRequests || e.Code >= 500
+}

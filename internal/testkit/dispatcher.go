@@ -1,0 +1,79 @@
+package testkit
+
+import (
+	"log/slog"
+	"os"
+	"testing"
+
+	"danvan/bot"
+	"danvan/bot/files"
+	"danvan/config"
+	"danvan/flows"
+	"danvan/storage"
+)
+
+// Admin is the identity the tests' configuration names as admin: Telegram user 1000.
+const Admin = "tg:1000"
+
+// BotName is the bot's username in the tests' invite links.
+const BotName = "danvan_test_bot"
+
+// Settings are the default configuration's directory, forms, calendar (in Vietnam) and targets,
+// with Admin as the one admin.
+func Settings(tb testing.TB) bot.Settings {
+	tb.Helper()
+	cfg := config.Default()
+	dir, err := cfg.Directory()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+		InviteTTL: cfg.InviteTTL, BotName: BotName, Admins: map[string]bool{Admin: true},
+		// The channels main runs (telegram.Channel, zalo.Channel; the kit cannot import the
+		// transports, whose own tests use it).
+		Channels: []flows.Channel{{ID: "tg", Name: "telegram", Label: "Telegram"}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}}
+}
+
+// MustDispatcher wires a dispatcher on store with the default configuration, as main's
+// newDispatcher does: the store keeps tallies and serves the figures, a FileMaker renders
+// files, and a Router with no senders yet is the notifier — a test with transports registers
+// them on it (see MustRouter). Invite codes are TESTCODEB, TESTCODEC…
+func MustDispatcher(tb testing.TB, store *storage.Store, clock *Clock) *bot.Dispatcher {
+	tb.Helper()
+	settings := Settings(tb)
+	store.UseModel(settings.Dir, settings.Calendar, settings.Indicators)
+	codes := 0
+	return &bot.Dispatcher{
+		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
+		Figures: store, Contacts: store, Files: &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
+		Notifier: &bot.Router{People: store}, Settings: settings, Now: clock.Now,
+		// Errors only: a failing test shows why, a passing one stays quiet.
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		NewCode: func() string {
+			codes++
+			return "TESTCODE" + string(rune('A'+codes))
+		},
+	}
+}
+
+// MustRouter returns the dispatcher's router, for a test to register its transports on.
+func MustRouter(tb testing.TB, d *bot.Dispatcher) *bot.Router {
+	tb.Helper()
+	r, ok := d.Notifier.(*bot.Router)
+	if !ok {
+		tb.Fatalf("notifier: got %T, want *bot.Router", d.Notifier)
+	}
+	return r
+}
+
+// MustBot is one dispatcher on its own store under a fresh prefix, at a NewClock.
+func MustBot(tb testing.TB) (*storage.Store, *bot.Dispatcher, *Clock) {
+	tb.Helper()
+	store, clock := MustStore(tb), NewClock(tb)
+	return store, MustDispatcher(tb, store, clock), clock
+}
+
+// Env is a getenv reading only m, so no test depends on the process environment.
+func Env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
