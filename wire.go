@@ -29,6 +29,7 @@ var (
 	_ bot.Reports      = (*storage.Store)(nil)
 	_ bot.People       = (*storage.Store)(nil)
 	_ bot.Invites      = (*storage.Store)(nil)
+	_ bot.Throttle     = (*storage.Store)(nil)
 	_ bot.Guard        = (*storage.Store)(nil)
 	_ bot.Unreachables = (*storage.Store)(nil)
 	_ zalo.FileStore   = (*storage.Store)(nil)
@@ -80,7 +81,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	// unit's places, the calendar to know who is late and the targets to count units that met them.
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
-		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
+		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
 		Figures: store, Contacts: store,
 		Files:    &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,

@@ -58,7 +58,7 @@ func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	// As main.go's newDispatcher.
 	c.store.UseModel(dir, settings.Calendar, cfg.Targets)
 	c.d = &Dispatcher{
-		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Guard: c.store, Unreach: c.store,
+		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Throttle: c.store, Guard: c.store, Unreach: c.store,
 		Figures: c.store, Files: filesFor(c.store, settings),
 		Settings: settings, Now: func() time.Time { return now }, NewCode: NewInviteCode,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),

@@ -28,8 +28,14 @@ type Settings struct {
 
 // Limits of the dispatcher's guards.
 const (
-	codeTries     = 5
-	codeWindow    = time.Hour
+	// codeTries is how many invite codes one chat may try an hour, right or wrong.
+	codeTries  = 5
+	codeWindow = time.Hour
+	// wrongCodes is how many wrong codes all chats together may send in wrongWindow before
+	// redemption pauses for everyone until the window ends: many chats guessing at once. A
+	// meeting of a few hundred people typing codes makes far fewer mistakes than that.
+	wrongCodes    = 100
+	wrongWindow   = 10 * time.Minute
 	conflictTries = 3
 )
 
@@ -48,6 +54,7 @@ type Dispatcher struct {
 	Reports  Reports
 	People   People
 	Invites  Invites
+	Throttle Throttle
 	Guard    Guard
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).

@@ -76,7 +76,7 @@ func mustDispatcher(tb testing.TB, store *storage.Store, clock *testClock) *Disp
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	codes := 0
 	return &Dispatcher{
-		Sessions: store, Reports: store, People: store, Invites: store, Guard: store, Unreach: store,
+		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
 		Figures: store, Contacts: store, Files: filesFor(store, settings), Notifier: &Router{People: store},
 		Settings: settings,
 		Now:      clock.Now,

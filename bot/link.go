@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -18,7 +17,7 @@ func (d *Dispatcher) linkIdent(ctx context.Context, in Incoming, p flows.Person,
 	}
 	target, err := d.People.Person(ctx, inv.Nodes[0])
 	if err != nil {
-		return nil, d.putBack(ctx, inv, fmt.Errorf("load person %s to link: %w", inv.Nodes[0], err))
+		return nil, fmt.Errorf("load person %s to link: %w", inv.Nodes[0], err)
 	}
 	if target.ID == "" {
 		return []flows.Reply{{Text: flows.T(lang, "inv_bad")}}, nil // the person is gone
@@ -34,7 +33,7 @@ func (d *Dispatcher) linkIdent(ctx context.Context, in Incoming, p flows.Person,
 		target.Idents = append(target.Idents, in.User)
 	}
 	if err := d.People.Link(ctx, in.User, target); err != nil {
-		return nil, d.putBack(ctx, inv, fmt.Errorf("link %s to %s: %w", in.User, target.ID, err))
+		return nil, fmt.Errorf("link %s to %s: %w", in.User, target.ID, err)
 	}
 	d.cache.drop(target.ID) // the first identity's private chat holds the person as it was
 	d.logger().InfoContext(ctx, "identity linked", "person", target.ID, "ident", in.User)
@@ -45,14 +44,6 @@ func (d *Dispatcher) linkIdent(ctx context.Context, in Incoming, p flows.Person,
 		lang = target.Lang
 	}
 	return []flows.Reply{{Text: flows.T(lang, "link_ok", target.Name) + "\n\n" + flows.Help(target, d.Settings.Dir, d.Settings.Channels, lang)}}, nil
-}
-
-// putBack stores the invite again after a failure, so the code can be used once the store answers.
-func (d *Dispatcher) putBack(ctx context.Context, inv flows.Invite, err error) error {
-	if putErr := d.Reports.Apply(ctx, []flows.Effect{flows.CreateInvite{Invite: inv}}); putErr != nil {
-		err = errors.Join(err, fmt.Errorf("put invite back: %w", putErr))
-	}
-	return err
 }
 
 // mergeInto returns target with the units and scopes of other added.

@@ -39,13 +39,21 @@ type People interface {
 	Link(ctx context.Context, ident string, p flows.Person) error
 }
 
-// Invites redeems one-time invite codes and throttles guessing.
+// Invites redeems one-time invite codes in two steps, so a crash between them never burns a code.
 type Invites interface {
-	// Redeem returns the invite and deletes it in one step; flows.ErrNotFound when the code is
-	// unknown, used or expired.
-	Redeem(ctx context.Context, code string) (flows.Invite, error)
-	// Failure counts a wrong code from chat and returns how many in the current window.
-	Failure(ctx context.Context, chat string, window time.Duration) (int64, error)
+	// Redeem binds the invite under code to holder and returns it; holder may redeem it again,
+	// anyone else gets flows.ErrNotFound, as for an unknown, used or expired code.
+	Redeem(ctx context.Context, code, holder string) (flows.Invite, error)
+	// Redeemed spends the code once what it gives is granted.
+	Redeemed(ctx context.Context, code string) error
+}
+
+// Throttle counts failures in fixed windows, to keep guessing invite codes slow.
+type Throttle interface {
+	// Failure counts one under key and returns how many in the current window.
+	Failure(ctx context.Context, key string, window time.Duration) (int64, error)
+	// Failures returns the count under key without adding one.
+	Failures(ctx context.Context, key string) (int64, error)
 }
 
 // Guard makes sure an update delivered twice (Telegram retries, several replicas) is handled once.

@@ -78,6 +78,7 @@ var texts = map[string]Text{
 	"inv_ok":         {Vi: "Chào mừng %s! Bạn đã được liên kết: %s.", En: "Welcome %s! You are now linked: %s."},
 	"inv_bad":        {Vi: "Mã mời không đúng, đã dùng hoặc đã hết hạn. Vui lòng kiểm tra lại hoặc xin mã mới từ Ban Dân vận.", En: "This invite code is wrong, used or expired. Please check it or ask the Ban Dân vận for a new one."},
 	"inv_throttle":   {Vi: "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.", En: "Too many wrong codes. Please try again in an hour."},
+	"inv_paused":     {Vi: "Hệ thống tạm ngừng nhận mã mời vài phút vì có quá nhiều mã sai. Vui lòng thử lại sau 10 phút.", En: "Invite codes are paused for a few minutes after too many wrong ones. Please try again in 10 minutes."},
 	"file_off":       {Vi: "Chức năng gửi tệp chưa được bật trên bot này.", En: "Sending files is not enabled on this bot."},
 	"file_failed":    {Vi: "Không tạo được tệp lúc này. Vui lòng thử lại sau ít phút.", En: "The file could not be made just now. Please try again in a few minutes."},
 	"busy":           {Vi: "Hệ thống đang bận, vui lòng thử lại sau ít phút.", En: "The system is busy, please try again in a few minutes."},

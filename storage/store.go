@@ -48,8 +48,12 @@
 //	P session:<chat>    flows.State; TTL SessionTTL, refreshed on every save
 //	P ident:<ident>     the person id (plain string) a platform identity ("tg:12345") is linked to
 //	P person:<id>       flows.Person (Admin is never stored)
-//	P invite:<code>     flows.Invite; lives Expires − Created (the bot checks Expires itself)
-//	P fail:<chat>       integer count of wrong invite codes; expires one window after the first
+//	P invite:<code>     flows.Invite, plus "holder": the identity that began redeeming it, which
+//	                    alone may finish (Redeem, Redeemed); lives Expires − Created (the bot
+//	                    checks Expires itself); <code> is upper case
+//	P linkcode:<person> the one live /lienket code of a person; a new one deletes the old invite
+//	P fail:<chat>       integer count of a chat's tries at invite codes; expires one window after
+//	                    the first; P fail:* counts wrong codes from every chat (the global limit)
 //	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
 //	P file:<token>      hash of a chart or spreadsheet served to Zalo by URL: "name", "kind",
 //	                    "mime", "data" (the bytes); TTL the URL's life (PutFile)

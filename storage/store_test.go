@@ -47,8 +47,10 @@ func TestOutage(t *testing.T) {
 		"SavePerson":   apply(s, flows.SavePerson{Person: flows.Person{ID: "tg:1"}}),
 		"Person":       func(ctx context.Context) error { _, err := s.Person(ctx, "tg:1"); return err },
 		"Link":         func(ctx context.Context) error { return s.Link(ctx, "tg:1", flows.Person{ID: "tg:1"}) },
-		"Redeem":       func(ctx context.Context) error { _, err := s.Redeem(ctx, "X"); return err },
+		"Redeem":       func(ctx context.Context) error { _, err := s.Redeem(ctx, "X", "tg:1"); return err },
+		"Redeemed":     func(ctx context.Context) error { return s.Redeemed(ctx, "X") },
 		"Failure":      func(ctx context.Context) error { _, err := s.Failure(ctx, "tg:1", time.Hour); return err },
+		"Failures":     func(ctx context.Context) error { _, err := s.Failures(ctx, "tg:1"); return err },
 		"Claim":        func(ctx context.Context) error { _, err := s.Claim(ctx, "u1"); return err },
 		"Release":      func(ctx context.Context) error { return s.Release(ctx, "u1") },
 		"Commit": func(ctx context.Context) error {
