@@ -1,6 +1,7 @@
 // Command danvan is Dân vận bot: organisers of the mass organisations submit their membership and
 // activity figures through short conversational forms, and leaders read them against the plan's
-// targets. main only wires the parts together; `danvan demo` runs it in a terminal.
+// targets. main only wires the parts together; `danvan demo` runs it in a terminal, and
+// `danvan version|dump|restore|migrate` are the operators' commands (ops.go).
 package main
 
 import (
@@ -55,6 +56,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if len(args) > 0 && args[0] == "demo" {
 		return runDemo(ctx, args[1:], in, out)
 	}
+	if len(args) > 0 && opsCommands[args[0]] != nil {
+		return opsCommands[args[0]](ctx, args[1:], in, out, getenv)
+	}
 	cfg, err := config.Load(args, getenv)
 	if err != nil {
 		return err
@@ -69,6 +73,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
 	}
 	defer store.Close()
+	if _, err := startChecks(ctx, store, log); err != nil {
+		return err
+	}
 	disp, err := newDispatcher(cfg, store, time.Now, log)
 	if err != nil {
 		return err
@@ -137,7 +144,7 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*bot.Zalo, error) {
 	var files *bot.ZaloFiles
 	if cfg.PublicURL != "" {
-		files = &bot.ZaloFiles{Base: cfg.PublicURL, Store: store, Logger: log}
+		files = &bot.ZaloFiles{Base: cfg.PublicURL, Store: store, TTL: cfg.FileTTL, Logger: log}
 		mux.Handle("GET "+bot.FilesPath, files.Handler())
 	}
 	z, err := bot.NewZalo(ctx, bot.ZaloConfig{
