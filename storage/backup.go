@@ -14,7 +14,8 @@ package storage
 //	{"end":true,"keys":4}
 //
 // The header names the format and its version, the key schema the keys follow (Schema, the
-// P meta:schema key) and the prefix they were under. A key is written without that prefix, so
+// P meta:schema key) and the prefix they were under. Every key that starts with the prefix is
+// taken, so two stores' prefixes must never start one another ("danvan:" and "danvan:copy:"). A key is written without that prefix, so
 // Restore can put it under another one. ttl_ms is the time the key had left when it was read,
 // absent for a key that does not expire; Restore gives it that time again, counted from the
 // restore (relative TTLs: a dump restored a week later does not expire every session a week

@@ -49,13 +49,13 @@ func (s *Store) Dump(ctx context.Context, w io.Writer, now time.Time) (DumpStats
 		return s.dumpNode(ctx, c, dw)
 	})
 	if err != nil {
-		return DumpStats{Keys: dw.keys, Schema: schema}, fmt.Errorf("dump %s*: %w", s.prefix, err)
+		return DumpStats{Keys: dw.keys, Schema: schema}, fmt.Errorf("dump %q: %w", s.prefix, err)
 	}
 	if err := dw.json(dumpEnd{End: true, Keys: dw.keys}); err != nil {
 		return DumpStats{Keys: dw.keys, Schema: schema}, err
 	}
 	if err := zw.Close(); err != nil {
-		return DumpStats{Keys: dw.keys, Schema: schema}, fmt.Errorf("dump %s*: %w", s.prefix, err)
+		return DumpStats{Keys: dw.keys, Schema: schema}, fmt.Errorf("dump %q: %w", s.prefix, err)
 	}
 	return DumpStats{Keys: dw.keys, Schema: schema}, nil
 }

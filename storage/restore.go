@@ -72,14 +72,14 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, opt RestoreOptions) (R
 		case err != nil:
 			return st, fmt.Errorf("restore: %w", err)
 		case found:
-			return st, fmt.Errorf("restore into %s: %w (restore into an empty prefix, or force it)", s.prefix, ErrNotEmpty)
+			return st, fmt.Errorf("restore into %q: %w (restore into an empty prefix, or force it)", s.prefix, ErrNotEmpty)
 		}
 	}
 	w := &restoreWriter{s: s, from: h.Prefix, pipe: s.rdb.Pipeline()}
 	err = w.copy(ctx, br)
 	st.Keys = w.keys
 	if err != nil {
-		return st, fmt.Errorf("restore into %s after %d keys: %w", s.prefix, w.keys, err)
+		return st, fmt.Errorf("restore into %q after %d keys: %w", s.prefix, w.keys, err)
 	}
 	return st, nil
 }
