@@ -1,6 +1,7 @@
 // Command danvan is Dân vận bot: organisers of the mass organisations submit their membership and
 // activity figures through short conversational forms, and leaders read them against the plan's
-// targets. main only wires the parts together; `danvan demo` runs it in a terminal.
+// targets. main only wires the parts together; `danvan demo` runs it in a terminal, and
+// `danvan version|dump|restore|migrate` are the operators' commands (ops.go).
 package main
 
 import (
@@ -44,6 +45,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if len(args) > 0 && args[0] == "demo" {
 		return runDemo(ctx, args[1:], in, out, time.Now)
 	}
+	if len(args) > 0 && opsCommands[args[0]] != nil {
+		return opsCommands[args[0]](ctx, args[1:], in, out, getenv)
+	}
 	cfg, err := config.Load(args, getenv)
 	if err != nil {
 		return err
@@ -58,6 +62,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
 	}
 	defer store.Close()
+	if _, err := startChecks(ctx, store, log); err != nil {
+		return err
+	}
 	disp, err := newDispatcher(cfg, store, time.Now, log)
 	if err != nil {
 		return err
@@ -121,7 +128,7 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*zalo.Transport, error) {
 	var files *zalo.Files
 	if cfg.PublicURL != "" {
-		files = &zalo.Files{Base: cfg.PublicURL, Store: store, Logger: log}
+		files = &zalo.Files{Base: cfg.PublicURL, Store: store, TTL: cfg.FileTTL, Logger: log}
 		mux.Handle("GET "+zalo.FilesPath, files.Handler())
 	}
 	z, err := zalo.New(ctx, zalo.Config{

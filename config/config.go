@@ -68,6 +68,9 @@ type Config struct {
 	Admins []int64 `yaml:"admins" json:"admins"`
 	// InviteTTL is how long an invite code lives ("168h" in files).
 	InviteTTL time.Duration `yaml:"invite_ttl" json:"invite_ttl"`
+	// FileTTL is how long a chart or spreadsheet link sent to Zalo works (and Redis keeps the
+	// file): longer suits people who open it later, shorter exposes less.
+	FileTTL time.Duration `yaml:"file_ttl" json:"file_ttl"`
 	// Timezone names the zone of the calendar and reminders.
 	Timezone string `yaml:"timezone" json:"timezone"`
 	// LogLevel is debug, info, warn or error.
@@ -115,6 +118,7 @@ func Default() Config {
 		RedisPrefix:    "danvan:",
 		ListenAddr:     ":8080",
 		InviteTTL:      7 * 24 * time.Hour,
+		FileTTL:        time.Hour,
 		Timezone:       "Asia/Ho_Chi_Minh",
 		LogLevel:       "info",
 		sources:        map[string]string{},

@@ -138,6 +138,7 @@ func TestAccessors(t *testing.T) {
 		{"Webhook()", c.Webhook(), false},
 		{"SlogLevel()", c.SlogLevel(), slog.LevelDebug},
 		{"InviteTTL", c.InviteTTL, 168 * time.Hour},
+		{"FileTTL", c.FileTTL, time.Hour},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {

@@ -44,7 +44,8 @@ var settings = []setting{
 	{"webhook_secret", "WEBHOOK_SECRET", "", "webhook secret token", str(func(c *Config) *string { return &c.WebhookSecret })},
 	{"listen_addr", "LISTEN_ADDR", "listen", "HTTP listen `address`", str(func(c *Config) *string { return &c.ListenAddr })},
 	{"admins", "ADMINS", "admins", "comma list of admin Telegram user `ids`", setAdmins},
-	{"invite_ttl", "INVITE_TTL", "invite-ttl", "lifetime of invite codes, a `duration` such as 168h", setInviteTTL},
+	{"invite_ttl", "INVITE_TTL", "invite-ttl", "lifetime of invite codes, a `duration` such as 168h", duration(func(c *Config) *time.Duration { return &c.InviteTTL })},
+	{"file_ttl", "FILE_TTL", "file-ttl", "lifetime of the chart and spreadsheet links sent to Zalo, a `duration` such as 1h", duration(func(c *Config) *time.Duration { return &c.FileTTL })},
 	{"timezone", "TIMEZONE", "timezone", "time `zone` of the calendar", str(func(c *Config) *string { return &c.Timezone })},
 	{"log_level", "LOG_LEVEL", "log-level", "log `level`: debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 }
@@ -86,13 +87,15 @@ func setAdmins(c *Config, v string) error {
 	return nil
 }
 
-func setInviteTTL(c *Config, v string) error {
-	d, err := time.ParseDuration(strings.TrimSpace(v))
-	if err != nil {
-		return fmt.Errorf("%q is not a duration such as 168h or 90m", v)
+func duration(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 168h or 90m", v)
+		}
+		*field(c) = d
+		return nil
 	}
-	c.InviteTTL = d
-	return nil
 }
 
 // flagValue is one flag as given, applied after the file and the environment.
@@ -106,10 +109,20 @@ type flagValue struct {
 // program name), and checks it with Validate. "-h" returns an error that wraps flag.ErrHelp
 // and holds the usage text.
 func Load(args []string, getenv func(string) string) (Config, error) {
+	return LoadWith("danvan", args, getenv, nil)
+}
+
+// LoadWith is Load for a subcommand (`danvan dump`): extra, when not nil, adds the command's own
+// flags to the flag set, which parses them along with the configuration's; name is the
+// command's, for the usage text.
+func LoadWith(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	fs, path, given := newFlagSet()
+	fs, path, given := newFlagSet(name)
+	if extra != nil {
+		extra(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return Config{}, fmt.Errorf("%w\n%s", err, usage(fs))
@@ -141,8 +154,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-func newFlagSet() (*flag.FlagSet, *string, *[]flagValue) {
-	fs := flag.NewFlagSet("danvan", flag.ContinueOnError)
+func newFlagSet(name string) (*flag.FlagSet, *string, *[]flagValue) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned, usage is in the ErrHelp error
 	path := fs.String("config", "", "YAML configuration `file` (env "+EnvConfigFile+")")
 	given := new([]flagValue)
@@ -161,7 +174,7 @@ func newFlagSet() (*flag.FlagSet, *string, *[]flagValue) {
 func usage(fs *flag.FlagSet) string {
 	var b bytes.Buffer
 	fs.SetOutput(&b)
-	fmt.Fprintln(&b, "Usage of danvan:")
+	fmt.Fprintf(&b, "Usage of %s:\n", fs.Name())
 	fs.PrintDefaults()
 	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET, REDIS_PASSWORD.")
 	fs.SetOutput(io.Discard)

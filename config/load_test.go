@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -158,6 +159,7 @@ func TestLoadOtherErrors(t *testing.T) {
 		{"stray argument", []string{"serve"}, nil, []string{`unexpected argument "serve"`}},
 		{"bad env admins", nil, map[string]string{"ADMINS": "1,abc"}, []string{`env ADMINS: admins: "abc" is not a Telegram user id`}},
 		{"bad env ttl", nil, map[string]string{"INVITE_TTL": "7 days"}, []string{"env INVITE_TTL: invite_ttl:"}},
+		{"bad file ttl", []string{"-file-ttl", "10s"}, nil, []string{"flag -file-ttl: file_ttl:"}},
 		{"bad flag zone", []string{"-timezone", "Asia/Hanoi"}, nil, []string{`flag -timezone: timezone: "Asia/Hanoi"`}},
 		{"webhook without secret", nil, map[string]string{"WEBHOOK_URL": "https://x.vn/h"}, []string{"webhook_secret: is required in webhook mode"}},
 		{"bad secret", nil, map[string]string{"WEBHOOK_SECRET": "has space"}, []string{"env WEBHOOK_SECRET: webhook_secret: must be 1–256"}},
@@ -216,5 +218,33 @@ func TestLoadDefaultsThatNoLongerFit(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("errors on targets: got %d, want 1 (err %v)", n, err)
+	}
+}
+
+// A subcommand's flags parse along with the configuration's, and its usage names it.
+func TestLoadWith(t *testing.T) {
+	var force bool
+	extra := func(fs *flag.FlagSet) { fs.BoolVar(&force, "force", false, "replace keys") }
+	c, err := LoadWith("danvan restore", []string{"-redis-prefix", "copy:", "-force"}, env(nil), extra)
+	if err != nil || c.RedisPrefix != "copy:" || !force {
+		t.Fatalf("LoadWith: got prefix %q, force %t, %v; want copy:, true, nil", c.RedisPrefix, force, err)
+	}
+	_, err = LoadWith("danvan restore", []string{"-h"}, env(nil), extra)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: got %v, want flag.ErrHelp", err)
+	}
+	mustContain(t, err, "Usage of danvan restore:", "-force", "-redis-prefix")
+}
+
+// The example environment file of deploy/ names every variable the configuration reads.
+func TestEnvExampleNamesEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../deploy/danvan.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range append(settings, setting{env: EnvConfigFile}) {
+		if !strings.Contains(string(b), s.env+"=") {
+			t.Errorf("deploy/danvan.env.example: got no %s=, want every variable listed", s.env)
+		}
 	}
 }

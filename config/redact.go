@@ -32,6 +32,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("listen_addr", c.ListenAddr),
 		slog.Any("admins", c.Admins),
 		slog.Duration("invite_ttl", c.InviteTTL),
+		slog.Duration("file_ttl", c.FileTTL),
 		slog.String("timezone", c.Timezone),
 		slog.String("log_level", c.LogLevel),
 		slog.Int("orgs", len(c.Orgs)),

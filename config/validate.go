@@ -254,6 +254,9 @@ func (k *checker) misc() {
 	if c.InviteTTL < time.Minute {
 		k.add("invite_ttl", "%v is too short; write a duration such as 168h", c.InviteTTL)
 	}
+	if c.FileTTL < time.Minute || c.FileTTL > 7*24*time.Hour {
+		k.add("file_ttl", "%v: want a duration from 1m to 168h, such as 1h", c.FileTTL)
+	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		k.add("timezone", "%q is not a time zone such as Asia/Ho_Chi_Minh", c.Timezone)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"danvan/flows"
 )
@@ -22,6 +23,7 @@ func TestValidateNamesField(t *testing.T) {
 		{"secret too long", func(c *Config) { c.WebhookSecret = strings.Repeat("a", 257) }, "webhook_secret"},
 		{"webhook not absolute", func(c *Config) { c.WebhookURL, c.WebhookSecret = "/hook", "s" }, "webhook_url"},
 		{"ttl", func(c *Config) { c.InviteTTL = 0 }, "invite_ttl"},
+		{"file ttl", func(c *Config) { c.FileTTL = 30 * 24 * time.Hour }, "file_ttl"},
 		{"zalo secret short", func(c *Config) { c.ZaloWebhookURL, c.ZaloWebhookSecret = "https://b.example/zalo", "short" }, "zalo_webhook_secret"},
 		{"zalo secret missing", func(c *Config) { c.ZaloWebhookURL = "https://b.example/zalo" }, "zalo_webhook_secret"},
 		{"zalo webhook http", func(c *Config) { c.ZaloWebhookURL, c.ZaloWebhookSecret = "http://b.example/zalo", "long-enough" }, "zalo_webhook_url"},

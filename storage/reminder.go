@@ -19,12 +19,10 @@ import (
 //	                                      a clean-up, the lease end (on the bots' clock) decides
 //	P{rm:<period>:<person>}:done:<step>   "1" once sent; ReminderTTL
 //	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
-//	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; 48h
+//	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; NudgeTTL
 //	P leaders                             set of the ids of people with a leader's scope
-const ReminderTTL = 400 * 24 * time.Hour
-
-// claimGrace keeps a claim key in Redis this long past its lease, as a clean-up bound only.
-const claimGrace = time.Hour
+//
+// How long each lives is in retention.go.
 
 func (s *Store) remindKey(period, person, kind, step string) string {
 	return s.prefix + "{rm:" + esc(period) + ":" + esc(person) + "}:" + kind + ":" + esc(step)
@@ -112,7 +110,7 @@ func (s *Store) SnoozedUntil(ctx context.Context, period, person string) (time.T
 
 // NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
 func (s *Store) NudgeOnce(ctx context.Context, unit, day string) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.key("nudge", day+":"+esc(unit)), "1", 48*time.Hour).Result()
+	ok, err := s.rdb.SetNX(ctx, s.key("nudge", day+":"+esc(unit)), "1", NudgeTTL).Result()
 	if err != nil {
 		return false, fmt.Errorf("nudge %s on %s: %w", unit, day, err)
 	}

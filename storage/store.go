@@ -63,8 +63,12 @@
 //	                    offered any, oldest first; each opaque to the store (the bot's JSON of
 //	                    the message's buttons and Free flag); at most MenuSegments; TTL
 //	                    AddMenu's, 24h in the bot, refreshed by every add. (Before lists, a
-//	                    string P zmenu:<chat> held one menu; nothing reads it, and it expires.)
+//	                    string P zmenu:<chat> held one menu; migration 1 deletes them.)
+//	P meta:schema       integer, the key schema: the last migration applied (migrate.go);
+//	                    none means 0
 //
+// How long each key lives is gathered in retention.go; Dump and Restore (backup.go) copy every
+// key under P out and back.
 // (The space after P above is for reading only: the real key is "danvan:session:tg:1".)
 //
 // # Atomicity
@@ -101,7 +105,8 @@
 // AddMenu appends a Zalo chat's menu segment and reads back the segments up to it in one
 // script, so messages pushed to one chat at once, from any replicas, number their options apart.
 //
-// Redis 7.0 or later is needed: Failure and PutFile use EXPIRE NX (7.0); Redeem uses GETDEL (6.2).
+// Redis 7.0 or later is needed (MinRedis; CheckRedis refuses an older one at start): Failure and
+// PutFile use EXPIRE NX and Claim SET NX GET (7.0); Redeem uses GETDEL (6.2).
 package storage
 
 import (
@@ -113,20 +118,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
 )
-
-// DraftTTL is how long a draft without a Draft.Until is kept. Drafts made by the flows carry the
-// close of their period in Until and live exactly that long; this only bounds the others.
-const DraftTTL = 400 * 24 * time.Hour
-
-// SessionTTL is how long an idle chat's conversation state is kept. A chat silent for longer
-// starts again from the zero State; its drafts are keyed by person and live on their own TTL.
-const SessionTTL = 400 * 24 * time.Hour
 
 // Store implements the dispatcher's storage interfaces (bot.Sessions, bot.Reports, bot.People,
 // bot.Invites, bot.Guard, bot.Unreachables, zalo.FileStore, zalo.MenuStore) on Redis. It is safe

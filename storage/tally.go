@@ -208,10 +208,6 @@ local function tally(k0, a0)
 end
 `
 
-// AppliedTTL is how long the marker of a tally change applied on Cluster (appliedKey) is kept: as
-// long as a draft, far past any retry of the script that set it.
-const AppliedTTL = DraftTTL
-
 // tallyScript applies a tallyChange on its own: on Cluster, right after the unit's script. KEYS[1]
 // is the change's marker (appliedKey), then the tally set and the tallies; ARGV[1] is the
 // marker's TTL in milliseconds, then the field, increment pairs. It sets the marker and applies

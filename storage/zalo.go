@@ -11,9 +11,6 @@ import (
 	"danvan/flows"
 )
 
-// filePutWindow is the window PutFile counts a chat's files in.
-const filePutWindow = time.Hour
-
 // PutFile keeps f under token for ttl (a hash with PX), so whichever replica a file URL reaches
 // serves it, and Redis forgets it when the URL expires, unless chat has been given perHour files
 // in the last hour already: then nothing is kept and it reports false. The count comes first
