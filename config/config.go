@@ -3,7 +3,9 @@
 // defaults in code, then a YAML file, then the environment, then flags, each winning over the
 // one before; Validate checks the result once, so the rest of the program can trust it.
 //
-// Only main imports this package: the other packages take the flows types it builds.
+// Only main imports this package: the other packages take the flows types it builds. It reads
+// files, the environment and flags only; it never connects to Redis or a platform and never
+// logs.
 package config
 
 import (

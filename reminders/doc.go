@@ -1,5 +1,8 @@
 // Package reminders chases the organisers who have not reported before each quarterly,
 // six-monthly and yearly deadline (section III.3 of the plan), and tells leaders after it.
+// It never talks to Redis or a platform itself: it reads and claims through the ports it
+// declares (Store, Claims, Snoozes, Nudges) and sends through Sender, importing neither
+// storage nor any transport.
 //
 // # What goes out
 //

@@ -12,6 +12,9 @@ import (
 	"danvan/flows"
 )
 
+// ReminderTTL is how long a reminder's done mark and a snooze are kept: over a year, far longer
+// than any period's ladder runs, so a mark never expires while its step could still be sent.
+//
 // Reminder keys. The claim and done marks of one (period, person) share the hash tag
 // {rm:<period>:<person>}, so the claim script touches one Cluster slot:
 //

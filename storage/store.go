@@ -5,6 +5,10 @@
 // the Zalo transport shares between replicas (served files, each chat's last choices). It works
 // on one Redis, on Sentinel and on Cluster through redis.UniversalClient.
 //
+// It decides nothing: what to write is what flows said (the Effects it applies, a submission's
+// flows.Contribution to the tallies). It never sends a message, never reads the clock (callers
+// pass the time) and never logs.
+//
 // # Key schema
 //
 // Every key starts with the Store's prefix P (for example "danvan:"); the prefix must not contain

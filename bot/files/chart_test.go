@@ -1,12 +1,12 @@
 package files
 
 import (
-	"bytes"
 	"image"
-	"image/png"
 	"math"
 	"reflect"
 	"testing"
+
+	"danvan/internal/filetest"
 )
 
 // sampleChart is a rate chart of the wards, with a gap, a bar over and one under the target.
@@ -33,11 +33,7 @@ func mustChart(tb testing.TB, d ChartData) image.Image {
 	if err != nil {
 		tb.Fatalf("RenderChart: %v", err)
 	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		tb.Fatalf("decode png: %v", err)
-	}
-	return img
+	return filetest.MustDecodePNG(tb, b)
 }
 
 // countColour counts the pixels of img that are exactly c.

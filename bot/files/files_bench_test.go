@@ -2,15 +2,13 @@ package files
 
 import (
 	"context"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 // mapSource is a FigureSource over ready maps, so a benchmark measures Maker, not a fake's
@@ -85,50 +83,11 @@ func mustBigMaker(tb testing.TB, places int) *Maker {
 	return m
 }
 
-// peakHeap samples the live heap while it runs, as the brief's 200 MB bound is about the peak,
-// not the total allocated.
-type peakHeap struct {
-	stop       chan struct{}
-	done       sync.WaitGroup
-	base, peak uint64
-}
-
-func startPeakHeap() *peakHeap {
-	runtime.GC()
-	h := &peakHeap{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	h.base = sample[0].Value.Uint64()
-	h.done.Add(1)
-	go func() {
-		defer h.done.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			h.peak = max(h.peak, sample[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return h
-}
-
-// Stop ends sampling and returns the peak and the heap at the start (the fixture), in MB.
-func (h *peakHeap) Stop() (peak, base float64) {
-	close(h.stop)
-	h.done.Wait()
-	return float64(h.peak) / (1 << 20), float64(h.base) / (1 << 20)
-}
-
 // benchFile makes attachment a for an admin b.N times and reports the peak live heap.
 func benchFile(b *testing.B, m *Maker, a flows.Attachment) {
 	admin := flows.Person{ID: "tg:1000", Admin: true}
 	b.ReportAllocs()
-	h := startPeakHeap()
+	h := filetest.StartPeakHeap()
 	size := 0
 	for b.Loop() {
 		f, err := m.File(context.Background(), admin, a, flows.VI)

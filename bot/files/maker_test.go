@@ -1,16 +1,15 @@
 package files
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image/png"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
 
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 func TestMakerRefusesBeforeLoading(t *testing.T) {
@@ -92,10 +91,7 @@ func TestMakerChartFile(t *testing.T) {
 	if f.Kind != flows.Photo || f.MIME != "image/png" || f.Name != "chi-tieu-1.6-2026-Q1.png" {
 		t.Errorf("file: got %s %s %s, want a PNG photo chi-tieu-1.6-2026-Q1.png", f.Kind, f.MIME, f.Name)
 	}
-	img, err := png.Decode(bytes.NewReader(f.Data))
-	if err != nil {
-		t.Fatalf("decode png: %v", err)
-	}
+	img := filetest.MustDecodePNG(t, f.Data)
 	// A ward has no places below it: one bar per organisation, five of them.
 	wantH := int((chartChrome + chartBarRow*5).Dots(chartDPI))
 	if b := img.Bounds(); b.Dx() != int(chartWidth.Dots(chartDPI)) || b.Dy() != wantH {

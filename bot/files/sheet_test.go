@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 func TestMakerXLSX(t *testing.T) {
@@ -26,7 +27,7 @@ func TestMakerXLSX(t *testing.T) {
 	if got, want := src.Calls(), []string{"Submissions", "People"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("source calls: got %v, want %v", got, want)
 	}
-	x := mustOpenXLSX(t, f.Data)
+	x := filetest.MustOpenXLSX(t, f.Data)
 	if got, want := x.GetSheetList(), []string{"Tổng hợp", "Sinh hoạt & hội viên", "Hoạt động"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets: got %q, want %q", got, want)
 	}
@@ -57,7 +58,7 @@ func TestMakerXLSX(t *testing.T) {
 		{"Hội Nông dân xã Nậm Loỏng", []string{"Xã Nậm Loỏng", "Hội Nông dân", "Hội Nông dân xã Nậm Loỏng", "", "", "", "", "", "", "chưa nộp"}},
 	}
 	for _, c := range cases {
-		got := findRow(t, x, sh, c.unit)
+		got := filetest.FindRow(t, x, sh, c.unit)
 		if len(got) > len(c.want) && c.want[len(c.want)-1] != "chưa nộp" {
 			got = got[:len(c.want)] // the reference is random-looking; checked below
 		}
@@ -66,7 +67,7 @@ func TestMakerXLSX(t *testing.T) {
 		}
 	}
 	// Typed cells: figures are numbers, the time a date, the rate a fraction shown as a percent.
-	row := rowOf(t, x, sh, "Hội LHPN phường Tân Phong")
+	row := filetest.RowOf(t, x, sh, "Hội LHPN phường Tân Phong")
 	ref := func(col string) string { return col + strconv.Itoa(row) }
 	for _, col := range []string{"D", "H", "L", "M"} {
 		if typ, _ := x.GetCellType(sh, ref(col)); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
@@ -89,10 +90,10 @@ func TestMakerXLSX(t *testing.T) {
 		t.Errorf("date: got %v %v, want %v (Vietnam wall time)", at, err, want)
 	}
 	k := flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
-	if got, want := mustCell(t, x, sh, ref("N")), src.subs[k].Ref; got != want {
+	if got, want := filetest.MustCell(t, x, sh, ref("N")), src.subs[k].Ref; got != want {
 		t.Errorf("ref: got %q, want %q", got, want)
 	}
-	if got := mustCell(t, x, sh, "O"+strconv.Itoa(rowOf(t, x, sh, "Hội Cựu chiến binh phường Quyết Thắng"))); got != "Số hội viên chưa khớp" {
+	if got := filetest.MustCell(t, x, sh, "O"+strconv.Itoa(filetest.RowOf(t, x, sh, "Hội Cựu chiến binh phường Quyết Thắng"))); got != "Số hội viên chưa khớp" {
 		t.Errorf("reason: got %q, want the return's reason", got)
 	}
 	checkPanesAndFilter(t, x, sh)

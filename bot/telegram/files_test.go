@@ -10,6 +10,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/faketg"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 )
 
@@ -45,7 +46,7 @@ func TestTelegramSendsChartAsPhoto(t *testing.T) {
 		t.Errorf("buttons: got %v, want %v", got, btn)
 	}
 	photo := x.fake.Upload("sendPhoto", "photo", 0)
-	testkit.MustPNG(t, photo)
+	filetest.MustPNG(t, photo)
 	if !bytes.Equal(photo, f.Data) {
 		t.Errorf("uploaded photo: got %d bytes, want the chart's %d bytes as rendered", len(photo), len(f.Data))
 	}
@@ -70,16 +71,16 @@ func TestTelegramSendsSheetAsDocument(t *testing.T) {
 	if got := docs[0].Params["caption"]; got != "" {
 		t.Errorf("caption: got %q, want none (the text went first)", got)
 	}
-	xf := testkit.MustOpenXLSX(t, x.fake.Upload("sendDocument", "document", 0))
+	xf := filetest.MustOpenXLSX(t, x.fake.Upload("sendDocument", "document", 0))
 	sh := "Sinh hoạt & hội viên"
-	if got := testkit.MustCell(t, xf, sh, "C1"); got != "Đơn vị" {
+	if got := filetest.MustCell(t, xf, sh, "C1"); got != "Đơn vị" {
 		t.Errorf("C1: got %q, want %q", got, "Đơn vị")
 	}
 	rows, _ := xf.GetRows(sh)
 	if len(rows) != 6 {
 		t.Errorf("rows: got %d, want 6 (header and Tân Phong's 5 units)", len(rows))
 	}
-	if got := testkit.FindRow(t, xf, sh, "Đoàn phường Tân Phong")[9]; got != "trễ" {
+	if got := filetest.FindRow(t, xf, sh, "Đoàn phường Tân Phong")[9]; got != "trễ" {
 		t.Errorf("status: got %q, want trễ", got)
 	}
 }

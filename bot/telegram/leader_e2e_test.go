@@ -14,6 +14,7 @@ import (
 	"danvan/bot"
 	"danvan/flows"
 	"danvan/internal/faketg"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 )
 
@@ -318,24 +319,24 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 	charts := x.press(chatCity, "Biểu đồ")
 	mustSee(t, charts, "Số liệu Quý I/2026")
 	photo := x.press(chatCity, "📊 1.5")
-	testkit.MustPNG(t, mustOneFile(t, photo, "sendPhoto"))
+	filetest.MustPNG(t, mustOneFile(t, photo, "sendPhoto"))
 	mustSee(t, photo, "Chỉ tiêu 1.5")
 	byCmd := x.say(chatCity, "/chart 1.6")
-	testkit.MustPNG(t, mustOneFile(t, byCmd, "sendPhoto"))
+	filetest.MustPNG(t, mustOneFile(t, byCmd, "sendPhoto"))
 	mustSee(t, byCmd, "Chỉ tiêu 1.6")
 
 	x.say(chatCity, "/figures")
 	viaButton := mustOneFile(t, x.press(chatCity, "Excel"), "sendDocument")
 	sheet := x.say(chatCity, "/export")
 	mustSee(t, sheet, "Bảng số liệu Quý I/2026")
-	xf := testkit.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
-	testkit.MustOpenXLSX(t, viaButton)
+	xf := filetest.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
+	filetest.MustOpenXLSX(t, viaButton)
 	list := xf.GetSheetList()
 	if len(list) != 3 || list[0] != "Tổng hợp" {
 		t.Fatalf("sheets: got %q, want the summary and one per form", list)
 	}
 	sh := list[1]
-	if got := testkit.MustCell(t, xf, sh, "A1"); got != "Phường/Xã" {
+	if got := filetest.MustCell(t, xf, sh, "A1"); got != "Phường/Xã" {
 		t.Errorf("header A1: got %q, want %q", got, "Phường/Xã")
 	}
 	cases := []struct {
@@ -348,11 +349,11 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 		{"Hội Nông dân xã Nậm Loỏng", "chưa nộp", "", 0},
 	}
 	for _, c := range cases {
-		row := strconv.Itoa(testkit.RowOf(t, xf, sh, c.unit))
-		if got := testkit.MustCell(t, xf, sh, "J"+row); got != c.status {
+		row := strconv.Itoa(filetest.RowOf(t, xf, sh, c.unit))
+		if got := filetest.MustCell(t, xf, sh, "J"+row); got != c.status {
 			t.Errorf("%s status: got %q, want %q", c.unit, got, c.status)
 		}
-		if got := testkit.MustCell(t, xf, sh, "K"+row); got != c.by {
+		if got := filetest.MustCell(t, xf, sh, "K"+row); got != c.by {
 			t.Errorf("%s sent by: got %q, want %q", c.unit, got, c.by)
 		}
 		if c.eligible == 0 {
@@ -363,28 +364,13 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 			t.Errorf("%s eligible: got %q (type %v), want the number %d", c.unit, raw, typ, c.eligible)
 		}
 	}
-	if got := testkit.MustCell(t, xf, sh, "O"+strconv.Itoa(testkit.RowOf(t, xf, sh, "Hội LHPN phường Tân Phong"))); got != "Sai số hội viên" {
+	if got := filetest.MustCell(t, xf, sh, "O"+strconv.Itoa(filetest.RowOf(t, xf, sh, "Hội LHPN phường Tân Phong"))); got != "Sai số hội viên" {
 		t.Errorf("return reason: got %q, want %q", got, "Sai số hội viên")
 	}
 	all := x.mustTally("laichau", flows.AllOrgs, testkit.TallyOf(1, 1, testkit.HungForm, testkit.DaoForm))
 	basis := flows.FormatNumber(all.Sums["members"]) + " / " + flows.FormatNumber(all.Sums["eligible"])
-	if row := summaryRowOf(t, xf, "1.5"); len(row) < 6 || row[5] != basis {
+	// The summary sheet has a row per indicator, its id in column A.
+	if _, row := filetest.RowWhere(t, xf, "Tổng hợp", 0, "1.5"); len(row) < 6 || row[5] != basis {
 		t.Errorf("summary 1.5: got %q, want the basis %q", row, basis)
 	}
-}
-
-// summaryRowOf returns the summary sheet's row of indicator id.
-func summaryRowOf(tb testing.TB, xf *excelize.File, id string) []string {
-	tb.Helper()
-	rows, err := xf.GetRows("Tổng hợp")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, r := range rows {
-		if len(r) > 0 && r[0] == id {
-			return r
-		}
-	}
-	tb.Fatalf("summary: got no row for %s among %q", id, rows)
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/faketg"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 )
 
@@ -135,8 +136,8 @@ func (x *leaderE2E) checkFiles(t *testing.T, c scopeCase) {
 		}
 		return
 	}
-	testkit.MustPNG(t, mustOneFile(t, chart, "sendPhoto"))
-	xf := testkit.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
+	filetest.MustPNG(t, mustOneFile(t, chart, "sendPhoto"))
+	xf := filetest.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
 	list := xf.GetSheetList()
 	rows, err := xf.GetRows(list[1])
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/fakezalo"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 	"danvan/storage"
 )
@@ -182,5 +183,5 @@ func mustServePNG(tb testing.TB, url, base string) {
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
 		tb.Fatalf("GET photo: got %d %q, want 200 image/png", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	testkit.MustPNG(tb, body)
+	filetest.MustPNG(tb, body)
 }

@@ -46,7 +46,7 @@ func TestZaloLinkedPersonSharesDraft(t *testing.T) {
 	}
 
 	// Reminders: Telegram until Lan chooses Zalo, then Zalo only.
-	tg := &recordSender{prefix: "tg"}
+	tg := &testkit.RecordSender{Channel: "tg"}
 	r := &bot.Router{People: x.store}
 	r.Register(tg)
 	r.Register(x.z)
@@ -55,7 +55,7 @@ func TestZaloLinkedPersonSharesDraft(t *testing.T) {
 	lan.MustSay("qua Zalo")
 	before := len(x.fake.Sent("z3001"))
 	mustNotify(t, r, "tg:2001", "nhắc 2")
-	if got := tg.texts(); len(got) != 1 || got[0] != "nhắc 1" {
+	if got := tg.Texts(); len(got) != 1 || got[0] != "nhắc 1" {
 		t.Errorf("telegram got %v, want only [nhắc 1]", got)
 	}
 	if sent := x.fake.Sent("z3001")[before:]; len(sent) != 1 || sent[0].Params["text"] != "nhắc 2" {
@@ -78,7 +78,7 @@ func TestZaloLinkedPersonSharesDraft(t *testing.T) {
 	if len(sent) != 1 || !strings.Contains(sent[0].Params["text"], "Hội LHPN · Phường Tân Phong") || !strings.Contains(sent[0].Params["text"], "c. Tiếp tục") {
 		t.Errorf("zalo got %v, want one reminder about Hội LHPN · Phường Tân Phong, its draft lettered after the question's choices", sent)
 	}
-	if got := tg.texts(); len(got) != 1 {
+	if got := tg.Texts(); len(got) != 1 {
 		t.Errorf("telegram got %v, want nothing more than [nhắc 1]", got)
 	}
 }
@@ -178,27 +178,6 @@ func (s *memMenus) forget() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m = nil
-}
-
-// recordSender is a bot.Sender that keeps what it was given.
-type recordSender struct {
-	prefix string
-	got    []flows.Reply
-}
-
-func (r *recordSender) Prefix() string { return r.prefix }
-
-func (r *recordSender) Send(_ context.Context, _ string, reply flows.Reply) error {
-	r.got = append(r.got, reply)
-	return nil
-}
-
-func (r *recordSender) texts() []string {
-	var out []string
-	for _, g := range r.got {
-		out = append(out, g.Text)
-	}
-	return out
 }
 
 // Long texts are cut at line boundaries into messages of at most 2,000 characters; charts go as
