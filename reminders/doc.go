@@ -5,9 +5,13 @@
 //
 // Each period of flows.Calendar has a ladder of Steps relative to its due day (−7d, −2d, the
 // morning of the due day, +1d, +3d to organisers; a digest to leaders at +1d and +3d): the
-// default one, or its kind's own (Rules.ByKind, Rules.StepsFor), all in the calendar's zone (Asia/Ho_Chi_Minh). A step falling outside the sending hours, on a skipped
-// weekday or a holiday waits for the next allowed moment (Rules.Allowed); a step pushed onto the
-// day of a later one is dropped, so nobody gets two reminders of one period in a day.
+// default one, or its kind's own (Rules.ByKind, Rules.StepsFor), all in the calendar's zone
+// (Asia/Ho_Chi_Minh). A step falling outside the sending hours, on a skipped weekday or a
+// holiday waits for the next allowed moment (Rules.Allowed), except a step of the due day or
+// before it that this would push past the due day: when the due day is a Sunday or a holiday,
+// the due-day reminder goes on the last allowed day before it (Rules.When), since a reminder of
+// a deadline helps only before it. Where two steps land on one day, only the one meant latest
+// goes, so nobody gets two reminders of one period in a day.
 //
 // An organiser gets one message per step listing every unit of theirs that has not submitted
 // every form (a returned report counts as not submitted), with "Báo cáo ngay", "▶️ Tiếp tục"

@@ -153,7 +153,7 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 }
 
 // TestPlanPreview: /reminders lists the next step of each running ladder and whom it reaches,
-// sending nothing; the ladder for /calendar shows Tết moving Q1's steps.
+// sending nothing; the ladder for /calendar shows Tết moving Q1's due step before it.
 func TestPlanPreview(t *testing.T) {
 	fs := newFakeStore()
 	seedDone(fs)
@@ -183,7 +183,7 @@ func TestPlanPreview(t *testing.T) {
 			q1 = append(q1, st.Step+"@"+st.At.Format("01-02 15:04"))
 		}
 	}
-	if w := "[-7d@02-13 08:00 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
+	if w := "[due@02-13 07:30 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
 		t.Errorf("Q1 ladder: got %v, want %v", q1, w)
 	}
 	if len(rec.got) != 0 {
