@@ -22,8 +22,9 @@ type Store interface {
 // Claims makes each (period, step, person) go out once across processes: a claim with a lease,
 // marked done after a successful send. storage.Store implements it on Redis.
 type Claims interface {
-	// ClaimReminder takes the claim for holder until now+lease; false when it is done, or held
-	// by another holder whose lease has not run out.
+	// ClaimReminder takes the claim for holder until now+lease, now being the moment of the
+	// claim, or extends it when holder has it already; false when it is done, or held by
+	// another holder whose lease has not run out.
 	ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error)
 	// DoneReminder marks the reminder sent, for good.
 	DoneReminder(ctx context.Context, period, step, person string) error
