@@ -52,6 +52,15 @@ type Sender interface {
 	Send(ctx context.Context, p flows.Person, r flows.Reply) error
 }
 
+// Rate is the pace of a fan-out, shared by every replica that sends on the same bot token so
+// that together they stay within it: storage.FanoutRate keeps it in Redis, LocalRate in this
+// process alone.
+type Rate interface {
+	// Take asks to send one message to p now: zero when it may go, else how long to wait
+	// before asking again.
+	Take(ctx context.Context, p flows.Person) (time.Duration, error)
+}
+
 // ErrUnreachable is what a Sender wraps when the person blocked the bot; main's Sender maps the
 // transports' errors (bot.ErrTelegramBlocked) to it, or sets Config.Unreachable.
 var ErrUnreachable = errors.New("reminders: person unreachable")

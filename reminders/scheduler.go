@@ -236,12 +236,12 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	if err != nil || !ok {
 		return err
 	}
-	release := s.hold(ctx, p.ID, st.ID, pr.ID, token)
+	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
 		err = c.Sender.Send(ctx, pr, r)
 	}
-	release()
+	stopHold()
 	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	return s.settle(settle, p, st, pr, token, send, err)

@@ -23,6 +23,7 @@ import (
 //	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
 //	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; 48h
 //	P leaders                             set of the ids of people with a leader's scope
+//	P rate:fanout:<channel>:<token hash>  the fan-out's shared pace of one bot token (FanoutRate)
 const ReminderTTL = 400 * 24 * time.Hour
 
 // claimGrace keeps a claim key in Redis this long past its lease, as a clean-up bound only.
