@@ -155,3 +155,18 @@ func TestReminderRulesPerKind(t *testing.T) {
 		t.Errorf("-14d at: got %v, want 8h", rules.StepsFor(flows.Year)[0].At)
 	}
 }
+
+// TestCalendarShowsMovedDueStep: with the default configuration, Q1 and the Year of 2026 fall due
+// on a Sunday; /calendar shows their due-day reminders on the Saturday before.
+func TestCalendarShowsMovedDueStep(t *testing.T) {
+	var out strings.Builder
+	in := strings.NewReader("/as admin\n/calendar\n")
+	if err := run(context.Background(), []string{"demo", "-date", "10/03/2026"}, in, &out, testkit.Env(nil)); err != nil {
+		t.Fatalf("demo: got %v, want nil", err)
+	}
+	for _, want := range []string{"13/03 08:00", "14/03 07:30", "16/03 08:00", "14/11 07:30"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("/calendar: got %q, want it to contain %q", out.String(), want)
+		}
+	}
+}

@@ -63,3 +63,26 @@ func TestRouterPicksOneChannel(t *testing.T) {
 		})
 	}
 }
+
+// TestRouterChannel: the channel the reminders pace a person's message on is the one Send
+// writes to.
+func TestRouterChannel(t *testing.T) {
+	both := []string{"tg:1", "zalo:z1"}
+	tests := []struct {
+		name string
+		p    flows.Person
+		want string
+	}{
+		{"first identity by default", flows.Person{ID: "tg:1", Idents: both}, "tg"},
+		{"preferred zalo", flows.Person{ID: "tg:1", Idents: both, Channel: "zalo"}, "zalo"},
+		{"no sender", flows.Person{ID: "console:x"}, ""},
+	}
+	r := &bot.Router{}
+	r.Register(&testkit.RecordSender{Channel: "tg"})
+	r.Register(&testkit.RecordSender{Channel: "zalo"})
+	for _, tt := range tests {
+		if got := r.Channel(tt.p); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

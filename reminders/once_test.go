@@ -50,33 +50,44 @@ func TestTwoSchedulersRace(t *testing.T) {
 	}
 }
 
-// TestCrashBetweenClaimAndSend kills a scheduler while it sends: its claims stay in Redis, a
-// second scheduler leaves them alone while the lease runs and sends each reminder once after.
+// TestCrashBetweenClaimAndSend kills a scheduler while it sends: the process is gone, so nothing
+// it would still do reaches Redis and its claims stay; a second scheduler leaves them alone
+// while the lease runs and sends each reminder once after.
 func TestCrashBetweenClaimAndSend(t *testing.T) {
 	prefix := redistest.Prefix(t, "remind")
 	fs := newFakeStore()
-	now := at("2026-06-08 08:00") // H1 −7d
+	start := at("2026-06-08 08:00") // H1 −7d
+	clk := testkit.ClockAt(start)
+	dyingStore := testkit.StoreAt(t, redistest.Addr(), prefix)
 	ctx, kill := context.WithCancel(context.Background())
-	dying := newRecorder(func() time.Time { return now })
+	dying := newRecorder(clk.Now)
 	var inSend sync.WaitGroup
 	inSend.Add(2) // an and binh, on two of the four workers: both claimed, then it dies
-	dying.fail = func(flows.Person) error { inSend.Done(); inSend.Wait(); kill(); return ctx.Err() }
-	a := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), dying, "a", func() time.Time { return now })
-	if err := a.Tick(ctx, now); err == nil {
-		t.Fatal("dying tick: got nil error, want the cancellation")
+	var crash sync.Once
+	dying.fail = func(flows.Person) error {
+		inSend.Done()
+		inSend.Wait()
+		crash.Do(func() { _ = dyingStore.Close(); kill() })
+		return ctx.Err()
 	}
-	rec := newRecorder(func() time.Time { return now })
-	b := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), rec, "b", func() time.Time { return now })
-	for _, tick := range []time.Time{now.Add(time.Minute), now.Add(4 * time.Minute)} {
-		if err := b.Tick(context.Background(), tick); err != nil {
+	a := mustScheduler(t, fs, dyingStore, dying, "a", clk.Now)
+	if err := a.Tick(ctx, start); err == nil {
+		t.Fatal("dying tick: got nil error, want the crash")
+	}
+	rec := newRecorder(clk.Now)
+	b := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), rec, "b", clk.Now)
+	for _, tick := range []time.Duration{time.Minute, 4 * time.Minute} {
+		clk.Set(start.Add(tick))
+		if err := b.Tick(context.Background(), clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if len(rec.got["an"])+len(rec.got["binh"]) != 0 {
 		t.Fatalf("within the lease: got %v, want nothing sent", rec.got)
 	}
-	for _, tick := range []time.Time{now.Add(6 * time.Minute), now.Add(12 * time.Minute)} {
-		if err := b.Tick(context.Background(), tick); err != nil {
+	for _, tick := range []time.Duration{6 * time.Minute, 12 * time.Minute} {
+		clk.Set(start.Add(tick))
+		if err := b.Tick(context.Background(), clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -154,7 +165,7 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 }
 
 // TestPlanPreview: /reminders lists the next step of each running ladder and whom it reaches,
-// sending nothing; the ladder for /calendar shows Tết moving Q1's steps.
+// sending nothing; the ladder for /calendar shows Tết moving Q1's due step before it.
 func TestPlanPreview(t *testing.T) {
 	fs := newFakeStore()
 	seedDone(fs)
@@ -184,7 +195,7 @@ func TestPlanPreview(t *testing.T) {
 			q1 = append(q1, st.Step+"@"+st.At.Format("01-02 15:04"))
 		}
 	}
-	if w := "[-7d@02-13 08:00 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
+	if w := "[due@02-13 07:30 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
 		t.Errorf("Q1 ladder: got %v, want %v", q1, w)
 	}
 	if len(rec.got) != 0 {

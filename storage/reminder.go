@@ -12,18 +12,18 @@ import (
 	"danvan/flows"
 )
 
-// ReminderTTL is how long a reminder's done mark and a snooze are kept: over a year, far longer
-// than any period's ladder runs, so a mark never expires while its step could still be sent.
-//
 // Reminder keys. The claim and done marks of one (period, person) share the hash tag
 // {rm:<period>:<person>}, so the claim script touches one Cluster slot:
 //
-//	P{rm:<period>:<person>}:claim:<step>  "<holder>|<lease end, unix ms>"; Redis expiry is only
-//	                                      a clean-up, the lease end (on the bots' clock) decides
+//	P{rm:<period>:<person>}:claim:<step>  "<holder>|<lease end, unix ms>"; the lease runs from
+//	                                      the claim, the holder extends it while it sends; Redis
+//	                                      expiry is only a clean-up, the lease end (on the bots'
+//	                                      clock) decides
 //	P{rm:<period>:<person>}:done:<step>   "1" once sent; ReminderTTL
 //	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
 //	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; NudgeTTL
 //	P leaders                             set of the ids of people with a leader's scope
+//	P rate:fanout:<channel>:<token hash>  the fan-out's shared pace of one bot token (FanoutRate)
 //
 // How long each lives is in retention.go.
 
@@ -31,11 +31,12 @@ func (s *Store) remindKey(period, person, kind, step string) string {
 	return s.prefix + "{rm:" + esc(period) + ":" + esc(person) + "}:" + kind + ":" + esc(step)
 }
 
-// claimScript takes a reminder's claim unless it is done or held by a lease still running.
+// claimScript takes a reminder's claim, or extends it for the holder that has it, unless it
+// is done or another holder's lease is still running.
 var claimScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local v = redis.call('GET', KEYS[2])
-if v then
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) ~= ARGV[1] .. '|' then
   local exp = tonumber(string.match(v, '|(%d+)$'))
   if exp and exp > tonumber(ARGV[2]) then return 0 end
 end
@@ -50,9 +51,11 @@ if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then
 end
 return 0`)
 
-// ClaimReminder takes the claim of (period, step, person) for holder until now+lease. It
-// returns false when the reminder is done or another holder's lease runs past now; a claim
-// whose holder died is taken over once its lease has run out.
+// ClaimReminder takes the claim of (period, step, person) for holder until now+lease, now
+// being the moment of the claim on the caller's clock; called again by the holder that has it,
+// it extends the lease to now+lease. It returns false when the reminder is done or another
+// holder's lease runs past now; a claim whose holder died is taken over once its lease has run
+// out.
 func (s *Store) ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error) {
 	keys := []string{s.remindKey(period, person, "done", step), s.remindKey(period, person, "claim", step)}
 	end := now.Add(lease).UnixMilli()

@@ -30,6 +30,8 @@ func TestReminderClaimLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustClaim(t, s, "c", t0.Add(62*time.Second), false) // a's late release left b's claim alone
+	mustClaim(t, s, "b", t0.Add(100*time.Second), true) // b extends its claim to 160s
+	mustClaim(t, s, "c", t0.Add(159*time.Second), false)
 	if err := s.DoneReminder(ctx, "2026-Q1", "-7d", "an"); err != nil {
 		t.Fatal(err)
 	}
