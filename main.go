@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 			return err
 		}
 		router.Register(z)
+		disp.Usage = append(disp.Usage, z)
 		runs = append(runs, z.Run)
 	}
 	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
@@ -123,8 +124,9 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 }
 
 // startZalo connects to Zalo and mounts its webhook and, with PUBLIC_URL, the file server.
-// Served files and each chat's last choices live in store, so every replica serves any file URL
-// and reads any typed number.
+// Served files, each chat's last choices, the webhook's inbox and the month's count of messages
+// live in store, so every replica serves any file URL, reads any typed number, handles what
+// another acknowledged and adds to one count.
 func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*zalo.Transport, error) {
 	var files *zalo.Files
 	if cfg.PublicURL != "" {
@@ -134,6 +136,8 @@ func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, dis
 	z, err := zalo.New(ctx, zalo.Config{
 		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
 		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
+		Inbox: store, Counter: store, MonthlyQuota: cfg.ZaloMonthlyQuota, Location: cfg.Location(),
+		Unreachables: disp,
 	}, disp)
 	if err != nil {
 		return nil, fmt.Errorf("start zalo: %w", err)

@@ -34,6 +34,9 @@ var (
 	_ bot.Unreachables = (*storage.Store)(nil)
 	_ zalo.FileStore   = (*storage.Store)(nil)
 	_ zalo.MenuStore   = (*storage.Store)(nil)
+	_ zalo.Inbox       = (*storage.Store)(nil)
+	_ zalo.SentCounter = (*storage.Store)(nil)
+	_ bot.Usage        = (*zalo.Transport)(nil)
 )
 
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's

@@ -59,11 +59,12 @@ type Dispatcher struct {
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).
 	Unreach Unreachables
-	// Figures, Contacts, Planner, Reminder, Notifier and Files serve leaders, admins and
-	// notices; a nil one turns its feature off.
+	// Figures, Contacts, Planner, Usage, Reminder, Notifier and Files serve leaders, admins
+	// and notices; a nil one turns its feature off.
 	Figures  Figures
 	Contacts Contacts
 	Planner  Planner
+	Usage    []Usage
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files

@@ -87,6 +87,12 @@ type Planner interface {
 	Plan(ctx context.Context, now time.Time) (*flows.Plan, error)
 }
 
+// Usage reports, per channel that counts them, the messages the bot sent in now's month against
+// the plan's quota, for an admin's /calendar.
+type Usage interface {
+	Usage(ctx context.Context, now time.Time) ([]flows.ChannelUsage, error)
+}
+
 // Reminder sends reminders now: an admin's /remind, a leader's "Nhắc ngay".
 type Reminder interface {
 	Remind(ctx context.Context, e flows.Remind) error

@@ -113,3 +113,33 @@ func TestNamedListsEveryoneAViewShows(t *testing.T) {
 		t.Errorf("empty view: got %v, want nobody", got)
 	}
 }
+
+// usageFunc adapts a function to Usage.
+type usageFunc func(ctx context.Context, now time.Time) ([]flows.ChannelUsage, error)
+
+func (f usageFunc) Usage(ctx context.Context, now time.Time) ([]flows.ChannelUsage, error) {
+	return f(ctx, now)
+}
+
+// An admin's /calendar gets each channel's count of the month's messages; a count that cannot
+// be read is left out, and the calendar still shows.
+func TestFillUsage(t *testing.T) {
+	zalo := usageFunc(func(context.Context, time.Time) ([]flows.ChannelUsage, error) {
+		return []flows.ChannelUsage{{Channel: "Zalo", Year: 2026, Month: 3, Sent: 7, Quota: 10}}, nil
+	})
+	down := usageFunc(func(context.Context, time.Time) ([]flows.ChannelUsage, error) {
+		return nil, errors.New("redis down")
+	})
+	d := &Dispatcher{Usage: []Usage{down, zalo}, Log: slog.New(slog.DiscardHandler)}
+	env := &flows.Env{}
+	if err := d.fill(t.Context(), env, flows.Want{Plan: true}, time.Now()); err != nil {
+		t.Fatalf("fill: got %v, want nil", err)
+	}
+	if want := []flows.ChannelUsage{{Channel: "Zalo", Year: 2026, Month: 3, Sent: 7, Quota: 10}}; !reflect.DeepEqual(env.Usage, want) {
+		t.Errorf("Usage: got %+v, want %+v", env.Usage, want)
+	}
+	env = &flows.Env{}
+	if _ = d.fill(t.Context(), env, flows.Want{}, time.Now()); env.Usage != nil {
+		t.Errorf("Usage without /calendar: got %+v, want none read", env.Usage)
+	}
+}

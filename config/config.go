@@ -42,6 +42,9 @@ type Config struct {
 	ZaloWebhookSecret string `yaml:"zalo_webhook_secret" json:"-"`
 	// ZaloAdmins are the Zalo user ids of the admins (Admins are Telegram ids).
 	ZaloAdmins []string `yaml:"zalo_admins" json:"zalo_admins,omitempty"`
+	// ZaloMonthlyQuota is how many messages a month the Zalo bot's plan allows; 0 = unknown.
+	// At 80% of it the bot logs a warning and admins' /calendar shows one.
+	ZaloMonthlyQuota int64 `yaml:"zalo_monthly_quota" json:"zalo_monthly_quota,omitempty"`
 	// PublicURL is the bot's public base URL; set, charts and spreadsheets are served from it
 	// to Zalo (which takes photos by URL only) at unguessable, expiring addresses.
 	PublicURL string `yaml:"public_url" json:"public_url,omitempty"`

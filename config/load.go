@@ -34,6 +34,7 @@ var settings = []setting{
 	{"zalo_webhook_url", "ZALO_WEBHOOK_URL", "zalo-webhook-url", "public https `url` of the Zalo webhook; empty means getUpdates", str(func(c *Config) *string { return &c.ZaloWebhookURL })},
 	{"zalo_webhook_secret", "ZALO_WEBHOOK_SECRET", "", "Zalo webhook secret token (8–256 characters)", str(func(c *Config) *string { return &c.ZaloWebhookSecret })},
 	{"zalo_admins", "ZALO_ADMINS", "zalo-admins", "comma list of admin Zalo user `ids`", list(func(c *Config) *[]string { return &c.ZaloAdmins })},
+	{"zalo_monthly_quota", "ZALO_MONTHLY_QUOTA", "zalo-monthly-quota", "messages a month the Zalo plan allows (`n`; 0 = unknown)", setZaloQuota},
 	{"public_url", "PUBLIC_URL", "public-url", "public base `url` for chart and spreadsheet links (Zalo)", str(func(c *Config) *string { return &c.PublicURL })},
 	{"redis_url", "REDIS_URL", "redis", "Redis `url` redis://[:password@]host:port/db", str(func(c *Config) *string { return &c.RedisURL })},
 	{"redis_prefix", "REDIS_PREFIX", "redis-prefix", "`prefix` of every Redis key", str(func(c *Config) *string { return &c.RedisPrefix })},
@@ -96,6 +97,15 @@ func duration(field func(*Config) *time.Duration) func(*Config, string) error {
 		*field(c) = d
 		return nil
 	}
+}
+
+func setZaloQuota(c *Config, v string) error {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number of messages", v)
+	}
+	c.ZaloMonthlyQuota = n
+	return nil
 }
 
 // flagValue is one flag as given, applied after the file and the environment.

@@ -21,6 +21,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("zalo_webhook_url", c.scrub(c.ZaloWebhookURL)),
 		slog.String("zalo_webhook_secret", secret(c.ZaloWebhookSecret)),
 		slog.Any("zalo_admins", c.ZaloAdmins),
+		slog.Int64("zalo_monthly_quota", c.ZaloMonthlyQuota),
 		slog.String("public_url", c.scrub(c.PublicURL)),
 		slog.String("redis_url", c.scrub(c.RedisURL)),
 		slog.String("redis_prefix", c.RedisPrefix),

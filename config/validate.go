@@ -234,6 +234,9 @@ func (k *checker) zalo() {
 			k.add(f.key, "%q is not an absolute https URL", f.v)
 		}
 	}
+	if c.ZaloMonthlyQuota < 0 {
+		k.add("zalo_monthly_quota", "%d is negative; 0 means unknown", c.ZaloMonthlyQuota)
+	}
 	if c.ZaloWebhookURL != "" && c.ZaloWebhookSecret == "" {
 		k.add("zalo_webhook_secret", "is required with zalo_webhook_url, so forged updates are refused")
 	}

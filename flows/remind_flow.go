@@ -108,6 +108,7 @@ func (t *turn) calendar() {
 			lines = append(lines, T(t.lang, "cal_digest", strings.Join(digests, " · ")))
 		}
 	}
+	lines = append(lines, t.usageLines()...)
 	t.say(strings.Join(lines, "\n"))
 }
 

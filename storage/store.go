@@ -2,7 +2,8 @@
 // sessions, drafts, submissions and their history (returns for correction included), the "who
 // has submitted" index, the leaders' aggregates (tallies), people, their platform identities and
 // each unit's organisers, invite codes, the wrong-code throttle, update de-duplication, and what
-// the Zalo transport shares between replicas (served files, each chat's last choices). It works
+// the Zalo transport shares between replicas (served files, each chat's last choices, the
+// webhook's inbox, the month's count of messages sent: zinbox.go, zusage.go). It works
 // on one Redis, on Sentinel and on Cluster through redis.UniversalClient.
 //
 // It decides nothing: what to write is what flows said (the Effects it applies, a submission's
@@ -129,7 +130,8 @@ import (
 )
 
 // Store implements the dispatcher's storage interfaces (bot.Sessions, bot.Reports, bot.People,
-// bot.Invites, bot.Guard, bot.Unreachables, zalo.FileStore, zalo.MenuStore) on Redis. It is safe
+// bot.Invites, bot.Guard, bot.Unreachables, zalo.FileStore, zalo.MenuStore, zalo.Inbox,
+// zalo.SentCounter) on Redis. It is safe
 // for concurrent use, also by several processes on one Redis.
 type Store struct {
 	rdb    redis.UniversalClient

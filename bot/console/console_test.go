@@ -24,7 +24,7 @@ func TestConsoleStyles(t *testing.T) {
 		style, shows, pick string
 	}{
 		{"", "   1) 📤 Gửi\n   2) ✖️ Hủy", "2"},
-		{"zalo", "Trả lời 1 để Gửi, 2 để Hủy", "hủy"},
+		{"zalo", "Nhắn số để chọn: 1 – Gửi · 2 – Hủy", "hủy"},
 	}
 	for _, tt := range tests {
 		t.Run("style="+tt.style, func(t *testing.T) {
