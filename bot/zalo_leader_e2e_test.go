@@ -121,7 +121,7 @@ func TestZaloLeaderFigures(t *testing.T) {
 	all := mustTally(t, x.store, "laichau", flows.AllOrgs, tallyOf(0, 0, lanForm, hungForm))
 	fig := x.say("z3001", "/figures")
 	got := zaloText(fig)
-	mustHave(t, got, "Số liệu Quý I/2026 · Thành phố Lai Châu")
+	mustHave(t, got, "Số liệu Quý I năm 2026 · Thành phố Lai Châu")
 	mustHave(t, got, doneLine(all, 41)+" (4,9%) · đúng hạn 2 · trễ 0 · chưa nộp 39")
 	mustHave(t, got, rateLine(all))
 	if strings.Contains(got, "callback") || strings.Contains(got, "*|") {
@@ -131,7 +131,7 @@ func TestZaloLeaderFigures(t *testing.T) {
 	mustHave(t, zaloText(wards), "Phường Tân Phong · ")
 	ward := zaloText(x.pick("z3001", wards, "Phường Tân Phong"))
 	tp := mustTally(t, x.store, "tanphong", flows.AllOrgs, tallyOf(0, 0, lanForm, hungForm))
-	mustHave(t, ward, "Số liệu Quý I/2026 · Phường Tân Phong")
+	mustHave(t, ward, "Số liệu Quý I năm 2026 · Phường Tân Phong")
 	mustHave(t, ward, doneLine(tp, 5)+" (40%)")
 	mustHave(t, ward, rateLine(tp))
 	for _, c := range x.fake.Calls("") {

@@ -23,8 +23,8 @@ func mustLoc(tb testing.TB, name string) *time.Location {
 func testCalendar() Calendar {
 	return Calendar{Loc: testLoc, Specs: []PeriodSpec{
 		{Kind: Q1, Name: Text{Vi: "Quý I", En: "Q1"}, Due: MonthDay{3, 15}, OpenDays: 30, CloseDays: 60},
-		{Kind: H1, Name: Text{Vi: "6 tháng", En: "6 months"}, Due: MonthDay{6, 15}, OpenDays: 30, CloseDays: 60},
-		{Kind: Q3, Name: Text{Vi: "9 tháng", En: "9 months"}, Due: MonthDay{9, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: H1, Name: Text{Vi: "6 tháng đầu", En: "First half"}, Due: MonthDay{6, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: Q3, Name: Text{Vi: "9 tháng", En: "Nine months"}, Due: MonthDay{9, 15}, OpenDays: 30, CloseDays: 60},
 		{Kind: Year, Name: Text{Vi: "Năm", En: "Year"}, Due: MonthDay{11, 15}, OpenDays: 30, CloseDays: 60},
 	}}
 }

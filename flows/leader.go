@@ -55,11 +55,11 @@ func (t *turn) leader(r leaderReq) {
 func (t *turn) badRequest(r leaderReq) {
 	switch r.bad {
 	case "bad_period":
-		t.say(T(t.lang, "bad_period", r.badArg))
+		t.say(t.T("bad_period", r.badArg))
 	case "bad_ind":
-		t.say(T(t.lang, "bad_ind", r.badArg, t.indicatorList()))
+		t.say(t.T("bad_ind", r.badArg, t.indicatorList()))
 	case "no_scope":
-		t.say(T(t.lang, "no_scope"))
+		t.say(t.T("no_scope"))
 	default:
 		t.refuse()
 	}
@@ -68,7 +68,7 @@ func (t *turn) badRequest(r leaderReq) {
 // refuse is the one answer to anything outside the person's scope: it names nothing, so a
 // forged id learns nothing about what exists.
 func (t *turn) refuse() {
-	t.replies = append(t.replies, Reply{Text: T(t.lang, "refuse"), Notice: T(t.lang, "refuse")})
+	t.replies = append(t.replies, Reply{Text: t.T("refuse"), Notice: t.T("refuse")})
 }
 
 func (t *turn) indicatorList() string {
@@ -80,13 +80,18 @@ func (t *turn) indicatorList() string {
 }
 
 // attach answers /chart, /export and their buttons with a reply the caller renders a file for.
+// A request for all of the person's homes names no node: the files cut the whole directory
+// down to what the person may see (Narrow).
 func (t *turn) attach(r leaderReq) {
-	if !CanSee(t.env.Person, t.env.Dir, r.view) {
+	if !r.all && !CanSee(t.env.Person, t.env.Dir, r.view) {
 		t.refuse()
 		return
 	}
+	if r.all {
+		r.view = View{}
+	}
 	a := &Attachment{Kind: SheetFile, Period: r.per.ID, Node: r.view.Node, Org: r.view.Org}
-	caption := T(t.lang, "att_sheet", r.per.Label(t.lang), t.viewLabel(r.view))
+	caption := t.T("att_sheet", r.per.Label(t.lang), t.reqLabel(r))
 	switch r.kind {
 	case "csv":
 		a.Kind = CSVFile
@@ -97,7 +102,7 @@ func (t *turn) attach(r leaderReq) {
 			return
 		}
 		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.view)
-		caption = T(t.lang, "att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.viewLabel(r.view))
+		caption = t.T("att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.reqLabel(r))
 	}
 	t.show(Reply{Text: caption, Attach: a})
 }
@@ -109,6 +114,14 @@ func (t *turn) indicator(id string) (Indicator, bool) {
 		}
 	}
 	return Indicator{}, false
+}
+
+// reqLabel names what a request covers: its view, or "phạm vi của bạn" for all of several homes.
+func (t *turn) reqLabel(r leaderReq) string {
+	if r.all && len(Homes(t.env.Person, t.env.Dir)) > 1 {
+		return t.T("miss_all")
+	}
+	return t.viewLabel(r.view)
 }
 
 // chartBy groups a chart's bars by the places below the view, or by organisation when the view

@@ -20,7 +20,9 @@ type leaderReq struct {
 	version int
 	page    int
 	ind     string
-	all     bool // /missing over every home of the person
+	// all asks for every home of the person (Homes) rather than view: /missing always, and
+	// /figures, /chart and /export of someone with several homes (an organiser of two units).
+	all bool
 }
 
 // leaderCommands are the commands this file reads.
@@ -57,9 +59,11 @@ func parseLeaderCmd(env *Env, cmd, args string, now time.Time) leaderReq {
 		return r
 	}
 	r.view = homes[0]
+	if len(homes) > 1 {
+		r.view = View{} // the whole directory, cut down to the person's grants (Narrow)
+	}
+	r.all = cmd == "missing" || len(homes) > 1
 	switch cmd {
-	case "missing":
-		r.all = true
 	case "chart":
 		args = r.parseIndicator(env, args)
 	case "export":

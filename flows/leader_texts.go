@@ -12,6 +12,7 @@ var leaderTexts = map[string]Text{
 	"att_chart":  {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
 
 	"fig_head":        {Vi: "📊 Số liệu %s · %s\nSố đơn vị: %d", En: "📊 Figures %s · %s\nUnits: %d"},
+	"fig_homes":       {Vi: "📊 Số liệu %s — bạn xem được %d phạm vi. Chọn phạm vi để xem:", En: "📊 Figures %s — you may read %d scopes. Choose one:"},
 	"fig_nodata":      {Vi: "Chưa có đơn vị nào báo cáo kỳ này.", En: "No unit has reported for this period yet."},
 	"fig_done":        {Vi: "%s: Đã báo cáo %d/%d đơn vị (%s) · đúng hạn %d · trễ %d · chưa nộp %d", En: "%s: reported %d/%d units (%s) · on time %d · late %d · missing %d"},
 	"fig_returned":    {Vi: " · trả lại %d", En: " · returned %d"},

@@ -8,6 +8,9 @@ func leaderWants(env *Env, r leaderReq) Want {
 		return Want{}
 	}
 	w := Want{Period: r.per.ID}
+	if r.kind == "figures" && r.all {
+		return homesWants(env, r)
+	}
 	switch r.kind {
 	case "figures", "fig":
 		if n, ok := env.Dir.Node(r.view.Node); ok && n.IsUnit() {
@@ -26,6 +29,23 @@ func leaderWants(env *Env, r leaderReq) Want {
 		for _, n := range missingUnits(env, r) {
 			w.Progress = append(w.Progress, n.ID)
 		}
+	}
+	return w
+}
+
+// homesWants names what the figures of every home read, each home as its own request would.
+func homesWants(env *Env, r leaderReq) Want {
+	homes := Homes(env.Person, env.Dir)
+	w := Want{Period: r.per.ID}
+	if len(homes) > maxHomeViews {
+		return w
+	}
+	for _, v := range homes {
+		r.view, r.all = v, false
+		h := leaderWants(env, r)
+		w.Tallies = append(w.Tallies, h.Tallies...)
+		w.Progress = append(w.Progress, h.Progress...)
+		w.History = append(w.History, h.History...)
 	}
 	return w
 }

@@ -76,11 +76,11 @@ func (t *turn) missingForms(unit string) int {
 func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	scope := t.viewLabel(r.view)
 	if r.all && len(Homes(t.env.Person, t.env.Dir)) > 1 {
-		scope = T(t.lang, "miss_all")
+		scope = t.T("miss_all")
 	}
-	head := T(t.lang, "miss_head", r.per.Label(t.lang), scope)
+	head := t.T("miss_head", r.per.Label(t.lang), scope)
 	if len(late) == 0 {
-		return Reply{Text: head + "\n" + T(t.lang, "miss_none", len(units))}
+		return Reply{Text: head + "\n" + t.T("miss_none", len(units))}
 	}
 	pages := (len(late) + missingPage - 1) / missingPage
 	page := min(max(r.page, 0), pages-1)
@@ -90,7 +90,7 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 		lines = append(lines, t.missingLine(r.per, n.ID))
 	}
 	if pages > 1 {
-		lines = append(lines, T(t.lang, "miss_page", page+1, pages))
+		lines = append(lines, t.T("miss_page", page+1, pages))
 	}
 	reach := 0 // the units a nudge reaches: those with an organiser
 	for _, n := range late {
@@ -111,7 +111,7 @@ func (t *turn) missingCounts(units []Node) string {
 				n++
 			}
 		}
-		parts = append(parts, T(t.lang, "miss_count", f.Title.In(t.lang), n, len(units)))
+		parts = append(parts, t.T("miss_count", f.Title.In(t.lang), n, len(units)))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -143,15 +143,15 @@ func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int)
 			}
 		}
 		if total > 0 {
-			rows = append(rows, []Button{leaderBtn(T(t.lang, "miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
+			rows = append(rows, []Button{leaderBtn(t.T("miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
 		}
 	}
 	var nav []Button
 	if page > 0 {
-		nav = append(nav, leaderBtn(T(t.lang, "miss_prev"), "miss", r.per.ID, fmt.Sprint(page-1), node, org))
+		nav = append(nav, leaderBtn(t.T("miss_prev"), "miss", r.per.ID, fmt.Sprint(page-1), node, org))
 	}
 	if page+1 < pages {
-		nav = append(nav, leaderBtn(T(t.lang, "miss_next"), "miss", r.per.ID, fmt.Sprint(page+1), node, org))
+		nav = append(nav, leaderBtn(t.T("miss_next"), "miss", r.per.ID, fmt.Sprint(page+1), node, org))
 	}
 	return nonEmpty(append(rows, nav))
 }
@@ -176,21 +176,21 @@ func (t *turn) nudge(r leaderReq) {
 		return
 	}
 	if !t.isOpen(r.per.ID) {
-		t.say(T(t.lang, "nudge_closed", r.per.Label(t.lang)))
+		t.say(t.T("nudge_closed", r.per.Label(t.lang)))
 		return
 	}
 	units = slices.DeleteFunc(units, func(u string) bool { return t.missingForms(u) == 0 })
 	if len(units) == 0 {
-		t.say(T(t.lang, "nudge_done"))
+		t.say(t.T("nudge_done"))
 		return
 	}
 	units = slices.DeleteFunc(units, func(u string) bool { return len(t.env.Progress[u].Organisers) == 0 })
 	if len(units) == 0 {
-		t.say(T(t.lang, "nudge_nobody"))
+		t.say(t.T("nudge_nobody"))
 		return
 	}
 	t.effect(Remind{Period: r.per.ID, Units: units, By: t.env.Person.ID, Nudge: true})
-	t.replies = append(t.replies, Reply{Text: T(t.lang, "nudge_sent", len(units)), Notice: T(t.lang, "nudge_notice")})
+	t.replies = append(t.replies, Reply{Text: t.T("nudge_sent", len(units)), Notice: t.T("nudge_notice")})
 }
 
 // cut shortens s to what a message may carry.

@@ -33,7 +33,7 @@ func init() {
 		"plan_head":     {Vi: "🔎 Nhắc nhở sắp tới (xem trước, chưa gửi):", En: "🔎 Coming reminders (preview, nothing sent):"},
 		"plan_none":     {Vi: "Không có nhắc nhở nào sắp tới: mọi đơn vị đã báo cáo hoặc không có kỳ nào đang mở.", En: "No reminders coming: every unit has reported or no period is open."},
 		"plan_missing":  {Vi: "Không xem được kế hoạch nhắc nhở lúc này. Vui lòng thử lại sau.", En: "The reminder plan cannot be read right now. Please try again later."},
-		"plan_group":    {Vi: "%s · %s · bước %s — %d người:", En: "%s · %s · step %s — %d people:"},
+		"plan_group":    {Vi: "%s · %s · %s — %d người:", En: "%s · %s · %s — %d people:"},
 		"plan_more":     {Vi: "  … và %d người khác", En: "  … and %d more"},
 		"remind_usage":  {Vi: "Dùng: /remind <kỳ>, ví dụ /remind %s. Các kỳ đang mở: %s", En: "Use: /remind <period>, e.g. /remind %s. Open periods: %s"},
 		"remind_ask":    {Vi: "Gửi nhắc nhở ngay kỳ %s đến cán bộ của mọi đơn vị chưa báo cáo?", En: "Send %s reminders now to the organisers of every unit that has not reported?"},
@@ -56,7 +56,7 @@ func (t *turn) remindCommand(cmd, args string) bool {
 		return false
 	}
 	if !t.env.Person.Admin {
-		t.say(T(t.lang, "rm_admin_only"))
+		t.say(t.T("rm_admin_only"))
 		return true
 	}
 	switch cmd {
@@ -82,10 +82,10 @@ func hm(at time.Time, loc *time.Location) string {
 func (t *turn) calendar() {
 	cal := t.env.Calendar
 	year := t.now.In(cal.Loc).Year()
-	lines := []string{T(t.lang, "cal_head", year)}
+	lines := []string{t.T("cal_head", year)}
 	for _, s := range cal.Specs {
 		p := cal.Make(s, year)
-		lines = append(lines, T(t.lang, "cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
+		lines = append(lines, t.T("cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
 			p.Opens.In(cal.Loc).Format("02/01"), p.Closes.In(cal.Loc).Format("02/01/2006")))
 		var steps, digests []string
 		if t.env.Plan != nil {
@@ -93,7 +93,7 @@ func (t *turn) calendar() {
 				if st.Period != p.ID {
 					continue
 				}
-				item := hm(st.At, cal.Loc) + " (" + st.Step + ")"
+				item := hm(st.At, cal.Loc) + " (" + StepName(st.Days, false, t.lang) + ")"
 				if st.Digest {
 					digests = append(digests, item)
 				} else {
@@ -102,10 +102,10 @@ func (t *turn) calendar() {
 			}
 		}
 		if len(steps) > 0 {
-			lines = append(lines, T(t.lang, "cal_steps", strings.Join(steps, " · ")))
+			lines = append(lines, t.T("cal_steps", strings.Join(steps, " · ")))
 		}
 		if len(digests) > 0 {
-			lines = append(lines, T(t.lang, "cal_digest", strings.Join(digests, " · ")))
+			lines = append(lines, t.T("cal_digest", strings.Join(digests, " · ")))
 		}
 	}
 	t.say(strings.Join(lines, "\n"))
@@ -114,26 +114,26 @@ func (t *turn) calendar() {
 // planView previews the coming reminders, grouped by moment, period and step.
 func (t *turn) planView() {
 	if t.env.Plan == nil {
-		t.say(T(t.lang, "plan_missing"))
+		t.say(t.T("plan_missing"))
 		return
 	}
 	if len(t.env.Plan.Next) == 0 {
-		t.say(T(t.lang, "plan_none"))
+		t.say(t.T("plan_none"))
 		return
 	}
-	lines := []string{T(t.lang, "plan_head")}
+	lines := []string{t.T("plan_head")}
 	next := t.env.Plan.Next
 	for i := 0; i < len(next); {
 		j := i
 		for j < len(next) && next[j].At.Equal(next[i].At) && next[j].Period == next[i].Period && next[j].Step == next[i].Step {
 			j++
 		}
-		lines = append(lines, T(t.lang, "plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period), next[i].Step, j-i))
+		lines = append(lines, t.T("plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period), StepName(next[i].Days, next[i].Digest, t.lang), j-i))
 		for k := i; k < j && k < i+10; k++ {
 			lines = append(lines, "  • "+t.nameOf(next[k].Person)+": "+t.unitLabels(next[k].Units))
 		}
 		if j-i > 10 {
-			lines = append(lines, T(t.lang, "plan_more", j-i-10))
+			lines = append(lines, t.T("plan_more", j-i-10))
 		}
 		i = j
 	}
@@ -159,11 +159,11 @@ func (t *turn) remindAsk(arg string) {
 		if len(ids) > 0 {
 			example = ids[0]
 		}
-		t.say(T(t.lang, "remind_usage", example, strings.Join(ids, ", ")))
+		t.say(t.T("remind_usage", example, strings.Join(ids, ", ")))
 		return
 	}
-	t.show(Reply{Text: T(t.lang, "remind_ask", t.periodLabel(arg)), Buttons: [][]Button{{
-		unboundBtn(T(t.lang, "remind_go"), "rn", arg), unboundBtn(T(t.lang, "btn_cancel"), "rx", ""),
+	t.show(Reply{Text: t.T("remind_ask", t.periodLabel(arg)), Buttons: [][]Button{{
+		unboundBtn(t.T("remind_go"), "rn", arg), unboundBtn(t.T("btn_cancel"), "rx", ""),
 	}}})
 }
 
@@ -185,7 +185,7 @@ func (t *turn) remindAction(action, arg string) bool {
 	case "rn":
 		t.remindNow(period)
 	case "rx":
-		t.say(T(t.lang, "remind_no"))
+		t.say(t.T("remind_no"))
 	default:
 		return false
 	}
@@ -197,11 +197,11 @@ func (t *turn) reportFromReminder(period, unit, form string) {
 	switch {
 	case !t.env.Person.Organises(unit):
 		t.reset()
-		t.say(T(t.lang, "not_yours"))
+		t.say(t.T("not_yours"))
 		return
 	case !t.isOpen(period):
 		t.reset()
-		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
 	t.reset()
@@ -224,52 +224,52 @@ func (t *turn) snooze(period string) {
 	p, ok := t.env.Calendar.Period(period)
 	switch {
 	case len(t.env.Person.Units) == 0:
-		t.say(T(t.lang, "rm_not_org"))
+		t.say(t.T("rm_not_org"))
 		return
 	case !ok:
-		t.say(T(t.lang, "stale"))
+		t.say(t.T("stale"))
 		return
 	}
 	now := t.now.In(t.env.Calendar.Loc)
 	y, m, d := now.Date()
 	until := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
 	t.effect(Snooze{Person: t.env.Person.ID, Period: p.ID, Until: until})
-	t.say(T(t.lang, "rm_snoozed", p.Label(t.lang)))
+	t.say(t.T("rm_snoozed", p.Label(t.lang)))
 }
 
 // remindAll asks the caller to remind the organisers of every unit in the leader's scope.
 func (t *turn) remindAll(period string) {
 	p := t.env.Person
 	if _, ok := t.env.Calendar.Period(period); !ok || (!p.Admin && len(p.Scopes) == 0) {
-		t.say(T(t.lang, "rm_not_leader"))
+		t.say(t.T("rm_not_leader"))
 		return
 	}
 	if !t.isOpen(period) {
-		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
 	units := t.scopeUnits()
 	if len(units) == 0 {
-		t.say(T(t.lang, "rm_not_leader"))
+		t.say(t.T("rm_not_leader"))
 		return
 	}
 	// A nudge: pressing again, or on yesterday's digest, reminds a unit at most once a day.
 	t.effect(Remind{Period: period, Units: units, By: p.ID, Nudge: true})
-	t.say(T(t.lang, "rm_all_sent", t.periodLabel(period), len(units)))
+	t.say(t.T("rm_all_sent", t.periodLabel(period), len(units)))
 }
 
 // remindNow is an admin's confirmed /remind: every unit of the period.
 func (t *turn) remindNow(period string) {
 	if _, ok := t.env.Calendar.Period(period); !ok || !t.env.Person.Admin {
-		t.say(T(t.lang, "rm_admin_only"))
+		t.say(t.T("rm_admin_only"))
 		return
 	}
 	if !t.isOpen(period) {
-		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
 	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
-	t.say(T(t.lang, "remind_sent", t.periodLabel(period)))
+	t.say(t.T("remind_sent", t.periodLabel(period)))
 }
 
 // scopeUnits lists the units the person leads: a scope is a node ("tanphong") or a node and an

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,16 +18,27 @@ func (w *world) plan(f []string) error {
 	switch {
 	case len(f) == 6 && f[0] == "next":
 		at, err := time.ParseInLocation("2006-01-02T15:04", f[1], testLoc)
-		w.env.Plan.Next = append(w.env.Plan.Next, PlannedReminder{At: at, Period: f[2], Step: f[3], Person: f[4], Units: strings.Split(f[5], ",")})
+		days, digest := stepDays(f[3])
+		w.env.Plan.Next = append(w.env.Plan.Next, PlannedReminder{At: at, Period: f[2], Step: f[3], Days: days, Digest: digest,
+			Person: f[4], Units: strings.Split(f[5], ",")})
 		return err
 	case len(f) >= 4 && f[0] == "step":
 		at, err := time.ParseInLocation("2006-01-02T15:04", f[3], testLoc)
-		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], At: at, Digest: len(f) == 5})
+		days, _ := stepDays(f[2])
+		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at, Digest: len(f) == 5})
 		return err
 	case len(f) == 1 && f[0] == "empty":
 		return nil
 	}
 	return fmt.Errorf("want @plan next|step|empty ...")
+}
+
+// stepDays reads a default ladder step id ("-7d", "due", "digest+1d") as the reminders package
+// configures it: its day relative to the due day and whether it is a digest.
+func stepDays(id string) (int, bool) {
+	digest := strings.HasPrefix(id, "digest")
+	n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(id, "digest"), "d"))
+	return n, digest
 }
 
 func TestRemindButtons(t *testing.T) {
@@ -45,7 +57,7 @@ func TestRemindButtons(t *testing.T) {
 		{"forged unit", org, "*|rg|2026-Q1|santhang-phunu", Idle, "không còn phụ trách", "[]"},
 		{"closed period", org, "*|rg|2025-Q1|tanphong-phunu", Idle, "đã đóng", "[]"},
 		{"resume", org, "*|rr|2026-Q1|tanphong-phunu|membership", Asking, "(3/4) Kết nạp mới", "[]"},
-		{"snooze", org, "*|rs|2026-Q1", Idle, "nhắc lại kỳ Quý I/2026 vào ngày mai",
+		{"snooze", org, "*|rs|2026-Q1", Idle, "nhắc lại kỳ Quý I năm 2026 vào ngày mai",
 			"[{Person:an Period:2026-Q1 Until:2026-03-17 00:00:00 +0700 +07}]"},
 		{"snooze by a leader", leader, "*|rs|2026-Q1", Idle, "không phụ trách đơn vị nào", "[]"},
 		{"remind all", leader, "*|ra|2026-Q1", Idle, "2 đơn vị",

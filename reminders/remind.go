@@ -154,7 +154,7 @@ func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at ti
 	if !digest {
 		byPerson := s.missing(prog, s.units)
 		for _, id := range sortedKeys(byPerson) {
-			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Person: id, Units: byPerson[id]})
+			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Person: id, Units: byPerson[id]})
 		}
 		return out, nil
 	}
@@ -174,7 +174,7 @@ func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at ti
 			}
 		}
 		if len(miss) > 0 {
-			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Person: id, Units: miss})
+			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Digest: true, Person: id, Units: miss})
 		}
 	}
 	return out, nil
@@ -187,7 +187,7 @@ func (s *Scheduler) ladder(year int) []flows.PlannedStep {
 		p := s.cfg.Calendar.Make(sp, year)
 		for _, digest := range []bool{false, true} {
 			for _, t := range s.cfg.Rules.effective(p, digest) {
-				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, At: t.at, Digest: digest})
+				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, Days: t.Days, At: t.at, Digest: digest})
 			}
 		}
 	}

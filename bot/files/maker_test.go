@@ -62,7 +62,7 @@ func TestMakerChartData(t *testing.T) {
 	if !d.HasTarget || d.Target != 0.85 || !d.Percent {
 		t.Errorf("target: got %v %v %v, want 0.85 shown as a percent", d.Target, d.HasTarget, d.Percent)
 	}
-	if want := "Chỉ tiêu 1.5 · Quý I/2026 · đã báo cáo 3/41 đơn vị"; d.Subtitle != want {
+	if want := "Chỉ tiêu 1.5 · Quý I năm 2026 · đã báo cáo 3/41 đơn vị"; d.Subtitle != want {
 		t.Errorf("subtitle: got %q, want %q", d.Subtitle, want)
 	}
 	if got := src.Calls(); !reflect.DeepEqual(got, []string{"Tallies"}) {
