@@ -114,7 +114,7 @@ func TestDemoDayAtAnyHour(t *testing.T) {
 			}
 			_, after, _ := strings.Cut(out.String(), "(hôm nay trong demo: 10:00 13/03/2026)")
 			for _, want := range []string{
-				"Nhắc báo cáo kỳ Quý I năm 2026",                     // 13/03: the organiser's reminder two days before
+				"Nhắc báo cáo kỳ Quý I năm 2026",                 // 13/03: the organiser's reminder two days before
 				"📨 console:organiser", "đã quá hạn (15/03/2026)", // 16/03: late, and the digest
 				"📨 console:leader", "Tổng hợp kỳ Quý I năm 2026",
 				"(hôm nay trong demo: 10:00 16/03/2026)",

@@ -9,7 +9,7 @@ var texts = map[string]Text{
 		Vi: "Xin chào! Đây là bot báo cáo công tác dân vận của Ban Dân vận. Bạn chưa được mời sử dụng bot. Vui lòng liên hệ Ban Dân vận để nhận mã mời, rồi mở liên kết mời hoặc gõ /start <mã>.",
 		En: "Hello! This is the Ban Dân vận reporting bot. You have not been invited yet. Please ask the Ban Dân vận for an invite code, then open the invite link or type /start <code>.",
 	},
-	"welcome": {Vi: "Xin chào %s! Bạn có thể dùng các lệnh sau:", En: "Hello %s! You can use these commands:"},
+	"welcome":        {Vi: "Xin chào %s! Bạn có thể dùng các lệnh sau:", En: "Hello %s! You can use these commands:"},
 	"help_units":     {Vi: "Đơn vị bạn phụ trách: %s", En: "Your units: %s"},
 	"unknown_cmd":    {Vi: "Không có lệnh /%s. Gõ /help để xem các lệnh.", En: "There is no /%s command. Type /help to see the commands."},
 	"lang_set":       {Vi: "Đã chuyển sang tiếng Việt.", En: "Language set to English."},
@@ -107,7 +107,9 @@ func TFor(p Person, lang Lang, key string, args ...any) string {
 }
 
 // T is the package T for the person of the turn, in their language and form of address.
-func (t *turn) T(key string, args ...any) string { return text(t.lang, Formal(t.env.Person), key, args...) }
+func (t *turn) T(key string, args ...any) string {
+	return text(t.lang, Formal(t.env.Person), key, args...)
+}
 
 func text(lang Lang, formal bool, key string, args ...any) string {
 	t, ok := texts[key]
