@@ -38,6 +38,12 @@ func parseLeader(env *Env, st State, in Input, now time.Time) leaderReq {
 	case ButtonInput:
 		v, rest, _ := strings.Cut(in.Data, "|")
 		action, arg, _ := strings.Cut(rest, "|")
+		if v == Unbound && action == "ra" {
+			if r, ok := remindAllReq(env, arg); ok {
+				return r
+			}
+			return leaderReq{}
+		}
 		if v == Unbound {
 			return parseLeaderBtn(env, action, arg)
 		}

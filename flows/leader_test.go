@@ -442,3 +442,76 @@ func TestNudgeNobody(t *testing.T) {
 		t.Errorf("got %q and effects %v, want the invite hint and no reminder", got, effects)
 	}
 }
+
+// TestOfferedButtonsAreAllowed: every button a screen offers is one its person may press. From
+// each role's /figures, /missing and /help, every button reachable in three presses is pressed
+// and none is answered "ngoài phạm vi" (an organiser's /missing once offered "Nhắc tất cả").
+func TestOfferedButtonsAreAllowed(t *testing.T) {
+	for name, p := range roles {
+		if name == "stranger" || name == "empty" {
+			continue
+		}
+		w := leaderWorld(t)
+		refusal := TFor(p, VI, "refuse")
+		seen := map[string]bool{}
+		var queue []Reply
+		for _, cmd := range []string{"figures", "missing", "chart", "export"} {
+			_, replies, _, _ := stepAs(w, p, State{}, Input{Kind: CommandInput, Command: cmd})
+			queue = append(queue, replies...)
+		}
+		for depth := 0; depth < 3; depth++ {
+			var next []Reply
+			for _, r := range queue {
+				for _, row := range r.Buttons {
+					for _, b := range row {
+						if seen[b.Data] || !strings.HasPrefix(b.Data, Unbound+"|") {
+							continue
+						}
+						seen[b.Data] = true
+						_, replies, _, _ := stepAs(w, p, State{}, Input{Kind: ButtonInput, Data: b.Data})
+						if len(replies) > 0 && replies[0].Text == refusal {
+							t.Errorf("%s: offered %q (%s), pressing it: got %q", name, b.Label, b.Data, refusal)
+						}
+						next = append(next, replies...)
+					}
+				}
+			}
+			queue = next
+		}
+		if len(seen) == 0 && name != "organiser" { // an organiser's own unit view has nothing to press
+			t.Errorf("%s: got no buttons, want some to press", name)
+		}
+	}
+}
+
+// TestNudgeTellsTheTruth: a unit already nudged today is not nudged again, and the answer says
+// when it was, by whom and from when the next nudge is possible, instead of "sent".
+func TestNudgeTellsTheTruth(t *testing.T) {
+	w := leaderWorld(t)
+	w.people["hung"] = Person{ID: "hung", Name: "Anh Hùng", Scopes: []string{"laichau"}}
+	w.people["binh"] = Person{ID: "binh", Units: []string{"santhang-phunu"}}
+	w.nudges["tanphong-phunu"] = Nudge{At: leaderNow.Add(-2 * time.Hour), By: "hung"}
+	city := roles["city"]
+	_, replies, effects, _ := stepAs(w, city, State{}, Input{Kind: ButtonInput, Data: "*|nudge|2026-Q1 tanphong-phunu"})
+	got := allText(replies)
+	for _, want := range []string{"đã nhắc lúc " + leaderNow.Add(-2*time.Hour).In(testLoc).Format("15:04") + " (Anh Hùng)",
+		"nhắc lại được từ ngày " + leaderNow.In(testLoc).AddDate(0, 0, 1).Format("02/01/2006")} {
+		if !strings.Contains(got, want) {
+			t.Errorf("nudge of a unit nudged today: got %q, want %q in it", got, want)
+		}
+	}
+	if strings.Contains(got, "Đang gửi") || len(effects) != 0 {
+		t.Errorf("nudge of a unit nudged today: got %q, effects %v; want no send claimed or asked", got, effects)
+	}
+	_, replies, effects, _ = stepAs(w, city, State{}, Input{Kind: ButtonInput, Data: "*|nudgeall|2026-Q1 laichau -"})
+	got = allText(replies)
+	if len(effects) != 1 || fmt.Sprint(effects[0].(Remind).Units) != "[santhang-phunu]" || !strings.Contains(got, "của 1 đơn vị") ||
+		!strings.Contains(got, "Hội LHPN · Phường Tân Phong: đã nhắc lúc") {
+		t.Errorf("nudge all: got %q, effects %v; want santhang-phunu nudged and tanphong-phunu said already nudged", got, effects)
+	}
+	w.now = leaderNow.AddDate(0, 0, 1)
+	_, _, effects, _ = stepAs(w, city, State{}, Input{Kind: ButtonInput, Data: "*|nudge|2026-Q1 tanphong-phunu"})
+	if len(effects) != 1 {
+		t.Errorf("the next day: got effects %v, want the nudge", effects)
+	}
+}

@@ -57,8 +57,6 @@ var leaderTexts = map[string]Text{
 	"nudge_closed": {Vi: "Kỳ %s đã đóng, không nhắc nữa.", En: "The %s period has closed; no more nudges."},
 	"nudge_done":   {Vi: "Đơn vị đã nộp đủ, không cần nhắc.", En: "Everything is in; no nudge needed."},
 	"nudge_nobody": {Vi: "Đơn vị chưa có cán bộ phụ trách nên không có ai để nhắc. Hãy mời cán bộ bằng /invite.", En: "No organiser has been invited for this unit, so there is nobody to nudge. Invite one with /invite."},
-	"nudge_sent":   {Vi: "🔔 Đã gửi nhắc nhở tới cán bộ phụ trách của %d đơn vị (mỗi đơn vị nhiều nhất một lần mỗi ngày).", En: "🔔 Nudged the organisers of %d unit(s) (at most once a day per unit)."},
-	"nudge_notice": {Vi: "Đã nhắc", En: "Nudged"},
 
 	"ret_moved":      {Vi: "Báo cáo này vừa thay đổi (đã gửi lại hoặc đã bị trả lại). Không trả lại; vui lòng xem bản mới nhất.", En: "This report just changed (resubmitted or already returned). Nothing was returned; please look at the latest version."},
 	"ret_ask":        {Vi: "↩️ Trả lại báo cáo %s · %s · %s (phiên bản %d).\nVui lòng gõ lý do để cán bộ phụ trách sửa. Gõ /cancel để thôi.", En: "↩️ Return the %s report · %s · %s (version %d).\nPlease type the reason for the organiser. Type /cancel to stop."},

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -92,9 +91,9 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	if pages > 1 {
 		lines = append(lines, t.T("miss_page", page+1, pages))
 	}
-	reach := 0 // the units a nudge reaches: those with an organiser
+	reach := 0 // the units "Nhắc tất cả" nudges: those the person may nudge now
 	for _, n := range late {
-		if len(t.env.Progress[n.ID].Organisers) > 0 {
+		if t.mayNudge(r.per, n.ID) {
 			reach++
 		}
 	}
@@ -126,7 +125,11 @@ func (t *turn) missingLine(per Period, unit string) string {
 		}
 		forms = append(forms, f.Title.In(t.lang)+": "+t.unitStatus(per, prog.Subs[f.ID], prog.Drafts[f.ID], f))
 	}
-	return fmt.Sprintf("• %s — %s — %s", t.env.Dir.Label(unit, t.lang), strings.Join(forms, "; "), t.organisersText(prog))
+	line := fmt.Sprintf("• %s — %s — %s", t.env.Dir.Label(unit, t.lang), strings.Join(forms, "; "), t.organisersText(prog))
+	if n, ok := t.nudgedToday(unit); ok {
+		line += " — " + t.T("miss_nudged", n.At.In(t.loc()).Format("15:04"))
+	}
+	return line
 }
 
 func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int) [][]Button {
@@ -135,16 +138,13 @@ func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int)
 	if r.all {
 		node, org = "", ""
 	}
-	if t.isOpen(r.per.ID) {
-		for _, n := range shown {
-			// Nobody to nudge in a unit without an organiser: no button.
-			if CanLead(t.env.Person, t.env.Dir, View{Node: n.ID}) && len(t.env.Progress[n.ID].Organisers) > 0 {
-				rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
-			}
+	for _, n := range shown {
+		if t.mayNudge(r.per, n.ID) { // the rule the press applies: no button that would be refused
+			rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
 		}
-		if total > 0 {
-			rows = append(rows, []Button{leaderBtn(t.T("miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
-		}
+	}
+	if total > 0 {
+		rows = append(rows, []Button{leaderBtn(t.T("miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
 	}
 	var nav []Button
 	if page > 0 {
@@ -154,43 +154,6 @@ func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int)
 		nav = append(nav, leaderBtn(t.T("miss_next"), "miss", r.per.ID, fmt.Sprint(page+1), node, org))
 	}
 	return nonEmpty(append(rows, nav))
-}
-
-// nudge asks the reminders to nudge, now, the organisers of one unit (r.unit) or of every unit
-// of the view still missing something (nudgeall). Only leaders of the units may, only while the
-// period is open, and only units that still lack a report are nudged.
-func (t *turn) nudge(r leaderReq) {
-	var units []string
-	if r.kind == "nudge" {
-		units = []string{r.unit}
-	} else {
-		for _, n := range missingUnits(t.env, r) {
-			units = append(units, n.ID)
-		}
-	}
-	units = slices.DeleteFunc(units, func(u string) bool {
-		return !CanLead(t.env.Person, t.env.Dir, View{Node: u})
-	})
-	if len(units) == 0 {
-		t.refuse()
-		return
-	}
-	if !t.isOpen(r.per.ID) {
-		t.say(t.T("nudge_closed", r.per.Label(t.lang)))
-		return
-	}
-	units = slices.DeleteFunc(units, func(u string) bool { return t.missingForms(u) == 0 })
-	if len(units) == 0 {
-		t.say(t.T("nudge_done"))
-		return
-	}
-	units = slices.DeleteFunc(units, func(u string) bool { return len(t.env.Progress[u].Organisers) == 0 })
-	if len(units) == 0 {
-		t.say(t.T("nudge_nobody"))
-		return
-	}
-	t.effect(Remind{Period: r.per.ID, Units: units, By: t.env.Person.ID, Nudge: true})
-	t.replies = append(t.replies, Reply{Text: t.T("nudge_sent", len(units)), Notice: t.T("nudge_notice")})
 }
 
 // cut shortens s to what a message may carry.

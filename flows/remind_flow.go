@@ -18,7 +18,6 @@ func init() {
 		"rm_btn_snooze": {Vi: "Nhắc lại ngày mai", En: "Remind me tomorrow"},
 		"rm_btn_all":    {Vi: "📣 Nhắc tất cả", En: "📣 Remind them all"},
 		"rm_snoozed":    {Vi: "Đã hoãn: bot sẽ nhắc lại kỳ %s vào ngày mai (mỗi kỳ chỉ hoãn được một lần).", En: "Snoozed: the bot will remind you of %s tomorrow (once per period)."},
-		"rm_all_sent":   {Vi: "Đang gửi nhắc nhở kỳ %s đến cán bộ của %d đơn vị chưa báo cáo.", En: "Sending %s reminders to the organisers of %d units that have not reported."},
 		"rm_not_leader": {Vi: "Chỉ lãnh đạo hoặc cán bộ quản trị mới gửi nhắc nhở được.", En: "Only leaders and admins can send reminders."},
 		"rm_not_org":    {Vi: "Bạn không phụ trách đơn vị nào nên không có nhắc nhở để hoãn.", En: "You report for no unit, so there is no reminder to snooze."},
 		"dg_head":       {Vi: "📋 Tổng hợp kỳ %s (hạn %s): %d/%d đơn vị đã báo cáo.", En: "📋 %s summary (due %s): %d/%d units reported."},
@@ -181,7 +180,7 @@ func (t *turn) remindAction(action, arg string) bool {
 	case "rs":
 		t.snooze(period)
 	case "ra":
-		t.remindAll(period)
+		t.remindAll(arg)
 	case "rn":
 		t.remindNow(period)
 	case "rx":
@@ -237,25 +236,18 @@ func (t *turn) snooze(period string) {
 	t.say(t.T("rm_snoozed", p.Label(t.lang)))
 }
 
-// remindAll asks the caller to remind the organisers of every unit in the leader's scope.
-func (t *turn) remindAll(period string) {
-	p := t.env.Person
-	if _, ok := t.env.Calendar.Period(period); !ok || (!p.Admin && len(p.Scopes) == 0) {
+// remindAll is the digest's "📣 Nhắc tất cả": a nudge of every unit the leader leads that still
+// owes a report, under the rules of /missing's "Nhắc tất cả".
+func (t *turn) remindAll(arg string) {
+	r, ok := remindAllReq(t.env, arg)
+	switch {
+	case !ok || organiserOnly(t.env.Person):
 		t.say(t.T("rm_not_leader"))
-		return
+	case !t.isOpen(r.per.ID):
+		t.say(t.T("period_closed", r.per.Label(t.lang)))
+	default:
+		t.nudge(r)
 	}
-	if !t.isOpen(period) {
-		t.say(t.T("period_closed", t.periodLabel(period)))
-		return
-	}
-	units := t.scopeUnits()
-	if len(units) == 0 {
-		t.say(t.T("rm_not_leader"))
-		return
-	}
-	// A nudge: pressing again, or on yesterday's digest, reminds a unit at most once a day.
-	t.effect(Remind{Period: period, Units: units, By: p.ID, Nudge: true})
-	t.say(t.T("rm_all_sent", t.periodLabel(period), len(units)))
 }
 
 // remindNow is an admin's confirmed /remind: every unit of the period.
@@ -270,21 +262,4 @@ func (t *turn) remindNow(period string) {
 	}
 	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
 	t.say(t.T("remind_sent", t.periodLabel(period)))
-}
-
-// scopeUnits lists the units the person leads: a scope is a node ("tanphong") or a node and an
-// organisation ("laichau@phunu"); an admin leads every unit.
-func (t *turn) scopeUnits() []string {
-	var out []string
-	for _, n := range t.env.Dir.Units("") {
-		in := t.env.Person.Admin
-		for _, sc := range t.env.Person.Scopes {
-			node, org, _ := strings.Cut(sc, "@")
-			in = in || (t.env.Dir.Within(n.ID, node) && (org == "" || org == n.Org))
-		}
-		if in {
-			out = append(out, n.ID)
-		}
-	}
-	return out
 }

@@ -64,13 +64,17 @@ func TestRemindButtons(t *testing.T) {
 			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] All:false By:lan Nudge:true}]"},
 		{"remind all forged", org, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
 		{"remind all, closed period", leader, "*|ra|2025-Q1", Idle, "đã đóng", "[]"},
-		{"remind all, scope gone", Person{ID: "x", Scopes: []string{"nowhere"}}, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
+		{"remind all, scope gone", Person{ID: "x", Scopes: []string{"nowhere"}}, "*|ra|2026-Q1", Idle, "ngoài phạm vi", "[]"},
 		{"remind now, closed period", Person{ID: "mai", Admin: true}, "*|rn|2025-Q1", Idle, "đã đóng", "[]"},
 		{"remind now by organiser", org, "*|rn|2026-Q1", Idle, "Chỉ cán bộ quản trị", "[]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := Env{Person: tt.p, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar()}
+			env := Env{Person: tt.p, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar(),
+				Progress: map[string]UnitProgress{ // what Wants has the caller load for "ra"
+					"tanphong-phunu": {Unit: "tanphong-phunu", Organisers: []string{"an"}},
+					"santhang-phunu": {Unit: "santhang-phunu", Organisers: []string{"binh"}},
+				}}
 			k := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
 			env.Reports = map[Key]ReportInfo{k: {Draft: &Draft{Key: k, Person: "an", Version: 2,
 				Answers: map[string]int64{"eligible": 100, "members": 90}}}}

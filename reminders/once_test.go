@@ -137,15 +137,24 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 	fs := newFakeStore()
 	now := at("2026-06-16 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := mustRedisStore(t, redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
-	for range 2 {
+	for i := range 2 {
+		if i == 1 {
+			e.By, now = "minh", now.Add(time.Hour)
+		}
 		if err := s.Remind(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got, want := fmt.Sprint(rec.got), "map[an:[06-16 10:00 late 2026-H1 tp-doan]]"; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+	// The store keeps the nudge that went, for /missing and the next press to tell.
+	prog, err := rs.Progress(context.Background(), "2026-H1", []string{"tp-doan"}, nil)
+	if n := prog["tp-doan"].Nudged; err != nil || n == nil || n.By != "lan" || !n.At.Equal(at("2026-06-16 10:00")) {
+		t.Errorf("recorded nudge: got %+v, %v; want lan's at 10:00", n, err)
 	}
 	if err := s.Remind(context.Background(), flows.Remind{Period: "2026-Q9"}); err == nil || errors.Is(err, context.Canceled) {
 		t.Errorf("unknown period: got %v, want an error", err)

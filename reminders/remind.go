@@ -31,7 +31,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	}
 	if e.Nudge {
 		var err error
-		if units, err = s.nudgeable(ctx, units, now); err != nil {
+		if units, err = s.nudgeable(ctx, units, flows.Nudge{At: now, By: e.By}); err != nil {
 			return err
 		}
 	}
@@ -106,12 +106,12 @@ func (s *Scheduler) forgetNudges(ctx context.Context, units []string, now time.T
 	}
 }
 
-// nudgeable keeps the units not nudged yet today, logging the others.
-func (s *Scheduler) nudgeable(ctx context.Context, units []string, now time.Time) ([]string, error) {
-	day := now.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
+// nudgeable records n for the units not nudged yet on its day and keeps those, logging the others.
+func (s *Scheduler) nudgeable(ctx context.Context, units []string, n flows.Nudge) ([]string, error) {
+	day := n.At.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
 	var out []string
 	for _, u := range units {
-		ok, err := s.cfg.Nudges.NudgeOnce(ctx, u, day)
+		ok, err := s.cfg.Nudges.NudgeOnce(ctx, u, day, n)
 		if err != nil {
 			return nil, fmt.Errorf("nudge %s: %w", u, err)
 		}
