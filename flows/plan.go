@@ -8,6 +8,20 @@ type Plan struct {
 	Next []PlannedReminder
 	// Ladder lists every step of the year's periods with the moment it goes, for /calendar.
 	Ladder []PlannedStep
+	// Periods tells, for each period open at the preview, how many units still owe a report
+	// and whether its organisers' ladder has a step to come: why Next may hold nothing for it.
+	Periods []PlanPeriod
+}
+
+// PlanPeriod is where one open period's reminders stand.
+type PlanPeriod struct {
+	Period  string
+	Missing int // units that have not submitted every form, returned ones included
+	Units   int // units of the directory
+	// Ahead is set while a step of the organisers' ladder is still to come; Last is when its
+	// latest step went (zero before the first).
+	Ahead bool
+	Last  time.Time
 }
 
 // PlannedStep is one step of a period's reminder ladder and when it goes, sending hours,

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,7 +31,11 @@ func init() {
 		"cal_steps":     {Vi: "  Nhắc cán bộ: %s", En: "  Organisers reminded: %s"},
 		"cal_digest":    {Vi: "  Tổng hợp cho lãnh đạo: %s", En: "  Leaders' summary: %s"},
 		"plan_head":     {Vi: "🔎 Nhắc nhở sắp tới (xem trước, chưa gửi):", En: "🔎 Coming reminders (preview, nothing sent):"},
-		"plan_none":     {Vi: "Không có nhắc nhở nào sắp tới: mọi đơn vị đã báo cáo hoặc không có kỳ nào đang mở.", En: "No reminders coming: every unit has reported or no period is open."},
+		"plan_none":     {Vi: "Không có nhắc nhở nào sắp tới: hiện không có kỳ báo cáo nào đang mở.", En: "No reminders coming: no reporting period is open."},
+		"plan_all_in":   {Vi: "✅ Kỳ %s: mọi đơn vị đã báo cáo, không cần nhắc.", En: "✅ %s: every unit has reported; nothing to remind."},
+		"plan_ran_out":  {Vi: "⚠️ Kỳ %s đang mở, còn %d/%d đơn vị chưa báo cáo, nhưng các đợt nhắc tự động của kỳ này đã gửi hết (đợt cuối lúc %s). Gõ /remind %s để nhắc ngay.", En: "⚠️ %s is open and %d/%d units have not reported, but all of its automatic reminders have gone (the last at %s). Type /remind %s to remind them now."},
+		"plan_no_steps": {Vi: "⚠️ Kỳ %s đang mở, còn %d/%d đơn vị chưa báo cáo, nhưng lịch nhắc không có đợt nào cho kỳ này. Gõ /remind %s để nhắc ngay.", En: "⚠️ %s is open and %d/%d units have not reported, but the reminder ladder has no step for it. Type /remind %s to remind them now."},
+		"plan_nobody":   {Vi: "⚠️ Kỳ %s: còn %d/%d đơn vị chưa báo cáo nhưng chưa có cán bộ phụ trách nào để nhắc. Mời cán bộ bằng /invite.", En: "⚠️ %s: %d/%d units have not reported but have no organiser to remind. Invite them with /invite."},
 		"plan_missing":  {Vi: "Không xem được kế hoạch nhắc nhở lúc này. Vui lòng thử lại sau.", En: "The reminder plan cannot be read right now. Please try again later."},
 		"plan_group":    {Vi: "%s · %s · %s — %d người:", En: "%s · %s · %s — %d people:"},
 		"plan_more":     {Vi: "  … và %d người khác", En: "  … and %d more"},
@@ -110,24 +115,57 @@ func (t *turn) calendar() {
 	t.say(strings.Join(lines, "\n"))
 }
 
-// planView previews the coming reminders, grouped by moment, period and step.
+// planView previews the coming reminders, grouped by moment, period and step, then says of each
+// open period the preview has nothing for why: everyone reported, its ladder has run out (so
+// /remind is the way), or nobody can be reminded.
 func (t *turn) planView() {
-	if t.env.Plan == nil {
+	plan := t.env.Plan
+	if plan == nil {
 		t.say(t.T("plan_missing"))
 		return
 	}
-	if len(t.env.Plan.Next) == 0 {
-		t.say(t.T("plan_none"))
-		return
+	var lines []string
+	if len(plan.Next) > 0 {
+		lines = append(t.planNext(plan.Next), "")
 	}
+	for _, pp := range plan.Periods {
+		if l := t.planPeriodLine(pp, plan.Next); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(plan.Periods) == 0 && len(plan.Next) == 0 {
+		lines = append(lines, t.T("plan_none"))
+	}
+	t.say(cut(strings.TrimSpace(strings.Join(lines, "\n"))))
+}
+
+// planPeriodLine explains an open period the coming reminders do not cover; "" when they do.
+func (t *turn) planPeriodLine(pp PlanPeriod, next []PlannedReminder) string {
+	label := t.periodLabel(pp.Period)
+	coming := slices.ContainsFunc(next, func(r PlannedReminder) bool { return r.Period == pp.Period && !r.Digest })
+	switch {
+	case pp.Missing == 0:
+		return t.T("plan_all_in", label)
+	case !pp.Ahead && !pp.Last.IsZero():
+		return t.T("plan_ran_out", label, pp.Missing, pp.Units, hm(pp.Last, t.env.Calendar.Loc), pp.Period)
+	case !pp.Ahead:
+		return t.T("plan_no_steps", label, pp.Missing, pp.Units, pp.Period)
+	case !coming:
+		return t.T("plan_nobody", label, pp.Missing, pp.Units)
+	}
+	return ""
+}
+
+// planNext lists the coming reminders, a group per moment, period and step, ten people each.
+func (t *turn) planNext(next []PlannedReminder) []string {
 	lines := []string{t.T("plan_head")}
-	next := t.env.Plan.Next
 	for i := 0; i < len(next); {
 		j := i
 		for j < len(next) && next[j].At.Equal(next[i].At) && next[j].Period == next[i].Period && next[j].Step == next[i].Step {
 			j++
 		}
-		lines = append(lines, t.T("plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period), StepName(next[i].Days, next[i].Digest, t.lang), j-i))
+		lines = append(lines, t.T("plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period),
+			StepName(next[i].Days, next[i].Digest, t.lang), j-i))
 		for k := i; k < j && k < i+10; k++ {
 			lines = append(lines, "  • "+t.nameOf(next[k].Person)+": "+t.unitLabels(next[k].Units))
 		}
@@ -136,7 +174,7 @@ func (t *turn) planView() {
 		}
 		i = j
 	}
-	t.say(strings.Join(lines, "\n"))
+	return lines
 }
 
 func (t *turn) unitLabels(units []string) string {

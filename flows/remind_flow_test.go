@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// plan reads "@plan next <when> <period> <step> <person> <unit,unit>" (a coming reminder) and
-// "@plan step <period> <step> <when> [digest]" (a ladder step) into the plan /reminders and
-// /calendar show, as the reminders package would load it.
+// plan reads "@plan next <when> <period> <step> <person> <unit,unit>" (a coming reminder),
+// "@plan step <period> <step> <when> [digest]" (a ladder step) and "@plan period ..." (an open
+// period, see planPeriod) into the plan /reminders and /calendar show, as the reminders package
+// would load it.
 func (w *world) plan(f []string) error {
 	if w.env.Plan == nil {
 		w.env.Plan = &Plan{}
@@ -27,10 +28,37 @@ func (w *world) plan(f []string) error {
 		days, _ := stepDays(f[2])
 		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at, Digest: len(f) == 5})
 		return err
-	case len(f) == 1 && f[0] == "empty":
+	case len(f) >= 4 && f[0] == "period":
+		return w.planPeriod(f[1:])
+	case len(f) == 1 && f[0] == "empty": // a plan with nothing in it, replacing what came before
+		w.env.Plan = &Plan{}
 		return nil
 	}
-	return fmt.Errorf("want @plan next|step|empty ...")
+	return fmt.Errorf("want @plan next|step|period|empty ...")
+}
+
+// planPeriod reads "<period> <missing> <units> [ahead] [last=<when>]": where an open period's
+// reminders stand.
+func (w *world) planPeriod(f []string) error {
+	pp := PlanPeriod{Period: f[0]}
+	var err error
+	if pp.Missing, err = strconv.Atoi(f[1]); err != nil {
+		return err
+	}
+	if pp.Units, err = strconv.Atoi(f[2]); err != nil {
+		return err
+	}
+	for _, a := range f[3:] {
+		if a == "ahead" {
+			pp.Ahead = true
+		} else if at, ok := strings.CutPrefix(a, "last="); ok {
+			if pp.Last, err = time.ParseInLocation("2006-01-02T15:04", at, testLoc); err != nil {
+				return err
+			}
+		}
+	}
+	w.env.Plan.Periods = append(w.env.Plan.Periods, pp)
+	return nil
 }
 
 // stepDays reads a default ladder step id ("-7d", "due", "digest+1d") as the reminders package

@@ -271,3 +271,36 @@ func TestNudgeKeptWhenSomebodyReached(t *testing.T) {
 		t.Errorf("got %d nudges to An, want 1", got)
 	}
 }
+
+// TestPlanSaysWhereOpenPeriodsStand: after the last step of a ladder, with units still missing,
+// the preview has no coming reminder for the period but says how many units owe it and when its
+// last step went, so /reminders can point to /remind.
+func TestPlanSaysWhereOpenPeriodsStand(t *testing.T) {
+	fs := newFakeStore()
+	seedDone(fs)
+	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
+	now := at("2026-06-25 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	s := mustScheduler(t, fs, mustRedisStore(t, redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	plan, err := s.Plan(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h1 *flows.PlanPeriod
+	for i := range plan.Periods {
+		if plan.Periods[i].Period == "2026-H1" {
+			h1 = &plan.Periods[i]
+		}
+	}
+	if h1 == nil {
+		t.Fatalf("periods: got %+v, want H1 among them", plan.Periods)
+	}
+	if h1.Ahead || !h1.Last.Equal(at("2026-06-18 08:00")) || h1.Missing != 2 || h1.Units != 3 {
+		t.Errorf("H1: got %+v, want no step ahead, the last on 18/06 08:00, 2 of 3 units missing", *h1)
+	}
+	for _, n := range plan.Next {
+		if n.Period == "2026-H1" && !n.Digest {
+			t.Errorf("next: got %+v, want no organisers' step of H1", n)
+		}
+	}
+}

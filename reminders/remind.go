@@ -125,31 +125,49 @@ func (s *Scheduler) nudgeable(ctx context.Context, units []string, n flows.Nudge
 }
 
 // Plan previews, for /reminders, the next step of each running ladder and who it would reach
-// if it went now (a dry run: nothing is claimed or sent), and the year's ladder for /calendar.
+// if it went now (a dry run: nothing is claimed or sent), where each open period's reminders
+// stand, and the year's ladder for /calendar.
 func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error) {
 	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
 	var errs []error
 	for _, p := range s.periods(now) {
+		prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("plan: progress of %s: %w", p.ID, err))
+			continue
+		}
 		for _, digest := range []bool{false, true} {
 			st, at, ok := s.cfg.Rules.next(p, digest, now)
 			if !ok {
 				continue
 			}
-			next, err := s.planStep(ctx, p, st, at, digest)
+			next, err := s.planStep(ctx, p, prog, st, at, digest)
 			errs = append(errs, err)
 			plan.Next = append(plan.Next, next...)
+		}
+		if !now.Before(p.Opens) {
+			plan.Periods = append(plan.Periods, s.planPeriod(p, prog, now))
 		}
 	}
 	slices.SortStableFunc(plan.Next, func(a, b flows.PlannedReminder) int { return a.At.Compare(b.At) })
 	return plan, errors.Join(errs...)
 }
 
-// planStep lists who step st of p would reach at at, given where units stand now.
-func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
-	if err != nil {
-		return nil, fmt.Errorf("plan: progress of %s: %w", p.ID, err)
+// planPeriod says where the reminders of open period p stand at now.
+func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgress, now time.Time) flows.PlanPeriod {
+	pp := flows.PlanPeriod{Period: p.ID, Units: len(s.units)}
+	for _, u := range s.units {
+		if !s.done(prog[u]) {
+			pp.Missing++
+		}
 	}
+	_, pp.Last, _ = s.cfg.Rules.latest(p, false, now)
+	_, _, pp.Ahead = s.cfg.Rules.next(p, false, now)
+	return pp
+}
+
+// planStep lists who step st of p would reach at at, given where units stand now (prog).
+func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[string]flows.UnitProgress, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
 	var out []flows.PlannedReminder
 	if !digest {
 		byPerson := s.missing(prog, s.units)
