@@ -54,7 +54,7 @@ func testIndicators() []Indicator {
 		{ID: "1.6", Name: Text{Vi: "Sinh hoạt thường xuyên", En: "Active"}, Form: "membership", Num: "active", Den: "members", Min: 0.9},
 		{ID: "1.7", Name: Text{Vi: "Chi hội hoàn thành tốt", En: "Branches good"}, Form: "membership", Num: "branches_good", Den: "branches", Min: 0.9},
 		{ID: "1.4", Name: Text{Vi: "Có mô hình", En: "Has a model"}, Form: "activities", Num: "models", Min: 1, Share: 0.95},
-		{ID: "1.4b", Name: Text{Vi: "Có 1–2 điển hình", En: "1–2 exemplars"}, Form: "activities", Num: "exemplars", Min: 1, Max: 2},
+		{ID: "1.4b", Name: Text{Vi: "Có điển hình", En: "Has exemplars"}, Form: "activities", Num: "exemplars", Min: 1, Share: 0.95},
 		{ID: "kn", Name: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, Form: "activities", Num: "resolved", Den: "petitions", Info: true},
 	}
 }

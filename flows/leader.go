@@ -101,19 +101,63 @@ func (t *turn) attach(r leaderReq) {
 			t.refuse()
 			return
 		}
+		if why := t.noChart(r, ind); why != "" {
+			t.say(why)
+			return
+		}
 		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.view)
 		caption = t.T("att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.reqLabel(r))
 	}
 	t.show(Reply{Text: caption, Attach: a})
 }
 
-func (t *turn) indicator(id string) (Indicator, bool) {
-	for _, ind := range t.env.Indicators {
+func (t *turn) indicator(id string) (Indicator, bool) { return indicatorOf(t.env, id) }
+
+func indicatorOf(env *Env, id string) (Indicator, bool) {
+	for _, ind := range env.Indicators {
 		if ind.ID == id {
 			return ind, true
 		}
 	}
 	return Indicator{}, false
+}
+
+// noChart says why a chart of ind for r would show nothing, "" when it would show something: the
+// period's form does not ask what ind is computed from, or nobody in the view reported it.
+func (t *turn) noChart(r leaderReq, ind Indicator) string {
+	f, ok := t.env.Form(ind.Form)
+	switch {
+	case !ok:
+		return t.T("refuse")
+	case !Measures(ind, f, r.per.Kind):
+		return t.T("chart_unmeasured", ind.ID, r.per.Label(t.lang))
+	}
+	for _, v := range chartParts(t.env, r) {
+		if n, _ := t.env.Dir.Node(v.Node); n.IsUnit() && t.env.Progress[v.Node].Done(f.ID) || t.tally(r.per.ID, v, f.ID).Reported > 0 {
+			return ""
+		}
+	}
+	return t.T("chart_nodata", t.reqLabel(r), f.Title.In(t.lang), r.per.Label(t.lang), ind.ID)
+}
+
+// chartParts are the views whose reports a chart for r is drawn from, as the files will cut
+// them (Narrow): a place by its tally, a unit by its progress; the whole directory as its roots.
+func chartParts(env *Env, r leaderReq) []View {
+	views := []View{r.view}
+	if r.all {
+		views = Narrow(env.Person, env.Dir, View{})
+	}
+	var out []View
+	for _, v := range views {
+		if v.Node != "" {
+			out = append(out, v)
+			continue
+		}
+		for _, root := range env.Dir.Children("") {
+			out = append(out, View{Node: root, Org: v.Org})
+		}
+	}
+	return out
 }
 
 // reqLabel names what a request covers: its view, or "phạm vi của bạn" for all of several homes.

@@ -515,3 +515,29 @@ func TestNudgeTellsTheTruth(t *testing.T) {
 		t.Errorf("the next day: got effects %v, want the nudge", effects)
 	}
 }
+
+// TestChartOfNothingSaysSo: a chart nobody in the view reported for, or of an indicator the
+// period's form does not ask, is answered in words, as /figures says "nobody reported", instead
+// of an empty picture; with a report in the view the chart is made.
+func TestChartOfNothingSaysSo(t *testing.T) {
+	w := leaderWorld(t)
+	tests := []struct {
+		p      Person
+		args   string
+		attach bool
+		text   string
+	}{
+		{roles["city"], "1.5", true, "📊 Chỉ tiêu 1.5"},
+		{roles["city"], "1.5 năm 2025", false, "Chưa có đơn vị nào trong Thành phố Lai Châu gửi báo cáo Hội viên kỳ Năm 2025"},
+		{roles["city"], "1.4", false, "gửi báo cáo Hoạt động kỳ Quý I năm 2026"},
+		{roles["city"], "1.7", false, "Chỉ tiêu 1.7 không tính cho kỳ Quý I năm 2026"},
+		{roles["organiser"], "1.5", true, "📊 Chỉ tiêu 1.5"},
+		{Person{ID: "lan", Units: []string{"tanphong-phunu", "santhang-phunu"}}, "1.6", true, "phạm vi của bạn"},
+	}
+	for _, tt := range tests {
+		_, replies, _, _ := stepAs(w, tt.p, State{}, Input{Kind: CommandInput, Command: "chart", Args: tt.args})
+		if len(replies) != 1 || (replies[0].Attach != nil) != tt.attach || !strings.Contains(replies[0].Text, tt.text) {
+			t.Errorf("/chart %s by %s: got %+v, want attachment %v and %q", tt.args, tt.p.ID, replies, tt.attach, tt.text)
+		}
+	}
+}

@@ -4,12 +4,14 @@ func init() { addTexts(leaderTexts) }
 
 // leaderTexts are what leaders read: figures, missing units, returns, charts and spreadsheets.
 var leaderTexts = map[string]Text{
-	"refuse":     {Vi: "Xin lỗi, nội dung này nằm ngoài phạm vi bạn được xem.", En: "Sorry, this is outside what you may see."},
-	"no_scope":   {Vi: "Bạn chưa được giao phạm vi xem số liệu nào. Vui lòng liên hệ Ban Dân vận.", En: "You have no scope of figures to read yet. Please contact the Ban Dân vận."},
-	"bad_period": {Vi: "Không hiểu kỳ báo cáo «%s». Ví dụ: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025.", En: "Unknown period “%s”. Examples: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025."},
-	"bad_ind":    {Vi: "Không có chỉ tiêu «%s». Các chỉ tiêu:\n%s", En: "There is no indicator “%s”. The indicators:\n%s"},
-	"att_sheet":  {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},
-	"att_chart":  {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
+	"refuse":           {Vi: "Xin lỗi, nội dung này nằm ngoài phạm vi bạn được xem.", En: "Sorry, this is outside what you may see."},
+	"no_scope":         {Vi: "Bạn chưa được giao phạm vi xem số liệu nào. Vui lòng liên hệ Ban Dân vận.", En: "You have no scope of figures to read yet. Please contact the Ban Dân vận."},
+	"bad_period":       {Vi: "Không hiểu kỳ báo cáo «%s». Ví dụ: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025.", En: "Unknown period “%s”. Examples: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025."},
+	"bad_ind":          {Vi: "Không có chỉ tiêu «%s». Các chỉ tiêu:\n%s", En: "There is no indicator “%s”. The indicators:\n%s"},
+	"att_sheet":        {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},
+	"chart_nodata":     {Vi: "📊 Chưa có đơn vị nào trong %s gửi báo cáo %s kỳ %s, nên chưa có biểu đồ chỉ tiêu %s.", En: "📊 No unit in %s has sent the %s report for %s yet, so there is no chart of indicator %s."},
+	"chart_unmeasured": {Vi: "📊 Chỉ tiêu %s không tính cho kỳ %s: báo cáo kỳ này không hỏi các số liệu của chỉ tiêu.", En: "📊 Indicator %s is not computed for %s: this period's report does not ask its figures."},
+	"att_chart":        {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
 
 	"fig_head":        {Vi: "📊 Số liệu %s · %s\nSố đơn vị: %d", En: "📊 Figures %s · %s\nUnits: %d"},
 	"fig_homes":       {Vi: "📊 Số liệu %s — bạn xem được %d phạm vi. Chọn phạm vi để xem:", En: "📊 Figures %s — you may read %d scopes. Choose one:"},

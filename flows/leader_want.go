@@ -21,6 +21,8 @@ func leaderWants(env *Env, r leaderReq) Want {
 		}
 	case "unit":
 		return unitWants(env, r.per, r.unit)
+	case "chart":
+		return chartWants(env, r)
 	case "nudge", "ret", "reason":
 		if CanLead(env.Person, env.Dir, View{Node: r.unit}) {
 			return unitWants(env, r.per, r.unit)
@@ -46,6 +48,24 @@ func homesWants(env *Env, r leaderReq) Want {
 		w.Tallies = append(w.Tallies, h.Tallies...)
 		w.Progress = append(w.Progress, h.Progress...)
 		w.History = append(w.History, h.History...)
+	}
+	return w
+}
+
+// chartWants names what tells whether a chart would show anything: each part's tally of the
+// indicator's form, or a unit's progress.
+func chartWants(env *Env, r leaderReq) Want {
+	ind, ok := indicatorOf(env, r.ind)
+	if !ok || (!r.all && !CanSee(env.Person, env.Dir, r.view)) {
+		return Want{}
+	}
+	w := Want{Period: r.per.ID}
+	for _, v := range chartParts(env, r) {
+		if n, _ := env.Dir.Node(v.Node); n.IsUnit() {
+			w.Progress = append(w.Progress, v.Node)
+			continue
+		}
+		w.Tallies = append(w.Tallies, TallyKey{Period: r.per.ID, Node: v.Node, Org: orgKey(v.Org), Form: ind.Form})
 	}
 	return w
 }
