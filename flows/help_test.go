@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -83,13 +84,31 @@ func TestOrganiserOfTwoUnitsSeesBoth(t *testing.T) {
 // TestHomesChooser: someone with more homes than one message each fits gets a button per home.
 func TestHomesChooser(t *testing.T) {
 	w := leaderWorld(t)
-	p := Person{ID: "many", Scopes: []string{"tanphong", "santhang", "laichau@doan"}, Units: []string{"tanphong-phunu", "santhang-phunu"}}
+	orgs := w.env.Dir.Orgs()
+	nodes := []Node{{ID: "tinh", Name: Text{Vi: "Tỉnh Lai Châu"}}}
+	var scopes []string
+	for i := range 5 {
+		ward := fmt.Sprintf("p%d", i)
+		nodes = append(nodes, Node{ID: ward, Name: Text{Vi: "Phường " + ward}, Parent: "tinh"},
+			Node{ID: ward + "-phunu", Name: Text{Vi: "Hội LHPN " + ward}, Parent: ward, Org: "phunu"})
+		scopes = append(scopes, ward)
+	}
+	dir, err := NewDirectory(orgs, nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.env.Dir, w.fullDir = dir, dir
+	p := Person{ID: "many", Scopes: scopes}
 	_, replies, _, want := stepAs(w, p, State{}, Input{Kind: CommandInput, Command: "figures"})
 	if len(replies) != 1 || len(replies[0].Buttons) != 5 {
 		t.Fatalf("got %q, want one message with a button per home", allText(replies))
 	}
 	if len(want.Tallies)+len(want.Progress) != 0 {
 		t.Errorf("wants: got %+v, want nothing loaded for a chooser", want)
+	}
+	p.Scopes = scopes[:4]
+	if _, replies, _, _ = stepAs(w, p, State{}, Input{Kind: CommandInput, Command: "figures"}); len(replies) != 4 {
+		t.Errorf("four homes: got %d messages, want one each", len(replies))
 	}
 }
 
