@@ -81,11 +81,11 @@ func TestDemoRemindsOnItsDate(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Today in the demo: 13/03/2026",
-		"📨 console:organiser", "Nhắc báo cáo kỳ Quý I/2026", "Báo cáo ngay",
-		"📊 Số liệu Quý I/2026", "Đã báo cáo",
+		"📨 console:organiser", "Nhắc báo cáo kỳ Quý I năm 2026", "Báo cáo ngay",
+		"📊 Số liệu Quý I năm 2026", "Đã báo cáo",
 		"📅 Lịch báo cáo năm 2026",
-		"đã quá hạn (15/03/2026)", "📨 console:leader", "Tổng hợp kỳ Quý I/2026", // /ngay: the day after the due day
-		"hôm nay trong demo: ", "Dùng: /ngay dd/mm/yyyy",
+		"đã quá hạn (15/03/2026)", "📨 console:leader", "Tổng hợp kỳ Quý I năm 2026", // /ngay: the day after the due day
+		"hôm nay trong demo: ", "Dùng: /ngay ngày/tháng/năm",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
@@ -111,16 +111,16 @@ func TestDemoDayAtAnyHour(t *testing.T) {
 			}
 			_, after, _ := strings.Cut(out.String(), "(hôm nay trong demo: 10:00 13/03/2026)")
 			for _, want := range []string{
-				"Nhắc báo cáo kỳ Quý I/2026",                     // 13/03: the organiser's reminder two days before
+				"Nhắc báo cáo kỳ Quý I năm 2026",                 // 13/03: the organiser's reminder two days before
 				"📨 console:organiser", "đã quá hạn (15/03/2026)", // 16/03: late, and the digest
-				"📨 console:leader", "Tổng hợp kỳ Quý I/2026",
+				"📨 console:leader", "Tổng hợp kỳ Quý I năm 2026",
 				"(hôm nay trong demo: 10:00 16/03/2026)",
 			} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
 				}
 			}
-			if !strings.Contains(after, "Tổng hợp kỳ Quý I/2026") {
+			if !strings.Contains(after, "Tổng hợp kỳ Quý I năm 2026") {
 				t.Errorf("demo output after /ngay 13/03/2026: got %q, want the digest of 16/03", after)
 			}
 		})

@@ -75,7 +75,7 @@ func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Wa
 }
 
 // named lists the people the loaded progress, history and reminder plan name: organisers,
-// submitters, leaders who returned a report, people a reminder would reach.
+// submitters, leaders who returned a report or nudged a unit, people a reminder would reach.
 func named(env *flows.Env) []string {
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -92,6 +92,9 @@ func named(env *flows.Env) []string {
 	for _, p := range env.Progress {
 		for _, o := range p.Organisers {
 			add(o)
+		}
+		if p.Nudged != nil {
+			add(p.Nudged.By)
 		}
 		for _, s := range p.Subs {
 			addSub(s)

@@ -102,11 +102,12 @@ func TestWaitStopsBackgroundAfterGrace(t *testing.T) {
 func TestNamedListsEveryoneAViewShows(t *testing.T) {
 	sub := &flows.Submission{By: "tg:1", Returned: &flows.Return{By: "tg:9"}}
 	env := &flows.Env{
-		Progress: map[string]flows.UnitProgress{"u": {Organisers: []string{"tg:2"}, Subs: map[string]*flows.Submission{"f": sub}}},
-		History:  map[flows.Key][]flows.Submission{{Unit: "u"}: {{By: "zalo:3"}}},
-		Plan:     &flows.Plan{Next: []flows.PlannedReminder{{Person: "tg:4"}, {Person: "tg:2"}}},
+		Progress: map[string]flows.UnitProgress{"u": {Organisers: []string{"tg:2"}, Subs: map[string]*flows.Submission{"f": sub},
+			Nudged: &flows.Nudge{By: "tg:5"}}},
+		History: map[flows.Key][]flows.Submission{{Unit: "u"}: {{By: "zalo:3"}}},
+		Plan:    &flows.Plan{Next: []flows.PlannedReminder{{Person: "tg:4"}, {Person: "tg:2"}}},
 	}
-	if got, want := named(env), []string{"tg:1", "tg:2", "tg:4", "tg:9", "zalo:3"}; !reflect.DeepEqual(got, want) {
+	if got, want := named(env), []string{"tg:1", "tg:2", "tg:4", "tg:5", "tg:9", "zalo:3"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	if got := named(&flows.Env{}); len(got) != 0 {

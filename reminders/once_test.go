@@ -108,7 +108,8 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	seedDone(fs)
 	now := at("2026-06-17 12:00") // down since before −7d; +1d and digest+1d are the latest
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	for _, tick := range []time.Time{now, now.Add(5 * time.Minute)} {
 		if err := s.Tick(context.Background(), tick); err != nil {
 			t.Fatal(err)
@@ -149,15 +150,24 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 	fs := newFakeStore()
 	now := at("2026-06-16 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
-	for range 2 {
+	for i := range 2 {
+		if i == 1 {
+			e.By, now = "minh", now.Add(time.Hour)
+		}
 		if err := s.Remind(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got, want := fmt.Sprint(rec.got), "map[an:[06-16 10:00 late 2026-H1 tp-doan]]"; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+	// The store keeps the nudge that went, for /missing and the next press to tell.
+	prog, err := rs.Progress(context.Background(), "2026-H1", []string{"tp-doan"}, nil)
+	if n := prog["tp-doan"].Nudged; err != nil || n == nil || n.By != "lan" || !n.At.Equal(at("2026-06-16 10:00")) {
+		t.Errorf("recorded nudge: got %+v, %v; want lan's at 10:00", n, err)
 	}
 	if err := s.Remind(context.Background(), flows.Remind{Period: "2026-Q9"}); err == nil || errors.Is(err, context.Canceled) {
 		t.Errorf("unknown period: got %v, want an error", err)
@@ -172,7 +182,8 @@ func TestPlanPreview(t *testing.T) {
 	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
 	now := at("2026-06-10 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	plan, err := s.Plan(context.Background(), now)
 	if err != nil {
 		t.Fatal(err)
@@ -272,5 +283,38 @@ func TestNudgeKeptWhenSomebodyReached(t *testing.T) {
 	}
 	if got := len(rec.got["an"]); got != 1 {
 		t.Errorf("got %d nudges to An, want 1", got)
+	}
+}
+
+// TestPlanSaysWhereOpenPeriodsStand: after the last step of a ladder, with units still missing,
+// the preview has no coming reminder for the period but says how many units owe it and when its
+// last step went, so /reminders can point to /remind.
+func TestPlanSaysWhereOpenPeriodsStand(t *testing.T) {
+	fs := newFakeStore()
+	seedDone(fs)
+	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
+	now := at("2026-06-25 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	plan, err := s.Plan(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h1 *flows.PlanPeriod
+	for i := range plan.Periods {
+		if plan.Periods[i].Period == "2026-H1" {
+			h1 = &plan.Periods[i]
+		}
+	}
+	if h1 == nil {
+		t.Fatalf("periods: got %+v, want H1 among them", plan.Periods)
+	}
+	if h1.Ahead || !h1.Last.Equal(at("2026-06-18 08:00")) || h1.Missing != 2 || h1.Units != 3 {
+		t.Errorf("H1: got %+v, want no step ahead, the last on 18/06 08:00, 2 of 3 units missing", *h1)
+	}
+	for _, n := range plan.Next {
+		if n.Period == "2026-H1" && !n.Digest {
+			t.Errorf("next: got %+v, want no organisers' step of H1", n)
+		}
 	}
 }

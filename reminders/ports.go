@@ -38,10 +38,10 @@ type Snoozes interface {
 	SnoozedUntil(ctx context.Context, period, person string) (time.Time, error)
 }
 
-// Nudges keeps a leader's "Nhắc ngay" to once a day per unit.
+// Nudges keeps a leader's "Nhắc ngay" to once a day per unit, and records it for /missing.
 type Nudges interface {
-	// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
-	NudgeOnce(ctx context.Context, unit, day string) (bool, error)
+	// NudgeOnce records n and returns true the first time unit is nudged on day ("2006-01-02").
+	NudgeOnce(ctx context.Context, unit, day string, n flows.Nudge) (bool, error)
 	// ForgetNudge drops the day's mark of unit, after a nudge that did not reach anyone.
 	ForgetNudge(ctx context.Context, unit, day string) error
 }

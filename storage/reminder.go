@@ -2,9 +2,11 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -21,7 +23,7 @@ import (
 //	                                      clock) decides
 //	P{rm:<period>:<person>}:done:<step>   "1" once sent; ReminderTTL
 //	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
-//	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; NudgeTTL
+//	P{u:<unit>}:nudge                     "<day>|<flows.Nudge JSON>": the unit's latest nudge; NudgeTTL
 //	P leaders                             set of the ids of people with a leader's scope
 //	P rate:fanout:<channel>:<token hash>  the fan-out's shared pace of one bot token (FanoutRate)
 //
@@ -114,21 +116,59 @@ func (s *Store) SnoozedUntil(ctx context.Context, period, person string) (time.T
 	return time.UnixMilli(ms), nil
 }
 
-// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
-func (s *Store) NudgeOnce(ctx context.Context, unit, day string) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.key("nudge", day+":"+esc(unit)), "1", NudgeTTL).Result()
+// nudgeScript records a nudge unless the unit's record is of the same day: KEYS[1] the unit's
+// nudge, ARGV[1] the day, ARGV[2] the nudge (JSON), ARGV[3] its life in ms.
+var nudgeScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+return 1`)
+
+// forgetNudgeScript deletes the unit's nudge only if it is of the day ARGV[1].
+var forgetNudgeScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then return redis.call('DEL', KEYS[1]) end
+return 0`)
+
+func (s *Store) nudgeKey(unit string) string { return s.unitKey(unit, "nudge") }
+
+// NudgeOnce records n as unit's nudge of day ("2006-01-02") and returns true, the first time
+// unit is nudged that day; otherwise it keeps the first and returns false.
+func (s *Store) NudgeOnce(ctx context.Context, unit, day string, n flows.Nudge) (bool, error) {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return false, fmt.Errorf("encode nudge of %s: %w", unit, err)
+	}
+	ok, err := nudgeScript.Run(ctx, s.rdb, []string{s.nudgeKey(unit)}, day, b, NudgeTTL.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("nudge %s on %s: %w", unit, day, err)
 	}
-	return ok, nil
+	return ok == 1, nil
 }
 
 // ForgetNudge drops the mark NudgeOnce set for unit on day, so the unit can be nudged again.
 func (s *Store) ForgetNudge(ctx context.Context, unit, day string) error {
-	if err := s.rdb.Del(ctx, s.key("nudge", day+":"+esc(unit))).Err(); err != nil {
+	if err := forgetNudgeScript.Run(ctx, s.rdb, []string{s.nudgeKey(unit)}, day).Err(); err != nil {
 		return fmt.Errorf("forget nudge %s on %s: %w", unit, day, err)
 	}
 	return nil
+}
+
+// decodeNudge reads a unit's nudge record, "<day>|<json>"; nil when there is none.
+func decodeNudge(cmd *redis.StringCmd) (*flows.Nudge, error) {
+	v, err := cmd.Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, js, _ := strings.Cut(v, "|")
+	var n flows.Nudge
+	if err := json.Unmarshal([]byte(js), &n); err != nil {
+		return nil, fmt.Errorf("decode nudge %q: %w", v, err)
+	}
+	return &n, nil
 }
 
 // Leaders returns the ids of every person with a leader's scope. Link adds them (AddLeader).

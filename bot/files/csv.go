@@ -26,7 +26,7 @@ func RenderCSV(wb Workbook) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
-		if err := WriteTableCSV(w, t); err != nil {
+		if err := WriteTableCSV(w, t, wb.Lang); err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
 	}
@@ -36,9 +36,10 @@ func RenderCSV(wb Workbook) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteTableCSV writes one table as CSV with a BOM. Numbers are plain digits, rates as
-// Vietnamese percents ("88,1%"), times "2006-01-02 15:04" in the calendar's time zone.
-func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table) error {
+// WriteTableCSV writes one table as CSV with a BOM. Numbers are plain digits, rates as percents
+// for readers of lang ("88,1%", "88.1%" in English), times "2006-01-02 15:04" in the calendar's
+// time zone.
+func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, lang flows.Lang) error {
 	if _, err := w.Write([]byte(utf8BOM)); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table) error {
 		return err
 	}
 	for _, r := range t.Rows {
-		csvRecord(rec, r)
+		csvRecord(rec, r, lang)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -62,7 +63,7 @@ func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table) error {
 
 // csvRecord puts r into rec (reused across rows), in the spreadsheet's column order. Text cells
 // go through csvText; numbers, percents and times are written as they are.
-func csvRecord(rec []string, r Row) {
+func csvRecord(rec []string, r Row, lang flows.Lang) {
 	clear(rec)
 	rec[0], rec[1], rec[2] = csvText(r.Place), csvText(r.Org), csvText(r.Unit)
 	i := 3
@@ -75,7 +76,7 @@ func csvRecord(rec []string, r Row) {
 	for j, v := range r.Rates {
 		switch {
 		case r.RateOK[j]:
-			rec[i] = flows.FormatPercent(v)
+			rec[i] = flows.FormatPercentIn(v, lang)
 		case r.Version > 0:
 			rec[i] = "—"
 		}

@@ -128,7 +128,7 @@ func checkSummary(t *testing.T, x *excelize.File) {
 		"1.5":  {"1.5", "Tỷ lệ tập hợp quần chúng vào tổ chức", "86.7%", "> 85%", "✅", "1.300 / 1.500"},
 		"1.6":  {"1.6", "Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên", "95.4%", "> 90%", "✅", "1.240 / 1.300"},
 		"1.4":  {"1.4", "Có mô hình “Dân vận khéo”", "100.0%", "> 95% đơn vị đạt ≥ 1", "✅", "1 / 1 đơn vị"},
-		"1.4b": {"1.4b", "Có 1–2 điển hình “Dân vận khéo”", "2", "1–2", "✅", "2 / 1 đơn vị"},
+		"1.4b": {"1.4b", "Có điển hình “Dân vận khéo” (01–02 mỗi đơn vị)", "100.0%", "> 95% đơn vị đạt ≥ 1", "✅", "1 / 1 đơn vị"},
 		"kn":   {"kn", "Tỷ lệ ý kiến, kiến nghị đã giải quyết", "70.0%", "", "ℹ️", "7 / 10"},
 		"Sinh": {"Sinh hoạt & hội viên", "41", "3", "1", "37", "1"},
 	}
@@ -235,7 +235,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 		}},
 	}
 	var buf bytes.Buffer
-	if err := WriteTableCSV(&buf, tbl); err != nil {
+	if err := WriteTableCSV(&buf, tbl, flows.VI); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte(utf8BOM)))).ReadAll()

@@ -106,7 +106,7 @@ func WorkbookText(wb Workbook) string {
 func summaryText(r SummaryRow, lang flows.Lang) string {
 	v := "—"
 	if r.Figure.OK {
-		v = chartValue(r.Figure.Value, r.Figure.Percent)
+		v = chartValue(r.Figure.Value, r.Figure.Percent, lang)
 	}
 	s := r.ID + " " + r.Name + ": " + v
 	if r.Status != "—" {
@@ -270,11 +270,11 @@ func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow 
 	units := map[flows.Lang]string{flows.VI: "đơn vị", flows.EN: "units"}[lang]
 	switch {
 	case ind.IsRate():
-		r.Basis = flows.FormatNumber(t.Sums[ind.Num]) + " / " + flows.FormatNumber(t.Sums[ind.Den])
+		r.Basis = flows.FormatNumberIn(t.Sums[ind.Num], lang) + " / " + flows.FormatNumberIn(t.Sums[ind.Den], lang)
 	case ind.Share > 0:
 		r.Basis = fmt.Sprintf("%d / %d %s", t.Met[ind.ID], t.Reported, units)
 	default:
-		r.Basis = fmt.Sprintf("%s / %d %s", flows.FormatNumber(t.Sums[ind.Num]), t.Reported, units)
+		r.Basis = fmt.Sprintf("%s / %d %s", flows.FormatNumberIn(t.Sums[ind.Num], lang), t.Reported, units)
 	}
 	return r
 }

@@ -220,10 +220,10 @@ func (x *leaderE2E) returnLan(reason string) []faketg.Request {
 	x.t.Helper()
 	x.say(chatCity, "/figures")
 	mustSee(x.t, x.press(chatCity, "Theo phường"), "Phường Tân Phong · ", "Phường Đoàn Kết · ")
-	mustSee(x.t, x.press(chatCity, "Phường Tân Phong"), "Số liệu Quý I/2026 · Phường Tân Phong")
+	mustSee(x.t, x.press(chatCity, "Phường Tân Phong"), "Số liệu Quý I năm 2026 · Phường Tân Phong")
 	x.press(chatCity, "Từng đơn vị")
 	unit := x.press(chatCity, "Hội LHPN · Phường Tân Phong")
-	mustSee(x.t, unit, "Hội LHPN · Phường Tân Phong · Quý I/2026", "Phiên bản 1", "Số đoàn viên, hội viên: 1.100")
+	mustSee(x.t, unit, "Hội LHPN · Phường Tân Phong · Quý I năm 2026", "Phiên bản 1", "Số đoàn viên, hội viên: 1.100")
 	mustSee(x.t, x.press(chatCity, "Trả lại"), "Vui lòng gõ lý do")
 	before := len(x.messages(chatLan))
 	mustSee(x.t, x.say(chatCity, reason), "Đã trả lại báo cáo Sinh hoạt & hội viên · Hội LHPN · Phường Tân Phong")
@@ -242,7 +242,7 @@ func TestE2ELeaderJourney(t *testing.T) {
 	x.mustTally("laichau", "phunu", testkit.TallyOf(1, 0, testkit.LanForm, testkit.DaoForm))
 
 	fig := x.say(chatCity, "/figures")
-	mustSee(t, fig, "📊 Số liệu Quý I/2026 · Thành phố Lai Châu", testkit.DoneLine(all, 41)+" (7,3%) · đúng hạn 2 · trễ 1 · chưa nộp 38",
+	mustSee(t, fig, "📊 Số liệu Quý I năm 2026 · Thành phố Lai Châu", testkit.DoneLine(all, 41)+" (7,3%) · đúng hạn 2 · trễ 1 · chưa nộp 38",
 		"1.5 Tỷ lệ tập hợp quần chúng vào tổ chức: 86,3%", testkit.RateLine(all), "tính trên 3/41 đơn vị")
 
 	// Drill down by ward, then to one unit.
@@ -252,7 +252,7 @@ func TestE2ELeaderJourney(t *testing.T) {
 	}
 	ward := x.press(chatCity, "Phường Tân Phong")
 	tp := x.mustTally("tanphong", flows.AllOrgs, testkit.TallyOf(0, 0, testkit.LanForm, testkit.HungForm))
-	mustSee(t, ward, "Số liệu Quý I/2026 · Phường Tân Phong", testkit.DoneLine(tp, 5), testkit.RateLine(tp))
+	mustSee(t, ward, "Số liệu Quý I năm 2026 · Phường Tân Phong", testkit.DoneLine(tp, 5), testkit.RateLine(tp))
 	x.press(chatCity, "Từng đơn vị")
 	unit := x.press(chatCity, "Hội LHPN · Phường Tân Phong")
 	mustSee(t, unit, "Phiên bản 1", "· Lò Thị Lan", "Cán bộ phụ trách: Lò Thị Lan", "Số đoàn viên, hội viên: 1.100", "Số quần chúng trong diện tập hợp: 1.250")
@@ -317,7 +317,7 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 	x.returnLan("Sai số hội viên")
 	x.say(chatCity, "/figures")
 	charts := x.press(chatCity, "Biểu đồ")
-	mustSee(t, charts, "Số liệu Quý I/2026")
+	mustSee(t, charts, "Số liệu Quý I năm 2026")
 	photo := x.press(chatCity, "📊 1.5")
 	filetest.MustPNG(t, mustOneFile(t, photo, "sendPhoto"))
 	mustSee(t, photo, "Chỉ tiêu 1.5")
@@ -328,7 +328,7 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 	x.say(chatCity, "/figures")
 	viaButton := mustOneFile(t, x.press(chatCity, "Excel"), "sendDocument")
 	sheet := x.say(chatCity, "/export")
-	mustSee(t, sheet, "Bảng số liệu Quý I/2026")
+	mustSee(t, sheet, "Bảng số liệu Quý I năm 2026")
 	xf := filetest.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
 	filetest.MustOpenXLSX(t, viaButton)
 	list := xf.GetSheetList()

@@ -42,7 +42,7 @@ func scopeCases() []scopeCase {
 			figures: []string{"Thành phố Lai Châu", "Đã báo cáo 3/41 đơn vị"},
 			forged:  []string{"*|fig|garbage", "*|ret|2026-Q1 x", "*|fig|2099-Q9 laichau - -"}},
 		{name: "ward leader", chat: chatWard, units: 5,
-			figures:   []string{"Số liệu Quý I/2026 · Phường Tân Phong", "Đã báo cáo 2/5 đơn vị"},
+			figures:   []string{"Số liệu Quý I năm 2026 · Phường Tân Phong", "Đã báo cáo 2/5 đơn vị"},
 			forbidden: append([]string{"Lai Châu", "Tao Thị Đào"}, otherWards...),
 			forged: []string{"*|fig|2026-Q1 doanket - -", "*|fig|2026-Q1 laichau - p", "*|unit|2026-Q1 doanket-phunu",
 				"*|ret|2026-Q1 doanket-phunu membership 1", "*|xlsx|2026-Q1 doanket -", "*|csv|2026-Q1 laichau -",
@@ -55,7 +55,7 @@ func scopeCases() []scopeCase {
 				"*|ret|2026-Q1 tanphong-doan membership 1", "*|xlsx|2026-Q1 laichau -", "*|chart|2026-Q1 laichau doan 1.5",
 				"*|miss|2026-Q1 0 tanphong -", "*|nudge|2026-Q1 tanphong-doan", "*|fig|garbage"}},
 		{name: "organiser", chat: chatLan, units: 1,
-			figures:   []string{"🏠 Hội LHPN · Phường Tân Phong · Quý I/2026", "Sinh hoạt & hội viên: ✅ đúng hạn"},
+			figures:   []string{"🏠 Hội LHPN · Phường Tân Phong · Quý I năm 2026", "Sinh hoạt & hội viên: ✅ đúng hạn"},
 			forbidden: append([]string{"Lai Châu", "Tao Thị Đào"}, append(otherWards, otherOrgs...)...),
 			forged: []string{"*|fig|2026-Q1 tanphong - -", "*|unit|2026-Q1 tanphong-doan",
 				"*|ret|2026-Q1 tanphong-phunu membership 1", "*|xlsx|2026-Q1 tanphong -", "*|chart|2026-Q1 tanphong phunu 1.5",
@@ -88,7 +88,10 @@ func TestE2ELeaderScopes(t *testing.T) {
 				mustNotLeak(t, cmd, got, c.forbidden)
 			}
 			x.checkFiles(t, c)
-			refusal := flows.T(flows.VI, "refuse")
+			refusal := flows.TFor(flows.Person{Scopes: []string{"x"}}, flows.VI, "refuse") // leaders are "đồng chí"
+			if c.name == "organiser" {
+				refusal = flows.T(flows.VI, "refuse")
+			}
 			if c.chat == chatNobody {
 				refusal = flows.T(flows.VI, "stranger")
 			}

@@ -122,7 +122,7 @@ func parseFlags(args []string, out io.Writer) (opts, error) {
 func dayCommand(clock *Clock, sched Schedule, loc *time.Location) func(context.Context, string) string {
 	return func(ctx context.Context, day string) string {
 		if err := clock.Set(day); err != nil {
-			return "Dùng: /ngay dd/mm/yyyy (ví dụ /ngay 16/03/2026) — " + err.Error()
+			return "Dùng: /ngay ngày/tháng/năm, ví dụ /ngay 16/03/2026 — " + err.Error()
 		}
 		if err := sched.Tick(ctx, clock.Now()); err != nil {
 			return "Nhắc nhở: " + err.Error()

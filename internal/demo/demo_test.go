@@ -101,7 +101,7 @@ func TestRunMovesTheScheduleToTheDay(t *testing.T) {
 	}
 	for _, s := range []string{
 		"Today in the demo: 13/03/2026", "echo console:organiser", "(hôm nay trong demo: 10:00 16/03/2026)",
-		"Dùng: /ngay dd/mm/yyyy", "echo console:leader",
+		"Dùng: /ngay ngày/tháng/năm", "echo console:leader",
 	} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("output: got %q, want it to contain %q", out.String(), s)
