@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/redistest"
@@ -27,7 +25,7 @@ func mustPrefix(tb testing.TB) string {
 // mustStore opens a store with a client of its own: a separate process, as far as Redis knows.
 func mustStore(tb testing.TB, addr, prefix string) *storage.Store {
 	tb.Helper()
-	s := storage.New(redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second}), prefix)
+	s := storage.New(redistest.Client(addr), prefix)
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
 }

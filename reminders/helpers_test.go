@@ -12,8 +12,6 @@ import (
 	"time"
 	_ "time/tzdata"
 
-	"github.com/redis/go-redis/v9"
-
 	"danvan/flows"
 	"danvan/internal/redistest"
 	"danvan/reminders"
@@ -222,7 +220,7 @@ func summary(m flows.Reply) string {
 // mustRedisStore returns a storage.Store under prefix on the shared test Redis.
 func mustRedisStore(tb testing.TB, prefix string) *storage.Store {
 	tb.Helper()
-	s := storage.New(redis.NewClient(&redis.Options{Addr: redistest.Addr()}), prefix)
+	s := storage.New(redistest.Client(redistest.Addr()), prefix)
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
 }
