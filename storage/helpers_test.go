@@ -23,9 +23,19 @@ func mustStore(tb testing.TB) *Store {
 // end of the test: a second process, as far as Redis can tell.
 func storeAt(tb testing.TB, prefix string) *Store {
 	tb.Helper()
-	s := New(redis.NewClient(&redis.Options{Addr: redistest.Addr(), MaxRetries: -1}), prefix)
+	s := New(redistest.Client(redistest.Addr()), prefix)
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// clusterModes are the store's paths a test runs: the one-Redis path (scripts across slots)
+// and the Cluster path (s.cluster: a script per slot). On a real Cluster only the Cluster path
+// can run: the other one's scripts are refused with CROSSSLOT.
+func clusterModes() []bool {
+	if redistest.Cluster() {
+		return []bool{true}
+	}
+	return []bool{false, true}
 }
 
 // countHook counts what a client sends: single commands and pipelines, each one round trip.
