@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
+		return err
 	}
 	defer store.Close()
 	disp, err := newDispatcher(cfg, store, time.Now, log)

@@ -32,8 +32,10 @@ func openStore(ctx context.Context, cfg config.Config) (*storage.Store, error) {
 		return nil, fmt.Errorf("redis_mode (REDIS_MODE) is %s: %w; set REDIS_MODE=%s, or auto to ask the server", cfg.RedisMode, err, mode.Got)
 	case errors.Is(err, storage.ErrClusterDB):
 		return nil, fmt.Errorf("redis_url (REDIS_URL): %w; drop the database from the URL", err)
+	case err != nil:
+		return nil, fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
 	}
-	return store, err
+	return store, nil
 }
 
 // redisOptions are go-redis's options for the configuration: RedisAddrs (Cluster seeds, one
