@@ -57,9 +57,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if cfg.TelegramToken == "" && !cfg.Zalo() {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or set ZALO_BOT_TOKEN for Zalo (or try the bot without one: go run . demo)")
 	}
-	store, err := storage.Open(ctx, redisURL(cfg), cfg.RedisPrefix)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
+		return err
 	}
 	defer store.Close()
 	if _, err := startChecks(ctx, store, log); err != nil {
@@ -156,33 +156,6 @@ func webhookPath(raw, def string) string {
 		return def
 	}
 	return u.Path
-}
-
-// redisLog sends go-redis's own messages (lost connections, retries) to our log, at warning
-// level, instead of its package logger writing to stderr.
-type redisLog struct{ log *slog.Logger }
-
-// Printf implements go-redis's logger.
-func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
-	l.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
-}
-
-// redisURL is the URL storage.Open reads: RedisURL, or the Sentinel or Cluster addresses of
-// RedisAddrs written the way go-redis parses them.
-func redisURL(cfg config.Config) string {
-	if len(cfg.RedisAddrs) == 0 {
-		return cfg.RedisURL
-	}
-	u := url.URL{Scheme: "redis", Host: cfg.RedisAddrs[0]}
-	if cfg.RedisPassword != "" {
-		u.User = url.UserPassword("", cfg.RedisPassword)
-	}
-	q := url.Values{"addr": cfg.RedisAddrs[1:]}
-	if cfg.RedisSentinelMaster != "" {
-		q.Set("master_name", cfg.RedisSentinelMaster)
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // serve runs the transports until ctx ends and, when anything is mounted on mux (webhooks,

@@ -2,14 +2,20 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/redistest"
 	"danvan/internal/testkit"
 )
+
+// TestMain says, after the tests, how many were skipped for want of Redis.
+func TestMain(m *testing.M) { redistest.Main(m) }
 
 func TestRunRefusesToStart(t *testing.T) {
 	tests := []struct {
@@ -53,23 +59,56 @@ func TestDemoRunsWithoutTokenOrRedis(t *testing.T) {
 	}
 }
 
-func TestRedisURL(t *testing.T) {
+func TestRedisOptions(t *testing.T) {
 	tests := []struct {
 		name   string
+		url    string
 		addrs  []string
 		master string
 		want   string
 	}{
-		{"single", nil, "", "redis://localhost:6379/0"},
-		{"cluster", []string{"a:7000", "b:7001"}, "", "redis://a:7000?addr=b%3A7001"},
-		{"sentinel", []string{"s1:26379", "s2:26379"}, "mymaster", "redis://s1:26379?addr=s2%3A26379&master_name=mymaster"},
+		{"default url", "", nil, "", "[localhost:6379] db 0 master \"\" tls false"},
+		{"url with db and tls", "rediss://:pw@redis.example.vn:6380/2", nil, "", "[redis.example.vn:6380] db 2 master \"\" tls true"},
+		{"one cluster seed", "", []string{"cfg.example.vn:6379"}, "", "[cfg.example.vn:6379] db 0 master \"\" tls false"},
+		{"cluster seeds", "", []string{"a:7000", "b:7001"}, "", "[a:7000 b:7001] db 0 master \"\" tls false"},
+		{"sentinels", "", []string{"s1:26379", "s2:26379"}, "mymaster", "[s1:26379 s2:26379] db 0 master \"mymaster\" tls false"},
 	}
 	for _, tt := range tests {
-		cfg := config.Default()
-		cfg.RedisAddrs, cfg.RedisSentinelMaster = tt.addrs, tt.master
-		if got := redisURL(cfg); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			if tt.url != "" {
+				cfg.RedisURL = tt.url
+			}
+			cfg.RedisAddrs, cfg.RedisSentinelMaster = tt.addrs, tt.master
+			o, err := redisOptions(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fmt.Sprintf("%v db %d master %q tls %t", o.Addrs, o.DB, o.MasterName, o.TLSConfig != nil)
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunChecksRedisMode: a Redis that is not the deployment REDIS_MODE says stops the bot at
+// start, with the field to fix named, before any transport starts (the Telegram API here is a
+// closed port: reaching it would be another error). In a cluster run (DANVAN_REDIS_CLUSTER) the
+// shared Redis is a Cluster node, and "single" is the wrong mode.
+func TestRunChecksRedisMode(t *testing.T) {
+	redistest.Need(t)
+	mode, want := "cluster", "is a single server (no Cluster, no Sentinel), not a Cluster node"
+	if redistest.Cluster() {
+		mode, want = "single", "is a Cluster node, not a single server"
+	}
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": "123:secret-token", "TELEGRAM_API_URL": "http://" + redistest.ClosedAddr(t),
+		"REDIS_ADDRS": redistest.Addr(), "REDIS_MODE": mode,
+	}
+	err := run(t.Context(), nil, strings.NewReader(""), io.Discard, testkit.Env(vars))
+	if err == nil || !strings.Contains(err.Error(), "redis_mode (REDIS_MODE) is "+mode) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want an error naming redis_mode and saying the server %s", err, want)
 	}
 }
 

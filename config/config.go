@@ -53,8 +53,13 @@ type Config struct {
 	RedisURL string `yaml:"redis_url" json:"redis_url"`
 	// RedisPrefix starts every key, so several bots can share one Redis.
 	RedisPrefix string `yaml:"redis_prefix" json:"redis_prefix"`
-	// RedisAddrs, when set, replaces RedisURL: Sentinel addresses when RedisSentinelMaster is
-	// set, Cluster seed nodes otherwise (host:port each).
+	// RedisMode is the kind of deployment: "auto" (the default) asks the server at start
+	// (INFO's redis_mode), "single", "cluster" or "sentinel" say it, and the bot refuses to
+	// start when the server disagrees.
+	RedisMode string `yaml:"redis_mode" json:"redis_mode"`
+	// RedisAddrs, when set, replaces RedisURL's host: Sentinel addresses when
+	// RedisSentinelMaster is set, else Cluster seed nodes (one is enough) or one server
+	// (host:port each).
 	RedisAddrs []string `yaml:"redis_addrs" json:"redis_addrs,omitempty"`
 	// RedisSentinelMaster names the Sentinel master set; it needs RedisAddrs.
 	RedisSentinelMaster string `yaml:"redis_sentinel_master" json:"redis_sentinel_master,omitempty"`
@@ -121,6 +126,7 @@ func Default() Config {
 		ZaloAPIURL:     "https://bot-api.zaloplatforms.com",
 		RedisURL:       "redis://localhost:6379/0",
 		RedisPrefix:    "danvan:",
+		RedisMode:      "auto",
 		ListenAddr:     ":8080",
 		InviteTTL:      7 * 24 * time.Hour,
 		FileTTL:        time.Hour,

@@ -106,6 +106,7 @@ func TestLoadEnvAndFlags(t *testing.T) {
 		{"InviteTTL", c.InviteTTL, 24 * time.Hour},
 		{"RedisAddrs", fmt.Sprint(c.RedisAddrs), "[s1:26379 s2:26379]"},
 		{"RedisSentinelMaster", c.RedisSentinelMaster, "mymaster"},
+		{"RedisMode (default)", c.RedisMode, "auto"},
 		{"Webhook()", c.Webhook(), true},
 		{"BotName", c.BotName, "danvan_laichau_bot"},
 		{"Timezone", c.Timezone, "Asia/Bangkok"},

@@ -25,6 +25,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("public_url", c.scrub(c.PublicURL)),
 		slog.String("redis_url", c.scrub(c.RedisURL)),
 		slog.String("redis_prefix", c.RedisPrefix),
+		slog.String("redis_mode", c.RedisMode),
 		slog.String("redis_addrs", strings.Join(c.RedisAddrs, ",")),
 		slog.String("redis_sentinel_master", c.RedisSentinelMaster),
 		slog.String("redis_password", secret(c.RedisPassword)),

@@ -153,6 +153,7 @@ func (k *checker) redis() {
 	if strings.ContainsAny(c.RedisPrefix, "{} \t\n") {
 		k.add("redis_prefix", "%q may not hold braces or spaces (they break Cluster hash tags)", c.RedisPrefix)
 	}
+	k.redisMode()
 	if len(c.RedisAddrs) == 0 {
 		if c.RedisSentinelMaster != "" {
 			k.add("redis_addrs", "Sentinel addresses are required with redis_sentinel_master")
@@ -164,6 +165,27 @@ func (k *checker) redis() {
 		if _, port, err := net.SplitHostPort(a); err != nil || !validPort(port) {
 			k.add(fmt.Sprintf("redis_addrs[%d]", i), "%q is not host:port", a)
 		}
+	}
+}
+
+// redisMode checks the mode against the other Redis fields; whether the server agrees is
+// checked at start, when the bot connects.
+func (k *checker) redisMode() {
+	c := k.c
+	switch c.RedisMode {
+	case "auto", "single", "cluster":
+		if c.RedisSentinelMaster != "" && c.RedisMode != "auto" {
+			k.add("redis_mode", "%q with redis_sentinel_master: want sentinel or auto", c.RedisMode)
+		}
+	case "sentinel":
+		if c.RedisSentinelMaster == "" {
+			k.add("redis_sentinel_master", "is required with redis_mode sentinel: the name of the master set")
+		}
+	default:
+		k.add("redis_mode", "%q: want auto, single, cluster or sentinel", c.RedisMode)
+	}
+	if c.RedisMode == "single" && len(c.RedisAddrs) > 1 {
+		k.add("redis_addrs", "%d addresses with redis_mode single: want one", len(c.RedisAddrs))
 	}
 }
 
