@@ -74,14 +74,15 @@ type Dispatcher struct {
 }
 
 // Handle implements Handler. Failures are logged here, once, and the person gets a kind message.
-// An update handled before (a platform's redelivery, or another replica) gets no reply at all.
+// An update handled before (a platform's redelivery, or another replica) changes nothing; in a
+// private chat it gets the chat's current screen again (see redraw).
 func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 	unlock := d.chats.Lock(in.Chat)
 	defer unlock()
 	replies, err := d.handle(ctx, in)
 	if errors.Is(err, flows.ErrDuplicate) {
 		d.cache.drop(in.Chat) // the first delivery moved the chat on
-		return nil
+		return d.redraw(ctx, in)
 	}
 	if err != nil {
 		d.cache.drop(in.Chat)
@@ -129,6 +130,26 @@ func (d *Dispatcher) claim(ctx context.Context, in Incoming) error {
 		err = flows.ErrDuplicate
 	}
 	return err
+}
+
+// redraw answers an update handled before with what its chat shows now (flows.Redraw). A
+// platform redelivers an update when a crash came between storing its step and sending the
+// replies: without them the person would never see the next question, and a value typed again
+// would be stored as the next answer. A redelivery whose replies did go out shows the same
+// screen twice, which is harmless. Only in a private chat (chat and user the same); a failure
+// is logged and nothing is sent, as the update was handled.
+func (d *Dispatcher) redraw(ctx context.Context, in Incoming) []flows.Reply {
+	if in.Chat != in.User {
+		return nil
+	}
+	now := d.Now()
+	snap, err := d.load(ctx, in, now, openIDs(d.Settings.Calendar, now))
+	if err != nil {
+		d.logger().WarnContext(ctx, "redraw a repeated update", "update", in.UpdateID, "chat", in.Chat, "err", err)
+		return nil
+	}
+	replies := flows.Redraw(d.env(snap), snap.state, in.Input, now)
+	return d.attach(ctx, in, snap.person, langOf(snap.person, snap.state), replies)
 }
 
 // restart ends a conversation that keeps losing races (its state no longer fits what is stored),

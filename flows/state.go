@@ -7,7 +7,7 @@ import "errors"
 var ErrConflict = errors.New("conflict: stored version moved on")
 
 // ErrDuplicate is returned by stores for an update that was handled before: its step is
-// dropped, replies and all.
+// dropped, replies and all; the caller may show the chat's screen again (Redraw).
 var ErrDuplicate = errors.New("update already handled")
 
 // ErrNotFound is returned by stores for a missing record, such as an unknown or used invite code.
@@ -57,6 +57,9 @@ type State struct {
 	Seen Seen `json:"seen,omitzero"`
 	// Return is the submission a leader is sending back, while ReturnReason asks why.
 	Return *ReturnTarget `json:"ret,omitempty"`
+	// Sent is the report the step that led to this idle state submitted: a redraw (Redraw)
+	// confirms it again. The next step clears it.
+	Sent *Key `json:"sent,omitempty"`
 }
 
 // ReturnTarget names the version of a report a leader is returning.
