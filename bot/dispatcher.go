@@ -198,12 +198,27 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 	}
 	// The store refuses (flows.ErrConflict) a step on a cached snapshot whose effects its commit
 	// does not check against the stored state; it is run again on stored data.
-	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, cached); err != nil {
+	switch err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, cached); {
+	case errors.Is(err, flows.ErrStateNotSaved) && next.Screen == flows.Idle:
+		d.stateLost(ctx, in, err)
+	case err != nil:
 		return nil, err
+	default:
+		d.cache.put(in.Chat, snap.after(next, effects))
 	}
-	d.cache.put(in.Chat, snap.after(next, effects))
 	d.carryOut(ctx, in, flows.Outgoing(effects))
 	return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
+}
+
+// stateLost is a step whose effects the store kept but whose chat state it could not (the
+// connection dropped in between), and which ended the conversation: a report submitted, one
+// returned. It counts as done: its replies say what was stored, which is true whatever screen the
+// stored state still shows, and the next step, run on that state, finds the report as stored
+// (flows recognises a submission of its own summary). A step that would leave the chat on a
+// screen is reported as failed instead, since its buttons would name a state that was not kept.
+func (d *Dispatcher) stateLost(ctx context.Context, in Incoming, err error) {
+	d.cache.drop(in.Chat)
+	d.logger().WarnContext(ctx, "step stored without its chat state", "update", in.UpdateID, "chat", in.Chat, "err", err)
 }
 
 // load reads what a step needs from the store.

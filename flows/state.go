@@ -10,6 +10,11 @@ var ErrConflict = errors.New("conflict: stored version moved on")
 // dropped, replies and all; the caller may show the chat's screen again (Redraw).
 var ErrDuplicate = errors.New("update already handled")
 
+// ErrStateNotSaved is returned by stores when a step's effects were stored but the chat's new
+// state was not (the connection dropped in between): what the step did stands, and the chat is
+// still on its old screen.
+var ErrStateNotSaved = errors.New("effects stored, chat state not saved")
+
 // ErrNotFound is returned by stores for a missing record, such as an unknown or used invite code.
 var ErrNotFound = errors.New("not found")
 
