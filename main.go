@@ -195,7 +195,7 @@ func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []fu
 		return wait()
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(cfg.ListenAddr, mux, serverLimits)
 	srvErr := make(chan error, 1)
 	go func() {
 		log.Info("listening", "addr", cfg.ListenAddr)

@@ -160,7 +160,7 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 		busyPoll:      500 * time.Millisecond,
 		wait:          transport.Sleep,
 		backoff:       transport.Backoff,
-		handleTimeout: 2 * time.Minute,
+		handleTimeout: transport.MaxHandling,
 		maxRetryAfter: time.Minute,
 		sendAttempts:  4,
 		queues:        transport.NewChatQueues(maxWorkers),
