@@ -210,9 +210,9 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 	return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
 }
 
-// stateLost is a step whose effects the store kept but whose chat state it could not (the
+// stateLost settles a step whose effects the store kept but whose chat state it could not (the
 // connection dropped in between), and which ended the conversation: a report submitted, one
-// returned. It counts as done: its replies say what was stored, which is true whatever screen the
+// returned. Such a step counts as done: its replies say what was stored, which is true whatever screen the
 // stored state still shows, and the next step, run on that state, finds the report as stored
 // (flows recognises a submission of its own summary). A step that would leave the chat on a
 // screen is reported as failed instead, since its buttons would name a state that was not kept.

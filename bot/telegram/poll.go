@@ -34,12 +34,7 @@ func (t *Transport) poll(ctx context.Context) error {
 			needDelete = false
 		}
 		offset := hand.floor(next)
-		updates, err := t.client(ctx).GetUpdates(tgbotapi.UpdateConfig{
-			Offset:         offset,
-			Limit:          pollLimit,
-			Timeout:        int(t.pollTimeout / time.Second),
-			AllowedUpdates: allowedUpdates,
-		})
+		updates, err := t.getUpdates(ctx, offset)
 		if err != nil {
 			if apiErr, ok := apiError(err); ok && apiErr.Code == http.StatusConflict {
 				needDelete = true
@@ -57,6 +52,13 @@ func (t *Transport) poll(ctx context.Context) error {
 	t.queues.Wait()
 	t.confirm(ctx, hand.floor(next), confirmed)
 	return nil
+}
+
+// getUpdates long-polls for the updates from offset on, confirming those below it.
+func (t *Transport) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
+	return t.client(ctx).GetUpdates(tgbotapi.UpdateConfig{
+		Offset: offset, Limit: pollLimit, Timeout: int(t.pollTimeout / time.Second), AllowedUpdates: allowedUpdates,
+	})
 }
 
 // behind paces the loop while Telegram answers only with updates already in hand. When they
