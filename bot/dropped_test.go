@@ -40,13 +40,14 @@ func (h *dropAfter) up() {
 	h.armed, h.down = false, false
 }
 
-// pass reports whether cmd may go out, and after it went out, marks the connection down.
-func (h *dropAfter) pass(cmd redis.Cmder) bool {
+// pass reports whether a command may go out: not while the connection is down.
+func (h *dropAfter) pass(redis.Cmder) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return !h.down
 }
 
+// sent marks the connection down once the armed trigger's command went through.
 func (h *dropAfter) sent(cmd redis.Cmder) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
