@@ -210,6 +210,7 @@ func TestCalendarShowsMovedDueStep(t *testing.T) {
 		}
 	}
 }
+
 // TestDemoLeaderReturnsReport: the demo's organiser files a report, the leader returns it with a
 // reason, and the notice reaches the organiser in the same terminal; then Ctrl+D (the end of
 // the input) ends the demo. It used to freeze for good after the reason.
