@@ -72,11 +72,10 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
-	if err := store.Recount(ctx, cfg.Forms, time.Now()); err != nil {
-		// Submissions kept landing during the recount (a busy deadline day): the tallies kept
-		// along each submission stand; a directory edit shows at the next start.
-		log.Warn("tallies not recounted at start", "err", err)
-	}
+	// The tallies are recounted in the background, in small steps, while the bot answers; the
+	// store closes only once the recount has stopped.
+	recounted := recountTallies(ctx, store, cfg, log)
+	defer func() { <-recounted }()
 	router, sched := addRouting(cfg, store, disp, log)
 	// Reminders asked for by hand get a grace period at shutdown, then stop; the store closes
 	// after them.
@@ -105,6 +104,27 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	}
 	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
 	return serve(ctx, cfg, mux, runs, log)
+}
+
+// recountTallies brings the tallies up to date with the directory, forms and targets in the
+// background (storage.Recount: nothing to do unless one of them changed) and closes the channel
+// it returns when done. A failure leaves the tallies kept along each submission standing; the
+// next start tries again.
+func recountTallies(ctx context.Context, store *storage.Store, cfg config.Config, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		res, err := store.Recount(ctx, cfg.Forms, start)
+		if err != nil {
+			log.Warn("tallies not recounted at start", "err", err)
+			return
+		}
+		for _, r := range res {
+			log.Info("tallies", "period", r.Period, "recount", r.Verdict, "chunks", r.Chunks, "reread", r.Reread, "took", time.Since(start))
+		}
+	}()
+	return done
 }
 
 // startTelegram connects to Telegram and mounts its webhook on mux in webhook mode.

@@ -112,3 +112,18 @@ func (t *Tally) Add(b Tally) {
 		t.Met[k] += v
 	}
 }
+
+// UnitStatus is where one unit stands in a period, form by form, without its figures: what
+// /missing pages through and the reminders count. Bit i of Done is set when form i of the forms
+// asked for (Env.Forms, in order) has a current, not returned, submission; bit i of Late when
+// that submission's first version came after the due time.
+type UnitStatus struct{ Done, Late uint64 }
+
+// DoneAll reports whether the unit has a current, not returned, submission of each of n forms.
+func (u UnitStatus) DoneAll(n int) bool { return u.Done&(1<<n-1) == 1<<n-1 }
+
+// DoneForm reports whether form i has a current, not returned, submission.
+func (u UnitStatus) DoneForm(i int) bool { return u.Done&(1<<i) != 0 }
+
+// LateAny reports whether a form's current submission came in after the due time.
+func (u UnitStatus) LateAny() bool { return u.Late != 0 }

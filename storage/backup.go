@@ -44,8 +44,9 @@ package storage
 // together (a submission, its history, its unit's index) may be caught partly before and partly
 // after that write. On Cluster each master is walked on its own, at the same time. So take a
 // dump while the bots are stopped or quiet (nobody reports at night) for a consistent copy; for
-// a point-in-time copy of a busy store, copy Redis's own RDB or AOF files. The tallies are
-// recounted from the submissions each time the bot starts, which mends tallies caught mid-write.
+// a point-in-time copy of a busy store, copy Redis's own RDB or AOF files. Restore writes the
+// tallies' fingerprints as "restored", so the first start after it recounts the periods in use
+// from the submissions, which mends tallies caught mid-write.
 
 import (
 	"encoding/base64"

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -72,6 +73,59 @@ func TestRebuildBetweenUnitAndTallyScripts(t *testing.T) {
 				t.Fatal("the Rebuild never ran")
 			}
 			checkTallies(t, s, dir, "2026-Q1", "membership")
+		})
+	}
+}
+
+// The same on Cluster while a recount builds the next generation: a write whose unit script came
+// before the recount read its report, and whose tally script comes after the recount counted it,
+// moves the old generation (which never counted it) and not the new one (which did).
+func TestBuildBetweenUnitAndTallyScripts(t *testing.T) {
+	v1 := tsub("w1-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"members": 4})
+	v2 := tsub("w1-pn", "membership", 2, dueQ1, dueQ1, map[string]int64{"members": 7})
+	ret := flows.Return{By: "tg:9", At: dueQ1.Add(time.Hour), Reason: "sai"}
+	tests := []struct {
+		name   string
+		before []flows.Effect
+		write  flows.Effect
+	}{
+		{"submission", nil, flows.Submit{Submission: v1}},
+		{"resubmission", []flows.Effect{flows.Submit{Submission: v1}}, flows.Submit{Submission: v2, Replaces: &v1}},
+		{"return", []flows.Effect{flows.Submit{Submission: v1}}, flows.ReturnSubmission{Key: v1.Key, Version: 1, Return: ret}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := mustModelStore(t)
+			s.cluster = true
+			m := s.model.Load()
+			mustApply(t, s, tt.before...)
+			owner, fp := "recounter", m.fingerprint("2026-Q1")+":"+formsSum([]string{"membership"})
+			var gen string
+			hook := &beforeTally{run: func() {
+				ctx := context.Background()
+				verdict, g, _, err := s.claimBuild(ctx, "2026-Q1", owner, fp, true)
+				if err != nil || verdict != RecountBuilt {
+					t.Errorf("claimBuild: got %s, %v; want %s", verdict, err, RecountBuilt)
+					return
+				}
+				gen = g
+				if _, err := s.countChunk(ctx, m, "2026-Q1", chunkOf{owner: owner, gen: g, next: 1}, []string{"w1-pn"}, []string{"membership"}); err != nil {
+					t.Errorf("countChunk: %v", err)
+				}
+			}}
+			s.rdb.AddHook(hook)
+			before := mustTallies(t, s, tk("w1", "phunu", "membership"))
+			mustApply(t, s, tt.write)
+			if !hook.fired.Load() {
+				t.Fatal("the recount never ran")
+			}
+			if got := mustTallies(t, s, tk("w1", "phunu", "membership")); reflect.DeepEqual(got, before) {
+				t.Errorf("old generation, still current: got %+v unchanged, want the write in it", got)
+			}
+			if ok, err := buildSwitchScript.Run(t.Context(), s.rdb, []string{s.genKey("2026-Q1")}, owner, gen).Int(); err != nil || ok != 1 {
+				t.Fatalf("switch: got %d, %v; want 1", ok, err)
+			}
+			checkTallies(t, s, m.dir, "2026-Q1", "membership")
 		})
 	}
 }

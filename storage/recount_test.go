@@ -27,7 +27,7 @@ func TestRecountAfterDirectoryChange(t *testing.T) {
 	}
 	s.UseModel(mustDir(t, tallyOrgs, nodes), tallyCal, tallyInds)
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-	if err := s.Recount(ctx, []flows.Form{{ID: "membership"}}, now); err != nil {
+	if _, err := s.Recount(ctx, []flows.Form{{ID: "membership"}}, now); err != nil {
 		t.Fatalf("Recount: got %v, want nil", err)
 	}
 	want := map[string]int{"2024-Q1": 2, "2025-Q1": 1, "2026-Q1": 1}
@@ -42,7 +42,7 @@ func TestRecountAfterDirectoryChange(t *testing.T) {
 
 // TestRecountWithoutModel: a store that keeps no tallies has nothing to recount, and says so.
 func TestRecountWithoutModel(t *testing.T) {
-	if err := mustStore(t).Recount(t.Context(), nil, dueQ1); err == nil {
+	if _, err := mustStore(t).Recount(t.Context(), nil, dueQ1); err == nil {
 		t.Error("got nil, want an error naming the missing model")
 	}
 }

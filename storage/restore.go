@@ -123,6 +123,17 @@ func readHeader(br *bufio.Reader) (dumpHeader, error) {
 	return h, nil
 }
 
+// restoredFingerprint replaces the tallies' fingerprints in a restored dump: it matches no
+// model, so the next start recounts every period it reads, mending tallies the dump caught
+// between a submission and its tally script, and abandons a recount caught half-way.
+const restoredFingerprint = "restored"
+
+// isTallyMeta reports whether rel (a key without the prefix) is a period's tally key of kind:
+// {t:<period>}:<kind>.
+func isTallyMeta(rel, kind string) bool {
+	return strings.HasPrefix(rel, "{t:") && strings.HasSuffix(rel, "}:"+kind)
+}
+
 // restoreWriter queues the keys of a dump in pipelines. While one pipeline is on its way to
 // Redis the next is filled: decoding and Redis's work overlap, on their own cores.
 type restoreWriter struct {
@@ -214,6 +225,9 @@ func (w *restoreWriter) add(ctx context.Context, l dumpLine) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", rel, err)
 		}
+		if isTallyMeta(rel, "fp") {
+			v = restoredFingerprint // a dump is no point in time: the next start recounts
+		}
 		p.Set(ctx, key, v, ttl)
 		ttl = 0
 	case "hash", "list", "set", "zset":
@@ -249,6 +263,13 @@ func (w *restoreWriter) addCollection(ctx context.Context, key, typ string, raw 
 	}
 	if err != nil {
 		return err
+	}
+	if typ == "hash" && isTallyMeta(strings.TrimPrefix(key, w.s.prefix), "build") {
+		for i := 0; i+1 < len(vals); i += 2 {
+			if vals[i] == "fp" {
+				vals[i+1] = restoredFingerprint // an interrupted recount is not resumed from a copy
+			}
+		}
 	}
 	if typ == "set" && w.from != w.s.prefix {
 		for i, m := range vals {

@@ -19,6 +19,8 @@ import "time"
 //	leaders' nudges                      P{u:<unit>}:nudge         NudgeTTL
 //	update ids (de-duplication)          P update:<id>             UpdateTTL (commit.go)
 //	tally markers (Cluster)              P{t:…}:applied:…          AppliedTTL
+//	replaced tally generations           P{t:…}:g<n>:…, trash      until the recount that
+//	                                                               replaced them deletes them
 //	invite codes                         P invite:<code>           the invite's life (config
 //	                                                               invite_ttl, 168h; link codes
 //	                                                               30 min, flows)

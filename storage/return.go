@@ -14,8 +14,8 @@ import (
 // returnScript marks a unit's current submission returned if it is still at version ARGV[1] and
 // not returned yet, and in the same step appends the history entry, takes the report out of the
 // "who has submitted" index and moves the tallies. KEYS: submission, history, index, then (not
-// on Cluster) the tally set and the tallies. ARGV: expected version, the returned submission
-// JSON, history entry JSON, index field, then the tally field, increment pairs. Returns 1 when
+// on Cluster) the period's tally generation pointer. ARGV: expected version, the returned
+// submission JSON, history entry JSON, index field, then tallyLua's arguments. Returns 1 when
 // written, 0 on conflict.
 var returnScript = redis.NewScript(tallyLua + `
 local cur = redis.call('GET', KEYS[1])

@@ -32,18 +32,36 @@
 //
 // The tallies of one period share the hash tag {t:<period>}, so on Cluster they sit in one slot:
 // one script moves all those a write touches, and a figures view reads one node per period. <node>,
-// <org>, <form> and <unit> are escaped like the unit keys; <org> is "*" for flows.AllOrgs.
+// <org>, <form> and <unit> are escaped like the unit keys; <org> is "*" for flows.AllOrgs. They
+// come in generations (see "Tally generations" below); G is the prefix of generation n's keys,
+// P{t:<period>}:g<n>:, or P{t:<period>}: for generation 0, the tallies kept before generations.
 //
-//	P{t:<period>}:tally:<node>:<org>:<form>     hash of integers, one flows.Tally: "n" reported,
+//	P{t:<period>}:gen                           the current generation n; none: generation 0 when
+//	                                            P{t:<period>}:tallies exists, else nothing counted
+//	P{t:<period>}:gens                          integer, the last generation number given out
+//	P{t:<period>}:fp                            the fingerprint (model, due time, forms) the current
+//	                                            generation was counted with; a writer of another
+//	                                            model deletes it, so the next start recounts
+//	P{t:<period>}:build                         hash of the recount building the next generation:
+//	                                            owner, gen, fp, until (lease end, server ms),
+//	                                            cursor (units counted), tainted
+//	P{t:<period>}:trash                         set of generation numbers to delete
+//	G tally:<node>:<org>:<form>                 hash of integers, one flows.Tally: "n" reported,
 //	                                            "late", "ret" returned, "s:<question>" sums,
 //	                                            "m:<indicator>" units meeting a count target; a
 //	                                            field back at 0 is deleted, a missing one reads 0
-//	P{t:<period>}:tallies                       set of the period's tally key names (Rebuild)
+//	G tallies                                   set of the generation's tally key names
+//	G state                                     hash "<unit>:<form>" → 2·rank + late of the report's
+//	                                            latest state counted (rankOf: nothing 0, version v
+//	                                            2v, returned 2v+1): Status reads it
+//	G seen                                      hash "<unit>:<form>" → the rank a recount read and
+//	                                            counted; a write to a rank at or below it is in
+//	G pend                                      while building: hash "<unit>:<form>" → the highest
+//	                                            rank written before the recount counted the report
 //	P{t:<period>}:applied:<unit>:<form>:<version>:<sub|ret>
 //	                                            "1" once the tally change of that version's
-//	                                            submission (sub) or return (ret) has been applied
-//	                                            or counted by a Rebuild; Cluster only; TTL
-//	                                            AppliedTTL (400 days)
+//	                                            submission (sub) or return (ret) has been applied;
+//	                                            Cluster only; TTL AppliedTTL (400 days)
 //
 // A unit's report counts in the tallies of every place above the unit (not the unit itself), for
 // the unit's organisation and for "*". The Store learns the directory, calendar and indicators
@@ -90,17 +108,37 @@
 // race. On one Redis or Sentinel the same script applies it, so a submission and its tallies are
 // one atomic step. On Cluster the tallies sit in another slot: the unit's script runs first and
 // the tally script right after, so for a moment a reader may see the submission without its
-// tallies, and a failure in between (reported as an error) leaves the tallies off until Rebuild.
+// tallies, and a failure in between (reported as an error) leaves the tallies off until a
+// recount (the period's fingerprint is dropped, so the next start does one).
 // go-redis sends a script again after a read timeout or network error, so a tally script whose
 // first run went through but whose reply was lost runs twice: it first sets the write's marker
 // (P{t:<period>}:applied:…, SET NX) in the tallies' slot and moves nothing if the marker was
 // already there, so each submission or return counts once.
-// Rebuild recomputes a period's tallies from the submissions under WATCH and replaces them in one
-// MULTI/EXEC, so readers never see half of it; a write that moves a tally meanwhile makes it
-// start again (every process must have the new model by then, or its writes follow the old one).
-// On Cluster the same MULTI sets the marker of every version it counted, so the tally script of
-// a write whose unit script came before the recount's read, but which itself comes after the
-// EXEC, moves nothing instead of counting the write twice.
+//
+// # Tally generations
+//
+// A recount (Recount at start, Rebuild) never replaces tallies in place, and never holds Redis
+// up: it counts a new generation of a period's tallies beside the current one, in chunks of
+// units (one short script each), and makes it current by moving the generation pointer in one
+// step. Readers read the current generation only: Tallies and Status run one script per period
+// that reads the pointer and the keys together, so a reader sees the old generation or the new
+// one, never half of one. The recount claims the period's build with a lease (one process
+// recounts; the others starting at once skip it), keeps a cursor (a recount cut short by a crash
+// is finished by the next process that starts), and stores the fingerprint of what it counted
+// with (directory, indicators, due time, forms): a start with the same fingerprint has nothing
+// to do. The generation it replaced is deleted afterwards, a batch of keys at a time.
+//
+// Writes go on during a recount, and each counts exactly once in the new generation. Every
+// report's states are ranked (rankOf), each write moving it to a higher rank. The recount
+// records in the new generation the rank it read and counted of every report ("seen"), and a
+// write applies its change to a generation only if that generation has not counted the rank it
+// writes (in either order on Cluster, where two writes' tally scripts may arrive out of order
+// or late: a late one whose state a recount already read moves nothing there). A write to a
+// report the recount has not reached yet moves only the current generation and leaves its rank
+// in "pend": if the recount read the report before that write, its chunk finds pend above the
+// rank read, counts nothing, and the recount reads the report again. A writer whose model
+// differs from the build's taints it, so its fingerprint is not stored and the next start
+// recounts.
 //
 // Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script
 // (two slots, so not on Cluster, where it writes them one after the other, draft first). The
@@ -114,7 +152,8 @@
 // AddMenu appends a Zalo chat's menu segment and reads back the segments up to it in one
 // script, so messages pushed to one chat at once, from any replicas, number their options apart.
 //
-// Redis 7.0 or later is needed (MinRedis; CheckRedis refuses an older one at start): Failure and
+// Redis 7.0 or later is needed (MinRedis; CheckRedis refuses an older one at start): the tally
+// scripts reach keys of their period's slot they derive from the generation pointer; Failure and
 // PutFile use EXPIRE NX and Claim SET NX GET (7.0); Redeem uses GETDEL (6.2).
 package storage
 
@@ -125,6 +164,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -149,13 +189,17 @@ type Store struct {
 	batch *batcher
 	// model is what the tallies follow (UseModel); nil keeps none.
 	model atomic.Pointer[tallyModel]
+	// chunk and lease are a recount's chunk size and lease (recountChunk, recountLease);
+	// tests make them small.
+	chunk int
+	lease time.Duration
 }
 
 // New returns a Store on rdb with every key under prefix. The Store owns rdb from now on: Close
 // closes it.
 func New(rdb redis.UniversalClient, prefix string) *Store {
 	_, cluster := rdb.(*redis.ClusterClient)
-	return &Store{rdb: rdb, prefix: prefix, cluster: cluster, batch: newBatcher(rdb)}
+	return &Store{rdb: rdb, prefix: prefix, cluster: cluster, batch: newBatcher(rdb), chunk: recountChunk, lease: recountLease}
 }
 
 // Close closes the Redis client.

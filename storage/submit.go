@@ -14,10 +14,11 @@ import (
 // submitScript replaces a unit's current submission if it is still at version ARGV[1] and
 // returned (1) or not (0) as ARGV[8] says, and in the same step appends the history entry,
 // updates the "who has submitted" index, empties the submitter's draft and moves the tallies.
-// KEYS: submission, history, index, draft, then (not on Cluster) the tally set and the tallies.
+// KEYS: submission, history, index, draft, then (not on Cluster) the period's tally generation
+// pointer.
 // ARGV: expected version, submission JSON, history entry JSON, index field, new version,
-// expected draft version (0: no draft), the emptied draft, expected returned flag, then the
-// tally field, increment pairs. Returns 1 when written, 0 on conflict.
+// expected draft version (0: no draft), the emptied draft, expected returned flag, then
+// tallyLua's arguments. Returns 1 when written, 0 on conflict.
 //
 // The submitter's draft is emptied, not deleted, and its version goes on counting: were it
 // deleted, a new draft would count from 1 again, and a step still holding the old draft at the

@@ -2,12 +2,15 @@ package storage
 
 import (
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -34,6 +37,10 @@ type tallyModel struct {
 	dir  *flows.Directory
 	cal  flows.Calendar
 	inds []flows.Indicator
+	// sum is the fingerprint of the directory and indicators (modelSum); fps caches, per
+	// period, the fingerprint of the model with the period's due time (fingerprint).
+	sum string
+	fps sync.Map
 }
 
 // UseModel gives the Store the directory, calendar and indicators its tallies follow. main calls
@@ -45,7 +52,36 @@ func (s *Store) UseModel(dir *flows.Directory, cal flows.Calendar, inds []flows.
 		s.model.Store(nil)
 		return
 	}
-	s.model.Store(&tallyModel{dir: dir, cal: cal, inds: slices.Clone(inds)})
+	inds = slices.Clone(inds)
+	s.model.Store(&tallyModel{dir: dir, cal: cal, inds: inds, sum: modelSum(dir, inds)})
+}
+
+// tallySchema is the version of what a tally holds and how it is counted: a change to
+// flows.Contribution or to the fields below bumps it, so every period is recounted once.
+const tallySchema = "tally-2"
+
+// modelSum fingerprints what a tally follows: the directory (every node, every organisation)
+// and the indicators, with the schema.
+func modelSum(dir *flows.Directory, inds []flows.Indicator) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	_ = enc.Encode(tallySchema)
+	_ = enc.Encode(dir.Orgs())
+	_ = enc.Encode(dir.Nodes())
+	_ = enc.Encode(inds)
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// fingerprint is what the tallies of period follow: the model and the period's due time (who is
+// late). Two processes with the same fingerprint count every submission into the same tallies.
+func (m *tallyModel) fingerprint(period string) string {
+	if fp, ok := m.fps.Load(period); ok {
+		return fp.(string)
+	}
+	sum := sha256.Sum256([]byte(m.sum + "|" + m.due(period).UTC().Format(time.RFC3339Nano)))
+	fp := hex.EncodeToString(sum[:12])
+	m.fps.Store(period, fp)
+	return fp
 }
 
 // due is the due time of period, or neverDue when the calendar does not know it.
@@ -135,46 +171,74 @@ func decodeTally(h map[string]string) (flows.Tally, error) {
 	return t, nil
 }
 
-// tallyChange is what one write does to the tallies: the period's tally set followed by the
-// tally keys, and the field, increment pairs each of them gets. applied names the write (see
-// appliedKey): on Cluster, where the tallies move in a script of their own, it marks the change
-// as done so a re-sent script does not apply it twice.
+// tallyChange is what one write does to the tallies of its period: the period's generation
+// pointer (genKey) and the script arguments of tallyLua: the report, the rank and lateness of
+// its new state, the writer's fingerprint, the field, increment pairs and the tallies they go
+// to. applied names the write (see appliedKey): on Cluster, where the tallies move in a script
+// of their own, it marks the change as done so a re-sent script does not apply it twice.
 type tallyChange struct {
-	keys    []string
+	key     string
 	args    []any
 	applied string
 }
 
-func (c tallyChange) empty() bool { return len(c.args) == 0 }
+func (c tallyChange) empty() bool { return c.key == "" }
+
+// rankOf orders the states of one report: nothing (0), then each version v submitted (2v) and
+// returned (2v+1). Every write moves a report to a higher rank, so a generation that counted
+// rank r holds every write up to r and none after.
+func rankOf(sub *flows.Submission) int {
+	switch {
+	case sub == nil:
+		return 0
+	case sub.Returned != nil:
+		return 2*sub.Version + 1
+	}
+	return 2 * sub.Version
+}
+
+// stateOf is a report's state as the generations keep it: 2·rank + 1 when its first version
+// came after the due time, so a leader's digest tells late reports without reading them.
+func stateOf(sub *flows.Submission, due time.Time) int {
+	st := 2 * rankOf(sub)
+	if sub != nil && sub.First().After(due) {
+		st++
+	}
+	return st
+}
+
+// reportField names a report in a generation's "seen", "pend" and "state" hashes.
+func reportField(unit, form string) string { return esc(unit) + ":" + esc(form) }
 
 // change works out what replacing old by cur (either nil for none) in report k does to the
-// tallies: contribution(cur) − contribution(old) on every tally of k's unit. Without a model, or
-// for a unit outside the directory, it is empty.
+// tallies: contribution(cur) − contribution(old) on every tally of k's unit, and k's new state.
+// Without a model, for a unit outside the directory, or when nothing moves, it is empty.
 func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	m := s.model.Load()
 	if m == nil {
 		return tallyChange{}
 	}
-	targets := m.targets(k.Unit, k.Period, k.Form)
-	if len(targets) == 0 {
+	if _, ok := m.dir.Node(k.Unit); !ok {
 		return tallyChange{}
 	}
 	d := m.contribution(cur, k.Period)
 	for f, v := range m.contribution(old, k.Period) {
 		d[f] -= v
 	}
-	var c tallyChange
-	for _, f := range slices.Sorted(maps.Keys(d)) {
-		if d[f] != 0 {
-			c.args = append(c.args, f, d[f])
-		}
+	fields := slices.Sorted(maps.Keys(d))
+	fields = slices.DeleteFunc(fields, func(f string) bool { return d[f] == 0 })
+	if len(fields) == 0 {
+		return tallyChange{} // a resubmission of the same figures: no tally, no state moves
 	}
-	if c.empty() {
-		return c
+	due := m.due(k.Period)
+	st := stateOf(cur, due)
+	c := tallyChange{key: s.genKey(k.Period)}
+	c.args = append(c.args, reportField(k.Unit, k.Form), st/2, st%2, m.fingerprint(k.Period), len(fields))
+	for _, f := range fields {
+		c.args = append(c.args, f, d[f])
 	}
-	c.keys = append(c.keys, s.tallySetKey(k.Period))
-	for _, t := range targets {
-		c.keys = append(c.keys, s.tallyKey(t))
+	for _, t := range m.targets(k.Unit, k.Period, k.Form) {
+		c.args = append(c.args, tallySuffix(t))
 	}
 	// The write is version v of k submitted (cur not returned) or sent back (cur returned): each
 	// happens at most once, since the unit's script only writes over the version before.
@@ -191,29 +255,11 @@ func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	return c
 }
 
-// tallyLua applies a tallyChange inside a script: KEYS[k0] is the period's tally set and the
-// keys after it the tallies; ARGV from a0 on are field, increment pairs. A field that comes back
-// to zero is deleted, so an emptied tally disappears and reads as the zero Tally.
-const tallyLua = `
-local function tally(k0, a0)
-  if #KEYS <= k0 then return end
-  for i = k0 + 1, #KEYS do
-    for j = a0, #ARGV, 2 do
-      if redis.call('HINCRBY', KEYS[i], ARGV[j], ARGV[j + 1]) == 0 then
-        redis.call('HDEL', KEYS[i], ARGV[j])
-      end
-    end
-    redis.call('SADD', KEYS[k0], KEYS[i])
-  end
-end
-`
-
 // tallyScript applies a tallyChange on its own: on Cluster, right after the unit's script. KEYS[1]
-// is the change's marker (appliedKey), then the tally set and the tallies; ARGV[1] is the
-// marker's TTL in milliseconds, then the field, increment pairs. It sets the marker and applies
-// the change only if the marker was not there, so a run re-sent after a lost reply (go-redis
-// retries on a timeout or network error) moves nothing: it returns 1 when applied, 0 when the
-// change already was.
+// is the change's marker (appliedKey), then the period's pointer; ARGV[1] is the marker's TTL in
+// milliseconds, then tallyLua's arguments. It sets the marker and applies the change only if the
+// marker was not there, so a run re-sent after a lost reply (go-redis retries on a timeout or
+// network error) moves nothing: it returns 1 when applied, 0 when the change already was.
 var tallyScript = redis.NewScript(tallyLua + `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
 tally(2, 2)
@@ -222,7 +268,7 @@ return 1
 
 // applyTally runs tallyScript for c (on Cluster): once per change, however often it is sent.
 func (s *Store) applyTally(ctx context.Context, c tallyChange) error {
-	keys := append([]string{c.applied}, c.keys...)
+	keys := []string{c.applied, c.key}
 	args := append([]any{AppliedTTL.Milliseconds()}, c.args...)
 	return tallyScript.Run(ctx, s.rdb, keys, args...).Err()
 }
@@ -230,171 +276,153 @@ func (s *Store) applyTally(ctx context.Context, c tallyChange) error {
 // runTallied runs script on a unit's keys with c folded in: in the same script on one Redis or
 // Sentinel (the script calls tally after its own keys and args), in tallyScript right after on
 // Cluster, where the tallies sit in another slot. It returns the script's result; c is applied
-// only when that is 1.
+// only when that is 1. A tally script that failed drops the period's fingerprint, when it can,
+// so the next start recounts the period.
 func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []string, args []any, c tallyChange) (int, error) {
 	if !s.cluster && !c.empty() {
-		return script.Run(ctx, s.rdb, append(keys, c.keys...), append(args, c.args...)...).Int()
+		return script.Run(ctx, s.rdb, append(keys, c.key), append(args, c.args...)...).Int()
 	}
 	ok, err := script.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil || ok != 1 || c.empty() {
 		return ok, err
 	}
 	if err := s.applyTally(ctx, c); err != nil {
-		return ok, fmt.Errorf("stored, but its tallies were not updated (Rebuild mends them): %w", err)
+		_ = s.rdb.Del(context.WithoutCancel(ctx), strings.TrimSuffix(c.key, "gen")+"fp").Err()
+		return ok, fmt.Errorf("stored, but its tallies were not updated (a recount mends them): %w", err)
 	}
 	return ok, nil
 }
 
-// tallyKey is the hash of one aggregate. Every tally of a period shares the hash tag {t:<period>}.
+// tallyBase is the start of every tally key of period: P{t:<period>}:. Every tally of a period
+// shares the hash tag {t:<period>}.
+func (s *Store) tallyBase(period string) string { return s.prefix + "{t:" + esc(period) + "}:" }
+
+// genKey is period's generation pointer: the number of the generation readers and writers use.
+func (s *Store) genKey(period string) string { return s.tallyBase(period) + "gen" }
+
+// tallySuffix is what follows a generation's "tally:" in the name of k's hash.
+func tallySuffix(k flows.TallyKey) string { return esc(k.Node) + ":" + esc(k.Org) + ":" + esc(k.Form) }
+
+// tallyKey is the hash of one aggregate in the tallies kept before generations (generation 0).
 func (s *Store) tallyKey(k flows.TallyKey) string {
-	return s.prefix + "{t:" + esc(k.Period) + "}:tally:" + esc(k.Node) + ":" + esc(k.Org) + ":" + esc(k.Form)
+	return s.tallyBase(k.Period) + "tally:" + tallySuffix(k)
+}
+
+// genPrefix is the start of the names of generation gen's keys of period ("0": the old names).
+func (s *Store) genPrefix(period, gen string) string {
+	if gen == "" || gen == "0" {
+		return s.tallyBase(period)
+	}
+	return s.tallyBase(period) + "g" + gen + ":"
 }
 
 // appliedKey marks version of report k's write of kind ("sub" submitted, "ret" returned; "del"
 // for a change with no new version, which no caller makes) as applied to the tallies, on
 // Cluster; it shares the tallies' hash tag, so tallyScript sets it in the same step.
 func (s *Store) appliedKey(k flows.Key, version int, kind string) string {
-	return s.prefix + "{t:" + esc(k.Period) + "}:applied:" + esc(k.Unit) + ":" + esc(k.Form) + ":" + strconv.Itoa(version) + ":" + kind
+	return s.tallyBase(k.Period) + "applied:" + esc(k.Unit) + ":" + esc(k.Form) + ":" + strconv.Itoa(version) + ":" + kind
 }
 
-// tallySetKey is the set of a period's tally keys, which Rebuild replaces.
-func (s *Store) tallySetKey(period string) string {
-	return s.prefix + "{t:" + esc(period) + "}:tallies"
-}
+// tallySetKey is the set of a period's tally key names in generation 0.
+func (s *Store) tallySetKey(period string) string { return s.tallyBase(period) + "tallies" }
 
-// Tallies returns the aggregates keys name, in one pipelined round trip (on Cluster, one per
-// node holding the periods asked for); a tally nothing counted in is the zero Tally. Sums and Met
-// leave out zeros (nil when all are), which read as 0 all the same.
+// Tallies returns the aggregates keys name, from the current generation of each period, in one
+// pipelined round trip (on Cluster, one per node holding the periods asked for): a script per
+// period reads its pointer and its tallies in one step. A tally nothing counted in is the zero
+// Tally. Sums and Met leave out zeros (nil when all are), which read as 0 all the same.
 func (s *Store) Tallies(ctx context.Context, keys []flows.TallyKey) (map[flows.TallyKey]flows.Tally, error) {
 	out := make(map[flows.TallyKey]flows.Tally, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	cmds := make([]*redis.MapStringStringCmd, len(keys))
-	all := make([]redis.Cmder, len(keys))
-	for i, k := range keys {
-		cmds[i] = redis.NewMapStringStringCmd(ctx, "hgetall", s.tallyKey(k))
-		all[i] = cmds[i]
+	byPeriod := map[string][]flows.TallyKey{}
+	var periods []string
+	for _, k := range keys {
+		if _, ok := byPeriod[k.Period]; !ok {
+			periods = append(periods, k.Period)
+		}
+		byPeriod[k.Period] = append(byPeriod[k.Period], k)
 	}
-	if err := s.batch.do(ctx, all...); err != nil {
+	cmds := make([]*redis.Cmd, len(periods))
+	build := func() []redis.Cmder {
+		all := make([]redis.Cmder, len(periods))
+		for i, p := range periods {
+			cmds[i] = shaCmd(ctx, readTallyScript, []string{s.genKey(p)}, suffixes(byPeriod[p]))
+			all[i] = cmds[i]
+		}
+		return all
+	}
+	if err := s.batchScripts(ctx, []*redis.Script{readTallyScript}, build); err != nil {
 		return nil, fmt.Errorf("load %d tallies: %w", len(keys), err)
 	}
-	for i, k := range keys {
-		h, err := cmds[i].Result()
-		if err != nil {
-			return nil, fmt.Errorf("load tally %+v: %w", k, err)
-		}
-		if out[k], err = decodeTally(h); err != nil {
-			return nil, fmt.Errorf("decode tally %+v: %w", k, err)
+	for i, p := range periods {
+		if err := readTallies(cmds[i], byPeriod[p], out); err != nil {
+			return nil, fmt.Errorf("load tallies of %s: %w", p, err)
 		}
 	}
 	return out, nil
 }
 
-// Rebuild recomputes period's tallies of forms from the current submissions of units, for after
-// the directory changed (a unit moved or was removed; call UseModel with the new one first).
-// Tallies of other forms are left alone.
-//
-// It reads the submissions, then replaces every tally of the period and forms in one MULTI/EXEC,
-// so readers see the old tallies or the new ones, never half. The tallies and the period's tally
-// set are WATCHed first: a submission or return that moves any of them meanwhile aborts the
-// transaction and Rebuild starts again (at most a few times, then flows.ErrConflict).
-func (s *Store) Rebuild(ctx context.Context, period string, units []string, forms []string) error {
-	m := s.model.Load()
-	if m == nil {
-		return fmt.Errorf("rebuild tallies of %s: the store has no model (UseModel)", period)
-	}
-	setKey := s.tallySetKey(period)
-	for range maxWatchTries {
-		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-			return s.rebuildTx(ctx, tx, m, period, units, forms)
-		}, setKey)
-		if !errors.Is(err, redis.TxFailedErr) {
-			if err != nil {
-				return fmt.Errorf("rebuild tallies of %s: %w", period, err)
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("rebuild tallies of %s: writes kept moving them: %w", period, flows.ErrConflict)
-}
-
-func (s *Store) rebuildTx(ctx context.Context, tx *redis.Tx, m *tallyModel, period string, units, forms []string) error {
-	setKey := s.tallySetKey(period)
-	members, err := tx.SMembers(ctx, setKey).Result()
-	if err != nil {
-		return err
-	}
-	var old []string
-	for _, k := range members {
-		if slices.ContainsFunc(forms, func(f string) bool { return strings.HasSuffix(k, ":"+esc(f)) }) {
-			old = append(old, k)
-		}
-	}
-	if len(old) > 0 {
-		if err := tx.Watch(ctx, old...).Err(); err != nil {
-			return err
-		}
-	}
-	subs, err := s.Submissions(ctx, period, units, forms)
-	if err != nil {
-		return err
-	}
-	fresh := s.recompute(m, subs)
-	_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, k := range old {
-			p.Del(ctx, k)
-			p.SRem(ctx, setKey, k)
-		}
-		for k, fields := range fresh {
-			args := make([]any, 0, 2*len(fields))
-			for f, v := range fields {
-				args = append(args, f, v)
-			}
-			p.HSet(ctx, k, args...)
-			p.SAdd(ctx, setKey, k)
-		}
-		if s.cluster {
-			s.markCounted(ctx, p, subs)
-		}
-		return nil
-	})
-	return err
-}
-
-// markCounted marks the writes of subs as applied to the tallies, on Cluster, in the
-// transaction that counts them: a write whose unit script ran before the recount read it, but
-// whose tally script comes after, then moves nothing instead of counting it twice. A returned
-// version's submission is marked too: its tally script may come after the return's.
-func (s *Store) markCounted(ctx context.Context, p redis.Pipeliner, subs map[flows.Key]flows.Submission) {
-	for k, sub := range subs {
-		p.Set(ctx, s.appliedKey(k, sub.Version, "sub"), "1", AppliedTTL)
-		if sub.Returned != nil {
-			p.Set(ctx, s.appliedKey(k, sub.Version, "ret"), "1", AppliedTTL)
-		}
-	}
-}
-
-// recompute sums the contributions of subs into the fields of every tally key they count in.
-func (s *Store) recompute(m *tallyModel, subs map[flows.Key]flows.Submission) map[string]map[string]int64 {
-	out := map[string]map[string]int64{}
-	for k, sub := range subs {
-		c := m.contribution(&sub, k.Period)
-		for _, t := range m.targets(k.Unit, k.Period, k.Form) {
-			key := s.tallyKey(t)
-			for f, v := range c {
-				if out[key] == nil {
-					out[key] = map[string]int64{}
-				}
-				out[key][f] += v
-			}
-		}
-	}
-	for key, fields := range out {
-		maps.DeleteFunc(fields, func(_ string, v int64) bool { return v == 0 })
-		if len(fields) == 0 {
-			delete(out, key)
-		}
+func suffixes(keys []flows.TallyKey) []any {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = tallySuffix(k)
 	}
 	return out
+}
+
+// readTallies decodes readTallyScript's reply for keys into out.
+func readTallies(cmd *redis.Cmd, keys []flows.TallyKey, out map[flows.TallyKey]flows.Tally) error {
+	vals, err := cmd.Slice()
+	if err != nil {
+		return err
+	}
+	if len(vals) != len(keys) {
+		return fmt.Errorf("got %d tallies, want %d", len(vals), len(keys))
+	}
+	for i, k := range keys {
+		flat, _ := vals[i].([]any)
+		h := make(map[string]string, len(flat)/2)
+		for j := 0; j+1 < len(flat); j += 2 {
+			f, _ := flat[j].(string)
+			v, _ := flat[j+1].(string)
+			h[f] = v
+		}
+		t, err := decodeTally(h)
+		if err != nil {
+			return fmt.Errorf("decode tally %+v: %w", k, err)
+		}
+		out[k] = t
+	}
+	return nil
+}
+
+// shaCmd is script run on keys and args as one EVALSHA the batcher can pipeline with others;
+// batchScripts sends them.
+func shaCmd(ctx context.Context, script *redis.Script, keys []string, args []any) *redis.Cmd {
+	cmdArgs := make([]any, 0, 3+len(keys)+len(args))
+	cmdArgs = append(cmdArgs, "evalsha", script.Hash(), len(keys))
+	for _, k := range keys {
+		cmdArgs = append(cmdArgs, k)
+	}
+	return redis.NewCmd(ctx, append(cmdArgs, args...)...)
+}
+
+// batchScripts runs the EVALSHAs build makes in one pipelined round trip. When Redis does not
+// know a script yet (a fresh or restarted server), it loads scripts, on every node, and sends
+// build's commands again, once.
+func (s *Store) batchScripts(ctx context.Context, scripts []*redis.Script, build func() []redis.Cmder) error {
+	cmds := build()
+	if err := s.batch.do(ctx, cmds...); err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(cmds, func(c redis.Cmder) bool { return redis.HasErrorPrefix(c.Err(), "NOSCRIPT") }) {
+		return nil
+	}
+	for _, sc := range scripts {
+		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+			return fmt.Errorf("load script: %w", err)
+		}
+	}
+	return s.batch.do(ctx, build()...)
 }

@@ -329,7 +329,7 @@ func TestTalliesZeroValues(t *testing.T) {
 }
 
 // After the directory changed (a unit moved to another ward, one removed), Rebuild makes the
-// tallies agree with the new one, and leaves the other forms alone.
+// tallies of every form agree with the new one, in a new generation that replaces the old.
 func TestRebuildAfterMove(t *testing.T) {
 	s, ctx := mustModelStore(t), t.Context()
 	for _, u := range []string{"w1-pn", "w1-dn", "w3-dn"} {
@@ -348,17 +348,17 @@ func TestRebuildAfterMove(t *testing.T) {
 	}
 	dir := mustDir(t, tallyOrgs, moved)
 	s.UseModel(dir, tallyCal, tallyInds)
-	activity := mustTallies(t, s, tk("w1", flows.AllOrgs, "activity"))
-	if err := s.Rebuild(ctx, "2026-Q1", []string{"w1-pn", "w1-dn", "w2-pn"}, []string{"membership"}); err != nil {
+	if err := s.Rebuild(ctx, "2026-Q1", []string{"w1-pn", "w1-dn", "w2-pn"}, tallyForms); err != nil {
 		t.Fatalf("Rebuild: %v", err)
 	}
-	checkTallies(t, s, dir, "2026-Q1", "membership")
+	checkTallies(t, s, dir, "2026-Q1", tallyForms...)
 	if got := mustTallies(t, s, tk("dist", flows.AllOrgs, "membership"), tk("w3", "doan", "membership")); !reflect.DeepEqual(got,
 		map[flows.TallyKey]flows.Tally{tk("dist", flows.AllOrgs, "membership"): {}, tk("w3", "doan", "membership"): {}}) {
 		t.Errorf("tallies of the removed unit's places: got %+v, want zero", got)
 	}
-	if got := mustTallies(t, s, tk("w1", flows.AllOrgs, "activity")); !reflect.DeepEqual(got, activity) {
-		t.Errorf("activity tally, not rebuilt: got %+v, want %+v as before", got, activity)
+	want := flows.Tally{Reported: 1, Sums: map[string]int64{"models": 1}, Met: map[string]int{"1.4": 1}}
+	if got := mustTallies(t, s, tk("w2", flows.AllOrgs, "activity"))[tk("w2", flows.AllOrgs, "activity")]; !reflect.DeepEqual(got, want) {
+		t.Errorf("activity tally of the ward the unit moved to: got %+v, want %+v", got, want)
 	}
 }
 
