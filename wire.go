@@ -49,6 +49,9 @@ var (
 // The store and the router must serve what the reminders and the demo consume.
 var (
 	_ reminders.Store   = (*storage.Store)(nil)
+	_ reminders.Survey  = (*storage.Store)(nil)
+	_ reminders.Steps   = (*storage.Store)(nil)
+	_ reminders.Files   = (*files.Maker)(nil)
 	_ reminders.Claims  = (*storage.Store)(nil)
 	_ reminders.Snoozes = (*storage.Store)(nil)
 	_ reminders.Nudges  = (*storage.Store)(nil)
@@ -100,7 +103,7 @@ func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, l
 	router := &bot.Router{People: store}
 	disp.Notifier = router
 	pace := fanoutRates(cfg, store, router.Channel)
-	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Now, log)
+	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Files, disp.Now, log)
 	disp.Planner, disp.Reminder = sched, sched
 	return router, sched
 }
@@ -111,13 +114,14 @@ func blocked(err error) bool {
 }
 
 // newScheduler builds the reminder schedule from the configuration: it reads the store, sends
-// through sender (paced already) and keeps its claims under this process's name.
+// through sender (paced already), attaches the digests' lists made by files (nil: none) and
+// keeps its claims under this process's name.
 func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
-	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
+	files reminders.Files, now func() time.Time, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
 	return reminders.New(reminders.Config{
-		Store: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender,
-		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r),
+		Store: store, Survey: store, Steps: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender, Files: files,
+		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r), PerSecond: r.Rate,
 		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
 	})
 }

@@ -5,7 +5,11 @@ import "time"
 // Plan is what the reminder schedule will do next, for an admin's /reminders preview: filled in
 // by the reminders package, rendered by flows.
 type Plan struct {
+	// Next names people the coming steps reach: for a big step, a sample of them (Fanouts
+	// says how many in all).
 	Next []PlannedReminder
+	// Fanouts says, per coming step, how many messages it sends and how long that takes.
+	Fanouts []PlannedFanout
 	// Ladder lists every step of the year's periods with the moment it goes, for /calendar.
 	Ladder []PlannedStep
 	// Periods tells, for each period open at the preview, how many units still owe a report
@@ -22,6 +26,44 @@ type PlanPeriod struct {
 	// latest step went (zero before the first).
 	Ahead bool
 	Last  time.Time
+	// Remind is what an admin's /remind of the period would send now.
+	Remind Fanout
+}
+
+// PlannedFanout is the size of one coming step: the step, as in PlannedReminder, and its fan-out.
+type PlannedFanout struct {
+	At     time.Time
+	Period string
+	Step   string
+	Days   int
+	Digest bool
+	Fanout
+}
+
+// Fanout is what sending one message to each of a set of people takes: how many, on which
+// channels, at each channel's pace (one bot token each, shared by the replicas).
+type Fanout struct {
+	People   int
+	Channels []ChannelLoad
+}
+
+// ChannelLoad is the messages one channel's token carries in a fan-out, and its pace.
+type ChannelLoad struct {
+	Channel   string
+	Messages  int
+	PerSecond float64
+}
+
+// Takes is how long the fan-out lasts: the tokens send side by side, so as long as its slowest
+// channel.
+func (f Fanout) Takes() time.Duration {
+	var out time.Duration
+	for _, c := range f.Channels {
+		if c.PerSecond > 0 {
+			out = max(out, time.Duration(float64(c.Messages)/c.PerSecond*float64(time.Second)))
+		}
+	}
+	return out
 }
 
 // PlannedStep is one step of a period's reminder ladder and when it goes, sending hours,

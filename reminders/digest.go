@@ -5,122 +5,192 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"danvan/flows"
 )
 
-// ScopeUnits returns the units a leader with scopes sees, in directory order, as flows decides
-// it (flows.Narrow): a scope is a node id ("tanphong") or a node id and an organisation
-// ("laichau@phunu"). admin sees every unit.
-func ScopeUnits(dir *flows.Directory, scopes []string, admin bool) []string {
-	views := flows.Narrow(flows.Person{Scopes: scopes, Admin: admin}, dir, flows.View{})
-	if len(views) == 0 {
-		return nil
+// digestList is how many units, places or people one section of a digest names; the rest are
+// counted, and the attached file has them all.
+const digestList = 10
+
+// maxDigest is the longest digest text, in characters: one message on every platform.
+const maxDigest = 4000
+
+// digests sends step st of period p to every leader whose scope has a unit missing or late and
+// who has not had it. Where units stand is read once for the whole directory; each leader's
+// units are a lookup in the index the Scheduler built at New.
+func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) (outcome, error) {
+	ids, err := s.cfg.Store.Leaders(ctx)
+	if err != nil {
+		return outcome{}, fmt.Errorf("leaders: %w", err)
 	}
-	units := dir.ViewUnits(views...)
-	out := make([]string, len(units))
-	for i, n := range units {
-		out[i] = n.ID
+	reached, err := s.cfg.Steps.Reached(ctx, p.ID, st.ID)
+	if err != nil {
+		return outcome{}, fmt.Errorf("who had %s of %s: %w", st.ID, p.ID, err)
+	}
+	ids = slices.DeleteFunc(slices.Sorted(slices.Values(ids)), func(id string) bool { return reached[id] })
+	if len(ids) == 0 {
+		return outcome{settled: true}, nil
+	}
+	c, err := s.census(ctx, p)
+	if err != nil {
+		return outcome{}, err
+	}
+	un := &unreachables{}
+	settled, err := s.fanPeople(ctx, ids, func(ctx context.Context, pr flows.Person) (bool, error) {
+		pos := s.scope.lead(pr.Scopes)
+		if !c.anyMissingOrLate(pos) {
+			return true, nil
+		}
+		return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) {
+			return s.digest(ctx, pr, p, pos, c, un)
+		})
+	})
+	return outcome{settled: settled}, err
+}
+
+// anyMissingOrLate reports whether a unit at pos has not reported, or reported late.
+func (c *census) anyMissingOrLate(pos []int32) bool {
+	return slices.ContainsFunc(pos, func(i int32) bool { return !c.done(i) || c.late(i) })
+}
+
+// digest builds a leader's digest of the units at pos: how many reported, a breakdown by place
+// or organisation with the ten furthest behind, the units missing, late and whose organisers
+// cannot be reached (ten of each, counted in full), and the full list as a spreadsheet. It says
+// nothing (false) when all is in on time.
+func (s *Scheduler) digest(ctx context.Context, pr flows.Person, p flows.Period, pos []int32, c *census, un *unreachables) (flows.Reply, bool, error) {
+	missing := c.missing(pos)
+	late := slices.DeleteFunc(slices.Clone(pos), func(i int32) bool { return !c.late(i) })
+	if len(missing) == 0 && len(late) == 0 {
+		return flows.Reply{}, false, nil
+	}
+	unreach, err := un.load(ctx, s, c)
+	if err != nil {
+		return flows.Reply{}, false, err
+	}
+	l := lang(pr)
+	lines := []string{flows.T(l, "dg_head", p.Label(l), p.Due.Format("02/01/2006"), len(pos)-len(missing), len(pos))}
+	if len(pos) > digestList {
+		lines = append(lines, s.breakdown(l, pr.Scopes, pos, c)...)
+	}
+	lines = s.section(lines, l, "dg_missing", s.labels(l, missing))
+	lines = s.section(lines, l, "dg_late", s.labels(l, late))
+	lines = s.section(lines, l, "dg_unreach", unreach.named(l, s, missing))
+	r := flows.Reply{}
+	if len(missing) > 0 {
+		r.Buttons = [][]flows.Button{{unbound(flows.T(l, "rm_btn_all"), ActAll, p.ID)}}
+	}
+	if s.cfg.Files != nil {
+		f, err := s.cfg.Files.File(ctx, pr, flows.Attachment{Kind: flows.SheetFile, Period: p.ID}, l)
+		if err != nil {
+			s.cfg.Log.Warn("reminders: digest file not made", "period", p.ID, "person", pr.ID, "err", err)
+		} else {
+			r.File = &f
+			lines = append(lines, flows.T(l, "dg_file"))
+		}
+	}
+	r.Text = cutText(strings.Join(lines, "\n"), maxDigest)
+	return r, true, nil
+}
+
+// labels names the units at pos.
+func (s *Scheduler) labels(l flows.Lang, pos []int32) []string {
+	out := make([]string, len(pos))
+	for i, p := range pos {
+		out[i] = s.cfg.Dir.Label(s.units[p], l)
 	}
 	return out
 }
 
-// digests sends step st of period p to every leader whose scope has a unit missing or late.
-// Everything is read at send time, so a late report that came in since the last digest shows.
-func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) error {
-	ids, err := s.cfg.Store.Leaders(ctx)
-	if err != nil {
-		return fmt.Errorf("leaders: %w", err)
-	}
-	leaders, err := s.cfg.Store.People(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("leaders' records: %w", err)
-	}
-	return s.fan(ctx, sortedKeys(leaders), func(ctx context.Context, id string) error {
-		pr := leaders[id]
-		units := ScopeUnits(s.cfg.Dir, pr.Scopes, false)
-		if pr.Unreachable || len(units) == 0 {
-			return nil
-		}
-		return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) {
-			return s.digest(ctx, pr, p, units)
-		})
-	})
-}
-
-// digest builds a leader's digest of units: who has not reported, who reported late, and which
-// organisers of missing units cannot be reached. It says nothing (false) when all is on time.
-func (s *Scheduler) digest(ctx context.Context, pr flows.Person, p flows.Period, units []string) (flows.Reply, bool, error) {
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
-	if err != nil {
-		return flows.Reply{}, false, fmt.Errorf("progress of %s: %w", p.ID, err)
-	}
-	var missing, late []string
-	var orgIDs []string
-	for _, u := range units {
-		up := prog[u]
-		switch {
-		case !s.done(up):
-			missing = append(missing, u)
-			orgIDs = append(orgIDs, up.Organisers...)
-		case s.late(up, p):
-			late = append(late, u)
-		}
-	}
-	if len(missing) == 0 && len(late) == 0 {
-		return flows.Reply{}, false, nil
-	}
-	orgs, err := s.cfg.Store.People(ctx, orgIDs)
-	if err != nil {
-		return flows.Reply{}, false, fmt.Errorf("organisers of %s: %w", p.ID, err)
-	}
-	l := lang(pr)
-	lines := []string{flows.T(l, "dg_head", p.Label(l), p.Due.Format("02/01/2006"), len(units)-len(missing), len(units))}
-	lines = s.section(lines, l, "dg_missing", missing)
-	lines = s.section(lines, l, "dg_late", late)
-	lines = s.section(lines, l, "dg_unreach", s.unreachable(l, missing, prog, orgs))
-	r := flows.Reply{Text: strings.Join(lines, "\n")}
-	if len(missing) > 0 {
-		r.Buttons = [][]flows.Button{{unbound(flows.T(l, "rm_btn_all"), ActAll, p.ID)}}
-	}
-	return r, true, nil
-}
-
-// late reports whether a unit's first submission of some form came after the due time.
-func (s *Scheduler) late(up flows.UnitProgress, p flows.Period) bool {
-	for _, sub := range up.Subs {
-		if sub != nil && sub.First().After(p.Due) {
-			return true
-		}
-	}
-	return false
-}
-
-// section appends a titled list of units (or already labelled lines) unless it is empty.
+// section appends a titled list (its full count in the title) of its first digestList items
+// and how many more there are, unless it is empty.
 func (s *Scheduler) section(lines []string, l flows.Lang, key string, items []string) []string {
 	if len(items) == 0 {
 		return lines
 	}
 	lines = append(lines, flows.T(l, key, len(items)))
-	for _, it := range items {
-		if _, ok := s.cfg.Dir.Node(it); ok {
-			it = s.cfg.Dir.Label(it, l)
-		}
+	for _, it := range items[:min(len(items), digestList)] {
 		lines = append(lines, "• "+it)
+	}
+	if len(items) > digestList {
+		lines = append(lines, flows.T(l, "dg_more", len(items)-digestList))
 	}
 	return lines
 }
 
-// unreachable lists "name (unit)" for the organisers of missing units who blocked the bot.
-func (s *Scheduler) unreachable(l flows.Lang, missing []string, prog map[string]flows.UnitProgress, orgs map[string]flows.Person) []string {
-	var out []string
-	for _, u := range missing {
-		for _, id := range prog[u].Organisers {
-			if o, ok := orgs[id]; ok && o.Unreachable {
-				item := cmpOr(o.Name, o.ID) + " (" + s.cfg.Dir.Label(u, l) + ")"
-				if !slices.Contains(out, item) {
-					out = append(out, item)
+// cutText shortens s to n characters.
+func cutText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// unreachables are the organisers of the missing units who blocked the bot, read once per
+// digest step, when the first digest that has missing units is built.
+type unreachables struct {
+	once   sync.Once
+	byUnit map[string][]flows.Person
+	err    error
+}
+
+// load reads, once, the organisers of every missing unit of c and keeps those unreachable.
+func (u *unreachables) load(ctx context.Context, s *Scheduler, c *census) (*unreachables, error) {
+	u.once.Do(func() {
+		u.byUnit = map[string][]flows.Person{}
+		units := s.scope.ids(c.missing(nil))
+		orgs, err := s.cfg.Survey.Organisers(ctx, units)
+		if err != nil {
+			u.err = fmt.Errorf("organisers of missing units: %w", err)
+			return
+		}
+		seen := map[string]bool{}
+		var ids []string
+		for _, u := range units {
+			for _, id := range orgs[u] {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
 				}
+			}
+		}
+		people := map[string]flows.Person{}
+		for lo := 0; lo < len(ids); lo += peopleChunk {
+			got, err := s.cfg.Store.People(ctx, ids[lo:min(lo+peopleChunk, len(ids))])
+			if err != nil {
+				u.err = fmt.Errorf("organisers of missing units: %w", err)
+				return
+			}
+			for id, p := range got {
+				if p.Unreachable {
+					people[id] = p
+				}
+			}
+		}
+		for _, unit := range units {
+			for _, id := range orgs[unit] {
+				if p, ok := people[id]; ok {
+					u.byUnit[unit] = append(u.byUnit[unit], p)
+				}
+			}
+		}
+	})
+	return u, u.err
+}
+
+// named lists "name (unit)" for the unreachable organisers of the units at pos, each once.
+func (u *unreachables) named(l flows.Lang, s *Scheduler, pos []int32) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range pos {
+		unit := s.units[p]
+		for _, o := range u.byUnit[unit] {
+			item := cmpOr(o.Name, o.ID) + " (" + s.cfg.Dir.Label(unit, l) + ")"
+			if !seen[item] {
+				seen[item] = true
+				out = append(out, item)
 			}
 		}
 	}

@@ -79,6 +79,7 @@ var testForms = []flows.Form{{ID: "m", Title: flows.Text{Vi: "Hội viên", En: 
 // fakeStore is an in-memory stand-in for the store's progress, people and leaders.
 type fakeStore struct {
 	mu      sync.Mutex
+	rev     int64 // moved by giveBack and add, as the store's returns and links move it
 	subs    map[string]*flows.Submission // "<period>|<unit>"
 	drafts  map[string]*flows.Draft      // "<period>|<unit>|<person>"
 	people  map[string]flows.Person
@@ -96,7 +97,12 @@ func newFakeStore() *fakeStore {
 	return f
 }
 
-func (f *fakeStore) add(p flows.Person) { f.people[p.ID] = p }
+func (f *fakeStore) add(p flows.Person) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.people[p.ID] = p
+	f.rev++
+}
 
 // submit files unit's report for period at t; returned marks it sent back.
 func (f *fakeStore) submit(period, unit string, t time.Time) {
@@ -115,6 +121,50 @@ func (f *fakeStore) giveBack(period, unit string, t time.Time) {
 	s := *f.subs[period+"|"+unit]
 	s.Returned = &flows.Return{By: "lan", At: t}
 	f.subs[period+"|"+unit] = &s
+	f.rev++
+}
+
+// Status implements reminders.Survey from the submissions, late after testCalendar's due time.
+func (f *fakeStore) Status(_ context.Context, period string, units, forms []string) (map[string]flows.UnitStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, _ := testCalendar().Period(period)
+	out := map[string]flows.UnitStatus{}
+	for _, u := range units {
+		var st flows.UnitStatus
+		for i, form := range forms {
+			if s := f.subs[period+"|"+u]; s != nil && form == "m" && s.Returned == nil {
+				st.Done |= 1 << i
+				if s.First().After(p.Due) {
+					st.Late |= 1 << i
+				}
+			}
+		}
+		out[u] = st
+	}
+	return out, nil
+}
+
+// Organisers implements reminders.Survey.
+func (f *fakeStore) Organisers(_ context.Context, units []string) (map[string][]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string][]string{}
+	for _, u := range units {
+		for _, id := range sortedIDs(f.people) {
+			if slices.Contains(f.people[id].Units, u) {
+				out[u] = append(out[u], id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Revision implements reminders.Survey.
+func (f *fakeStore) Revision(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rev, nil
 }
 
 func (f *fakeStore) Progress(_ context.Context, period string, units, _ []string) (map[string]flows.UnitProgress, error) {
@@ -227,7 +277,7 @@ func mustSchedulerRules(tb testing.TB, fs *fakeStore, rs *storage.Store, send re
 	clock func() time.Time, rules reminders.Rules) *reminders.Scheduler {
 	tb.Helper()
 	return reminders.New(reminders.Config{
-		Store: fs, Claims: rs, Snoozes: rs, Nudges: rs, Sender: send,
+		Store: fs, Survey: fs, Steps: rs, Claims: rs, Snoozes: rs, Nudges: rs, Sender: send,
 		Calendar: testCalendar(), Dir: mustDir(tb), Forms: testForms, Rules: rules,
 		Lease: 5 * time.Minute, Holder: holder, Workers: 4, Now: clock,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),

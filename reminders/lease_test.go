@@ -40,7 +40,7 @@ func schedulerOn(tb testing.TB, fs *fakeStore, rs *storage.Store, send reminders
 	clk *testkit.Clock, lease time.Duration, workers int) *reminders.Scheduler {
 	tb.Helper()
 	return reminders.New(reminders.Config{
-		Store: fs, Claims: rs, Snoozes: rs, Nudges: rs, Sender: send,
+		Store: fs, Survey: fs, Steps: rs, Claims: rs, Snoozes: rs, Nudges: rs, Sender: send,
 		Calendar: testCalendar(), Dir: mustDir(tb), Forms: testForms, Rules: testRules(),
 		Lease: lease, Holder: holder, Workers: workers, Now: clk.Now, Log: slogDiscard(),
 	})
@@ -158,7 +158,7 @@ func TestSlowSendKeepsItsClaim(t *testing.T) {
 		return nil
 	})
 	a := reminders.New(reminders.Config{
-		Store: fs, Claims: spy, Snoozes: spy.Claims.(*storage.Store), Nudges: spy.Claims.(*storage.Store), Sender: slow,
+		Store: fs, Survey: fs, Steps: spy.Claims.(*storage.Store), Claims: spy, Snoozes: spy.Claims.(*storage.Store), Nudges: spy.Claims.(*storage.Store), Sender: slow,
 		Calendar: testCalendar(), Dir: mustDir(t), Forms: testForms, Rules: testRules(),
 		Lease: 10 * time.Second, Holder: "a", Workers: 1, Now: clk.Now, Log: slogDiscard(),
 	})

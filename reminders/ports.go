@@ -32,10 +32,42 @@ type Claims interface {
 	ReleaseReminder(ctx context.Context, period, step, person, holder string) error
 }
 
+// Survey reads where every unit stands at once, in a few round trips whatever the size of the
+// directory: what a tick, a digest and the plan start from. storage.Store implements it.
+type Survey interface {
+	// Status returns where each of units stands in period with each of forms (bit i of a
+	// flows.UnitStatus is forms[i]); every unit asked for has an entry.
+	Status(ctx context.Context, period string, units, forms []string) (map[string]flows.UnitStatus, error)
+	// Organisers returns the ids of the people who report for each of units, sorted.
+	Organisers(ctx context.Context, units []string) (map[string][]string, error)
+	// Revision is a number that moves whenever something may give somebody a reminder to get:
+	// a report returned, a person linked (a new organiser or leader, a blocked person back),
+	// a snooze. A step settled at one revision stays settled while it does not move.
+	Revision(ctx context.Context) (int64, error)
+}
+
+// Steps remembers, across processes and restarts, how far each (period, step) has gone: who has
+// had it, and a mark once everybody it is for has been settled, so a tick with nothing due reads
+// the marks and stops. storage.Store implements it on Redis.
+type Steps interface {
+	// StepMarks returns the marks of keys ("<period>|<step>") that have one.
+	StepMarks(ctx context.Context, keys []string) (map[string]string, error)
+	// MarkStep stores key's mark.
+	MarkStep(ctx context.Context, key, mark string) error
+	// Reached returns the people DoneReminder marked for (period, step), in one round trip.
+	Reached(ctx context.Context, period, step string) (map[string]bool, error)
+}
+
 // Snoozes tells whether a person put off the reminders of a period ("Nhắc lại ngày mai").
 type Snoozes interface {
-	// SnoozedUntil returns when the person's snooze of period ends; zero when there is none.
-	SnoozedUntil(ctx context.Context, period, person string) (time.Time, error)
+	// Snoozed returns when each snooze of period ends, by person, in one round trip.
+	Snoozed(ctx context.Context, period string) (map[string]time.Time, error)
+}
+
+// Files renders the file a leader's digest carries: the full list behind its summary, as the
+// dispatcher's files do (bot/files.Maker implements it).
+type Files interface {
+	File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error)
 }
 
 // Nudges keeps a leader's "Nhắc ngay" to once a day per unit, and records it for /missing.

@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -36,27 +35,29 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 		}
 	}
 	s.cfg.Log.Info("reminders: remind now", "period", p.ID, "by", e.By, "nudge", e.Nudge, "units", len(units))
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
+	st, err := s.cfg.Survey.Status(ctx, p.ID, units, s.forms)
 	if err != nil {
-		return fmt.Errorf("remind: progress of %s: %w", p.ID, err)
+		return fmt.Errorf("remind: status of %s: %w", p.ID, err)
 	}
-	byPerson := s.missing(prog, units)
-	people, err := s.cfg.Store.People(ctx, sortedKeys(byPerson))
+	missing := slices.DeleteFunc(slices.Clone(units), func(u string) bool { return st[u].DoneAll(len(s.forms)) })
+	orgs, err := s.cfg.Survey.Organisers(ctx, missing)
 	if err != nil {
-		return fmt.Errorf("remind: people: %w", err)
+		return fmt.Errorf("remind: organisers: %w", err)
 	}
-	var out outcome
-	err = s.fan(ctx, sortedKeys(byPerson), func(ctx context.Context, id string) error {
-		pr, ok := people[id]
-		if !ok || pr.Unreachable {
-			return nil
+	byPerson := map[string][]string{}
+	for _, u := range missing {
+		for _, o := range orgs[u] {
+			byPerson[o] = append(byPerson[o], u)
 		}
-		err := s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, byPerson[id], prog))
-		out.record(byPerson[id], err == nil)
+	}
+	var out reach
+	_, err = s.fanPeople(ctx, sortedKeys(byPerson), func(ctx context.Context, pr flows.Person) (bool, error) {
+		err := s.remindNow(ctx, p, pr, byPerson[pr.ID], now)
+		out.record(byPerson[pr.ID], err == nil)
 		if err != nil && !s.cfg.Unreachable(err) {
-			return fmt.Errorf("remind %s: %w", id, err)
+			return false, fmt.Errorf("remind %s: %w", pr.ID, err)
 		}
-		return nil
+		return true, nil
 	})
 	if e.Nudge {
 		// A unit none of whose organisers was reached may be nudged again today; one that
@@ -66,13 +67,26 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	return err
 }
 
-// outcome records, per unit, whether a reminder about it reached anybody.
-type outcome struct {
+// remindNow sends pr, outside the ladder and its claims, their reminder of units, read again.
+func (s *Scheduler) remindNow(ctx context.Context, p flows.Period, pr flows.Person, units []string, now time.Time) error {
+	prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
+	if err != nil {
+		return fmt.Errorf("progress of %s: %w", pr.ID, err)
+	}
+	still := s.stillMissing(prog, units, pr.ID)
+	if len(still) == 0 {
+		return nil
+	}
+	return s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, still, prog))
+}
+
+// reach records, per unit, whether a reminder about it reached anybody.
+type reach struct {
 	mu      sync.Mutex
 	reached map[string]bool
 }
 
-func (o *outcome) record(units []string, ok bool) {
+func (o *reach) record(units []string, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.reached == nil {
@@ -84,7 +98,7 @@ func (o *outcome) record(units []string, ok bool) {
 }
 
 // unreached lists the units whose every send failed.
-func (o *outcome) unreached() []string {
+func (o *reach) unreached() []string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var out []string
@@ -124,90 +138,3 @@ func (s *Scheduler) nudgeable(ctx context.Context, units []string, n flows.Nudge
 	return out, nil
 }
 
-// Plan previews, for /reminders, the next step of each running ladder and who it would reach
-// if it went now (a dry run: nothing is claimed or sent), where each open period's reminders
-// stand, and the year's ladder for /calendar.
-func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error) {
-	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
-	var errs []error
-	for _, p := range s.periods(now) {
-		prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("plan: progress of %s: %w", p.ID, err))
-			continue
-		}
-		for _, digest := range []bool{false, true} {
-			st, at, ok := s.cfg.Rules.next(p, digest, now)
-			if !ok {
-				continue
-			}
-			next, err := s.planStep(ctx, p, prog, st, at, digest)
-			errs = append(errs, err)
-			plan.Next = append(plan.Next, next...)
-		}
-		if !now.Before(p.Opens) {
-			plan.Periods = append(plan.Periods, s.planPeriod(p, prog, now))
-		}
-	}
-	slices.SortStableFunc(plan.Next, func(a, b flows.PlannedReminder) int { return a.At.Compare(b.At) })
-	return plan, errors.Join(errs...)
-}
-
-// planPeriod says where the reminders of open period p stand at now.
-func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgress, now time.Time) flows.PlanPeriod {
-	pp := flows.PlanPeriod{Period: p.ID, Units: len(s.units)}
-	for _, u := range s.units {
-		if !s.done(prog[u]) {
-			pp.Missing++
-		}
-	}
-	_, pp.Last, _ = s.cfg.Rules.latest(p, false, now)
-	_, _, pp.Ahead = s.cfg.Rules.next(p, false, now)
-	return pp
-}
-
-// planStep lists who step st of p would reach at at, given where units stand now (prog).
-func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[string]flows.UnitProgress, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
-	var out []flows.PlannedReminder
-	if !digest {
-		byPerson := s.missing(prog, s.units)
-		for _, id := range sortedKeys(byPerson) {
-			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Person: id, Units: byPerson[id]})
-		}
-		return out, nil
-	}
-	ids, err := s.cfg.Store.Leaders(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("plan: leaders: %w", err)
-	}
-	leaders, err := s.cfg.Store.People(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("plan: leaders' records: %w", err)
-	}
-	for _, id := range sortedKeys(leaders) {
-		var miss []string
-		for _, u := range ScopeUnits(s.cfg.Dir, leaders[id].Scopes, false) {
-			if !s.done(prog[u]) {
-				miss = append(miss, u)
-			}
-		}
-		if len(miss) > 0 {
-			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Digest: true, Person: id, Units: miss})
-		}
-	}
-	return out, nil
-}
-
-// ladder lists the steps that go for every period of year, with their moments.
-func (s *Scheduler) ladder(year int) []flows.PlannedStep {
-	var out []flows.PlannedStep
-	for _, sp := range s.cfg.Calendar.Specs {
-		p := s.cfg.Calendar.Make(sp, year)
-		for _, digest := range []bool{false, true} {
-			for _, t := range s.cfg.Rules.effective(p, digest) {
-				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, Days: t.Days, At: t.at, Digest: digest})
-			}
-		}
-	}
-	return out
-}

@@ -51,7 +51,8 @@ func TestStepsFor(t *testing.T) {
 // TestPlanLadderPerKind: /calendar's ladder shows the Year's own first step and the default
 // ladder for the other periods.
 func TestPlanLadderPerKind(t *testing.T) {
-	s := reminders.New(reminders.Config{Store: newFakeStore(), Calendar: testCalendar(), Dir: mustDir(t),
+	fs := newFakeStore()
+	s := reminders.New(reminders.Config{Store: fs, Survey: fs, Calendar: testCalendar(), Dir: mustDir(t),
 		Forms: testForms, Rules: yearEarly(), Log: slogDiscard()})
 	plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"))
 	if err != nil {
@@ -147,7 +148,8 @@ func TestDueStepOnForbiddenDay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := reminders.New(reminders.Config{Store: newFakeStore(), Calendar: tt.cal, Dir: mustDir(t),
+			fs := newFakeStore()
+			s := reminders.New(reminders.Config{Store: fs, Survey: fs, Calendar: tt.cal, Dir: mustDir(t),
 				Forms: testForms, Rules: tt.rules, Log: slogDiscard()})
 			plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"))
 			if err != nil {
@@ -172,7 +174,8 @@ func TestDueStepOnSundayGoesSaturday(t *testing.T) {
 	clk := &testkit.Clock{}
 	rec := newRecorder(clk.Now)
 	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "sunday"))
-	s := reminders.New(reminders.Config{Store: newFakeStore(), Claims: rs, Snoozes: rs, Nudges: rs, Sender: rec,
+	fs := newFakeStore()
+	s := reminders.New(reminders.Config{Store: fs, Survey: fs, Steps: rs, Claims: rs, Snoozes: rs, Nudges: rs, Sender: rec,
 		Calendar: defaultCalendar(), Dir: mustDir(t), Forms: testForms, Rules: reminders.DefaultRules(),
 		Holder: "a", Workers: 2, Now: clk.Now, Log: slogDiscard()})
 	for _, tick := range []string{"2026-03-13 08:00", "2026-03-13 19:55", "2026-03-14 07:30", "2026-03-14 19:55"} {

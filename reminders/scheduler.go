@@ -3,13 +3,15 @@ package reminders
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,15 +20,22 @@ import (
 
 // Config is what a Scheduler needs: its ports, the calendar and the rules.
 type Config struct {
-	Store    Store
-	Claims   Claims
-	Snoozes  Snoozes
-	Nudges   Nudges
-	Sender   Sender
+	Store   Store
+	Survey  Survey
+	Steps   Steps
+	Claims  Claims
+	Snoozes Snoozes
+	Nudges  Nudges
+	Sender  Sender
+	// Files renders the full list a digest carries; nil sends the digest's summary alone.
+	Files    Files
 	Calendar flows.Calendar
 	Dir      *flows.Directory
 	Forms    []flows.Form
 	Rules    Rules
+	// PerSecond is the fan-out's pace per bot token (reminders.rate, 25): what the plan's
+	// expected finish is worked out from. Default 25.
+	PerSecond float64
 	// Lease is how long a claim protects a send in progress, counted from the claim and extended
 	// every third of it while the send runs: the time a crashed replica's reminders wait
 	// before another replica sends them. Default 5m.
@@ -46,11 +55,11 @@ type Config struct {
 // Scheduler decides, at every tick, which reminders are due and sends them once.
 type Scheduler struct {
 	cfg   Config
-	units []string // every unit of the directory, in file order
+	scope *scopes // the directory's units and leaders' views, worked out once
+	units []string
 	forms []string
-	// sent remembers the reminders this process marked done, which stay done: it saves a
-	// round trip per person on every tick until the next step.
-	sent sync.Map
+	// dirSum fingerprints the directory and forms: a step settled under another one is not.
+	dirSum string
 	// every returns the ticks that extend a claim while its send runs (a time.Ticker; a test's
 	// own channel) and the function that stops them.
 	every func(d time.Duration) (<-chan time.Time, func())
@@ -59,13 +68,17 @@ type Scheduler struct {
 	claims atomic.Uint64
 }
 
-// New returns a Scheduler for cfg, with defaults filled in.
+// New returns a Scheduler for cfg, with defaults filled in. It indexes the directory once: the
+// units every leader's scope covers are a lookup from then on.
 func New(cfg Config) *Scheduler {
 	if cfg.Lease <= 0 {
 		cfg.Lease = 5 * time.Minute
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 16
+	}
+	if cfg.PerSecond <= 0 {
+		cfg.PerSecond = 25
 	}
 	if cfg.Unreachable == nil {
 		cfg.Unreachable = func(err error) bool { return errors.Is(err, ErrUnreachable) }
@@ -76,14 +89,23 @@ func New(cfg Config) *Scheduler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Scheduler{cfg: cfg, every: ticker}
-	for _, n := range cfg.Dir.Units("") {
-		s.units = append(s.units, n.ID)
-	}
+	s := &Scheduler{cfg: cfg, every: ticker, scope: newScopes(cfg.Dir)}
+	s.units = s.scope.units
 	for _, f := range cfg.Forms {
 		s.forms = append(s.forms, f.ID)
 	}
+	s.dirSum = directorySum(cfg.Dir, s.forms)
 	return s
+}
+
+// directorySum fingerprints what a step's recipients follow from besides the store: the
+// directory and the forms.
+func directorySum(dir *flows.Directory, forms []string) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	_ = enc.Encode(dir.Nodes())
+	_ = enc.Encode(forms)
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // periods returns the periods whose ladder may be running at now.
@@ -101,248 +123,128 @@ func (s *Scheduler) periods(now time.Time) []flows.Period {
 	return out
 }
 
-// Tick sends what is due at now and not sent yet: for each period, the latest step of the
-// organisers' ladder and the latest digest step, and nothing outside the sending hours. It is
-// safe to run in several processes at once.
-func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
-	if !s.cfg.Rules.Allowed(now.In(s.cfg.Calendar.Loc)).Equal(now) {
-		return nil // a catch-up, too, waits for the sending hours of an allowed day
-	}
-	var errs []error
-	periods := s.periods(now)
-	s.forgetSent(periods)
-	for _, p := range periods {
-		if st, at, ok := s.cfg.Rules.latest(p, false, now); ok {
-			errs = append(errs, s.organisers(ctx, p, st, at, now))
-		}
-		if st, _, ok := s.cfg.Rules.latest(p, true, now); ok {
-			errs = append(errs, s.digests(ctx, p, st))
-		}
-	}
-	return errors.Join(errs...)
+// dueStep is the step of a period's ladder that is due at a tick, and when it went.
+type dueStep struct {
+	period flows.Period
+	step   Step
+	at     time.Time
 }
 
-// forgetSent drops what this process remembers sending for periods whose ladders have ended,
-// so the memory follows the running periods, not the life of the process.
-func (s *Scheduler) forgetSent(running []flows.Period) {
-	keep := map[string]bool{}
-	for _, p := range running {
-		keep[p.ID] = true
-	}
-	s.sent.Range(func(k, _ any) bool {
-		if period, _, _ := strings.Cut(k.(string), "|"); !keep[period] {
-			s.sent.Delete(k)
-		}
-		return true
-	})
-}
+func (d dueStep) key() string { return d.period.ID + "|" + d.step.ID }
 
-// missing returns, per organiser, the units of prog that have not submitted every form,
-// returned ones included, in directory order.
-func (s *Scheduler) missing(prog map[string]flows.UnitProgress, units []string) map[string][]string {
-	out := map[string][]string{}
-	for _, u := range units {
-		up, ok := prog[u]
-		if !ok || s.done(up) {
-			continue
-		}
-		for _, o := range up.Organisers {
-			out[o] = append(out[o], u)
+// due lists, for each period, the latest step of the organisers' ladder and of the digests.
+func (s *Scheduler) due(now time.Time) []dueStep {
+	var out []dueStep
+	for _, p := range s.periods(now) {
+		for _, digest := range []bool{false, true} {
+			if st, at, ok := s.cfg.Rules.latest(p, digest, now); ok {
+				out = append(out, dueStep{p, st, at})
+			}
 		}
 	}
 	return out
 }
 
-// done reports whether a unit has a current, not returned, submission of every form.
-func (s *Scheduler) done(up flows.UnitProgress) bool {
-	for _, f := range s.forms {
-		if !up.Done(f) {
-			return false
-		}
+// Tick sends what is due at now and not sent yet: for each period, the latest step of the
+// organisers' ladder and the latest digest step, and nothing outside the sending hours. It is
+// safe to run in several processes at once.
+//
+// A step everybody it is for has had (or has no need of) is marked settled in Steps, with the
+// Survey's revision: while the revision and the directory stay the same, and no snooze runs
+// out, the tick reads the marks and the revision (two round trips) and does nothing more. A
+// return, a new person or a snooze moves the revision, and the next tick looks at the step
+// again, sending only to those who have not had it (Steps.Reached).
+func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
+	if !s.cfg.Rules.Allowed(now.In(s.cfg.Calendar.Loc)).Equal(now) {
+		return nil // a catch-up, too, waits for the sending hours of an allowed day
 	}
-	return true
-}
-
-// organisers sends step st of period p to every organiser with a unit still missing.
-func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, at, now time.Time) error {
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
-	if err != nil {
-		return fmt.Errorf("progress of %s: %w", p.ID, err)
-	}
-	byPerson := s.missing(prog, s.units)
-	people, err := s.cfg.Store.People(ctx, sortedKeys(byPerson))
-	if err != nil {
-		return fmt.Errorf("people to remind for %s: %w", p.ID, err)
-	}
-	return s.fan(ctx, sortedKeys(byPerson), func(ctx context.Context, id string) error {
-		pr, ok := people[id]
-		if !ok || pr.Unreachable {
-			return nil
-		}
-		return s.remindOne(ctx, p, st, at, pr, byPerson[id], now)
-	})
-}
-
-// SnoozeStep is the step id of the reminder a snooze brings back the next day.
-const SnoozeStep = "snooze"
-
-// remindOne sends one organiser their reminder for step st (going at at), once: it applies a
-// snooze, claims, reads the units again (a unit that submitted meanwhile is left out) and marks
-// the claim done. A snooze holds everything back until the first allowed moment of the next
-// day, then sends one reminder of its own (step "snooze") in place of the steps it held back.
-func (s *Scheduler) remindOne(ctx context.Context, p flows.Period, st Step, at time.Time, pr flows.Person, units []string, now time.Time) error {
-	until, err := s.cfg.Snoozes.SnoozedUntil(ctx, p.ID, pr.ID)
-	if err != nil {
-		return fmt.Errorf("snooze of %s for %s: %w", pr.ID, p.ID, err)
-	}
-	if !until.IsZero() {
-		back := s.cfg.Rules.Allowed(until.In(s.cfg.Calendar.Loc))
-		if now.Before(back) {
-			return nil
-		}
-		if !at.After(back) {
-			st = Step{ID: SnoozeStep}
-		}
-	}
-	if _, sent := s.sent.Load(p.ID + "|" + st.ID + "|" + pr.ID); sent {
+	due := s.due(now)
+	if len(due) == 0 {
 		return nil
 	}
-	return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) {
-		prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
-		if err != nil {
-			return flows.Reply{}, false, fmt.Errorf("progress of %s: %w", pr.ID, err)
+	keys := make([]string, len(due))
+	for i, d := range due {
+		keys[i] = d.key()
+	}
+	marks, err := s.cfg.Steps.StepMarks(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+	rev, err := s.cfg.Survey.Revision(ctx)
+	if err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+	var errs []error
+	for _, d := range due {
+		if m, ok := parseMark(marks[d.key()]); ok && m.holds(rev, s.dirSum, now) {
+			continue
 		}
-		still := s.missing(prog, units)[pr.ID]
-		if len(still) == 0 {
-			return flows.Reply{}, false, nil
-		}
-		return s.reminder(pr, p, now, still, prog), true, nil
-	})
+		errs = append(errs, s.runStep(ctx, d, rev, now))
+	}
+	return errors.Join(errs...)
 }
 
-// settleTimeout bounds the writes that settle a claim after its send (done or released): they
-// run even when the fan-out's context has ended, so a stop neither loses a done mark nor leaves
-// an unsent reminder locked for its lease.
-const settleTimeout = 5 * time.Second
-
-// once runs the claim protocol around one send: claim (period, step, person) with a lease from
-// this moment, build the message at send time, send while holding the claim, then mark it done
-// or release it. A crash leaves the claim to expire after the lease.
-func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.Person,
-	build func() (flows.Reply, bool, error)) error {
-	c := s.cfg
-	token := c.Holder + "#" + strconv.FormatUint(s.claims.Add(1), 10)
-	ok, err := c.Claims.ClaimReminder(ctx, p.ID, st.ID, pr.ID, token, c.Now(), c.Lease)
-	if err != nil || !ok {
+// runStep sends step d to whoever has not had it and marks it settled when nobody is left.
+func (s *Scheduler) runStep(ctx context.Context, d dueStep, rev int64, now time.Time) error {
+	var out outcome
+	var err error
+	if d.step.Digest {
+		out, err = s.digests(ctx, d.period, d.step)
+	} else {
+		out, err = s.organisers(ctx, d.period, d.step, d.at, now)
+	}
+	if err != nil || !out.settled {
 		return err
 	}
-	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
-	r, send, err := build()
-	if err == nil && send {
-		err = c.Sender.Send(ctx, pr, r)
-	}
-	stopHold()
-	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
-	defer cancel()
-	return s.settle(settle, p, st, pr, token, send, err)
-}
-
-// settle marks a sent reminder done, or releases the claim of one that was not sent: nothing
-// to say now (the unit submitted meanwhile) or the send failed, and a later tick decides again
-// rather than marking a reminder sent that nobody received.
-func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flows.Person, token string, send bool, err error) error {
-	c := s.cfg
-	switch {
-	case err == nil && send:
-		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
-		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
-			return err
-		}
-		s.sent.Store(p.ID+"|"+st.ID+"|"+pr.ID, true)
-		return nil
-	case err != nil && c.Unreachable(err):
-		c.Log.Info("reminders: person unreachable", "period", p.ID, "step", st.ID, "person", pr.ID)
-		err = nil
-	}
-	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
-		err = errors.Join(err, rerr)
-	}
-	if err != nil {
-		return fmt.Errorf("remind %s of %s step %s: %w", pr.ID, p.ID, st.ID, err)
+	m := stepMark{rev: rev, dir: s.dirSum, wake: out.wake}
+	if err := s.cfg.Steps.MarkStep(ctx, d.key(), m.String()); err != nil {
+		return fmt.Errorf("reminders: %w", err)
 	}
 	return nil
 }
 
-// hold extends the claim of token every third of the lease while its send runs, on the
-// scheduler's clock: a send slowed by the shared rate, 429s or retries keeps its claim, and no
-// other replica takes it over to send it a second time. The function it returns stops it and
-// returns once it has stopped, so no extension runs after the claim is settled.
-func (s *Scheduler) hold(ctx context.Context, period, step, person, token string) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	ticks, stop := s.every(s.cfg.Lease / 3)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticks:
-			}
-			ok, err := s.cfg.Claims.ClaimReminder(ctx, period, step, person, token, s.cfg.Now(), s.cfg.Lease)
-			if ctx.Err() != nil || (ok && err == nil) {
-				continue
-			}
-			s.cfg.Log.Warn("reminders: claim not extended", "period", period, "step", step, "person", person, "err", err)
-			if err == nil {
-				return // done, or taken over after it ran out: nothing left to hold
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+// outcome is how far a step's run went: settled when everybody it is for has had it or has no
+// need of it (until wake, when a snooze runs out: zero for none).
+type outcome struct {
+	settled bool
+	wake    time.Time
 }
 
-// ticker is the default of Scheduler.every: a time.Ticker.
-func ticker(d time.Duration) (<-chan time.Time, func()) {
-	t := time.NewTicker(d)
-	return t.C, t.Stop
+// stepMark is what a settled step's mark says: it holds while the revision and the directory
+// are those it was settled at, and until wake.
+type stepMark struct {
+	rev  int64
+	dir  string
+	wake time.Time
 }
 
-// fan runs fn for every id on the configured number of workers and joins their errors.
-func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Context, string) error) error {
-	jobs := make(chan string)
-	var mu sync.Mutex
-	var errs []error
-	var wg sync.WaitGroup
-	for range min(s.cfg.Workers, len(ids)) {
-		wg.Go(func() {
-			for id := range jobs {
-				if err := fn(ctx, id); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-			}
-		})
+func (m stepMark) String() string {
+	var wake int64
+	if !m.wake.IsZero() {
+		wake = m.wake.UnixMilli()
 	}
-feed:
-	for _, id := range ids {
-		select {
-		case jobs <- id:
-		case <-ctx.Done():
-			mu.Lock()
-			errs = append(errs, ctx.Err())
-			mu.Unlock()
-			break feed
-		}
+	return strconv.FormatInt(m.rev, 10) + "|" + m.dir + "|" + strconv.FormatInt(wake, 10)
+}
+
+func parseMark(s string) (stepMark, bool) {
+	parts := strings.Split(s, "|")
+	if len(parts) != 3 {
+		return stepMark{}, false
 	}
-	close(jobs)
-	wg.Wait()
-	return errors.Join(errs...)
+	rev, err1 := strconv.ParseInt(parts[0], 10, 64)
+	wake, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return stepMark{}, false
+	}
+	m := stepMark{rev: rev, dir: parts[1]}
+	if wake > 0 {
+		m.wake = time.UnixMilli(wake)
+	}
+	return m, true
+}
+
+func (m stepMark) holds(rev int64, dir string, now time.Time) bool {
+	return m.rev == rev && m.dir == dir && (m.wake.IsZero() || now.Before(m.wake))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -119,6 +119,11 @@ func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 		return fmt.Errorf("link %s to person %s: %w", ident, p.ID, err)
 	}
 	s.idents.Store(ident, p.ID)
+	// A new organiser or leader, or somebody back from blocking the bot: the reminders' settled
+	// steps look again.
+	if err := s.moved(ctx); err != nil {
+		return fmt.Errorf("link %s: %w", ident, err)
+	}
 	return nil
 }
 

@@ -68,7 +68,8 @@ func (s *Store) ClaimReminder(ctx context.Context, period, step, person, holder 
 	return n == 1, nil
 }
 
-// DoneReminder marks (period, step, person) sent, for good, and drops its claim.
+// DoneReminder marks (period, step, person) sent, for good, drops its claim, and adds person to
+// the step's sent set (Reached), which sits in another slot and so follows on its own.
 func (s *Store) DoneReminder(ctx context.Context, period, step, person string) error {
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, s.remindKey(period, person, "done", step), "1", ReminderTTL)
@@ -77,6 +78,15 @@ func (s *Store) DoneReminder(ctx context.Context, period, step, person string) e
 	})
 	if err != nil {
 		return fmt.Errorf("mark reminder %s/%s/%s done: %w", period, step, person, err)
+	}
+	sent := s.stepSentKey(period, step, sentBucket(person))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, sent, person)
+		p.Expire(ctx, sent, ReminderTTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record reminder %s/%s/%s sent: %w", period, step, person, err)
 	}
 	return nil
 }
@@ -95,6 +105,16 @@ func (s *Store) ReleaseReminder(ctx context.Context, period, step, person, holde
 func (s *Store) snooze(ctx context.Context, e flows.Snooze) error {
 	key := s.key("snooze", esc(e.Period)+":"+e.Person)
 	if err := s.rdb.SetNX(ctx, key, e.Until.UnixMilli(), ReminderTTL).Err(); err != nil {
+		return fmt.Errorf("snooze %s for %s: %w", e.Person, e.Period, err)
+	}
+	all := s.snoozesKey(e.Period)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSetNX(ctx, all, e.Person, e.Until.UnixMilli())
+		p.Expire(ctx, all, ReminderTTL)
+		p.Incr(ctx, s.revKey())
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("snooze %s for %s: %w", e.Person, e.Period, err)
 	}
 	return nil

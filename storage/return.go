@@ -68,6 +68,10 @@ func (s *Store) returnSubmission(ctx context.Context, e flows.ReturnSubmission) 
 	if ok == 0 {
 		return fmt.Errorf("return %s version %d: %w", k, e.Version, flows.ErrConflict)
 	}
+	// The unit owes the report again: the reminders' settled steps look again.
+	if err := s.moved(ctx); err != nil {
+		return fmt.Errorf("return %s version %d: %w", k, e.Version, err)
+	}
 	return nil
 }
 

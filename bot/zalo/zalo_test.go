@@ -65,7 +65,7 @@ func TestZaloLinkedPersonSharesDraft(t *testing.T) {
 	// A real reminder, from the schedule through the router, reaches Zalo only as well.
 	now := x.d.Now()
 	sched := reminders.New(reminders.Config{
-		Store: x.store, Claims: x.store, Snoozes: x.store, Nudges: x.store, Sender: r,
+		Store: x.store, Survey: x.store, Steps: x.store, Claims: x.store, Snoozes: x.store, Nudges: x.store, Sender: r,
 		Calendar: x.d.Settings.Calendar, Dir: x.d.Settings.Dir, Forms: x.d.Settings.Forms,
 		Rules: reminders.DefaultRules(), Now: x.d.Now, Log: slog.New(slog.DiscardHandler),
 	})

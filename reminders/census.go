@@ -1,0 +1,93 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"danvan/flows"
+)
+
+// census is where every unit of the directory stands in one period, read in one go (Survey):
+// what a step, a digest and the plan start from.
+type census struct {
+	status []flows.UnitStatus // by unit position (scopes.units)
+	forms  int
+}
+
+// census reads the status of every unit in p.
+func (s *Scheduler) census(ctx context.Context, p flows.Period) (*census, error) {
+	st, err := s.cfg.Survey.Status(ctx, p.ID, s.units, s.forms)
+	if err != nil {
+		return nil, fmt.Errorf("status of %s: %w", p.ID, err)
+	}
+	c := &census{status: make([]flows.UnitStatus, len(s.units)), forms: len(s.forms)}
+	for i, u := range s.units {
+		c.status[i] = st[u]
+	}
+	return c, nil
+}
+
+// done reports whether the unit at position i has a current, not returned, submission of every
+// form.
+func (c *census) done(i int32) bool { return c.status[i].DoneAll(c.forms) }
+
+// late reports whether the unit at position i is done and some form came in after the due time.
+func (c *census) late(i int32) bool { return c.done(i) && c.status[i].LateAny() }
+
+// missing lists the units among pos (all units when nil) that are not done, in order.
+func (c *census) missing(pos []int32) []int32 {
+	var out []int32
+	if pos == nil {
+		for i := range c.status {
+			if !c.done(int32(i)) {
+				out = append(out, int32(i))
+			}
+		}
+		return out
+	}
+	for _, i := range pos {
+		if !c.done(i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// byPerson maps each organiser of the units at pos to their units among them, in directory
+// order, reading the units' organisers in one round trip.
+func (s *Scheduler) byPerson(ctx context.Context, pos []int32) (map[string][]string, error) {
+	units := s.scope.ids(pos)
+	orgs, err := s.cfg.Survey.Organisers(ctx, units)
+	if err != nil {
+		return nil, fmt.Errorf("organisers of %d units: %w", len(units), err)
+	}
+	out := map[string][]string{}
+	for _, u := range units {
+		for _, o := range orgs[u] {
+			out[o] = append(out[o], u)
+		}
+	}
+	return out, nil
+}
+
+// fanout is what sending one message to each of ids would take: how many, per channel (the
+// platform each person joined on, the first part of their id: the estimate of the plan), at
+// the pace of one token per channel.
+func (s *Scheduler) fanout(ids []string) flows.Fanout {
+	per := map[string]int{}
+	for _, id := range ids {
+		ch, _, ok := strings.Cut(id, ":")
+		if !ok {
+			ch = ""
+		}
+		per[ch]++
+	}
+	f := flows.Fanout{People: len(ids)}
+	for _, ch := range slices.Sorted(maps.Keys(per)) {
+		f.Channels = append(f.Channels, flows.ChannelLoad{Channel: ch, Messages: per[ch], PerSecond: s.cfg.PerSecond})
+	}
+	return f
+}
