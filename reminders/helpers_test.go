@@ -79,7 +79,7 @@ var testForms = []flows.Form{{ID: "m", Title: flows.Text{Vi: "Hội viên", En: 
 // fakeStore is an in-memory stand-in for the store's progress, people and leaders.
 type fakeStore struct {
 	mu      sync.Mutex
-	rev     int64 // moved by giveBack and add, as the store's returns and links move it
+	rev     int64                        // moved by giveBack and add, as the store's returns and links move it
 	subs    map[string]*flows.Submission // "<period>|<unit>"
 	drafts  map[string]*flows.Draft      // "<period>|<unit>|<person>"
 	people  map[string]flows.Person

@@ -137,4 +137,3 @@ func (s *Scheduler) nudgeable(ctx context.Context, units []string, n flows.Nudge
 	}
 	return out, nil
 }
-
