@@ -32,6 +32,7 @@ var (
 	_ bot.Throttle     = (*storage.Store)(nil)
 	_ bot.Guard        = (*storage.Store)(nil)
 	_ bot.Unreachables = (*storage.Store)(nil)
+	_ bot.Census       = (*storage.Store)(nil)
 	_ zalo.FileStore   = (*storage.Store)(nil)
 	_ zalo.MenuStore   = (*storage.Store)(nil)
 	_ zalo.Inbox       = (*storage.Store)(nil)
@@ -89,7 +90,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store,
+		Figures: store, Census: store, Contacts: store,
 		Files:    &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil

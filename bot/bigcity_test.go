@@ -62,7 +62,7 @@ func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	c.store.UseModel(dir, settings.Calendar, cfg.Targets)
 	c.d = &bot.Dispatcher{
 		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Throttle: c.store, Guard: c.store, Unreach: c.store,
-		Figures: c.store, Files: &files.Maker{Source: c.store, Dir: dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
+		Figures: c.store, Census: c.store, Files: &files.Maker{Source: c.store, Dir: dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
 		Settings: settings, Now: func() time.Time { return now }, NewCode: bot.NewInviteCode,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}

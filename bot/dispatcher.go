@@ -59,9 +59,11 @@ type Dispatcher struct {
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).
 	Unreach Unreachables
-	// Figures, Contacts, Planner, Usage, Reminder, Notifier and Files serve leaders, admins
-	// and notices; a nil one turns its feature off.
+	// Figures, Census, Contacts, Planner, Usage, Reminder, Notifier and Files serve leaders,
+	// admins and notices; a nil one turns its feature off (without Census, a /missing list
+	// reads every unit's progress).
 	Figures  Figures
+	Census   Census
 	Contacts Contacts
 	Planner  Planner
 	Usage    []Usage
@@ -189,7 +191,7 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 		}
 	}
 	env := d.env(snap)
-	if err := d.fill(ctx, env, flows.Wants(env, snap.state, in.Input, now), now); err != nil {
+	if err := d.fill(ctx, env, func() flows.Want { return flows.Wants(env, snap.state, in.Input, now) }, now); err != nil {
 		return nil, err
 	}
 	next, replies, effects := flows.Step(env, snap.state, in.Input, now)

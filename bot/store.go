@@ -84,6 +84,13 @@ type Figures interface {
 	Histories(ctx context.Context, keys []flows.Key) (map[flows.Key][]flows.Submission, error)
 }
 
+// Census reads where many units stand at once, without their figures: what a /missing list
+// pages through.
+type Census interface {
+	// Status returns, for each of units, a bit per form of forms set when it is in.
+	Status(ctx context.Context, period string, units, forms []string) (map[string]flows.UnitStatus, error)
+}
+
 // Planner previews what the reminder schedule will send next, for an admin's /reminders.
 type Planner interface {
 	Plan(ctx context.Context, now time.Time) (*flows.Plan, error)

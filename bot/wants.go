@@ -10,10 +10,25 @@ import (
 	"danvan/flows"
 )
 
-// fill loads into env what the step will read beyond the chat's own reports (flows.Wants): a
-// leader's tallies, units' progress, a report's versions, the reminder plan. A part whose port
-// is not wired stays empty, and flows says the feature is not available.
-func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now time.Time) error {
+// fill loads into env what the step will read beyond the chat's own reports (flows.Wants, which
+// wants calls): a leader's tallies, units' status and progress, a report's versions, the
+// reminder plan; and, when flows asks again once the status is in (a /missing page), what it
+// names then. A part whose port is not wired stays empty, and flows says the feature is not
+// available.
+func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, wants func() flows.Want, now time.Time) error {
+	w := wants()
+	switch {
+	case len(w.Status) > 0 && d.Census == nil:
+		w.Progress = append(w.Progress, w.Status...) // every unit's progress: the status is in it
+	case len(w.Status) > 0:
+		if err := d.fillStatus(ctx, env, w); err != nil {
+			return err
+		}
+		if w.Again {
+			more := wants()
+			w.Tallies, w.Progress, w.History = more.Tallies, more.Progress, more.History
+		}
+	}
 	if d.Figures != nil {
 		if err := d.fillFigures(ctx, env, w); err != nil {
 			return err
@@ -52,6 +67,16 @@ func (d *Dispatcher) usage(ctx context.Context, now time.Time) []flows.ChannelUs
 		out = append(out, got...)
 	}
 	return out
+}
+
+// fillStatus loads the status of the units w names.
+func (d *Dispatcher) fillStatus(ctx context.Context, env *flows.Env, w flows.Want) error {
+	st, err := d.Census.Status(ctx, w.Period, w.Status, d.formIDs())
+	if err != nil {
+		return fmt.Errorf("load status of %d units in %s: %w", len(w.Status), w.Period, err)
+	}
+	env.Status = st
+	return nil
 }
 
 func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Want) error {

@@ -25,8 +25,11 @@ type Env struct {
 	// version that was sent back).
 	Tallies  map[TallyKey]Tally
 	Progress map[string]UnitProgress
-	History  map[Key][]Submission
-	Plan     *Plan
+	// Status holds, for the units Want.Status names, whether each form is in (UnitStatus, bit
+	// i for Forms[i]). A unit without it is read from Progress.
+	Status  map[string]UnitStatus
+	History map[Key][]Submission
+	Plan    *Plan
 	// Usage is what each channel counted of the month's messages, loaded along with Plan.
 	Usage []ChannelUsage
 	// Contacts are the people those views name (organisers, submitters, who returned a report),

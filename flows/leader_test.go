@@ -33,8 +33,7 @@ func stepAs(w *world, p Person, st State, in Input) (State, []Reply, []Effect, W
 	env := w.env
 	env.Person = p
 	env.Reports = w.reports(p)
-	want := Wants(&env, st, in, w.now)
-	w.load(&env, want)
+	want := w.fill(&env, st, in)
 	next, replies, effects := Step(&env, st, in, w.now)
 	return next, replies, effects, want
 }
@@ -401,6 +400,33 @@ func TestMissingPages(t *testing.T) {
 	_, replies, _, _ = stepAs(w, p, State{}, Input{Kind: ButtonInput, Data: "*|miss|2026-Q1 2 city -"})
 	if got := allText(replies); !strings.Contains(got, "Trang 3/3") || !strings.Contains(got, "Trang trước") || strings.Contains(got, "Trang sau") {
 		t.Errorf("got %q, want the last page with only a way back", got)
+	}
+}
+
+// TestMissingLoadsItsPage: /missing asks first for the status of every unit it covers, then for
+// the progress (organisers, drafts) of the page's ten units only, whatever the size of the list;
+// a press on "Nhắc tất cả" reads every unit still owing.
+func TestMissingLoadsItsPage(t *testing.T) {
+	w := newWorld(t)
+	w.env.Dir, w.fullDir, w.now = bigDirectory(t, 10, 30), nil, leaderNow
+	p := Person{ID: "a", Admin: true}
+	for _, tt := range []struct {
+		data         string
+		status, prog int
+	}{
+		{"*|miss|2026-Q1 4 city -", 300, missingPage},
+		{"*|nudgeall|2026-Q1 city -", 300, 300},
+	} {
+		env := w.env
+		env.Person = p
+		in := Input{Kind: ButtonInput, Data: tt.data}
+		first := Wants(&env, State{}, in, w.now)
+		if len(first.Status) != tt.status || !first.Again || len(first.Progress) != 0 {
+			t.Errorf("%s first: got %d statuses, again %t, %d progress; want %d, true, 0", tt.data, len(first.Status), first.Again, len(first.Progress), tt.status)
+		}
+		if want := w.fill(&env, State{}, in); len(want.Progress) != tt.prog {
+			t.Errorf("%s then: got %d units' progress, want %d", tt.data, len(want.Progress), tt.prog)
+		}
 	}
 }
 

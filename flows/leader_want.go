@@ -28,9 +28,29 @@ func leaderWants(env *Env, r leaderReq) Want {
 			return unitWants(env, r.per, r.unit)
 		}
 	case "missing", "miss", "nudgeall":
-		for _, n := range missingUnits(env, r) {
-			w.Progress = append(w.Progress, n.ID)
+		return missingWants(env, r, w)
+	}
+	return w
+}
+
+// missingWants names, first, the status of every unit a /missing request covers, and once that
+// is loaded (Want.Again), the progress of the units its page shows (the organisers and drafts
+// of ten units), or, for a press on "Nhắc tất cả", of every unit still owing.
+func missingWants(env *Env, r leaderReq, w Want) Want {
+	units := missingUnits(env, r)
+	if env.Status == nil {
+		for _, n := range units {
+			w.Status = append(w.Status, n.ID)
 		}
+		w.Again = len(units) > 0
+		return w
+	}
+	owing := owingUnits(env, units)
+	if r.kind != "nudgeall" {
+		owing, _, _ = missingPageOf(owing, r.page)
+	}
+	for _, n := range owing {
+		w.Progress = append(w.Progress, n.ID)
 	}
 	return w
 }

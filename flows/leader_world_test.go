@@ -11,6 +11,12 @@ import (
 // load fills env with what Wants named, computed from the world's submissions the way the store
 // keeps them: tallies as sums of Contribution over the units below each node.
 func (w *world) load(env *Env, want Want) {
+	if want.Status != nil {
+		env.Status = map[string]UnitStatus{}
+		for _, u := range want.Status {
+			env.Status[u] = w.status(u, want.Period)
+		}
+	}
 	env.Tallies = map[TallyKey]Tally{}
 	for _, k := range want.Tallies {
 		env.Tallies[k] = w.tallyOf(k)
@@ -41,6 +47,35 @@ func (w *world) tallyOf(k TallyKey) Tally {
 		sum.Add(Contribution(&s, w.env.Indicators, per.Due))
 	}
 	return sum
+}
+
+// fill loads what Wants names into env the way the dispatcher does: once more when it asks
+// Again. It returns the Wants merged.
+func (w *world) fill(env *Env, st State, in Input) Want {
+	want := Wants(env, st, in, w.now)
+	w.load(env, want)
+	if want.Again {
+		more := Wants(env, st, in, w.now)
+		w.load(env, more)
+		want.Progress, want.Tallies, want.History = more.Progress, more.Tallies, more.History
+	}
+	return want
+}
+
+// status is one unit's status in period, as the store's report states give it.
+func (w *world) status(unit, period string) UnitStatus {
+	var st UnitStatus
+	per, _ := w.env.Calendar.Period(period)
+	for i, f := range w.env.Forms {
+		s, ok := w.subs[Key{Unit: unit, Period: period, Form: f.ID}]
+		if ok && s.Returned == nil {
+			st.Done |= 1 << i
+			if s.First().After(per.Due) {
+				st.Late |= 1 << i
+			}
+		}
+	}
+	return st
 }
 
 // progress is one unit's standing in period: submissions, organisers (people, sorted) and drafts.

@@ -52,24 +52,51 @@ func (t *turn) missing(r leaderReq) {
 		return
 	}
 	units := missingUnits(t.env, r)
-	var late []Node
+	t.show(t.missingReply(r, units, owingUnits(t.env, units)))
+}
+
+// owingUnits keeps the units of units that have not (or no longer) submitted every form.
+func owingUnits(env *Env, units []Node) []Node {
+	var out []Node
 	for _, n := range units {
-		if t.missingForms(n.ID) > 0 {
-			late = append(late, n)
+		if missingForms(env, n.ID) > 0 {
+			out = append(out, n)
 		}
 	}
-	t.show(t.missingReply(r, units, late))
+	return out
 }
 
 // missingForms counts the forms a unit has not (or no longer) submitted.
-func (t *turn) missingForms(unit string) int {
+func (t *turn) missingForms(unit string) int { return missingForms(t.env, unit) }
+
+func missingForms(env *Env, unit string) int {
 	n := 0
-	for _, f := range t.env.Forms {
-		if !t.env.Progress[unit].Done(f.ID) {
+	for i, f := range env.Forms {
+		if !formDone(env, unit, i, f) {
 			n++
 		}
 	}
 	return n
+}
+
+// formDone reports whether unit has a current, not returned, submission of form f (Forms[i]):
+// from its status when loaded (a /missing list), else from its progress.
+func formDone(env *Env, unit string, i int, f Form) bool {
+	if st, ok := env.Status[unit]; ok {
+		return st.DoneForm(i)
+	}
+	return env.Progress[unit].Done(f.ID)
+}
+
+// missingPageOf returns page p of owing (clamped to the pages there are), its number and how
+// many pages there are.
+func missingPageOf(owing []Node, p int) ([]Node, int, int) {
+	pages := (len(owing) + missingPage - 1) / missingPage
+	if pages == 0 {
+		return nil, 0, 0
+	}
+	page := min(max(p, 0), pages-1)
+	return owing[page*missingPage : min(len(owing), (page+1)*missingPage)], page, pages
 }
 
 func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
@@ -81,9 +108,7 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	if len(late) == 0 {
 		return Reply{Text: head + "\n" + t.T("miss_none", len(units))}
 	}
-	pages := (len(late) + missingPage - 1) / missingPage
-	page := min(max(r.page, 0), pages-1)
-	shown := late[page*missingPage : min(len(late), (page+1)*missingPage)]
+	shown, page, pages := missingPageOf(late, r.page)
 	lines := []string{head, t.missingCounts(units)}
 	for _, n := range shown {
 		lines = append(lines, t.missingLine(r.per, n.ID))
@@ -91,22 +116,29 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	if pages > 1 {
 		lines = append(lines, t.T("miss_page", page+1, pages))
 	}
-	reach := 0 // the units "Nhắc tất cả" nudges: those the person may nudge now
-	for _, n := range late {
-		if t.mayNudge(r.per, n.ID) {
-			reach++
+	return Reply{Text: cut(strings.Join(lines, "\n")), Buttons: t.missingButtons(r, shown, t.reach(r.per, late, pages), page, pages)}
+}
+
+// reach counts the units "Nhắc tất cả" nudges: those the person may nudge now. Only the page's
+// units have their organisers and nudges loaded, so beyond one page it counts every unit still
+// owing that the person leads, and the press says which it left out.
+func (t *turn) reach(per Period, late []Node, pages int) int {
+	n := 0
+	for _, u := range late {
+		if pages <= 1 && t.mayNudge(per, u.ID) || pages > 1 && t.isOpen(per.ID) && CanLead(t.env.Person, t.env.Dir, View{Node: u.ID}) {
+			n++
 		}
 	}
-	return Reply{Text: cut(strings.Join(lines, "\n")), Buttons: t.missingButtons(r, shown, reach, page, pages)}
+	return n
 }
 
 // missingCounts is "Hội viên: 4/6 đơn vị chưa nộp · Hoạt động: 3/6".
 func (t *turn) missingCounts(units []Node) string {
 	var parts []string
-	for _, f := range t.env.Forms {
+	for i, f := range t.env.Forms {
 		n := 0
 		for _, u := range units {
-			if !t.env.Progress[u.ID].Done(f.ID) {
+			if !formDone(t.env, u.ID, i, f) {
 				n++
 			}
 		}

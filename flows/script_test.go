@@ -171,7 +171,7 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 	w.codes++
 	env.Code = fmt.Sprintf("CODE%02d", w.codes)
 	st := w.states[w.current+"#"+w.chat]
-	w.load(&env, Wants(&env, st, in, w.now))
+	w.fill(&env, st, in)
 	next, replies, effects := Step(&env, st, in, w.now)
 	w.states[w.current+"#"+w.chat] = next
 	for _, r := range replies {

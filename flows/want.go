@@ -15,6 +15,12 @@ type Want struct {
 	History []Key
 	// Plan asks for the reminder plan an admin previews (into Env.Plan).
 	Plan bool
+	// Status names units whose status in Period (a bit per form of Env.Forms) the caller loads
+	// into Env.Status: what a /missing list pages through, a few commands for any number.
+	Status []string
+	// Again asks the caller to call Wants once more when this is loaded: what the step reads
+	// next depends on it (the units of a /missing page are known once their status is).
+	Again bool
 }
 
 // Wants returns what Step will read for in, given the person and the chat's state. It is cheap

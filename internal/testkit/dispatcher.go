@@ -45,7 +45,7 @@ func MustDispatcher(tb testing.TB, store *storage.Store, clock *Clock) *bot.Disp
 	codes := 0
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store, Files: &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
+		Figures: store, Census: store, Contacts: store, Files: &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
 		Notifier: &bot.Router{People: store}, Settings: settings, Now: clock.Now,
 		// Errors only: a failing test shows why, a passing one stays quiet.
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
