@@ -43,8 +43,8 @@ func init() {
 		"plan_no_steps": {Vi: "⚠️ Kỳ %s đang mở, còn %d/%d đơn vị chưa báo cáo, nhưng lịch nhắc không có đợt nào cho kỳ này. Gõ /remind %s để nhắc ngay.", En: "⚠️ %s is open and %d/%d units have not reported, but the reminder ladder has no step for it. Type /remind %s to remind them now."},
 		"plan_nobody":   {Vi: "⚠️ Kỳ %s: còn %d/%d đơn vị chưa báo cáo nhưng chưa có cán bộ phụ trách nào để nhắc. Mời cán bộ bằng /invite.", En: "⚠️ %s: %d/%d units have not reported but have no organiser to remind. Invite them with /invite."},
 		"plan_missing":  {Vi: "Không xem được kế hoạch nhắc nhở lúc này. Vui lòng thử lại sau.", En: "The reminder plan cannot be read right now. Please try again later."},
-		"plan_group":    {Vi: "%s · %s · %s — %d người:", En: "%s · %s · %s — %d people:"},
-		"plan_more":     {Vi: "  … và %d người khác", En: "  … and %d more"},
+		"plan_group":    {Vi: "%s · %s · %s — %s người:", En: "%s · %s · %s — %s people:"},
+		"plan_more":     {Vi: "  … và %s người khác", En: "  … and %s more"},
 		"remind_usage":  {Vi: "Dùng: /remind <kỳ>, ví dụ /remind %s. Các kỳ đang mở: %s", En: "Use: /remind <period>, e.g. /remind %s. Open periods: %s"},
 		"remind_ask":    {Vi: "Gửi nhắc nhở ngay kỳ %s đến cán bộ của mọi đơn vị chưa báo cáo?", En: "Send %s reminders now to the organisers of every unit that has not reported?"},
 		"remind_go":     {Vi: "✅ Gửi ngay", En: "✅ Send now"},
@@ -53,9 +53,19 @@ func init() {
 	})
 }
 
-// wantsPlan reports whether in is an admin command that shows the reminder plan.
+// wantsPlan reports whether in is an admin command that shows the reminder plan: /reminders,
+// /calendar, and /remind and its confirmation, which say what the fan-out will take.
 func wantsPlan(env *Env, in Input) bool {
-	return in.Kind == CommandInput && env.Person.Admin && (in.Command == "reminders" || in.Command == "calendar")
+	if !env.Person.Admin {
+		return false
+	}
+	switch in.Kind {
+	case CommandInput:
+		return in.Command == "reminders" || in.Command == "calendar" || in.Command == "remind" && in.Args != ""
+	case ButtonInput:
+		return strings.HasPrefix(in.Data, Unbound+"|rn|")
+	}
+	return false
 }
 
 // remindCommand handles /calendar, /reminders and /remind; false for any other command.
@@ -133,7 +143,7 @@ func (t *turn) planView() {
 	}
 	var lines []string
 	if len(plan.Next) > 0 {
-		lines = append(t.planNext(plan.Next), "")
+		lines = append(t.planNext(plan), "")
 	}
 	for _, pp := range plan.Periods {
 		if l := t.planPeriodLine(pp, plan.Next); l != "" {
@@ -163,21 +173,30 @@ func (t *turn) planPeriodLine(pp PlanPeriod, next []PlannedReminder) string {
 	return ""
 }
 
-// planNext lists the coming reminders, a group per moment, period and step, ten people each.
-func (t *turn) planNext(next []PlannedReminder) []string {
+// planNext lists the coming reminders, a group per moment, period and step, ten people each,
+// with how many the step reaches in all and what its fan-out takes when the plan says.
+func (t *turn) planNext(plan *Plan) []string {
+	next := plan.Next
 	lines := []string{t.T("plan_head")}
 	for i := 0; i < len(next); {
 		j := i
 		for j < len(next) && next[j].At.Equal(next[i].At) && next[j].Period == next[i].Period && next[j].Step == next[i].Step {
 			j++
 		}
+		total, fan := j-i, ""
+		if f, ok := plannedFanout(plan, next[i]); ok {
+			total, fan = max(total, f.People), t.fanoutText("plan_fanout", f.Fanout)
+		}
 		lines = append(lines, t.T("plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period),
-			StepName(next[i].Days, next[i].Digest, t.lang), j-i))
+			StepName(next[i].Days, next[i].Digest, t.lang), FormatNumberIn(int64(total), t.lang)))
 		for k := i; k < j && k < i+10; k++ {
 			lines = append(lines, "  • "+t.nameOf(next[k].Person)+": "+t.unitLabels(next[k].Units))
 		}
-		if j-i > 10 {
-			lines = append(lines, t.T("plan_more", j-i-10))
+		if shown := min(j-i, 10); total > shown {
+			lines = append(lines, t.T("plan_more", FormatNumberIn(int64(total-shown), t.lang)))
+		}
+		if fan != "" {
+			lines = append(lines, fan)
 		}
 		i = j
 	}
@@ -206,7 +225,11 @@ func (t *turn) remindAsk(arg string) {
 		t.say(t.T("remind_usage", example, strings.Join(ids, ", ")))
 		return
 	}
-	t.show(Reply{Text: t.T("remind_ask", t.periodLabel(arg)), Buttons: [][]Button{{
+	text := t.T("remind_ask", t.periodLabel(arg))
+	if fan := t.remindFanout(arg); fan != "" {
+		text += "\n" + fan
+	}
+	t.show(Reply{Text: text, Buttons: [][]Button{{
 		unboundBtn(t.T("remind_go"), "rn", arg), unboundBtn(t.T("btn_cancel"), "rx", ""),
 	}}})
 }
@@ -306,5 +329,9 @@ func (t *turn) remindNow(period string) {
 		return
 	}
 	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
-	t.say(t.T("remind_sent", t.periodLabel(period)))
+	text := t.T("remind_sent", t.periodLabel(period))
+	if fan := t.remindFanout(period); fan != "" {
+		text += "\n" + fan
+	}
+	t.say(text)
 }

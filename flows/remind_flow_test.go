@@ -30,11 +30,39 @@ func (w *world) plan(f []string) error {
 		return err
 	case len(f) >= 4 && f[0] == "period":
 		return w.planPeriod(f[1:])
+	case len(f) >= 6 && f[0] == "fanout":
+		return w.planFanout(f[1:])
+	case len(f) >= 3 && f[0] == "remind":
+		if n := len(w.env.Plan.Periods); n > 0 {
+			w.env.Plan.Periods[n-1].Remind = fanoutOf(f[2:])
+		}
+		return nil
 	case len(f) == 1 && f[0] == "empty": // a plan with nothing in it, replacing what came before
 		w.env.Plan = &Plan{}
 		return nil
 	}
 	return fmt.Errorf("want @plan next|step|period|empty ...")
+}
+
+// planFanout reads "<when> <period> <step> <people> <channel>=<messages>…": the size of a coming
+// step's fan-out, at 25 messages a second per channel.
+func (w *world) planFanout(f []string) error {
+	at, err := time.ParseInLocation("2006-01-02T15:04", f[0], testLoc)
+	days, digest := stepDays(f[2])
+	w.env.Plan.Fanouts = append(w.env.Plan.Fanouts, PlannedFanout{At: at, Period: f[1], Step: f[2], Days: days, Digest: digest, Fanout: fanoutOf(f[4:])})
+	return err
+}
+
+// fanoutOf reads "<channel>=<messages>…" at 25 messages a second per channel.
+func fanoutOf(f []string) Fanout {
+	var out Fanout
+	for _, c := range f {
+		id, n, _ := strings.Cut(c, "=")
+		m, _ := strconv.Atoi(n)
+		out.Channels = append(out.Channels, ChannelLoad{Channel: id, Messages: m, PerSecond: 25})
+		out.People += m
+	}
+	return out
 }
 
 // planPeriod reads "<period> <missing> <units> [ahead] [last=<when>]": where an open period's
@@ -130,9 +158,10 @@ func TestWantsPlan(t *testing.T) {
 		env  *Env
 		cmd  string
 		want bool
-	}{{admin, "reminders", true}, {admin, "calendar", true}, {admin, "remind", false}, {org, "reminders", false}}
+	}{{admin, "reminders", true}, {admin, "calendar", true}, {admin, "remind", false}, {admin, "remind 2026-Q1", true}, {org, "reminders", false}}
 	for _, tt := range tests {
-		if got := Wants(tt.env, State{}, Input{Kind: CommandInput, Command: tt.cmd}, time.Time{}).Plan; got != tt.want {
+		cmd, args, _ := strings.Cut(tt.cmd, " ")
+		if got := Wants(tt.env, State{}, Input{Kind: CommandInput, Command: cmd, Args: args}, time.Time{}).Plan; got != tt.want {
 			t.Errorf("Wants(%s, /%s).Plan: got %v, want %v", tt.env.Person.ID, tt.cmd, got, tt.want)
 		}
 	}
