@@ -39,6 +39,11 @@ type Env struct {
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string
+
+	// covered keeps the units the last /missing request covered, worked out from the fields
+	// above (which the caller does not change during a step), so Wants, its second round and
+	// Step walk the directory once.
+	covered *coveredMemo
 }
 
 // Form returns the form with id.

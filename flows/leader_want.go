@@ -39,19 +39,14 @@ func leaderWants(env *Env, r leaderReq) Want {
 func missingWants(env *Env, r leaderReq, w Want) Want {
 	units := missingUnits(env, r)
 	if env.Status == nil {
-		for _, n := range units {
-			w.Status = append(w.Status, n.ID)
-		}
-		w.Again = len(units) > 0
+		w.Status, w.Again = units, len(units) > 0
 		return w
 	}
 	owing := owingUnits(env, units)
 	if r.kind != "nudgeall" {
 		owing, _, _ = missingPageOf(owing, r.page)
 	}
-	for _, n := range owing {
-		w.Progress = append(w.Progress, n.ID)
-	}
+	w.Progress = owing
 	return w
 }
 

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,8 +15,28 @@ const missingPage = 10
 const maxText = 4000
 
 // missingUnits lists the units a /missing request covers and the person may see: every unit of
-// every home, or of one view; nothing for a view outside the scope.
-func missingUnits(env *Env, r leaderReq) []Node {
+// every home, or of one view; nothing for a view outside the scope. The units come view by view,
+// each in directory order, a unit once, under the first view that covers it; a view of one unit
+// is that unit whatever its organisation filter.
+func missingUnits(env *Env, r leaderReq) []string {
+	key := coveredMemo{person: env.Person.ID, all: r.all, view: r.view}
+	if m := env.covered; m != nil && m.person == key.person && m.all == key.all && m.view == key.view {
+		return slices.Clone(m.units)
+	}
+	key.units = coveredUnits(env, r)
+	env.covered = &key
+	return slices.Clone(key.units)
+}
+
+// coveredMemo is what missingUnits worked out for one person and request.
+type coveredMemo struct {
+	person string
+	all    bool
+	view   View
+	units  []string
+}
+
+func coveredUnits(env *Env, r leaderReq) []string {
 	var views []View
 	switch {
 	case r.all:
@@ -22,26 +44,21 @@ func missingUnits(env *Env, r leaderReq) []Node {
 	case CanSee(env.Person, env.Dir, r.view):
 		views = []View{r.view}
 	}
-	var out []Node
-	seen := map[string]bool{}
-	for _, v := range views {
-		for _, n := range unitsOfView(env.Dir, v) {
-			if !seen[n.ID] {
-				seen[n.ID] = true
-				out = append(out, n)
-			}
-		}
+	type hit struct{ node, view int }
+	var hits []hit
+	sorted := true // by view already: the common case, an admin's roots or a single view
+	env.Dir.coveredUnits(views, true, func(node, view int) {
+		sorted = sorted && (len(hits) == 0 || hits[len(hits)-1].view <= view)
+		hits = append(hits, hit{node, view})
+	})
+	if !sorted {
+		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.view, b.view) })
+	}
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = env.Dir.nodes[h.node].ID
 	}
 	return out
-}
-
-// unitsOfView is Directory.ViewUnits of v, except that a view of one unit is that unit whatever
-// its organisation filter.
-func unitsOfView(dir *Directory, v View) []Node {
-	if n, ok := dir.Node(v.Node); ok && n.IsUnit() {
-		return []Node{n}
-	}
-	return dir.ViewUnits(v)
 }
 
 // missing shows the units that have not submitted every form of r.per (or were returned), a page
@@ -56,11 +73,11 @@ func (t *turn) missing(r leaderReq) {
 }
 
 // owingUnits keeps the units of units that have not (or no longer) submitted every form.
-func owingUnits(env *Env, units []Node) []Node {
-	var out []Node
-	for _, n := range units {
-		if missingForms(env, n.ID) > 0 {
-			out = append(out, n)
+func owingUnits(env *Env, units []string) []string {
+	var out []string
+	for _, u := range units {
+		if missingForms(env, u) > 0 {
+			out = append(out, u)
 		}
 	}
 	return out
@@ -90,7 +107,7 @@ func formDone(env *Env, unit string, i int, f Form) bool {
 
 // missingPageOf returns page p of owing (clamped to the pages there are), its number and how
 // many pages there are.
-func missingPageOf(owing []Node, p int) ([]Node, int, int) {
+func missingPageOf(owing []string, p int) ([]string, int, int) {
 	pages := (len(owing) + missingPage - 1) / missingPage
 	if pages == 0 {
 		return nil, 0, 0
@@ -99,7 +116,7 @@ func missingPageOf(owing []Node, p int) ([]Node, int, int) {
 	return owing[page*missingPage : min(len(owing), (page+1)*missingPage)], page, pages
 }
 
-func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
+func (t *turn) missingReply(r leaderReq, units, late []string) Reply {
 	scope := t.viewLabel(r.view)
 	if r.all && len(Homes(t.env.Person, t.env.Dir)) > 1 {
 		scope = t.T("miss_all")
@@ -110,8 +127,8 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	}
 	shown, page, pages := missingPageOf(late, r.page)
 	lines := []string{head, t.missingCounts(units)}
-	for _, n := range shown {
-		lines = append(lines, t.missingLine(r.per, n.ID))
+	for _, u := range shown {
+		lines = append(lines, t.missingLine(r.per, u))
 	}
 	if pages > 1 {
 		lines = append(lines, t.T("miss_page", page+1, pages))
@@ -122,10 +139,10 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 // reach counts the units "Nhắc tất cả" nudges: those the person may nudge now. Only the page's
 // units have their organisers and nudges loaded, so beyond one page it counts every unit still
 // owing that the person leads, and the press says which it left out.
-func (t *turn) reach(per Period, late []Node, pages int) int {
+func (t *turn) reach(per Period, late []string, pages int) int {
 	n := 0
 	for _, u := range late {
-		if pages <= 1 && t.mayNudge(per, u.ID) || pages > 1 && t.isOpen(per.ID) && CanLead(t.env.Person, t.env.Dir, View{Node: u.ID}) {
+		if pages <= 1 && t.mayNudge(per, u) || pages > 1 && t.isOpen(per.ID) && CanLead(t.env.Person, t.env.Dir, View{Node: u}) {
 			n++
 		}
 	}
@@ -133,12 +150,12 @@ func (t *turn) reach(per Period, late []Node, pages int) int {
 }
 
 // missingCounts is "Hội viên: 4/6 đơn vị chưa nộp · Hoạt động: 3/6".
-func (t *turn) missingCounts(units []Node) string {
+func (t *turn) missingCounts(units []string) string {
 	var parts []string
 	for i, f := range t.env.Forms {
 		n := 0
 		for _, u := range units {
-			if !formDone(t.env, u.ID, i, f) {
+			if !formDone(t.env, u, i, f) {
 				n++
 			}
 		}
@@ -164,15 +181,15 @@ func (t *turn) missingLine(per Period, unit string) string {
 	return line
 }
 
-func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int) [][]Button {
+func (t *turn) missingButtons(r leaderReq, shown []string, total, page, pages int) [][]Button {
 	var rows [][]Button
 	node, org := r.view.Node, r.view.Org
 	if r.all {
 		node, org = "", ""
 	}
-	for _, n := range shown {
-		if t.mayNudge(r.per, n.ID) { // the rule the press applies: no button that would be refused
-			rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
+	for _, u := range shown {
+		if t.mayNudge(r.per, u) { // the rule the press applies: no button that would be refused
+			rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(u, t.lang), "nudge", r.per.ID, u)})
 		}
 	}
 	if total > 0 {

@@ -50,9 +50,7 @@ func (t *turn) nudge(r leaderReq) {
 	if r.kind == "nudge" {
 		units = []string{r.unit}
 	} else {
-		for _, n := range missingUnits(t.env, r) {
-			units = append(units, n.ID)
-		}
+		units = missingUnits(t.env, r)
 	}
 	units = slices.DeleteFunc(units, func(u string) bool {
 		return !CanLead(t.env.Person, t.env.Dir, View{Node: u})

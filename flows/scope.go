@@ -184,17 +184,43 @@ func unitOf(dir *Directory, node, org string) bool {
 }
 
 // ViewUnits returns the units views cover, each once, in directory order. A view of node ""
-// covers the whole directory.
+// covers the whole directory. It walks the directory once, each unit up its places, whatever
+// the number of views: an admin's /missing covers 34 provinces of 20,000 units.
 func (d *Directory) ViewUnits(views ...View) []Node {
 	var out []Node
-	for _, n := range d.nodes {
-		if n.IsUnit() && slices.ContainsFunc(views, func(v View) bool {
-			return (v.Node == "" || d.Within(n.ID, v.Node)) && (v.Org == "" || v.Org == n.Org)
-		}) {
-			out = append(out, n)
+	d.coveredUnits(views, false, func(i, _ int) { out = append(out, d.nodes[i]) })
+	return out
+}
+
+// coveredUnits calls fn, in directory order, with the index in d.nodes of each unit some of
+// views covers and the index of the first of them that does. With anyOrg, a view of a unit
+// covers it whatever its organisation filter.
+func (d *Directory) coveredUnits(views []View, anyOrg bool, fn func(node, view int)) {
+	at := map[string][]int{}
+	for i, v := range views {
+		at[v.Node] = append(at[v.Node], i)
+	}
+	for idx, n := range d.nodes {
+		if !n.IsUnit() {
+			continue
+		}
+		first := -1
+		// NewDirectory refused cycles: the walk ends at the root ("") within len(nodes) steps.
+		for cur, steps := n.ID, 0; steps <= len(d.nodes); steps++ {
+			for _, i := range at[cur] {
+				if v := views[i]; (v.Org == "" || v.Org == n.Org || anyOrg && cur == n.ID) && (first < 0 || i < first) {
+					first = i
+				}
+			}
+			if cur == "" {
+				break
+			}
+			cur = d.nodes[d.node[cur]].Parent
+		}
+		if first >= 0 {
+			fn(idx, first)
 		}
 	}
-	return out
 }
 
 // ChildPlaces lists the places directly below node ("" for the roots), in directory order.

@@ -103,7 +103,7 @@ func TestBuildBetweenUnitAndTallyScripts(t *testing.T) {
 			var gen string
 			hook := &beforeTally{run: func() {
 				ctx := context.Background()
-				verdict, g, _, err := s.claimBuild(ctx, "2026-Q1", owner, fp, true)
+				verdict, g, _, err := s.claimBuild(ctx, "2026-Q1", owner, fp, m.layout, true)
 				if err != nil || verdict != RecountBuilt {
 					t.Errorf("claimBuild: got %s, %v; want %s", verdict, err, RecountBuilt)
 					return

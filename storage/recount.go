@@ -17,7 +17,7 @@ import (
 // milliseconds of Redis's time, so nobody waits behind a recount.
 const (
 	// recountChunk is how many units one step of a recount reads and counts.
-	recountChunk = 100
+	recountChunk = 50
 	// recountLease is how long a recount's claim protects it without a step; each step extends
 	// it. A recount whose process died is taken over once it has run out.
 	recountLease = 30 * time.Second
@@ -129,7 +129,7 @@ func (s *Store) recountPeriod(ctx context.Context, m *tallyModel, period string,
 	}
 	owner := newOwner()
 	fp := m.fingerprint(period) + ":" + formsSum(forms)
-	verdict, gen, cursor, err := s.claimBuild(ctx, period, owner, fp, force)
+	verdict, gen, cursor, err := s.claimBuild(ctx, period, owner, fp, m.layout, force)
 	if err != nil {
 		return res, err
 	}
@@ -168,12 +168,12 @@ func newOwner() string {
 }
 
 // claimBuild runs buildClaimScript: the verdict, the generation to build and where to go on.
-func (s *Store) claimBuild(ctx context.Context, period, owner, fp string, force bool) (string, string, int, error) {
+func (s *Store) claimBuild(ctx context.Context, period, owner, fp, layout string, force bool) (string, string, int, error) {
 	f := "0"
 	if force {
 		f = "1"
 	}
-	vals, err := buildClaimScript.Run(ctx, s.rdb, []string{s.genKey(period)}, owner, fp, s.lease.Milliseconds(), f).StringSlice()
+	vals, err := buildClaimScript.Run(ctx, s.rdb, []string{s.genKey(period)}, owner, fp, s.lease.Milliseconds(), f, layout).StringSlice()
 	if err != nil || len(vals) != 3 {
 		return "", "", 0, fmt.Errorf("claim the recount: %v %w", vals, err)
 	}
@@ -226,7 +226,7 @@ func (s *Store) dropGen(ctx context.Context, period, gen string) error {
 		}
 		cursor = next
 	}
-	if err := s.rdb.Unlink(ctx, set, p+"seen", p+"state", p+"pend").Err(); err != nil {
+	if err := s.rdb.Unlink(ctx, set, p+"seen", p+"state", p+"pend", p+"layout").Err(); err != nil {
 		return fmt.Errorf("delete generation %s: %w", gen, err)
 	}
 	return nil

@@ -67,14 +67,15 @@ func (s *Store) reread(ctx context.Context, period string, keys []flows.Key, sub
 	return nil
 }
 
-// chunkArgs are buildChunkScript's arguments for the chunk: each report's state, then the
+// chunkArgs are buildChunkScript's arguments for the chunk: each report's state and where its
+// status byte goes, then the
 // contributions of the chunk summed per tally, so the script makes one write per tally field
 // however many units share it. fields maps each report's field back to its key.
 func (s *Store) chunkArgs(m *tallyModel, period string, c chunkOf, units, forms []string,
 	subs map[flows.Key]flows.Submission) ([]any, map[string]flows.Key) {
 	due := m.due(period)
 	fields := make(map[string]flows.Key, len(units)*len(forms))
-	states := make([]any, 0, 2*len(units)*len(forms))
+	states := make([]any, 0, 4*len(units)*len(forms))
 	sums := map[string]map[string]int64{}
 	for _, u := range units {
 		for _, f := range forms {
@@ -85,7 +86,7 @@ func (s *Store) chunkArgs(m *tallyModel, period string, c chunkOf, units, forms 
 			if got, ok := subs[k]; ok {
 				sub = &got
 			}
-			states = append(states, field, stateOf(sub, due))
+			states = append(states, field, stateOf(sub, due), m.at(u), esc(f))
 			if sub == nil {
 				continue
 			}
@@ -95,7 +96,7 @@ func (s *Store) chunkArgs(m *tallyModel, period string, c chunkOf, units, forms 
 			}
 		}
 	}
-	args := []any{c.owner, s.lease.Milliseconds(), c.gen, c.next, len(states) / 2}
+	args := []any{c.owner, s.lease.Milliseconds(), c.gen, c.next, len(states) / 4}
 	args = append(args, states...)
 	for _, key := range slices.Sorted(maps.Keys(sums)) {
 		h := sums[key]

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -14,10 +15,11 @@ import (
 const statusChunk = 1000
 
 // Status returns where each of units stands in period with each of forms (bit i of a
-// flows.UnitStatus is forms[i]), from the report states the current tally generation keeps: a
-// script per statusChunk reports, all in one pipelined round trip, whatever the number of units.
-// Every unit asked for has an entry. A period whose tallies come from before generations, or a
-// Store without a model, reads the submissions instead (two reads per unit).
+// flows.UnitStatus is forms[i]), from what the current tally generation keeps: one script that
+// returns a byte per unit and form (a few tens of kilobytes for a nation), when the generation's
+// layout is the Store's model's; else the report states, a script per statusChunk reports, all
+// in one pipelined round trip. Every unit asked for has an entry. A period whose tallies come
+// from before generations, or a Store without a model, reads the submissions instead.
 func (s *Store) Status(ctx context.Context, period string, units, forms []string) (map[string]flows.UnitStatus, error) {
 	out := make(map[string]flows.UnitStatus, len(units))
 	if len(units) == 0 || len(forms) == 0 || len(forms) > 64 {
@@ -26,8 +28,15 @@ func (s *Store) Status(ctx context.Context, period string, units, forms []string
 		}
 		return out, nil
 	}
-	if s.model.Load() != nil {
-		ok, err := s.statusFromStates(ctx, period, units, forms, out)
+	if m := s.model.Load(); m != nil {
+		ok, err := s.statusFromBits(ctx, m, period, units, forms, out)
+		if err != nil {
+			return nil, fmt.Errorf("load status of %d units in %s: %w", len(units), period, err)
+		}
+		if ok {
+			return out, nil
+		}
+		ok, err = s.statusFromStates(ctx, period, units, forms, out)
 		if err != nil {
 			return nil, fmt.Errorf("load status of %d units in %s: %w", len(units), period, err)
 		}
@@ -39,6 +48,62 @@ func (s *Store) Status(ctx context.Context, period string, units, forms []string
 		return nil, fmt.Errorf("load status of %d units in %s: %w", len(units), period, err)
 	}
 	return out, nil
+}
+
+// statusFromBits fills out from the current generation's status bytes; false when it keeps
+// none, or of another layout, or a unit asked for is not in the model's.
+func (s *Store) statusFromBits(ctx context.Context, m *tallyModel, period string, units, forms []string, out map[string]flows.UnitStatus) (bool, error) {
+	args := make([]any, len(forms))
+	for i, f := range forms {
+		args[i] = esc(f)
+	}
+	var cmd *redis.Cmd
+	err := s.batchScripts(ctx, []*redis.Script{statusBitsScript}, func() []redis.Cmder {
+		cmd = shaCmd(ctx, statusBitsScript, []string{s.genKey(period)}, args)
+		return []redis.Cmder{cmd}
+	})
+	if err != nil {
+		return false, err
+	}
+	vals, err := cmd.Slice()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return false, nil
+	case err != nil:
+		return false, err
+	case len(vals) == 0: // nothing counted yet: nothing is in
+		for _, u := range units {
+			out[u] = flows.UnitStatus{}
+		}
+		return true, nil
+	}
+	if layout, _ := vals[0].(string); layout != m.layout || len(vals) != len(forms)+1 {
+		return false, nil
+	}
+	for _, u := range units {
+		at := m.at(u)
+		if at < 0 {
+			return false, nil
+		}
+		var st flows.UnitStatus
+		for j := range forms {
+			if bits, _ := vals[j+1].(string); at < len(bits) {
+				applyCode(&st, j, bits[at])
+			}
+		}
+		out[u] = st
+	}
+	return true, nil
+}
+
+// applyCode sets form's bits of st from a status byte: 1 in, 2 late.
+func applyCode(st *flows.UnitStatus, form int, c byte) {
+	if c&1 != 0 {
+		st.Done |= 1 << form
+	}
+	if c&2 != 0 {
+		st.Late |= 1 << form
+	}
 }
 
 // statusFromStates fills out from the current generation's states; false when it keeps none.
@@ -69,16 +134,19 @@ func (s *Store) statusFromStates(ctx context.Context, period string, units, form
 	}
 	for c, cmd := range cmds {
 		vals, err := cmd.Slice()
+		if errors.Is(err, redis.Nil) {
+			return false, nil
+		}
 		if err != nil {
 			return false, err
 		}
-		if len(vals) == 0 || vals[0] != int64(1) {
-			return false, nil
-		}
 		for i, r := range reports[c*statusChunk : min((c+1)*statusChunk, len(reports))] {
 			st := out[units[r.unit]]
-			if i+1 < len(vals) {
-				applyState(&st, r.form, vals[i+1])
+			if i < len(vals) {
+				if raw, ok := vals[i].(string); ok {
+					n, _ := strconv.Atoi(raw)
+					applyState(&st, r.form, n)
+				}
 			}
 			out[units[r.unit]] = st
 		}
@@ -86,20 +154,12 @@ func (s *Store) statusFromStates(ctx context.Context, period string, units, form
 	return true, nil
 }
 
-// applyState sets form's bits of st from a stored state (2·rank + late; nil for nothing).
-func applyState(st *flows.UnitStatus, form int, v any) {
-	raw, ok := v.(string)
-	if !ok {
-		return
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil {
-		return
-	}
-	if rank := n / 2; rank > 0 && rank%2 == 0 {
+// applyState sets form's bits of st from a stored state (2·rank + late).
+func applyState(st *flows.UnitStatus, form int, state int) {
+	if rank := state / 2; rank > 0 && rank%2 == 0 {
 		st.Done |= 1 << form
 	}
-	if n%2 == 1 {
+	if state%2 == 1 {
 		st.Late |= 1 << form
 	}
 }
@@ -118,7 +178,7 @@ func (s *Store) statusFromSubmissions(ctx context.Context, period string, units,
 		var st flows.UnitStatus
 		for j, f := range forms {
 			if sub, ok := subs[flows.Key{Unit: u, Period: period, Form: f}]; ok {
-				applyState(&st, j, strconv.Itoa(stateOf(&sub, due)))
+				applyState(&st, j, stateOf(&sub, due))
 			}
 		}
 		out[u] = st

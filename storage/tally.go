@@ -41,6 +41,11 @@ type tallyModel struct {
 	// period, the fingerprint of the model with the period's due time (fingerprint).
 	sum string
 	fps sync.Map
+	// units lists the directory's units in order, pos is each one's place in it, and layout
+	// fingerprints that order: a generation's status bytes follow one layout.
+	units  []string
+	pos    map[string]int
+	layout string
 }
 
 // UseModel gives the Store the directory, calendar and indicators its tallies follow. main calls
@@ -53,7 +58,21 @@ func (s *Store) UseModel(dir *flows.Directory, cal flows.Calendar, inds []flows.
 		return
 	}
 	inds = slices.Clone(inds)
-	s.model.Store(&tallyModel{dir: dir, cal: cal, inds: inds, sum: modelSum(dir, inds)})
+	m := &tallyModel{dir: dir, cal: cal, inds: inds, sum: modelSum(dir, inds), units: unitIDs(dir), pos: map[string]int{}}
+	for i, u := range m.units {
+		m.pos[u] = i
+	}
+	sum := sha256.Sum256([]byte(strings.Join(m.units, "\x00")))
+	m.layout = hex.EncodeToString(sum[:12])
+	s.model.Store(m)
+}
+
+// at is unit's place in the layout; -1 for a unit the directory does not know.
+func (m *tallyModel) at(unit string) int {
+	if i, ok := m.pos[unit]; ok {
+		return i
+	}
+	return -1
 }
 
 // tallySchema is the version of what a tally holds and how it is counted: a change to
@@ -233,7 +252,7 @@ func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	due := m.due(k.Period)
 	st := stateOf(cur, due)
 	c := tallyChange{key: s.genKey(k.Period)}
-	c.args = append(c.args, reportField(k.Unit, k.Form), st/2, st%2, m.fingerprint(k.Period), len(fields))
+	c.args = append(c.args, reportField(k.Unit, k.Form), st/2, st%2, m.fingerprint(k.Period), m.layout, m.at(k.Unit), esc(k.Form), len(fields))
 	for _, f := range fields {
 		c.args = append(c.args, f, d[f])
 	}

@@ -18,6 +18,13 @@ local function gp(base, g)
   return base .. 'g' .. g .. ':'
 end
 local function baseOf(key) return string.sub(key, 1, -4) end
+local function putCode(p, form, at, state)
+  local rank, c = math.floor(state / 2), state % 2 * 2
+  if rank > 0 and rank % 2 == 0 then c = c + 1 end
+  local key = p .. 'bits:' .. form
+  redis.call('SETRANGE', key, at, string.char(c))
+  redis.call('SADD', p .. 'tallies', key)
+end
 local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -26,11 +33,14 @@ end
 
 // tallyLua applies a tallyChange inside a script. KEYS[k0] is the period's generation pointer;
 // ARGV from a0 on: the report ("<unit>:<form>"), the rank of the state it moves to (rankOf),
-// whether that state is late (0/1), the writer's model fingerprint, the number of field,
-// increment pairs, the pairs, then the tallies (node:org:form) they go to.
+// whether that state is late (0/1), the writer's model fingerprint, its layout (the order of
+// the directory's units), the unit's place in it, the form, the number of field, increment
+// pairs, the pairs, then the tallies (node:org:form) they go to.
 //
 // The change goes to the current generation, unless a recount already counted that state (its
-// "seen" rank holds it), and records the report's state there. While a recount builds the next
+// "seen" rank holds it), and records the report's state there: in "state", and, when the
+// generation's layout is the writer's, as the unit's byte of "bits:<form>" (statusCode). A new
+// period's first write makes its first generation, of the writer's layout. While a recount builds the next
 // generation it goes there too, on the same rule, if the recount has counted the report; if
 // not, the rank is kept in the build's "pend", so the recount knows the submission it read may
 // be older than this. A writer whose fingerprint differs from the one stored marks the period
@@ -41,8 +51,9 @@ local function tally(k0, a0)
   if #KEYS < k0 then return end
   local base = baseOf(KEYS[k0])
   local uf, r1, late, fp = ARGV[a0], tonumber(ARGV[a0 + 1]), tonumber(ARGV[a0 + 2]), ARGV[a0 + 3]
-  local f0 = a0 + 5
-  local s0 = f0 + 2 * tonumber(ARGV[a0 + 4])
+  local layout, at, form = ARGV[a0 + 4], tonumber(ARGV[a0 + 5]), ARGV[a0 + 6]
+  local f0 = a0 + 8
+  local s0 = f0 + 2 * tonumber(ARGV[a0 + 7])
   local function into(p)
     for i = s0, #ARGV do
       local key = p .. 'tally:' .. ARGV[i]
@@ -53,6 +64,9 @@ local function tally(k0, a0)
     end
     if math.floor((tonumber(redis.call('HGET', p .. 'state', uf)) or 0) / 2) < r1 then
       redis.call('HSET', p .. 'state', uf, 2 * r1 + late)
+      if at >= 0 and redis.call('GET', p .. 'layout') == layout then
+        putCode(p, form, at, 2 * r1 + late)
+      end
     end
   end
   local function holds(p)
@@ -66,6 +80,7 @@ local function tally(k0, a0)
     else
       g = tostring(redis.call('INCR', base .. 'gens'))
       redis.call('SET', KEYS[k0], g)
+      redis.call('SET', gp(base, g) .. 'layout', layout)
     end
   end
   local cur = gp(base, g)
@@ -95,25 +110,44 @@ return out
 `)
 
 // statusScript returns, for the reports ARGV names ("<unit>:<form>"), the state the current
-// generation of KEYS[1]'s period holds (2·rank + late, nil for nothing), after a first element:
-// 1 when the generation keeps states, 0 when it does not (tallies from before generations:
-// the caller reads the submissions instead). A period nothing was ever counted in keeps them.
+// generation of KEYS[1]'s period holds of each (2·rank + late; nil for nothing): HMGET's reply,
+// which Redis writes out itself. It returns an empty array when nothing was ever counted in the
+// period (nothing is in), and nil when the current generation keeps no states (tallies from
+// before generations: the caller reads the submissions instead).
 var statusScript = redis.NewScript(genLua + `
 local base = baseOf(KEYS[1])
 local g = redis.call('GET', KEYS[1])
 if not g then
-  if redis.call('EXISTS', base .. 'tallies') == 1 then return {0} end
-  return {1}
+  if redis.call('EXISTS', base .. 'tallies') == 1 then return false end
+  return {}
 end
-local vals = redis.call('HMGET', gp(base, g) .. 'state', unpack(ARGV))
-local out = {1}
-for i = 1, #vals do out[i + 1] = vals[i] end
+return redis.call('HMGET', gp(base, g) .. 'state', unpack(ARGV))
+`)
+
+// statusBitsScript returns the status of every unit at once, for the forms ARGV names: the
+// current generation's layout, then each form's "bits" string, a byte per unit at its place in
+// the layout (statusCode; past the end, or 0: nothing in). The caller uses them when the layout
+// is its own. It returns an empty array when nothing was ever counted in the period, nil when
+// the current generation keeps no layout (the caller asks statusScript).
+var statusBitsScript = redis.NewScript(genLua + `
+local base = baseOf(KEYS[1])
+local g = redis.call('GET', KEYS[1])
+if not g then
+  if redis.call('EXISTS', base .. 'tallies') == 1 then return false end
+  return {}
+end
+local p = gp(base, g)
+local layout = redis.call('GET', p .. 'layout')
+if not layout then return false end
+local out = {layout}
+for i = 1, #ARGV do out[i + 1] = redis.call('GET', p .. 'bits:' .. ARGV[i]) or '' end
 return out
 `)
 
 // buildClaimScript starts or resumes the build of the next generation of KEYS[1]'s period for
 // ARGV[1] (owner) at fingerprint ARGV[2], with a lease of ARGV[3] ms on the server's clock;
-// ARGV[4] "1" builds even when the stored fingerprint is ARGV[2]. It returns {verdict, gen,
+// ARGV[4] "1" builds even when the stored fingerprint is ARGV[2]; ARGV[5] is the layout a new
+// generation's status bytes follow. It returns {verdict, gen,
 // cursor}: "fresh" (the stored generation is of ARGV[2]: nothing to do), "busy" (another
 // owner's lease runs), "start" (gen is new, cursor 0) or "resume" (an abandoned build of the
 // same fingerprint, or the owner's own, from its cursor). An abandoned build of another
@@ -135,13 +169,15 @@ end
 if ARGV[4] ~= '1' and redis.call('GET', base .. 'fp') == ARGV[2] then return {'fresh', '', '0'} end
 local h = tostring(redis.call('INCR', base .. 'gens'))
 redis.call('HSET', build, 'owner', ARGV[1], 'gen', h, 'fp', ARGV[2], 'until', now + tonumber(ARGV[3]), 'cursor', '0')
+redis.call('SET', gp(base, h) .. 'layout', ARGV[5])
 return {'start', h, '0'}
 `)
 
 // buildChunkScript counts a chunk of reports into the generation being built. KEYS[1] is the
 // period's pointer; ARGV: owner, lease ms, gen, the cursor after this chunk, the number n of
-// reports, n pairs of report ("<unit>:<form>") and the state the recount read (2·rank + late),
-// then groups of a tally (node:org:form), a number of pairs and the field, increment pairs.
+// reports, n groups of the report ("<unit>:<form>"), the state the recount read (2·rank + late),
+// the unit's place in the layout and the form, then groups of a tally (node:org:form), a number
+// of pairs and the field, increment pairs.
 // It returns {-1} when the build is no longer the owner's; {0, report…} when a write has moved
 // some report past the state read (the caller reads them again and sends the chunk again),
 // counting nothing; {1} when counted. Each call extends the lease.
@@ -153,22 +189,23 @@ if b[1] ~= ARGV[1] or b[2] ~= ARGV[3] then return {-1} end
 redis.call('HSET', build, 'until', nowMs() + tonumber(ARGV[2]))
 local sh = gp(base, ARGV[3])
 local n = tonumber(ARGV[5])
-local last = 5 + 2 * n
+local last = 5 + 4 * n
 local stale = {0}
-for i = 6, last, 2 do
+for i = 6, last, 4 do
   if (tonumber(redis.call('HGET', sh .. 'pend', ARGV[i])) or 0) > math.floor(tonumber(ARGV[i + 1]) / 2) then
     stale[#stale + 1] = ARGV[i]
   end
 end
 if #stale > 1 then return stale end
 local seen, state = {}, {}
-for i = 6, last, 2 do
+for i = 6, last, 4 do
   local v = tonumber(ARGV[i + 1])
   seen[#seen + 1] = ARGV[i]
   seen[#seen + 1] = math.floor(v / 2)
   if v > 1 then
     state[#state + 1] = ARGV[i]
     state[#state + 1] = v
+    putCode(sh, ARGV[i + 3], tonumber(ARGV[i + 2]), v)
   end
 end
 if #seen > 0 then redis.call('HSET', sh .. 'seen', unpack(seen)) end

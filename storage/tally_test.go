@@ -184,6 +184,32 @@ func checkTallies(tb tbLike, s *Store, dir *flows.Directory, period string, form
 			tb.Errorf("tally %+v: got %+v, want %+v", k, got[k], want[k])
 		}
 	}
+	checkStatus(tb, s, dir, period, subs, forms...)
+}
+
+// checkStatus compares Status of every unit of dir with what the submissions say.
+func checkStatus(tb tbLike, s *Store, dir *flows.Directory, period string, subs map[flows.Key]flows.Submission, forms ...string) {
+	tb.Helper()
+	units := unitIDs(dir)
+	got, err := s.Status(context.Background(), period, units, forms)
+	if err != nil {
+		tb.Fatalf("Status: %v", err)
+	}
+	for _, u := range units {
+		var want flows.UnitStatus
+		for i, f := range forms {
+			sub, ok := subs[flows.Key{Unit: u, Period: period, Form: f}]
+			if ok && sub.Returned == nil {
+				want.Done |= 1 << i
+			}
+			if ok && sub.First().After(dueQ1) {
+				want.Late |= 1 << i
+			}
+		}
+		if got[u] != want {
+			tb.Errorf("status of %s: got %+v, want %+v", u, got[u], want)
+		}
+	}
 }
 
 // tsub makes version v of a report submitted by tg:1 at at, first submitted at first.
