@@ -68,6 +68,8 @@ type Dispatcher struct {
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files
+	// Observer counts the updates handled, for metrics; nil counts nothing.
+	Observer Observer
 	Settings Settings
 	// Background is the context of work that outlives an update (reminders asked for by hand);
 	// main cancels it at shutdown. Nil detaches such work from the update's context.
@@ -84,9 +86,11 @@ type Dispatcher struct {
 // Handle implements Handler. Failures are logged here, once, and the person gets a kind message.
 // An update handled before (a platform's redelivery, or another replica) gets no reply at all.
 func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
+	start := time.Now()
 	unlock := d.chats.Lock(in.Chat)
 	defer unlock()
 	replies, err := d.handle(ctx, in)
+	d.observe(ctx, in, start, err)
 	if errors.Is(err, flows.ErrDuplicate) {
 		d.cache.drop(in.Chat) // the first delivery moved the chat on
 		return nil

@@ -71,8 +71,12 @@ type Config struct {
 	// WebhookSecret is the secret_token Telegram sends back with every update; required with
 	// WebhookURL.
 	WebhookSecret string `yaml:"webhook_secret" json:"-"`
-	// ListenAddr is where the HTTP server (webhooks, health) listens.
+	// ListenAddr is where the HTTP server (webhooks, files; health and metrics unless
+	// MetricsAddr is set) listens.
 	ListenAddr string `yaml:"listen_addr" json:"listen_addr"`
+	// MetricsAddr, when set, is where /healthz, /readyz and /metrics are served instead of
+	// ListenAddr: an address the public cannot reach, such as 127.0.0.1:9090.
+	MetricsAddr string `yaml:"metrics_addr" json:"metrics_addr,omitempty"`
 
 	// Admins are the Telegram user ids of the admins (staff of Ban Dân vận).
 	Admins []int64 `yaml:"admins" json:"admins"`
@@ -85,6 +89,8 @@ type Config struct {
 	Timezone string `yaml:"timezone" json:"timezone"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level" json:"log_level"`
+	// LogFormat is text (logfmt, for people) or json (one object a line, for a log shipper).
+	LogFormat string `yaml:"log_format" json:"log_format"`
 
 	// Orgs, Units, Forms, Calendar and Targets are data: a section in the file replaces the
 	// whole default section, so the admin never has to know what the defaults held.
@@ -132,6 +138,7 @@ func Default() Config {
 		FileTTL:        time.Hour,
 		Timezone:       "Asia/Ho_Chi_Minh",
 		LogLevel:       "info",
+		LogFormat:      "text",
 		sources:        map[string]string{},
 	}
 	for _, s := range defaultSections {

@@ -52,6 +52,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 			return nil
 		}
 		err := s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, byPerson[id], prog))
+		s.observeNow(err)
 		out.record(byPerson[id], err == nil)
 		if err != nil && !s.cfg.Unreachable(err) {
 			return fmt.Errorf("remind %s: %w", id, err)
@@ -64,6 +65,18 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 		s.forgetNudges(ctx, out.unreached(), now)
 	}
 	return err
+}
+
+// observeNow counts a reminder sent by hand.
+func (s *Scheduler) observeNow(err error) {
+	outcome := "sent"
+	switch {
+	case err != nil && s.cfg.Unreachable(err):
+		outcome = "unreachable"
+	case err != nil:
+		outcome = "failed"
+	}
+	s.cfg.Observer.Reminded(NowStep, outcome)
 }
 
 // outcome records, per unit, whether a reminder about it reached anybody.

@@ -41,6 +41,8 @@ type Config struct {
 	// Now is the clock; time.Now by default, a fake one in tests and the demo.
 	Now func() time.Time
 	Log *slog.Logger
+	// Observer counts reminders and the fan-out's queue, for metrics; nil counts nothing.
+	Observer Observer
 }
 
 // Scheduler decides, at every tick, which reminders are due and sends them once.
@@ -75,6 +77,9 @@ func New(cfg Config) *Scheduler {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
 	s := &Scheduler{cfg: cfg, every: ticker}
 	for _, n := range cfg.Dir.Units("") {
@@ -236,6 +241,7 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	if err != nil || !ok {
 		return err
 	}
+	c.Observer.Reminded(st.ID, "claimed")
 	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
@@ -254,6 +260,7 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	c := s.cfg
 	switch {
 	case err == nil && send:
+		c.Observer.Reminded(st.ID, "sent")
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
 		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
 			return err
@@ -261,8 +268,11 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 		s.sent.Store(p.ID+"|"+st.ID+"|"+pr.ID, true)
 		return nil
 	case err != nil && c.Unreachable(err):
+		c.Observer.Reminded(st.ID, "unreachable")
 		c.Log.Info("reminders: person unreachable", "period", p.ID, "step", st.ID, "person", pr.ID)
 		err = nil
+	case err != nil:
+		c.Observer.Reminded(st.ID, "failed")
 	}
 	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
 		err = errors.Join(err, rerr)
@@ -314,6 +324,9 @@ func ticker(d time.Duration) (<-chan time.Time, func()) {
 
 // fan runs fn for every id on the configured number of workers and joins their errors.
 func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Context, string) error) error {
+	queued := len(ids)
+	s.cfg.Observer.Queued(queued)
+	defer func() { s.cfg.Observer.Queued(-queued) }() // those ctx left unfed
 	jobs := make(chan string)
 	var mu sync.Mutex
 	var errs []error
@@ -321,7 +334,9 @@ func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Conte
 	for range min(s.cfg.Workers, len(ids)) {
 		wg.Go(func() {
 			for id := range jobs {
-				if err := fn(ctx, id); err != nil {
+				err := fn(ctx, id)
+				s.cfg.Observer.Queued(-1)
+				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -333,6 +348,7 @@ feed:
 	for _, id := range ids {
 		select {
 		case jobs <- id:
+			queued--
 		case <-ctx.Done():
 			mu.Lock()
 			errs = append(errs, ctx.Err())

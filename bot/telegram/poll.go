@@ -21,6 +21,7 @@ func (t *Transport) poll(ctx context.Context) error {
 				continue
 			}
 			needDelete = false
+			t.polled()
 		}
 		updates, err := t.client(ctx).GetUpdates(tgbotapi.UpdateConfig{
 			Offset:         offset,
@@ -35,6 +36,7 @@ func (t *Transport) poll(ctx context.Context) error {
 			continue
 		}
 		attempt, confirmed = 0, offset
+		t.polled()
 		offset = t.dispatch(ctx, updates, offset)
 		// The next getUpdates confirms this batch to Telegram, so it waits until the batch is
 		// handled: a process killed mid-batch gets the batch again on restart (the dispatcher
@@ -51,6 +53,7 @@ func (t *Transport) pollFailed(ctx context.Context, method string, err error, at
 	if ctx.Err() != nil {
 		return attempt // shutting down: the error is the cancelled request
 	}
+	t.obs.Polled(t.redact(err), 0)
 	d := t.backoff(attempt)
 	if apiErr, ok := apiError(err); ok && apiErr.RetryAfter > 0 {
 		d = time.Duration(apiErr.RetryAfter) * time.Second
@@ -73,6 +76,7 @@ func (t *Transport) dispatch(ctx context.Context, updates []tgbotapi.Update, off
 		}
 		job, ok := t.convert(u)
 		if ok {
+			t.obs.Received(job.in.Input.Kind.String())
 			handleCtx := context.WithoutCancel(ctx) // what is in hand finishes, even on shutdown
 			if err := t.queues.Submit(ctx, job.key(), func() { t.process(handleCtx, job) }); err != nil {
 				return offset
