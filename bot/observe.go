@@ -32,7 +32,8 @@ const (
 
 // observe reports one handled update to the Observer and, at debug level, in one log line. The
 // line carries no name, id or text: the chat's platform, the input's kind, the outcome and
-// the time taken, so a debug log can be shared without exposing anyone.
+// the time taken, so a debug log can be shared without exposing anyone. The time is the real
+// clock's, not d.Now, which the demo and the tests move by hand.
 func (d *Dispatcher) observe(ctx context.Context, in Incoming, start time.Time, err error) {
 	took := time.Since(start)
 	outcome := OutcomeOK
