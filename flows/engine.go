@@ -221,8 +221,8 @@ func (t *turn) choose(action, arg string) {
 // empty one behind.
 func hasAnswers(d *Draft) bool { return d != nil && len(d.Answers) > 0 }
 
-// seen is what the current report screen shows: the draft as this step leaves it and the
-// submitted version.
+// seen is what the current report screen shows: the draft as this step leaves it, the
+// submitted version and the previous period's.
 func (t *turn) seen() Seen {
 	if t.st.Key.Form == "" {
 		return Seen{}
@@ -235,6 +235,9 @@ func (t *turn) seen() Seen {
 	}
 	if sub := t.info().Submitted; sub != nil {
 		s.Sub = sub.Version
+	}
+	if prev := t.info().Previous; prev != nil {
+		s.Prev = prev.Version
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,13 +17,15 @@ import (
 const UpdateTTL = 48 * time.Hour
 
 // commitScript stores a chat's state, and optionally one draft, each only if its stored version
-// is the expected one, and records the update as handled. KEYS: session, update, [draft].
-// ARGV: session version expected, session JSON, session TTL ms, update TTL ms, a mark unique to
-// this call ("" not to record the update), [draft version expected, draft JSON, draft TTL ms].
-// Returns 1 when written, 0 when a version had moved on and -1 when the update was handled
-// before; then nothing is written. The update is recorded with the call's mark, so a client
-// that sends the call again (go-redis retries after a timeout) finds its own mark and is told
-// it wrote, not that the update was someone else's.
+// is the expected one and the stamps the step read (flows.Stamps) have not moved, records the
+// update as handled and counts the draft's write in its unit's stamp. KEYS: session, update, n
+// stamps, [draft, the draft's unit stamp]. ARGV: session version expected, session JSON, session
+// TTL ms, update TTL ms, a mark unique to this call ("" not to record the update), n, the n
+// counts expected, [draft version expected, draft JSON, draft TTL ms]. Returns 1 when written, 0
+// when a version or a stamp had moved on and -1 when the update was handled before; then nothing
+// is written. The update is recorded with the call's mark, so a client that sends the call again
+// (go-redis retries after a timeout) finds its own mark and is told it wrote, not that the
+// update was someone else's.
 var commitScript = redis.NewScript(`
 if ARGV[5] ~= '' then
   local seen = redis.call('GET', KEYS[2])
@@ -35,9 +38,17 @@ local function ver(key, field)
   return tonumber(cjson.decode(cur)[field]) or 0
 end
 if ver(KEYS[1], 'v') ~= tonumber(ARGV[1]) then return 0 end
-if KEYS[3] and ver(KEYS[3], 'version') ~= tonumber(ARGV[6]) then return 0 end
+local n = tonumber(ARGV[6]) or 0
+for i = 1, n do
+  if (tonumber(redis.call('GET', KEYS[2 + i])) or 0) ~= tonumber(ARGV[6 + i]) then return 0 end
+end
+local d = 3 + n
+if KEYS[d] and ver(KEYS[d], 'version') ~= tonumber(ARGV[7 + n]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-if KEYS[3] then redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[8]) end
+if KEYS[d] then
+  redis.call('SET', KEYS[d], ARGV[8 + n], 'PX', ARGV[9 + n])
+  redis.call('INCR', KEYS[d + 1])
+end
 if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4]) end
 return 1
 `)
@@ -47,6 +58,8 @@ type write struct {
 	// draft is set for a draft save, which the commit script can store with the chat's state.
 	draft *flows.Draft
 	do    func(ctx context.Context) error
+	// stamp is, once do has saved the draft, its unit's stamp after the save.
+	stamp *int64
 }
 
 // writeOf is the one place that says how the store keeps each effect. An outbound effect
@@ -54,7 +67,11 @@ type write struct {
 func (s *Store) writeOf(e flows.Effect) (write, error) {
 	switch e := e.(type) {
 	case flows.SaveDraft:
-		return write{draft: &e.Draft, do: func(ctx context.Context) error { return s.saveDraft(ctx, e.Draft) }}, nil
+		n := new(int64)
+		return write{draft: &e.Draft, stamp: n, do: func(ctx context.Context) (err error) {
+			*n, err = s.saveDraft(ctx, e.Draft)
+			return err
+		}}, nil
 	case flows.DropDraft:
 		return write{do: func(ctx context.Context) error { return s.dropDraft(ctx, e) }}, nil
 	case flows.Submit:
@@ -111,32 +128,75 @@ func (b batch) single() (*flows.Draft, bool) {
 // empty update id is not recorded). Outbound effects are skipped: the caller sends them once
 // Commit returns nil.
 //
-// cached says the step ran on a snapshot kept from an earlier step, which may be stale in ways
-// no version covers (a unit granted from another chat). Such a step is committed only when the
-// commit checks all it does against what the step read: an answer (one draft save) or a move
-// between screens (no effect), with nothing to send. Any other batch is refused with
-// flows.ErrConflict before anything is written, and the caller runs the step again on stored
-// data.
+// seen are the stamps of what the step read besides the chat's state (nil: nothing to check).
+// If any has moved, another chat or process wrote something the step did not see, and Commit
+// returns flows.ErrConflict before writing anything: the caller runs the step again on fresh
+// data. So a step may run on a reading kept from an earlier step and still never show or write
+// anything behind a write already acknowledged to someone. On success Commit returns the stamps
+// as they stand after the step's own writes, for the caller to keep with its reading (brought
+// up to date with flows.Reading.After); nil when it cannot tell its own writes from others that
+// may have come in meanwhile (a step that wrote anything but one draft), and then the reading
+// must go.
 //
-// Those commonest steps are one script on one Redis or Sentinel: one round trip, stored whole or
-// not at all, de-duplication included. Other steps, and every step on Cluster (the keys sit on
-// different slots), claim the update first, apply the effects, then store the state, so a
-// failure in between leaves the chat on the old question with the answer already safe; the
-// claim is released on failure. (So a cached answer on Cluster has its draft and its state each
-// checked as it is written, one after the other.)
-func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error {
+// The commonest steps, an answer (one draft save) or a move between screens (no write), are one
+// script on one Redis or Sentinel: one round trip, stamps checked, stored whole or not at all,
+// de-duplication included. Other steps, and every step on Cluster (the keys sit on different
+// slots), check the chat's state and the stamps first (one round trip), then claim the update,
+// apply the effects and store the state, so a failure in between leaves the chat on the old
+// question with the answer already safe; the claim is released on failure.
+func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, seen *flows.Stamps) (*flows.Stamps, error) {
 	b, err := s.batchOf(effects)
 	if err != nil {
-		return fmt.Errorf("commit session %s: %w", chat, err)
+		return nil, fmt.Errorf("commit session %s: %w", chat, err)
 	}
 	draft, single := b.single()
-	switch {
-	case cached && (!single || b.sent):
-		return fmt.Errorf("commit session %s: a step on a kept snapshot with effects the commit does not check: %w", chat, flows.ErrConflict)
-	case single && !s.cluster:
-		return s.commitScripted(ctx, chat, update, st, prev, draft)
+	if single && !s.cluster {
+		if err := s.commitScripted(ctx, chat, update, st, prev, draft, seen); err != nil {
+			return nil, err
+		}
+		// The script checked the stamps, so its save moved the draft's unit by one.
+		var n int64
+		if seen != nil && draft != nil {
+			n = seen.Units[draft.Key.Unit] + 1
+		}
+		return stampsAfter(seen, draft, n), nil
 	}
-	return s.commitInSteps(ctx, chat, update, st, prev, b)
+	if seen != nil {
+		if err := s.precheck(ctx, chat, prev, *seen); err != nil {
+			return nil, fmt.Errorf("commit session %s: %w", chat, err)
+		}
+	}
+	if err := s.commitInSteps(ctx, chat, update, st, prev, b); err != nil {
+		return nil, err
+	}
+	if !single {
+		return nil, nil
+	}
+	var n int64
+	if draft != nil {
+		n = *b.writes[0].stamp
+	}
+	return stampsAfter(seen, draft, n), nil
+}
+
+// stampsAfter is seen once the step's one draft save d (nil for none) moved its unit's count to
+// n. It is nil when seen is, when seen does not count d's unit (the caller would keep a draft
+// whose writes nobody checks) and when n is not one past seen's count: another write came in
+// between the check and the save.
+func stampsAfter(seen *flows.Stamps, d *flows.Draft, n int64) *flows.Stamps {
+	if seen == nil {
+		return nil
+	}
+	out := *seen
+	out.Units = maps.Clone(seen.Units)
+	if d == nil {
+		return &out
+	}
+	if c, ok := out.Units[d.Key.Unit]; !ok || n != c+1 {
+		return nil
+	}
+	out.Units[d.Key.Unit] = n
+	return &out
 }
 
 // Apply makes effects durable, in order, skipping the outbound ones. Each effect is atomic on
@@ -201,7 +261,7 @@ func (s *Store) evalBatched(ctx context.Context, script *redis.Script, keys []st
 	return cmd
 }
 
-func (s *Store) commitScripted(ctx context.Context, chat, update string, st flows.State, prev int64, d *flows.Draft) error {
+func (s *Store) commitScripted(ctx context.Context, chat, update string, st flows.State, prev int64, d *flows.Draft, seen *flows.Stamps) error {
 	stJSON, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("commit session %s: %w", chat, err)
@@ -210,8 +270,16 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 	if update != "" {
 		mark = newMark()
 	}
-	keys := []string{s.key("session", chat), s.key("update", update)}
-	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark}
+	var stamps []string
+	var counts []int64
+	if seen != nil {
+		stamps, counts = s.stampKeys(*seen)
+	}
+	keys := append([]string{s.key("session", chat), s.key("update", update)}, stamps...)
+	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark, len(stamps)}
+	for _, n := range counts {
+		args = append(args, n)
+	}
 	if d != nil {
 		ttl, err := draftTTL(*d)
 		if err != nil {
@@ -221,7 +289,7 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 		if err != nil {
 			return fmt.Errorf("commit draft %s: %w", d.Key, err)
 		}
-		keys = append(keys, s.draftKey(d.Key, d.Person))
+		keys = append(keys, s.draftKey(d.Key, d.Person), s.unitStampKey(d.Key.Unit))
 		args = append(args, d.Version-1, dJSON, ttl.Milliseconds())
 	}
 	switch ok, err := s.evalBatched(ctx, commitScript, keys, args...).Int(); {
@@ -230,7 +298,7 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 	case ok == -1:
 		return fmt.Errorf("commit update %s: %w", update, flows.ErrDuplicate)
 	case ok == 0:
-		return fmt.Errorf("commit session %s at version %d: %w", chat, prev, flows.ErrConflict)
+		return fmt.Errorf("commit session %s at version %d (or what it read moved): %w", chat, prev, flows.ErrConflict)
 	}
 	return nil
 }

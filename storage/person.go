@@ -49,34 +49,42 @@ func (s *Store) personID(ctx context.Context, ident string) (string, error) {
 	return id, nil
 }
 
-// Load returns a chat's state and the person linked to ident, in one round trip once the
-// identity is known to this process (two before).
-func (s *Store) Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, error) {
+// Load returns a chat's state and the person linked to ident, with the count of writes to the
+// person's record (read before the record), in one round trip once the identity is known to
+// this process (two before).
+func (s *Store) Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, flows.Stamps, error) {
+	var st flows.State
+	var p flows.Person
+	var stamps flows.Stamps
 	id, err := s.personID(ctx, ident)
 	if err != nil {
-		return flows.State{}, flows.Person{}, err
+		return st, p, stamps, err
 	}
 	stCmd := redis.NewStringCmd(ctx, "get", s.key("session", chat))
 	cmds := []redis.Cmder{stCmd}
-	var pCmd *redis.StringCmd
+	var pCmd, nCmd *redis.StringCmd
 	if id != "" {
+		nCmd = redis.NewStringCmd(ctx, "get", s.personStampKey(id))
 		pCmd = redis.NewStringCmd(ctx, "get", s.key("person", id))
-		cmds = append(cmds, pCmd)
+		cmds = append(cmds, nCmd, pCmd)
 	}
 	if err := s.batch.do(ctx, cmds...); err != nil {
-		return flows.State{}, flows.Person{}, fmt.Errorf("load chat %s of %s: %w", chat, ident, err)
+		return st, p, stamps, fmt.Errorf("load chat %s of %s: %w", chat, ident, err)
 	}
-	var st flows.State
-	var p flows.Person
 	if err := decodeOptional(stCmd, &st); err != nil {
-		return st, p, fmt.Errorf("load session %s: %w", chat, err)
+		return st, p, stamps, fmt.Errorf("load session %s: %w", chat, err)
 	}
-	if pCmd != nil {
-		if err := decodeOptional(pCmd, &p); err != nil {
-			return st, p, fmt.Errorf("load person %s: %w", id, err)
-		}
+	if pCmd == nil {
+		return st, p, stamps, nil
 	}
-	return st, p, nil
+	if err := decodeOptional(pCmd, &p); err != nil {
+		return st, p, stamps, fmt.Errorf("load person %s: %w", id, err)
+	}
+	stamps.Person = id
+	if stamps.Record, err = stampOf(nCmd); err != nil {
+		return st, p, stamps, fmt.Errorf("load stamp of person %s: %w", id, err)
+	}
+	return st, p, stamps, nil
 }
 
 // decodeOptional decodes cmd's JSON into v, leaving v as it is when the key was missing.
@@ -95,14 +103,18 @@ func decodeOptional(cmd *redis.StringCmd, v any) error {
 // keeping each of p's units' organiser index (P{u:<unit>}:people) in step with p.Units: p is
 // added to every unit's index and taken out of the units the stored record had and p has not.
 // The keys sit on different Cluster slots, so they are not one transaction: the person is written
-// first, then the unit indexes, then the identity, so a failure leaves at worst an unlinked
-// record or an index a Link again puts right, never an identity pointing at nothing.
+// first (and its stamp counted), then the unit indexes, then the identity, so a failure leaves at
+// worst an unlinked record or an index a Link again puts right, never an identity pointing at
+// nothing.
 func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 	if p.ID == "" || ident == "" {
 		return fmt.Errorf("link %q to person %q: empty id", ident, p.ID)
 	}
 	dropped, err := s.putPerson(ctx, ident, p)
 	if err != nil {
+		return fmt.Errorf("link %s: %w", ident, err)
+	}
+	if err := s.bumpPerson(ctx, p.ID); err != nil {
 		return fmt.Errorf("link %s: %w", ident, err)
 	}
 	if err := s.indexOrganiser(ctx, p.ID, p.Units, dropped); err != nil {
@@ -160,14 +172,22 @@ func (s *Store) setLang(ctx context.Context, p flows.Person) error {
 // edit returns false when it changed nothing.
 func (s *Store) editPerson(ctx context.Context, id string, edit func(*flows.Person) bool) error {
 	key := s.key("person", id)
+	changed := false
+	counted := func(p *flows.Person) bool {
+		changed = edit(p)
+		return changed
+	}
 	var err error
 	for range maxWatchTries {
-		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, edit) }, key)
+		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, counted) }, key)
 		if !errors.Is(err, redis.TxFailedErr) {
-			return err
+			break
 		}
 	}
-	return err
+	if err != nil || !changed {
+		return err
+	}
+	return s.bumpPerson(ctx, id)
 }
 
 func editTx(ctx context.Context, tx *redis.Tx, key string, edit func(*flows.Person) bool) error {

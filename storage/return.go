@@ -13,8 +13,9 @@ import (
 
 // returnScript marks a unit's current submission returned if it is still at version ARGV[1] and
 // not returned yet, and in the same step appends the history entry, takes the report out of the
-// "who has submitted" index and moves the tallies. KEYS: submission, history, index, then (not
-// on Cluster) the tally set and the tallies. ARGV: expected version, the returned submission
+// "who has submitted" index, counts the write in the unit's stamp and moves the tallies. KEYS:
+// submission, history, index, the unit's stamp, then (not on Cluster) the tally set and the
+// tallies. ARGV: expected version, the returned submission
 // JSON, history entry JSON, index field, then the tally field, increment pairs. Returns 1 when
 // written, 0 on conflict.
 var returnScript = redis.NewScript(tallyLua + `
@@ -26,7 +27,8 @@ if o['returned'] ~= nil and o['returned'] ~= cjson.null then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('HDEL', KEYS[3], ARGV[4])
-tally(4, 5)
+redis.call('INCR', KEYS[4])
+tally(5, 5)
 return 1
 `)
 
@@ -59,7 +61,7 @@ func (s *Store) returnSubmission(ctx context.Context, e flows.ReturnSubmission) 
 	if err != nil {
 		return fmt.Errorf("return %s: %w", k, err)
 	}
-	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit)}
+	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.unitStampKey(k.Unit)}
 	args := []any{cur.Version, subJSON, entryJSON, indexField(k.Period, k.Form)}
 	ok, err := s.runTallied(ctx, returnScript, keys, args, s.change(k, &cur, &ret))
 	if err != nil {

@@ -24,6 +24,9 @@
 //	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer);
 //	                                            a returned report has no field until resubmitted
 //	P{u:<unit>}:people                          set of the ids of the unit's organisers (Link)
+//	P{u:<unit>}:stamp                           integer, no TTL: counts the writes of the unit's
+//	                                            drafts, submissions and returns (flows.Stamps),
+//	                                            moved by the script or transaction that writes
 //
 // The tallies of one period share the hash tag {t:<period>}, so on Cluster they sit in one slot:
 // one script moves all those a write touches, and a figures view reads one node per period. <node>,
@@ -48,6 +51,8 @@
 //	P session:<chat>    flows.State; TTL SessionTTL, refreshed on every save
 //	P ident:<ident>     the person id (plain string) a platform identity ("tg:12345") is linked to
 //	P person:<id>       flows.Person (Admin is never stored)
+//	P pstamp:<id>       integer, no TTL: counts the writes of person:<id> (flows.Stamps), moved
+//	                    right after each, before the write returns
 //	P invite:<code>     flows.Invite; lives Expires − Created (the bot checks Expires itself)
 //	P fail:<chat>       integer count of wrong invite codes; expires one window after the first
 //	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
@@ -85,10 +90,11 @@
 // MULTI/EXEC, so readers never see half of it; a write that moves a tally meanwhile makes it
 // start again (every process must have the new model by then, or its writes follow the old one).
 //
-// Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script
-// (two slots, so not on Cluster, where it writes them one after the other, draft first). The
-// version is
-// read from the stored JSON with cjson, which every Redis since 2.6 ships. MarkUnreachable, which
+// Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script,
+// checking in the same step that the stamps of what the step read have not moved (several slots,
+// so not on Cluster, where it reads the session and the stamps first, then writes the draft and
+// the session one after the other). The version is read from the stored JSON with cjson, which
+// every Redis since 2.6 ships. MarkUnreachable, which
 // edits a person record without a version, uses WATCH/MULTI instead. Apply runs effects in order;
 // each is atomic on its own, but a failure leaves the effects before it applied. Link writes a
 // person, its units' organiser indexes and an identity that live on different slots, in that

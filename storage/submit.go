@@ -13,8 +13,9 @@ import (
 
 // submitScript replaces a unit's current submission if it is still at version ARGV[1] and
 // returned (1) or not (0) as ARGV[8] says, and in the same step appends the history entry,
-// updates the "who has submitted" index, empties the submitter's draft and moves the tallies.
-// KEYS: submission, history, index, draft, then (not on Cluster) the tally set and the tallies.
+// updates the "who has submitted" index, empties the submitter's draft, counts the write in the
+// unit's stamp and moves the tallies. KEYS: submission, history, index, draft, the unit's stamp,
+// then (not on Cluster) the tally set and the tallies.
 // ARGV: expected version, submission JSON, history entry JSON, index field, new version,
 // expected draft version (0: no draft), the emptied draft, expected returned flag, then the
 // tally field, increment pairs. Returns 1 when written, 0 on conflict.
@@ -41,7 +42,8 @@ redis.call('SET', KEYS[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
 if dv > 0 then redis.call('SET', KEYS[4], ARGV[7], 'KEEPTTL') end
-tally(5, 9)
+redis.call('INCR', KEYS[5])
+tally(6, 9)
 return 1
 `)
 
@@ -82,7 +84,7 @@ func (s *Store) submit(ctx context.Context, e flows.Submit) error {
 	if old.Version > 0 {
 		prev = &old
 	}
-	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By)}
+	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By), s.unitStampKey(k.Unit)}
 	args := []any{sub.Version - 1, subJSON, entryJSON, indexField(k.Period, k.Form), sub.Version, draft, emptied, returnedFlag(prev)}
 	ok, err := s.runTallied(ctx, submitScript, keys, args, s.change(k, prev, &sub))
 	if err != nil {
