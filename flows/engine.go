@@ -56,6 +56,7 @@ type turn struct {
 	qs      []Question
 	qsKey   Key // the report qs belong to
 	periods []Period
+	below   bool // the pressed message stays as it is: the replies come as new messages below it
 }
 
 // open returns the periods open now, worked out once per step.
@@ -97,7 +98,7 @@ func (t *turn) finish() (State, []Reply, []Effect) {
 		t.effects = append(t.effects, SaveDraft{Draft: *t.draft})
 	}
 	t.st.Seen = t.seen()
-	if t.press && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
+	if t.press && !t.below && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
 		t.replies[0].Edit = true
 	}
 	return t.st, t.replies, t.effects

@@ -144,6 +144,7 @@ func (t *turn) reopen(r leaderReq) {
 		return
 	}
 	t.reset()
+	t.below = true // the notice under the button holds the leader's reason: keep it in view
 	t.st.Key = k
 	if d := t.workDraft(); !hasAnswers(info.Draft) {
 		for _, q := range f.For(r.per.Kind) {

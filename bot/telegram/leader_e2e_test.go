@@ -274,8 +274,15 @@ func TestE2ELeaderJourney(t *testing.T) {
 	x.mustTally("tanphong", flows.AllOrgs, testkit.TallyOf(0, 1, testkit.HungForm))
 	mustSee(t, x.say(chatCity, "/figures"), testkit.DoneLine(all, 41), "trả lại 1", testkit.RateLine(all))
 
-	// Lan reopens the report pre-filled, corrects the members and resubmits.
-	mustSee(t, x.press(chatLan, "Mở lại báo cáo"), "Báo cáo bị trả lại với lý do: "+reason, "2. Số đoàn viên, hội viên: 1.100")
+	// Lan reopens the report pre-filled, corrects the members and resubmits. The notice, the
+	// only message with the reason, stays: the report comes as new messages below it.
+	reopened := x.press(chatLan, "Mở lại báo cáo")
+	mustSee(t, reopened, "Báo cáo bị trả lại với lý do: "+reason, "2. Số đoàn viên, hội viên: 1.100")
+	for _, m := range reopened {
+		if strings.HasPrefix(m.Method, "edit") {
+			t.Errorf("reopen: got %s %q, want new messages only, the notice left as it was", m.Method, m.Params["text"])
+		}
+	}
 	x.press(chatLan, "Sửa")
 	mustSee(t, x.press(chatLan, "Số đoàn viên, hội viên:"), "(2/4)")
 	mustSee(t, x.say(chatLan, "1.050"), "2. Số đoàn viên, hội viên: 1.050")
