@@ -242,7 +242,7 @@ func (d *Dispatcher) settle(ctx context.Context, in Incoming, p flows.Person) (f
 		if p.ID == "" {
 			// An admin named in config gets a record on first contact, so settings such as
 			// the language have somewhere to live.
-			p.ID, p.Name = in.User, in.Name
+			p.ID, p.Name = in.User, flows.NeutralLine(in.Name)
 			if err := d.People.Link(ctx, in.User, p); err != nil {
 				return p, fmt.Errorf("link admin %s: %w", in.User, err)
 			}

@@ -48,6 +48,7 @@ func (d *Dispatcher) redeem(ctx context.Context, in Incoming) ([]flows.Reply, er
 	if p.Name == "" {
 		p.Name = in.Name
 	}
+	p.Name = flows.NeutralLine(p.Name) // leaders' views and files show it: no bidi tricks
 	p = inv.Grant(p)
 	if err := d.People.Link(ctx, in.User, p); err != nil {
 		// Put the code back, so the person can use it again once the store answers.

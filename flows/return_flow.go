@@ -57,7 +57,7 @@ func (t *turn) typedReason(text string) {
 		t.say(T(t.lang, "period_closed", t.periodLabel(tg.Key.Period)))
 		return
 	}
-	reason := strings.Join(strings.Fields(text), " ")
+	reason := NeutralLine(text) // organisers, leaders and files show it: nothing in it may reorder it
 	if !hasWord(reason) {
 		t.say(T(t.lang, "ret_empty"))
 		t.prompt()
@@ -100,10 +100,13 @@ func (t *turn) langOf(id string) Lang {
 	return VI
 }
 
-// nameOf names person id in a leader's view: their name when loaded, else their id.
+// nameOf names person id in a leader's view: their name when loaded, else their id. Names are
+// neutralised when people are linked; this covers records linked before that.
 func (t *turn) nameOf(id string) string {
-	if p, ok := t.env.Contacts[id]; ok && p.Name != "" {
-		return p.Name
+	if p, ok := t.env.Contacts[id]; ok {
+		if name := NeutralLine(p.Name); name != "" {
+			return name
+		}
 	}
 	return id
 }

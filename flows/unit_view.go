@@ -75,7 +75,7 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 func (t *turn) unitStatus(per Period, s *Submission, drafts map[string]*Draft, f Form) string {
 	switch {
 	case s != nil && s.Returned != nil:
-		return T(t.lang, "unit_returned", s.Returned.Reason)
+		return T(t.lang, "unit_returned", Neutral(s.Returned.Reason))
 	case s != nil && s.Late(per.Due):
 		return T(t.lang, "unit_late")
 	case s != nil:
@@ -114,7 +114,7 @@ func (t *turn) historyLines(k Key) []string {
 			out = append(out, t.changeLines(f, hist[i-1].Values, s.Values)...)
 		}
 		if r := s.Returned; r != nil {
-			out = append(out, T(t.lang, "unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), r.Reason))
+			out = append(out, T(t.lang, "unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), Neutral(r.Reason)))
 		}
 	}
 	return out
