@@ -103,18 +103,15 @@ func decodeOptional(cmd *redis.StringCmd, v any) error {
 // keeping each of p's units' organiser index (P{u:<unit>}:people) in step with p.Units: p is
 // added to every unit's index and taken out of the units the stored record had and p has not.
 // The keys sit on different Cluster slots, so they are not one transaction: the person is written
-// first (and its stamp counted), then the unit indexes, then the identity, so a failure leaves at
-// worst an unlinked record or an index a Link again puts right, never an identity pointing at
-// nothing.
+// first (its stamp counted with it), then the unit indexes, then the identity, so a failure
+// leaves at worst an unlinked record or an index a Link again puts right, never an identity
+// pointing at nothing.
 func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 	if p.ID == "" || ident == "" {
 		return fmt.Errorf("link %q to person %q: empty id", ident, p.ID)
 	}
 	dropped, err := s.putPerson(ctx, ident, p)
 	if err != nil {
-		return fmt.Errorf("link %s: %w", ident, err)
-	}
-	if err := s.bumpPerson(ctx, p.ID); err != nil {
 		return fmt.Errorf("link %s: %w", ident, err)
 	}
 	if err := s.indexOrganiser(ctx, p.ID, p.Units, dropped); err != nil {
@@ -172,25 +169,18 @@ func (s *Store) setLang(ctx context.Context, p flows.Person) error {
 // edit returns false when it changed nothing.
 func (s *Store) editPerson(ctx context.Context, id string, edit func(*flows.Person) bool) error {
 	key := s.key("person", id)
-	changed := false
-	counted := func(p *flows.Person) bool {
-		changed = edit(p)
-		return changed
-	}
 	var err error
 	for range maxWatchTries {
-		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, counted) }, key)
+		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, s.personStampKey(id), edit) }, key)
 		if !errors.Is(err, redis.TxFailedErr) {
-			break
+			return err
 		}
 	}
-	if err != nil || !changed {
-		return err
-	}
-	return s.bumpPerson(ctx, id)
+	return err
 }
 
-func editTx(ctx context.Context, tx *redis.Tx, key string, edit func(*flows.Person) bool) error {
+// editTx edits the record at key and counts the write in stamp, in one transaction.
+func editTx(ctx context.Context, tx *redis.Tx, key, stamp string, edit func(*flows.Person) bool) error {
 	b, err := tx.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil
@@ -209,7 +199,9 @@ func editTx(ctx context.Context, tx *redis.Tx, key string, edit func(*flows.Pers
 		return err
 	}
 	_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		return pipe.Set(ctx, key, b, 0).Err()
+		pipe.Set(ctx, key, b, 0)
+		pipe.Incr(ctx, stamp)
+		return nil
 	})
 	return err
 }

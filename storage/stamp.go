@@ -13,27 +13,20 @@ import (
 )
 
 // A stamp counts the writes to what a chat keeps between steps (flows.Stamps): every write of a
-// unit's drafts, submissions or returns INCRs the unit's stamp in the same script or
-// transaction; every write of a person's record INCRs the person's stamp right after it, before
-// the call returns. Readers GET a stamp before, in the same pipeline as, the data it counts. A
-// write can then never hide behind a stamp read with the data before it; at worst a reader holds
-// data newer than its stamp and reloads once more than it needed to.
+// unit's drafts, submissions or returns, and every write of a person's record, INCRs the stamp
+// in the same script or transaction. Readers GET a stamp before, in the same pipeline as, the
+// data it counts; a stamp shares its data's Cluster slot, so the two go to one node in that
+// order there too. A write can then never hide behind a stamp read with the data before it: at
+// worst a reader holds data newer than its stamp and reloads once more than it needed to.
 
 // unitStampKey is the count of writes to unit's reports; it shares the unit's hash tag, so the
 // unit's scripts move it in the same step as their writes.
 func (s *Store) unitStampKey(unit string) string { return s.unitKey(unit, "stamp") }
 
-// personStampKey is the count of writes to person id's record.
-func (s *Store) personStampKey(id string) string { return s.key("pstamp", id) }
-
-// bumpPerson counts a write of person id's record; callers run it once the record is written,
-// before they return.
-func (s *Store) bumpPerson(ctx context.Context, id string) error {
-	if err := s.rdb.Incr(ctx, s.personStampKey(id)).Err(); err != nil {
-		return fmt.Errorf("count write of person %s: %w", id, err)
-	}
-	return nil
-}
+// personStampKey is the count of writes to person id's record. The record's whole key is its
+// hash tag, so on Cluster it sits in the record's slot and one transaction writes both (person
+// ids are platform identities, "tg:…" or "zalo:…", with no braces to move a tag).
+func (s *Store) personStampKey(id string) string { return "{" + s.key("person", id) + "}:stamp" }
 
 // stampCmds are the pipelined GETs of a set of stamps, in the order stampKeys lists them.
 type stampCmds struct {

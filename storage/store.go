@@ -51,8 +51,9 @@
 //	P session:<chat>    flows.State; TTL SessionTTL, refreshed on every save
 //	P ident:<ident>     the person id (plain string) a platform identity ("tg:12345") is linked to
 //	P person:<id>       flows.Person (Admin is never stored)
-//	P pstamp:<id>       integer, no TTL: counts the writes of person:<id> (flows.Stamps), moved
-//	                    right after each, before the write returns
+//	{P person:<id>}:stamp
+//	                    integer, no TTL: counts the writes of P person:<id> (flows.Stamps), in
+//	                    the same transaction; its hash tag is the record's key, so one slot
 //	P invite:<code>     flows.Invite; lives Expires − Created (the bot checks Expires itself)
 //	P fail:<chat>       integer count of wrong invite codes; expires one window after the first
 //	P update:<id>       "1" while an update id is claimed (de-duplication); expires after ttl
