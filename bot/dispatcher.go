@@ -199,16 +199,20 @@ func (d *Dispatcher) keep(chat string, snap snapshot, st flows.State, effects []
 
 // load reads what a step needs from the store, with the stamps of it.
 func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open string) (snapshot, error) {
-	st, p, stamps, err := d.Sessions.Load(ctx, in.Chat, in.User)
+	st, stored, stamps, err := d.Sessions.Load(ctx, in.Chat, in.User)
 	if err != nil {
 		return snapshot{}, err
 	}
-	// A write here moves the person's stamp past the one just read: this step's commit is
-	// refused and the step runs again on what was written.
-	if p, err = d.settle(ctx, in, p); err != nil {
+	p, err := d.settle(ctx, in, stored)
+	if err != nil {
 		return snapshot{}, err
 	}
 	snap := snapshot{state: st, person: p, stamps: &stamps, used: now, open: open}
+	if p.ID != stored.ID || p.Unreachable != stored.Unreachable {
+		// settle wrote the person, past the stamp just read: this step runs on what it wrote,
+		// checks no stamps and is not kept, rather than be refused by its own write.
+		snap.stamps = nil
+	}
 	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil

@@ -105,3 +105,26 @@ func mustForm(tb testing.TB, d *Dispatcher, id string) flows.Form {
 	tb.Fatalf("no form %q", id)
 	return flows.Form{}
 }
+
+// TestDispatcherKeepsOwnSubmission: Lan files Q3 for the first time while the Year is open; her
+// chat keeps what it read across the submission (no reload), and the Year's form offers the
+// figures she just sent as last period's.
+func TestDispatcherKeepsOwnSubmission(t *testing.T) {
+	store, d := mustBot(t)
+	clock := &testClock{t: time.Date(2026, 10, 5, 9, 0, 0, 0, config.Default().Location())}
+	d.Now = clock.Now
+	mustLinkPerson(t, store, "tg:2001", flows.Person{ID: "tg:2001", Name: "Lan", Units: []string{memberKey.Unit}})
+	seq := 0
+	lan := newChat(t, d, "tg:2001", "Lan", &seq)
+	lan.command("report", "")
+	lan.press("9 tháng")
+	lan.press("hội viên")
+	lanSubmits(t, lan)
+	if _, ok := d.cache.m["tg:2001"]; !ok {
+		t.Fatal("Lan's snapshot after her submission: dropped, want it kept")
+	}
+	lan.command("report", "")
+	lan.press("Năm")
+	lan.press("hội viên")
+	lan.mustButton("Giữ như kỳ trước: 1.250")
+}

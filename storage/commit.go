@@ -57,9 +57,14 @@ return 1
 type write struct {
 	// draft is set for a draft save, which the commit script can store with the chat's state.
 	draft *flows.Draft
-	do    func(ctx context.Context) error
-	// stamp is, once do has saved the draft, its unit's stamp after the save.
-	stamp *int64
+	// do carries the effect out and returns the count it left in unit's stamp (0 for none).
+	do func(ctx context.Context) (int64, error)
+	// unit is the unit whose stamp the write moves by one ("" for none); blind is set for a
+	// write that may move a stamp without saying how far (a person's record).
+	unit  string
+	blind bool
+	// stamp is, once do ran, the count it left in unit's stamp.
+	stamp int64
 }
 
 // writeOf is the one place that says how the store keeps each effect. An outbound effect
@@ -67,23 +72,19 @@ type write struct {
 func (s *Store) writeOf(e flows.Effect) (write, error) {
 	switch e := e.(type) {
 	case flows.SaveDraft:
-		n := new(int64)
-		return write{draft: &e.Draft, stamp: n, do: func(ctx context.Context) (err error) {
-			*n, err = s.saveDraft(ctx, e.Draft)
-			return err
-		}}, nil
+		return write{draft: &e.Draft, unit: e.Draft.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.saveDraft(ctx, e.Draft) }}, nil
 	case flows.DropDraft:
-		return write{do: func(ctx context.Context) error { return s.dropDraft(ctx, e) }}, nil
+		return write{unit: e.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.dropDraft(ctx, e) }}, nil
 	case flows.Submit:
-		return write{do: func(ctx context.Context) error { return s.submit(ctx, e) }}, nil
+		return write{unit: e.Submission.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.submit(ctx, e) }}, nil
 	case flows.ReturnSubmission:
-		return write{do: func(ctx context.Context) error { return s.returnSubmission(ctx, e) }}, nil
+		return write{unit: e.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.returnSubmission(ctx, e) }}, nil
 	case flows.CreateInvite:
-		return write{do: func(ctx context.Context) error { return s.createInvite(ctx, e.Invite) }}, nil
+		return write{do: func(ctx context.Context) (int64, error) { return 0, s.createInvite(ctx, e.Invite) }}, nil
 	case flows.SavePerson:
-		return write{do: func(ctx context.Context) error { return s.setLang(ctx, e.Person) }}, nil
+		return write{blind: true, do: func(ctx context.Context) (int64, error) { return 0, s.setLang(ctx, e.Person) }}, nil
 	case flows.Snooze:
-		return write{do: func(ctx context.Context) error { return s.snooze(ctx, e) }}, nil
+		return write{do: func(ctx context.Context) (int64, error) { return 0, s.snooze(ctx, e) }}, nil
 	}
 	return write{}, fmt.Errorf("unknown effect %T", e)
 }
@@ -135,8 +136,8 @@ func (b batch) single() (*flows.Draft, bool) {
 // anything behind a write already acknowledged to someone. On success Commit returns the stamps
 // as they stand after the step's own writes, for the caller to keep with its reading (brought
 // up to date with flows.Reading.After); nil when it cannot tell its own writes from others that
-// may have come in meanwhile (a step that wrote anything but one draft), and then the reading
-// must go.
+// came in meanwhile, or a write moved a stamp without saying (a person's record), and then the
+// reading must go.
 //
 // The commonest steps, an answer (one draft save) or a move between screens (no write), are one
 // script on one Redis or Sentinel: one round trip, stamps checked, stored whole or not at all,
@@ -149,17 +150,14 @@ func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State,
 	if err != nil {
 		return nil, fmt.Errorf("commit session %s: %w", chat, err)
 	}
-	draft, single := b.single()
-	if single && !s.cluster {
+	if draft, single := b.single(); single && !s.cluster {
 		if err := s.commitScripted(ctx, chat, update, st, prev, draft, seen); err != nil {
 			return nil, err
 		}
-		// The script checked the stamps, so its save moved the draft's unit by one.
-		var n int64
-		if seen != nil && draft != nil {
-			n = seen.Units[draft.Key.Unit] + 1
+		if draft != nil && seen != nil {
+			b.writes[0].stamp = seen.Units[draft.Key.Unit] + 1 // the script checked the count it moved
 		}
-		return stampsAfter(seen, draft, n), nil
+		return b.stampsAfter(seen), nil
 	}
 	if seen != nil {
 		if err := s.precheck(ctx, chat, prev, *seen); err != nil {
@@ -169,34 +167,7 @@ func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State,
 	if err := s.commitInSteps(ctx, chat, update, st, prev, b); err != nil {
 		return nil, err
 	}
-	if !single {
-		return nil, nil
-	}
-	var n int64
-	if draft != nil {
-		n = *b.writes[0].stamp
-	}
-	return stampsAfter(seen, draft, n), nil
-}
-
-// stampsAfter is seen once the step's one draft save d (nil for none) moved its unit's count to
-// n. It is nil when seen is, when seen does not count d's unit (the caller would keep a draft
-// whose writes nobody checks) and when n is not one past seen's count: another write came in
-// between the check and the save.
-func stampsAfter(seen *flows.Stamps, d *flows.Draft, n int64) *flows.Stamps {
-	if seen == nil {
-		return nil
-	}
-	out := *seen
-	out.Units = maps.Clone(seen.Units)
-	if d == nil {
-		return &out
-	}
-	if c, ok := out.Units[d.Key.Unit]; !ok || n != c+1 {
-		return nil
-	}
-	out.Units[d.Key.Unit] = n
-	return &out
+	return b.stampsAfter(seen), nil
 }
 
 // Apply makes effects durable, in order, skipping the outbound ones. Each effect is atomic on
@@ -213,12 +184,39 @@ func (s *Store) Apply(ctx context.Context, effects []flows.Effect) error {
 }
 
 func (b batch) apply(ctx context.Context) error {
-	for i, w := range b.writes {
-		if err := w.do(ctx); err != nil {
+	for i := range b.writes {
+		w := &b.writes[i]
+		var err error
+		if w.stamp, err = w.do(ctx); err != nil {
 			return fmt.Errorf("effect %d of %d: %w", i+1, len(b.writes), err)
 		}
 	}
 	return nil
+}
+
+// stampsAfter is seen as the batch's own writes left it: each write moved its unit's count by
+// one from where the write before left it. It is nil when seen is, when a write may have moved a
+// count without saying (blind) or touched a unit seen does not count (the caller would keep
+// what nobody checks), and when a count moved otherwise: another write came in between.
+func (b batch) stampsAfter(seen *flows.Stamps) *flows.Stamps {
+	if seen == nil {
+		return nil
+	}
+	out := *seen
+	out.Units = maps.Clone(seen.Units)
+	for _, w := range b.writes {
+		if w.blind {
+			return nil
+		}
+		if w.unit == "" {
+			continue
+		}
+		if n, ok := out.Units[w.unit]; !ok || w.stamp != n+1 {
+			return nil
+		}
+		out.Units[w.unit]++
+	}
+	return &out
 }
 
 func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows.State, prev int64, b batch) error {

@@ -47,17 +47,19 @@ func (s *Store) saveDraft(ctx context.Context, d flows.Draft) (int64, error) {
 	return n, nil
 }
 
-// dropDraft deletes e's draft, counting the write in the unit's stamp in the same transaction.
-func (s *Store) dropDraft(ctx context.Context, e flows.DropDraft) error {
+// dropDraft deletes e's draft, counting the write in the unit's stamp in the same transaction,
+// and returns the stamp after it.
+func (s *Store) dropDraft(ctx context.Context, e flows.DropDraft) (int64, error) {
+	var n *redis.IntCmd
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, s.draftKey(e.Key, e.Person))
-		p.Incr(ctx, s.unitStampKey(e.Key.Unit))
+		n = p.Incr(ctx, s.unitStampKey(e.Key.Unit))
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("drop draft %s of %s: %w", e.Key, e.Person, err)
+		return 0, fmt.Errorf("drop draft %s of %s: %w", e.Key, e.Person, err)
 	}
-	return nil
+	return n.Val(), nil
 }
 
 // draftTTL is how long d lives: until its period closes, measured on the bot's clock.

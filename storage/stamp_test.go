@@ -34,13 +34,14 @@ func TestCommitChecksStamps(t *testing.T) {
 	tests := []struct {
 		name    string
 		effects []flows.Effect
-		bump    int64 // how far the commit moves keyQ1's unit stamp; -1: it cannot tell, no stamps back
+		bump    int64 // how far the commit moves keyQ1's unit stamp; -1: it cannot say, no stamps back
 	}{
 		{"a move between screens", nil, 0},
 		{"an answer", []flows.Effect{answer}, 1},
 		{"a notice alone", []flows.Effect{notify}, 0},
 		{"an answer with a notice", []flows.Effect{answer, notify}, 1},
-		{"a submission", []flows.Effect{submit}, -1},
+		{"a submission", []flows.Effect{submit}, 1},
+		{"an answer, then a submission", []flows.Effect{answer, flows.Submit{Submission: submit.Submission, Form: testForm, Draft: 1}}, 2},
 		{"two writes", []flows.Effect{answer, flows.SavePerson{Person: flows.Person{ID: "tg:1", Lang: flows.EN}}}, -1},
 	}
 	moves := []struct {
@@ -189,5 +190,31 @@ func TestCommitChecksStateBeforeWrites(t *testing.T) {
 	}
 	if _, err := s.Submission(ctx, keyQ1); !errors.Is(err, flows.ErrNotFound) {
 		t.Fatalf("got %v, want nothing submitted", err)
+	}
+}
+
+// TestCommitStampsWithWriteBetween: a step whose writes go one after the other (a submission)
+// returns no stamps when another write to the unit lands between its check and its own write,
+// since it cannot tell that write from its own.
+func TestCommitStampsWithWriteBetween(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	mustLinkPerson(t, s)
+	seen := mustStamps(t, s)
+	other := keyQ1
+	other.Form = "activity"
+	hook := &afterPrecheck{do: func() {
+		mustApply(t, s, flows.Submit{Submission: submission(other, 1, "tg:9", map[string]int64{"meetings": 1}), Form: testForm})
+	}}
+	s.rdb.AddHook(hook)
+	submit := flows.Submit{Submission: submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1250}), Form: testForm}
+	got, err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 1}, 0, []flows.Effect{submit}, &seen)
+	if err != nil {
+		t.Fatalf("got %v, want nil", err)
+	}
+	if !hook.fired.Load() {
+		t.Fatal("the other write never ran")
+	}
+	if got != nil {
+		t.Errorf("stamps: got %+v, want nil", got)
 	}
 }
