@@ -19,8 +19,9 @@ import (
 	"danvan/internal/testkit"
 )
 
-// failsafe bounds every wait of these tests; nothing waits this long when all is well.
-const failsafe = 20 * time.Second
+// runFailsafe bounds every wait of the tests that run the whole bot; nothing waits this long when
+// all is well.
+const runFailsafe = 20 * time.Second
 
 // mustRunBot runs the bot with vars until the test ends, its log in the returned buffer, and
 // checks it stopped cleanly.
@@ -39,8 +40,8 @@ func mustRunBot(t *testing.T, vars map[string]string) *testkit.LogBuffer {
 			if err != nil {
 				t.Errorf("run: got %v, want nil after the stop", err)
 			}
-		case <-time.After(failsafe):
-			t.Errorf("run: still running %v after the stop", failsafe)
+		case <-time.After(runFailsafe):
+			t.Errorf("run: still running %v after the stop", runFailsafe)
 		}
 		logOutput = old
 	})
@@ -58,13 +59,13 @@ func get(url string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// mustEventually asks get(url) until cond holds of the answer, every 20 ms until failsafe: what
+// mustEventually asks get(url) until cond holds of the answer, every 20 ms until runFailsafe: what
 // the bot serves changes when its Redis or platform does, a moment later.
 func mustEventually(t *testing.T, url, what string, cond func(code int, body string) bool) string {
 	t.Helper()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(failsafe)
+	deadline := time.After(runFailsafe)
 	for {
 		code, body := get(url)
 		if cond(code, body) {
@@ -73,7 +74,7 @@ func mustEventually(t *testing.T, url, what string, cond func(code int, body str
 		select {
 		case <-tick.C:
 		case <-deadline:
-			t.Fatalf("%s: got %d %q from %s for %v", what, code, body, url, failsafe)
+			t.Fatalf("%s: got %d %q from %s for %v", what, code, body, url, runFailsafe)
 		}
 	}
 }

@@ -70,10 +70,5 @@ func bind(addr string, h http.Handler, serves string) (httpServer, error) {
 	if err != nil {
 		return httpServer{}, err
 	}
-	return httpServer{srv: newServer(h), ln: ln, serves: serves}, nil
-}
-
-// newServer is an HTTP server of h with the bot's limits.
-func newServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	return httpServer{srv: newServer(addr, h, serverLimits), ln: ln, serves: serves}, nil
 }

@@ -31,6 +31,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal asks for a graceful stop; after it the default action is back, so a
+	// second Ctrl+C or SIGTERM ends the process at once, whatever is still finishing.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Getenv)
 	switch {
 	case errors.Is(err, flag.ErrHelp):

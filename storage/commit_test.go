@@ -1,11 +1,16 @@
 package storage
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
 )
@@ -19,14 +24,14 @@ func TestCommitDraftAndSession(t *testing.T) {
 	hook := &countHook{}
 	s.rdb.AddHook(hook)
 	st0 := flows.State{Version: 1, Screen: flows.Asking, Key: keyQ1}
-	if err := s.Commit(ctx, "tg:1", "tg:u0", st0, 0, nil, false); err != nil { // the server learns the script
+	if _, err := s.Commit(ctx, "tg:1", "tg:u0", st0, 0, nil, nil); err != nil { // the server learns the script
 		t.Fatalf("Commit: got %v, want nil", err)
 	}
 	hook.cmds.Store(0)
 	hook.pipes.Store(0)
 	st1 := flows.State{Version: 2, Screen: flows.Asking, Key: keyQ1, Step: 1}
 	d1 := draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})
-	if err := s.Commit(ctx, "tg:1", "tg:u1", st1, 1, []flows.Effect{flows.SaveDraft{Draft: d1}}, false); err != nil {
+	if _, err := s.Commit(ctx, "tg:1", "tg:u1", st1, 1, []flows.Effect{flows.SaveDraft{Draft: d1}}, nil); err != nil {
 		t.Fatalf("Commit: got %v, want nil", err)
 	}
 	trips, staleDraft := int64(1), int64(1250)
@@ -36,7 +41,7 @@ func TestCommitDraftAndSession(t *testing.T) {
 	if got := hook.cmds.Load() + hook.pipes.Load(); got != trips {
 		t.Errorf("round trips for one answer: got %d, want %d", got, trips)
 	}
-	err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 3}, 2, nil, false)
+	_, err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 3}, 2, nil, nil)
 	if !errors.Is(err, flows.ErrDuplicate) {
 		t.Errorf("the same update again: got %v, want ErrDuplicate", err)
 	}
@@ -51,7 +56,7 @@ func TestCommitDraftAndSession(t *testing.T) {
 	for _, tt := range tests {
 		st := flows.State{Version: tt.prev + 1, Screen: flows.Summary, Key: keyQ1}
 		d := draft(keyQ1, "tg:1", tt.draft, map[string]int64{"eligible": 9})
-		err := s.Commit(ctx, "tg:1", "tg:u2-"+tt.name, st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}}, false)
+		_, err := s.Commit(ctx, "tg:1", "tg:u2-"+tt.name, st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}}, nil)
 		if !errors.Is(err, flows.ErrConflict) {
 			t.Errorf("%s: got %v, want ErrConflict", tt.name, err)
 		}
@@ -140,5 +145,64 @@ func TestBatcherAfterClose(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Claim after Close still waiting after 10s")
+	}
+}
+
+// failSessionSave is a hook that fails every script on a chat's state (SaveSession's
+// compare-and-set), as a connection lost just before it; other commands go through.
+type failSessionSave struct{}
+
+func (failSessionSave) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (failSessionSave) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if args := cmd.Args(); len(args) > 3 && strings.HasPrefix(fmt.Sprint(args[0]), "eval") && strings.Contains(fmt.Sprint(args[3]), "session:") {
+			err := errors.New("read tcp 127.0.0.1:6379: connection reset by peer")
+			cmd.SetErr(err)
+			return err
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (failSessionSave) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestCommitSubmitStateNotSaved: a submission stored whose chat state then could not be is
+// reported as such (flows.ErrStateNotSaved), not as a plain failure, and its update stays
+// handled; a submission whose chat moved on meanwhile is a conflict and frees its update to be
+// run again.
+func TestCommitSubmitStateNotSaved(t *testing.T) {
+	tests := []struct {
+		name      string
+		hook      redis.Hook
+		prev      int64
+		want      error
+		wantFresh bool // the update may be claimed again afterwards
+	}{
+		{"connection lost before the state", failSessionSave{}, 0, flows.ErrStateNotSaved, false},
+		{"chat moved on", nil, 5, flows.ErrConflict, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, ctx := mustStore(t), t.Context()
+			mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})})
+			if tt.hook != nil {
+				s.rdb.AddHook(tt.hook)
+			}
+			sub := submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1250})
+			_, err := s.Commit(ctx, "tg:1", "tg:u7", flows.State{Version: tt.prev + 1}, tt.prev,
+				[]flows.Effect{flows.Submit{Submission: sub, Form: testForm, Draft: 1}}, nil)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Commit: got %v, want %v", err, tt.want)
+			}
+			if got, err := s.Submission(ctx, keyQ1); err != nil || got.Ref != sub.Ref {
+				t.Errorf("submission: got %+v, %v; want %s stored", got, err, sub.Ref)
+			}
+			if fresh, err := s.Claim(ctx, "tg:u7"); err != nil || fresh != tt.wantFresh {
+				t.Errorf("claim of the update afterwards: got %v, %v; want %v", fresh, err, tt.wantFresh)
+			}
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"danvan/flows"
 )
 
 // sheetName makes a valid, unique worksheet name: at most 31 characters, none of []:*?/\.
@@ -16,7 +18,7 @@ func sheetName(name string, taken []string) string {
 			return '-'
 		}
 		return r
-	}, name)
+	}, flows.NeutralLine(name))
 	rs := []rune(name)
 	if len(rs) > 28 {
 		rs = rs[:28]
@@ -123,7 +125,7 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 				}
 				v = c.Value
 			}
-			if err := f.SetCellValue(sh, ref, v); err != nil {
+			if err := f.SetCellValue(sh, ref, neutral(v)); err != nil {
 				return err
 			}
 		}
@@ -138,10 +140,19 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 
 func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
 
+// neutral is v fit for a cell: a text goes through flows.Neutral, so a name or a reason stored
+// with bidirectional controls cannot read as something else in the file; other values pass.
+func neutral(v any) any {
+	if s, ok := v.(string); ok {
+		return flows.Neutral(s)
+	}
+	return v
+}
+
 func headerRow(st xlsxStyles, labels ...string) []any {
 	out := make([]any, len(labels))
 	for i, l := range labels {
-		out[i] = cell(st.header, l)
+		out[i] = cell(st.header, flows.Neutral(l))
 	}
 	return out
 }
@@ -165,6 +176,9 @@ func writeTable(f *excelize.File, sh, table string, t Table, st xlsxStyles) erro
 	vals := make([]any, len(t.Headers))
 	for i, r := range t.Rows {
 		fillRow(vals, r, st)
+		for j, v := range vals {
+			vals[j] = neutral(v)
+		}
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(ref, vals); err != nil {
 			return err
