@@ -63,8 +63,8 @@ func newLoadSetup(b *testing.B, prefix string, n int, withMetrics bool) *loadSet
 }
 
 // reportMetricsCost reports, when both bots ran, the one with metrics against the one without:
-// its throughput and CPU time per update (the steadier figure on a shared machine), medians of
-// the rounds, and the ratios.
+// throughput and CPU time per update (the steadier figure on a shared machine) of each, medians
+// of the rounds (the main figures aggregate the rounds instead), and the ratios.
 func reportMetricsCost(b *testing.B, setups []*loadSetup) {
 	if len(setups) < 2 {
 		return
@@ -78,6 +78,8 @@ func reportMetricsCost(b *testing.B, setups []*loadSetup) {
 	}
 	offRate, offCPU := rate(setups[0])
 	onRate, onCPU := rate(setups[1])
+	b.ReportMetric(offRate, "metrics-off-updates/s")
+	b.ReportMetric(offCPU, "metrics-off-cpu-µs/update")
 	b.ReportMetric(onRate, "metrics-updates/s")
 	b.ReportMetric(onCPU, "metrics-cpu-µs/update")
 	b.ReportMetric(100*onRate/offRate, "metrics-%-of-throughput")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -20,7 +21,10 @@ import (
 type obsLog struct {
 	mu                     sync.Mutex
 	received, sent, polled []string
+	changed                chan struct{} // signalled after each call
 }
+
+func newObsLog() *obsLog { return &obsLog{changed: make(chan struct{}, 1)} }
 
 func (o *obsLog) Received(kind string) { o.add(&o.received, kind) }
 func (o *obsLog) Sent(cause string)    { o.add(&o.sent, cause) }
@@ -34,8 +38,26 @@ func (o *obsLog) Polled(err error, next time.Duration) {
 
 func (o *obsLog) add(to *[]string, s string) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	*to = append(*to, s)
+	o.mu.Unlock()
+	select {
+	case o.changed <- struct{}{}:
+	default:
+	}
+}
+
+// wait waits until cond holds over what the observer was told, or fails the test.
+func (o *obsLog) wait(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(testkit.Wait)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-o.changed:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 func (o *obsLog) get(from *[]string) []string {
@@ -48,7 +70,7 @@ func (o *obsLog) get(from *[]string) []string {
 // its chat's menu reads it), messages by how they went, and the calls that take updates by
 // their outcome: the webhook clean-up and idle 408s are successes, a 500 a failure.
 func TestZaloObserves(t *testing.T) {
-	fake, obs := fakezalo.New(t), &obsLog{}
+	fake, obs := fakezalo.New(t), newObsLog()
 	cfg := fakeConfig(fake)
 	cfg.Observer, cfg.Logger = obs, (&testkit.LogBuffer{}).Logger(0)
 	z, err := New(t.Context(), cfg, testkit.HandlerFunc(func(_ context.Context, in bot.Incoming) []flows.Reply {
@@ -66,7 +88,7 @@ func TestZaloObserves(t *testing.T) {
 	fake.Push("message.text.received", "m1", "u1", "xin chào")
 	fake.Push("message.text.received", "m2", "u1", "/help")
 	fake.Push("message.image.received", "m3", "u1", "")
-	fake.WaitFor(t, "three sends observed", testkit.Wait, func() bool { return len(obs.get(&obs.sent)) == 3 })
+	obs.wait(t, "three sends observed", func() bool { return len(obs.get(&obs.sent)) == 3 })
 	fake.WaitFor(t, "an idle poll", testkit.Wait, func() bool { return fake.Timeouts() >= 1 })
 
 	if got, want := obs.get(&obs.received), []string{"text", "command", "media"}; !slices.Equal(got, want) {
@@ -81,5 +103,35 @@ func TestZaloObserves(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(polled, " "), fakezalo.Token) {
 		t.Errorf("polled: got %q, want the token redacted", polled)
+	}
+}
+
+// TestZaloWebhookObserves: in webhook mode the transport is ready once setWebhook succeeds,
+// with no report due after it, and what the webhook keeps is counted as received.
+func TestZaloWebhookObserves(t *testing.T) {
+	fake, obs := fakezalo.New(t), newObsLog()
+	var z *Transport
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		z.WebhookHandler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := fakeConfig(fake)
+	cfg.WebhookURL, cfg.WebhookSecret, cfg.Observer = srv.URL+"/zalo", "zalo-obs-secret", obs
+	cfg.Logger = (&testkit.LogBuffer{}).Logger(0)
+	z, err := New(t.Context(), cfg, testkit.HandlerFunc(func(context.Context, bot.Incoming) []flows.Reply {
+		return []flows.Reply{{Text: "ok"}}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustRun(t, z.Run)
+	obs.wait(t, "setWebhook reported", func() bool { return len(obs.get(&obs.polled)) == 1 })
+	fake.Deliver(fakezalo.Event("message.text.received", "m1", "u1", "/help"))
+	obs.wait(t, "the reply observed", func() bool { return len(obs.get(&obs.sent)) == 1 })
+	if got := obs.get(&obs.polled); !slices.Equal(got, []string{"ok within 0s"}) {
+		t.Errorf("polled: got %q, want setWebhook ok with nothing due after it", got)
+	}
+	if got := obs.get(&obs.received); !slices.Equal(got, []string{"command"}) {
+		t.Errorf("received: got %q, want one command", got)
 	}
 }
