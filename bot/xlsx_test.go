@@ -39,7 +39,7 @@ func rowOf(tb testing.TB, x *excelize.File, sheet, unit string) int {
 		tb.Fatal(err)
 	}
 	for i, r := range rows {
-		if len(r) > 2 && r[2] == unit {
+		if len(r) > 3 && r[3] == unit {
 			return i + 1
 		}
 	}
@@ -47,7 +47,7 @@ func rowOf(tb testing.TB, x *excelize.File, sheet, unit string) int {
 	return 0
 }
 
-// findRow returns the row of sheet whose column C (the unit) is unit.
+// findRow returns the row of sheet whose column D (the unit) is unit.
 func findRow(tb testing.TB, x *excelize.File, sheet, unit string) []string {
 	tb.Helper()
 	rows, err := x.GetRows(sheet)
@@ -55,7 +55,7 @@ func findRow(tb testing.TB, x *excelize.File, sheet, unit string) []string {
 		tb.Fatal(err)
 	}
 	for _, r := range rows {
-		if len(r) > 2 && r[2] == unit {
+		if len(r) > 3 && r[3] == unit {
 			return r
 		}
 	}

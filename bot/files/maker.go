@@ -41,8 +41,9 @@ type Maker struct {
 	Models     ModelSource
 }
 
-// File renders attachment a for p in lang. It narrows the request to p's scope again (the
-// attachment came through a chat and may be forged) before it loads anything.
+// File renders attachment a for p in lang (a report draft is in Vietnamese whatever lang: it is
+// a Party document). It narrows the request to p's scope again (the attachment came through a
+// chat and may be forged) before it loads anything.
 func (m *Maker) File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error) {
 	per, ok := m.Calendar.Period(a.Period)
 	if !ok {

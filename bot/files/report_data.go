@@ -286,27 +286,37 @@ func (m *Maker) unitState(u flows.Node, forms []flows.Form, in reportInput) unit
 	return st
 }
 
-// reportNode is the place the report is about: the first view's node, or the directory's
-// single root for a view of everything.
+// reportNode is the place the report is about: the first view's node (the place of a unit),
+// or the directory's single root for a view of everything.
 func (m *Maker) reportNode(views []flows.View) ReportNode {
 	id := views[0].Node
 	if roots := m.Dir.Children(""); id == "" && len(roots) == 1 {
 		id = roots[0]
 	}
 	n, ok := m.Dir.Node(id)
+	if ok && n.IsUnit() {
+		n, ok = m.Dir.Node(n.Parent)
+	}
 	if !ok {
 		return ReportNode{Name: fmText(reportLang, "everywhere"), Root: true}
 	}
 	return ReportNode{ID: n.ID, Name: n.Name.In(reportLang), Root: n.Parent == ""}
 }
 
-// reportOrg is the organisation every view is limited to, zero when they are not all one.
+// reportOrg is the organisation every view is limited to (a unit's view is limited to its
+// own), zero when they are not all one.
 func (m *Maker) reportOrg(views []flows.View) ReportOrg {
+	org := func(v flows.View) string {
+		if n, ok := m.Dir.Node(v.Node); ok && n.IsUnit() {
+			return n.Org
+		}
+		return v.Org
+	}
 	for _, v := range views {
-		if v.Org == "" || v.Org != views[0].Org {
+		if org(v) == "" || org(v) != org(views[0]) {
 			return ReportOrg{}
 		}
 	}
-	o, _ := m.Dir.Org(views[0].Org)
+	o, _ := m.Dir.Org(org(views[0]))
 	return ReportOrg{ID: o.ID, Short: o.Short.In(reportLang), Name: o.Name.In(reportLang)}
 }

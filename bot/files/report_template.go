@@ -68,8 +68,9 @@ type ReportTemplate struct {
 
 // ParseReport reads a report template (YAML) and checks it: every key known, every text a
 // valid template, every block one paragraph, list or known table, and the whole executing
-// without error on a sample report, so a bad template fails at start, not at a leader's
-// /baocao.
+// without error on a sample report with something in every field and on an empty one (so both
+// sides of most {{if}}s run), with every issuer; a bad template fails at start, not at a
+// leader's request.
 func ParseReport(data []byte) (*ReportTemplate, error) {
 	var spec reportSpec
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -81,67 +82,97 @@ func ParseReport(data []byte) (*ReportTemplate, error) {
 	if err := t.parse(); err != nil {
 		return nil, fmt.Errorf("report template: %w", err)
 	}
-	r := sampleReport()
-	if err := t.Fill(&r); err != nil {
-		return nil, fmt.Errorf("report template: %w", err)
-	}
-	if _, err := t.Document(r); err != nil {
+	if err := t.dryRun(); err != nil {
 		return nil, fmt.Errorf("report template: %w", err)
 	}
 	return t, nil
 }
 
+// dryRun lays out a full and an empty sample report, and fills in every issuer.
+func (t *ReportTemplate) dryRun() error {
+	full := sampleReport()
+	for _, b := range append(slices.Clone(t.spec.Body), t.spec.Annex...) {
+		for _, q := range b.List {
+			full.Narratives[q] = full.Narratives["results"]
+		}
+	}
+	for _, r := range []Report{full, {}} {
+		if err := t.Fill(&r); err != nil {
+			return err
+		}
+		if _, err := t.Document(r); err != nil {
+			return err
+		}
+		for i := range t.spec.Issuers {
+			if _, err := t.issuerAt(i, &r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // parse compiles every text and checks the blocks.
 func (t *ReportTemplate) parse() error {
+	c := &compiler{t: t}
 	s := t.spec
-	var errs []error
-	add := func(path, src string) {
-		tp, err := template.New(path).Funcs(templateFuncs).Option("missingkey=error").Parse(src)
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
-		t.tpls[path] = tp
-	}
 	for _, kv := range [][2]string{{"number", s.Number}, {"date", s.Date}, {"title", s.Title},
 		{"subject", s.Subject}, {"period", s.Period}} {
-		add(kv[0], kv[1])
+		c.add(kv[0], kv[1])
 	}
 	if strings.TrimSpace(s.Title) == "" {
-		errs = append(errs, errors.New("title: required"))
+		c.errs = append(c.errs, errors.New("title: required"))
 	}
 	if len(s.Issuers) == 0 {
-		errs = append(errs, errors.New("issuers: at least one is required"))
+		c.errs = append(c.errs, errors.New("issuers: at least one is required"))
 	}
 	for i, is := range s.Issuers {
 		p := fmt.Sprintf("issuers[%d].", i)
 		for _, kv := range [][2]string{{"superior", is.Superior}, {"name", is.Name}, {"self", is.Self},
 			{"symbol", is.Symbol}, {"on_behalf", is.OnBehalf}, {"signer", is.Signer}, {"signer_name", is.SignerName}} {
-			add(p+kv[0], kv[1])
+			c.add(p+kv[0], kv[1])
 		}
 		for j, src := range is.Recipients {
-			add(fmt.Sprintf("%srecipients[%d]", p, j), src)
+			c.add(fmt.Sprintf("%srecipients[%d]", p, j), src)
 		}
 	}
-	for _, part := range []struct {
-		name   string
-		blocks []blockSpec
-	}{{"body", s.Body}, {"annex", s.Annex}} {
-		for i, b := range part.blocks {
-			p := fmt.Sprintf("%s[%d]", part.name, i)
-			if err := checkBlock(b); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", p, err))
-				continue
-			}
-			add(p+".text", b.Text)
-			add(p+".item", b.Item)
-			add(p+".empty", b.Empty)
-			for j, h := range b.Headers {
-				add(fmt.Sprintf("%s.headers[%d]", p, j), h)
-			}
+	c.blocks("body", s.Body)
+	c.blocks("annex", s.Annex)
+	return errors.Join(c.errs...)
+}
+
+// compiler collects the templates of one ReportTemplate and every error, so an admin fixes the
+// file in one go.
+type compiler struct {
+	t    *ReportTemplate
+	errs []error
+}
+
+// add compiles the text at path; a key missing from a map is an error, not "<no value>".
+func (c *compiler) add(path, src string) {
+	tp, err := template.New(path).Funcs(templateFuncs).Option("missingkey=error").Parse(src)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	c.t.tpls[path] = tp
+}
+
+// blocks checks and compiles the blocks of one part.
+func (c *compiler) blocks(part string, bs []blockSpec) {
+	for i, b := range bs {
+		p := fmt.Sprintf("%s[%d]", part, i)
+		if err := checkBlock(b); err != nil {
+			c.errs = append(c.errs, fmt.Errorf("%s: %w", p, err))
+			continue
+		}
+		c.add(p+".text", b.Text)
+		c.add(p+".item", b.Item)
+		c.add(p+".empty", b.Empty)
+		for j, h := range b.Headers {
+			c.add(fmt.Sprintf("%s.headers[%d]", p, j), h)
 		}
 	}
-	return errors.Join(errs...)
 }
 
 // checkBlock checks that b is exactly one thing: a paragraph, a page break, a list or a table.
@@ -218,6 +249,11 @@ func (t *ReportTemplate) issuer(r *Report) (Issuer, error) {
 			break
 		}
 	}
+	return t.issuerAt(pick, r)
+}
+
+// issuerAt executes the texts of issuer pick on r.
+func (t *ReportTemplate) issuerAt(pick int, r *Report) (Issuer, error) {
 	p := fmt.Sprintf("issuers[%d].", pick)
 	var out Issuer
 	var errs []error

@@ -388,3 +388,37 @@ func mustPeriod(tb testing.TB, m *Maker, id string) flows.Period {
 	}
 	return p
 }
+
+// An organiser's own unit reports as its organisation in its place: the place's Party
+// committee issues it, the unit is the annex's one row.
+func TestReportOneUnit(t *testing.T) {
+	m, _ := mustMaker(t)
+	lan := flows.Person{ID: "tg:5", Units: []string{"tanphong-phunu"}}
+	f := mustFile(t, m, lan, flows.Attachment{Kind: flows.DocFile, Period: "2026-Q1"})
+	v := mustReadDOCX(t, f.Data)
+	checkHead(t, v, "ĐẢNG BỘ TỈNH LAI CHÂU", "ĐẢNG ỦY PHƯỜNG TÂN PHONG", "Số        -BC/ĐU")
+	if got := annexUnits(v.tableWith(t, "STT", "Địa bàn, đơn vị")); !slices.Equal(got, []string{"Hội LHPN phường Tân Phong"}) {
+		t.Errorf("annex: got %q, want the one unit", got)
+	}
+	if text := strings.Join(v.Lines, "\n"); !strings.Contains(text, "của Hội Liên hiệp Phụ nữ Việt Nam trên địa bàn phường Tân Phong") {
+		t.Errorf("document: want the opening to name the organisation and the ward:\n%s", text)
+	}
+}
+
+// A mistake in a branch the full sample does not take, or in an issuer other than the first,
+// still fails at start.
+func TestParseReportDryRuns(t *testing.T) {
+	text, err := os.ReadFile("../../config/defaults/report.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ old, new string }{
+		{`{{if .Missed}}Chỉ tiêu chưa đạt`, `{{if not .Missed}}{{.Nope}}{{end}}{{if .Missed}}Chỉ tiêu chưa đạt`},
+		{`name: "ĐẢNG ỦY {{upper .Node.Name}}"`, `name: "ĐẢNG ỦY {{upper .Node.Nope}}"`},
+		{`item: "- {{.Unit}}: {{.Text}}"`, `item: "- {{.Unit}}: {{.Nope}}"`},
+	} {
+		if _, err := ParseReport([]byte(strings.Replace(string(text), c.old, c.new, 1))); err == nil || !strings.Contains(err.Error(), "Nope") {
+			t.Errorf("%s: got %v, want an error naming Nope", c.new, err)
+		}
+	}
+}

@@ -135,20 +135,7 @@ func (lay tableLayout) fillTotal(vals []any, l sheetLine, t Table, st xlsxStyles
 	if l.kind == totalLine {
 		vals[1], vals[3] = nil, cell(st.bold, l.label)
 	}
-	sums := make([]int64, t.Questions)
-	done := 0
-	for _, u := range l.units {
-		r := t.Rows[u]
-		if r.Version == 0 || r.Status == ret {
-			continue
-		}
-		done++
-		for j, v := range r.Values {
-			if r.Has[j] {
-				sums[j] += v
-			}
-		}
-	}
+	sums, done := totalOf(t, l.units, ret)
 	for j := range t.Questions {
 		f := fmt.Sprintf(`SUMIFS(%s,%s,"<>%s")`, colRange(4+j, l.from, l.to), status, ret)
 		if l.kind == totalLine {
@@ -170,6 +157,25 @@ func (lay tableLayout) fillTotal(vals []any, l sheetLine, t Table, st xlsxStyles
 		vals[4+t.Questions+k] = c
 	}
 	vals[statusCol] = cell(st.bold, fmText(lay.lang, "sheet_done", done, len(l.units)))
+}
+
+// totalOf adds up the figures of units, leaving out those not submitted or returned, and counts
+// the units it added.
+func totalOf(t Table, units []int, returned string) (sums []int64, done int) {
+	sums = make([]int64, t.Questions)
+	for _, u := range units {
+		r := t.Rows[u]
+		if r.Version == 0 || r.Status == returned {
+			continue
+		}
+		done++
+		for j, v := range r.Values {
+			if r.Has[j] {
+				sums[j] += v
+			}
+		}
+	}
+	return sums, done
 }
 
 // cellName names the cell at a zero-based column and a sheet row.

@@ -138,11 +138,7 @@ func (x *leaderE2E) checkFiles(t *testing.T, c scopeCase) {
 	testkit.MustPNG(t, mustOneFile(t, chart, "sendPhoto"))
 	xf := testkit.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
 	list := xf.GetSheetList()
-	rows, err := xf.GetRows(list[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := len(rows) - 1; got != c.units {
+	if got := len(testkit.UnitRows(t, xf, list[1])); got != c.units {
 		t.Errorf("workbook unit rows: got %d, want %d", got, c.units)
 	}
 	all := workbookText(t, xf) + zipText(t, mustOneFile(t, x.say(c.chat, "/export csv"), "sendDocument"))

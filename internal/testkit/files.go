@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"strconv"
 	"testing"
 	"time"
 
@@ -46,7 +47,8 @@ func MustCell(tb testing.TB, x *excelize.File, sheet, ref string) string {
 	return v
 }
 
-// RowOf returns the number of the row of sheet whose column C (the unit) is unit.
+// RowOf returns the number of the row of sheet whose column D (the unit, after the STT, the
+// place and the organisation) is unit.
 func RowOf(tb testing.TB, x *excelize.File, sheet, unit string) int {
 	tb.Helper()
 	rows, err := x.GetRows(sheet)
@@ -54,7 +56,7 @@ func RowOf(tb testing.TB, x *excelize.File, sheet, unit string) int {
 		tb.Fatal(err)
 	}
 	for i, r := range rows {
-		if len(r) > 2 && r[2] == unit {
+		if len(r) > 3 && r[3] == unit {
 			return i + 1
 		}
 	}
@@ -62,7 +64,7 @@ func RowOf(tb testing.TB, x *excelize.File, sheet, unit string) int {
 	return 0
 }
 
-// FindRow returns the row of sheet whose column C (the unit) is unit.
+// FindRow returns the row of sheet whose column D (the unit) is unit.
 func FindRow(tb testing.TB, x *excelize.File, sheet, unit string) []string {
 	tb.Helper()
 	rows, err := x.GetRows(sheet)
@@ -70,6 +72,47 @@ func FindRow(tb testing.TB, x *excelize.File, sheet, unit string) []string {
 		tb.Fatal(err)
 	}
 	return rows[RowOf(tb, x, sheet, unit)-1]
+}
+
+// SheetHeader returns the header row of a form's sheet: the row that starts with "STT", below
+// the issuing body and the title.
+func SheetHeader(tb testing.TB, x *excelize.File, sheet string) []string {
+	tb.Helper()
+	rows, err := x.GetRows(sheet)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == "STT" {
+			return r
+		}
+	}
+	tb.Fatalf("sheet %s: no header row", sheet)
+	return nil
+}
+
+// UnitRows returns the rows of a form's sheet that are units: those numbered in the STT
+// column (subtotals and the total are not).
+func UnitRows(tb testing.TB, x *excelize.File, sheet string) [][]string {
+	tb.Helper()
+	rows, err := x.GetRows(sheet)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out [][]string
+	for _, r := range rows {
+		if n, err := strconv.Atoi(firstCell(r)); err == nil && n > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func firstCell(r []string) string {
+	if len(r) == 0 {
+		return ""
+	}
+	return r[0]
 }
 
 // MustSubmit stores version 1 of unit's Membership report for Q1 2026, sent by by at at,
