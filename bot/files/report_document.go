@@ -211,7 +211,7 @@ func annexTable(heads, cols []string, groups []AnnexGroup, total AnnexRow) *DocT
 		return nil
 	}
 	t := &DocTable{Header: append(append([]string{heads[0], heads[1]}, cols...), heads[2]), TextCol: 1, Small: true}
-	t.Widths = []int{5, 22}
+	t.Widths = []int{5, 26}
 	for range cols {
 		t.Widths = append(t.Widths, 8)
 	}
