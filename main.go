@@ -31,6 +31,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal asks for a graceful stop; after it the default action is back, so a
+	// second Ctrl+C or SIGTERM ends the process at once, whatever is still finishing.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Getenv)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -57,9 +60,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if cfg.TelegramToken == "" && !cfg.Zalo() {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or set ZALO_BOT_TOKEN for Zalo (or try the bot without one: go run . demo)")
 	}
-	store, err := storage.Open(ctx, redisURL(cfg), cfg.RedisPrefix)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("%w\nthe bot keeps every report in Redis and will not start without it; start redis-server or set REDIS_URL (or try: go run . demo)", err)
+		return err
 	}
 	defer store.Close()
 	if _, err := startChecks(ctx, store, log); err != nil {
@@ -97,6 +100,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 			return err
 		}
 		router.Register(z)
+		disp.Usage = append(disp.Usage, z)
 		runs = append(runs, z.Run)
 	}
 	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
@@ -123,8 +127,9 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 }
 
 // startZalo connects to Zalo and mounts its webhook and, with PUBLIC_URL, the file server.
-// Served files and each chat's last choices live in store, so every replica serves any file URL
-// and reads any typed number.
+// Served files, each chat's last choices, the webhook's inbox and the month's count of messages
+// live in store, so every replica serves any file URL, reads any typed number, handles what
+// another acknowledged and adds to one count.
 func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*zalo.Transport, error) {
 	var files *zalo.Files
 	if cfg.PublicURL != "" {
@@ -134,6 +139,8 @@ func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, dis
 	z, err := zalo.New(ctx, zalo.Config{
 		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
 		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
+		Inbox: store, Counter: store, MonthlyQuota: cfg.ZaloMonthlyQuota, Location: cfg.Location(),
+		Unreachables: disp,
 	}, disp)
 	if err != nil {
 		return nil, fmt.Errorf("start zalo: %w", err)
@@ -154,33 +161,6 @@ func webhookPath(raw, def string) string {
 	return u.Path
 }
 
-// redisLog sends go-redis's own messages (lost connections, retries) to our log, at warning
-// level, instead of its package logger writing to stderr.
-type redisLog struct{ log *slog.Logger }
-
-// Printf implements go-redis's logger.
-func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
-	l.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
-}
-
-// redisURL is the URL storage.Open reads: RedisURL, or the Sentinel or Cluster addresses of
-// RedisAddrs written the way go-redis parses them.
-func redisURL(cfg config.Config) string {
-	if len(cfg.RedisAddrs) == 0 {
-		return cfg.RedisURL
-	}
-	u := url.URL{Scheme: "redis", Host: cfg.RedisAddrs[0]}
-	if cfg.RedisPassword != "" {
-		u.User = url.UserPassword("", cfg.RedisPassword)
-	}
-	q := url.Values{"addr": cfg.RedisAddrs[1:]}
-	if cfg.RedisSentinelMaster != "" {
-		q.Set("master_name", cfg.RedisSentinelMaster)
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // serve runs the transports until ctx ends and, when anything is mounted on mux (webhooks,
 // files), the shared HTTP server; then it lets the updates in hand finish.
 func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []func(context.Context) error, log *slog.Logger) error {
@@ -199,7 +179,7 @@ func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []fu
 		return wait()
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(cfg.ListenAddr, mux, serverLimits)
 	srvErr := make(chan error, 1)
 	go func() {
 		log.Info("listening", "addr", cfg.ListenAddr)

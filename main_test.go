@@ -2,14 +2,21 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/redistest"
 	"danvan/internal/testkit"
 )
+
+// TestMain says, after the tests, how many were skipped for want of Redis.
+func TestMain(m *testing.M) { redistest.Main(m) }
 
 func TestRunRefusesToStart(t *testing.T) {
 	tests := []struct {
@@ -53,23 +60,56 @@ func TestDemoRunsWithoutTokenOrRedis(t *testing.T) {
 	}
 }
 
-func TestRedisURL(t *testing.T) {
+func TestRedisOptions(t *testing.T) {
 	tests := []struct {
 		name   string
+		url    string
 		addrs  []string
 		master string
 		want   string
 	}{
-		{"single", nil, "", "redis://localhost:6379/0"},
-		{"cluster", []string{"a:7000", "b:7001"}, "", "redis://a:7000?addr=b%3A7001"},
-		{"sentinel", []string{"s1:26379", "s2:26379"}, "mymaster", "redis://s1:26379?addr=s2%3A26379&master_name=mymaster"},
+		{"default url", "", nil, "", "[localhost:6379] db 0 master \"\" tls false"},
+		{"url with db and tls", "rediss://:pw@redis.example.vn:6380/2", nil, "", "[redis.example.vn:6380] db 2 master \"\" tls true"},
+		{"one cluster seed", "", []string{"cfg.example.vn:6379"}, "", "[cfg.example.vn:6379] db 0 master \"\" tls false"},
+		{"cluster seeds", "", []string{"a:7000", "b:7001"}, "", "[a:7000 b:7001] db 0 master \"\" tls false"},
+		{"sentinels", "", []string{"s1:26379", "s2:26379"}, "mymaster", "[s1:26379 s2:26379] db 0 master \"mymaster\" tls false"},
 	}
 	for _, tt := range tests {
-		cfg := config.Default()
-		cfg.RedisAddrs, cfg.RedisSentinelMaster = tt.addrs, tt.master
-		if got := redisURL(cfg); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			if tt.url != "" {
+				cfg.RedisURL = tt.url
+			}
+			cfg.RedisAddrs, cfg.RedisSentinelMaster = tt.addrs, tt.master
+			o, err := redisOptions(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fmt.Sprintf("%v db %d master %q tls %t", o.Addrs, o.DB, o.MasterName, o.TLSConfig != nil)
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunChecksRedisMode: a Redis that is not the deployment REDIS_MODE says stops the bot at
+// start, with the field to fix named, before any transport starts (the Telegram API here is a
+// closed port: reaching it would be another error). In a cluster run (DANVAN_REDIS_CLUSTER) the
+// shared Redis is a Cluster node, and "single" is the wrong mode.
+func TestRunChecksRedisMode(t *testing.T) {
+	redistest.Need(t)
+	mode, want := "cluster", "is a single server (no Cluster, no Sentinel), not a Cluster node"
+	if redistest.Cluster() {
+		mode, want = "single", "is a Cluster node, not a single server"
+	}
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": "123:secret-token", "TELEGRAM_API_URL": "http://" + redistest.ClosedAddr(t),
+		"REDIS_ADDRS": redistest.Addr(), "REDIS_MODE": mode,
+	}
+	err := run(t.Context(), nil, strings.NewReader(""), io.Discard, testkit.Env(vars))
+	if err == nil || !strings.Contains(err.Error(), "redis_mode (REDIS_MODE) is "+mode) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want an error naming redis_mode and saying the server %s", err, want)
 	}
 }
 
@@ -81,11 +121,11 @@ func TestDemoRemindsOnItsDate(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Today in the demo: 13/03/2026",
-		"📨 console:organiser", "Nhắc báo cáo kỳ Quý I/2026", "Báo cáo ngay",
-		"📊 Số liệu Quý I/2026", "Đã báo cáo",
+		"📨 console:organiser", "Nhắc báo cáo kỳ Quý I năm 2026", "Báo cáo ngay",
+		"📊 Số liệu Quý I năm 2026", "Đã báo cáo",
 		"📅 Lịch báo cáo năm 2026",
-		"đã quá hạn (15/03/2026)", "📨 console:leader", "Tổng hợp kỳ Quý I/2026", // /ngay: the day after the due day
-		"hôm nay trong demo: ", "Dùng: /ngay dd/mm/yyyy",
+		"đã quá hạn (15/03/2026)", "📨 console:leader", "Tổng hợp kỳ Quý I năm 2026", // /ngay: the day after the due day
+		"hôm nay trong demo: ", "Dùng: /ngay ngày/tháng/năm",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
@@ -111,16 +151,16 @@ func TestDemoDayAtAnyHour(t *testing.T) {
 			}
 			_, after, _ := strings.Cut(out.String(), "(hôm nay trong demo: 10:00 13/03/2026)")
 			for _, want := range []string{
-				"Nhắc báo cáo kỳ Quý I/2026",                     // 13/03: the organiser's reminder two days before
+				"Nhắc báo cáo kỳ Quý I năm 2026",                 // 13/03: the organiser's reminder two days before
 				"📨 console:organiser", "đã quá hạn (15/03/2026)", // 16/03: late, and the digest
-				"📨 console:leader", "Tổng hợp kỳ Quý I/2026",
+				"📨 console:leader", "Tổng hợp kỳ Quý I năm 2026",
 				"(hôm nay trong demo: 10:00 16/03/2026)",
 			} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
 				}
 			}
-			if !strings.Contains(after, "Tổng hợp kỳ Quý I/2026") {
+			if !strings.Contains(after, "Tổng hợp kỳ Quý I năm 2026") {
 				t.Errorf("demo output after /ngay 13/03/2026: got %q, want the digest of 16/03", after)
 			}
 		})
@@ -154,4 +194,73 @@ func TestReminderRulesPerKind(t *testing.T) {
 	if rules.StepsFor(flows.Year)[0].At.Hours() != 8 {
 		t.Errorf("-14d at: got %v, want 8h", rules.StepsFor(flows.Year)[0].At)
 	}
+}
+
+// TestCalendarShowsMovedDueStep: with the default configuration, Q1 and the Year of 2026 fall due
+// on a Sunday; /calendar shows their due-day reminders on the Saturday before.
+func TestCalendarShowsMovedDueStep(t *testing.T) {
+	var out strings.Builder
+	in := strings.NewReader("/as admin\n/calendar\n")
+	if err := run(context.Background(), []string{"demo", "-date", "10/03/2026"}, in, &out, testkit.Env(nil)); err != nil {
+		t.Fatalf("demo: got %v, want nil", err)
+	}
+	for _, want := range []string{"13/03 08:00", "14/03 07:30", "16/03 08:00", "14/11 07:30"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("/calendar: got %q, want it to contain %q", out.String(), want)
+		}
+	}
+}
+
+// TestDemoLeaderReturnsReport: the demo's organiser files a report, the leader returns it with a
+// reason, and the notice reaches the organiser in the same terminal; then Ctrl+D (the end of
+// the input) ends the demo. It used to freeze for good after the reason.
+func TestDemoLeaderReturnsReport(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	in, typing := io.Pipe()
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	real := func() time.Time { return time.Date(2026, 1, 20, 8, 30, 0, 0, config.Default().Location()) }
+	go func() { done <- runDemo(ctx, []string{"-date", "13/03/2026"}, in, out, real) }()
+	go func() {
+		// Lan files Q1's membership keeping last year's figures; Hùng opens the Women's Union
+		// of Tân Phong through /figures and returns it.
+		_, _ = io.WriteString(typing, "/report\n1\n1\na\na\na\na\n1\n/as leader\n/figures\n1\n6\n2\n4\n2\n3\n1\nSai số liệu\n/help\n")
+		_ = typing.Close()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo: got %v, want nil", err)
+		}
+	case <-ctx.Done():
+		t.Fatalf("demo: still running after the input ended; output so far:\n%s", out.String())
+	}
+	_, after, ok := strings.Cut(out.String(), "Vui lòng gõ lý do")
+	if !ok {
+		t.Fatalf("demo output: got %q, want the leader asked for a reason", out.String())
+	}
+	for _, want := range []string{"📨 console:organiser", "Lý do: Sai số liệu", "✅ Đã trả lại báo cáo", "/figures [kỳ] — số liệu tổng hợp"} {
+		if !strings.Contains(after, want) {
+			t.Errorf("demo output after the reason: got %q, want it to contain %q", after, want)
+		}
+	}
+}
+
+// lockedBuffer is an output several goroutines write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -208,15 +208,6 @@ func startChecks(ctx context.Context, store *storage.Store, log *slog.Logger) ([
 	return problems, nil
 }
 
-// openStore connects to the store the configuration names.
-func openStore(ctx context.Context, cfg config.Config) (*storage.Store, error) {
-	store, err := storage.Open(ctx, redisURL(cfg), cfg.RedisPrefix)
-	if err != nil {
-		return nil, fmt.Errorf("%w\nstart redis-server or set REDIS_URL", err)
-	}
-	return store, nil
-}
-
 // newLog is the operators' log on standard error, at the configured level.
 func newLog(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))

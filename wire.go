@@ -34,6 +34,9 @@ var (
 	_ bot.Unreachables = (*storage.Store)(nil)
 	_ zalo.FileStore   = (*storage.Store)(nil)
 	_ zalo.MenuStore   = (*storage.Store)(nil)
+	_ zalo.Inbox       = (*storage.Store)(nil)
+	_ zalo.SentCounter = (*storage.Store)(nil)
+	_ bot.Usage        = (*zalo.Transport)(nil)
 )
 
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's
@@ -50,6 +53,7 @@ var (
 	_ reminders.Snoozes = (*storage.Store)(nil)
 	_ reminders.Nudges  = (*storage.Store)(nil)
 	_ reminders.Sender  = (*bot.Router)(nil)
+	_ reminders.Rate    = (*storage.FanoutRate)(nil)
 	_ bot.Planner       = (*reminders.Scheduler)(nil)
 	_ bot.Reminder      = (*reminders.Scheduler)(nil)
 	_ demo.Schedule     = (*reminders.Scheduler)(nil)
@@ -101,29 +105,65 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 
 // addRouting gives disp its router, which sends what a step addresses to someone else on the
 // person's preferred channel, and the reminder schedule, which sends through the same router on
-// disp's clock. The transports register with the router.
+// disp's clock, at the pace of the channel each message goes on. The transports register with
+// the router.
 func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
 	router := &bot.Router{People: store}
 	disp.Notifier = router
-	sched := newScheduler(cfg, store, disp.Settings.Dir, router, disp.Now, log)
+	pace := fanoutRates(cfg, store, router.Channel)
+	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Now, log)
 	disp.Planner, disp.Reminder = sched, sched
 	return router, sched
 }
 
+// blocked tells a send error that means the person blocked the bot.
+func blocked(err error) bool {
+	return errors.Is(err, bot.ErrUnreachable) || errors.Is(err, reminders.ErrUnreachable)
+}
+
 // newScheduler builds the reminder schedule from the configuration: it reads the store, sends
-// through sender at the configured pace and keeps its claims under this process's name.
+// through sender (paced already) and keeps its claims under this process's name.
 func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
 	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
-	blocked := func(err error) bool {
-		return errors.Is(err, bot.ErrUnreachable) || errors.Is(err, reminders.ErrUnreachable)
-	}
 	return reminders.New(reminders.Config{
-		Store: store, Claims: store, Snoozes: store, Nudges: store,
-		Sender:   reminders.NewFanout(sender, r.Rate, blocked),
+		Store: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender,
 		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r),
 		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
 	})
+}
+
+// channelRates is the fan-out's pace: per channel, the rate its bot token shares with every
+// replica on this Redis; a channel without a token (the demo's console) has a pace of this
+// process alone.
+type channelRates struct {
+	channel func(flows.Person) string
+	shared  map[string]reminders.Rate
+	local   reminders.Rate
+}
+
+var _ reminders.Rate = channelRates{}
+
+// Take implements reminders.Rate on the rate of the channel p's message goes on.
+func (c channelRates) Take(ctx context.Context, p flows.Person) (time.Duration, error) {
+	if r, ok := c.shared[c.channel(p)]; ok {
+		return r.Take(ctx, p)
+	}
+	return c.local.Take(ctx, p)
+}
+
+// fanoutRates shares reminders.rate per token across the replicas: one Redis limit for the
+// Telegram token and one for the Zalo token, each keyed by a hash of its token.
+func fanoutRates(cfg config.Config, store *storage.Store, channel func(flows.Person) string) channelRates {
+	r := cfg.Reminders.Rate
+	c := channelRates{channel: channel, shared: map[string]reminders.Rate{}, local: reminders.LocalRate(r, time.Now)}
+	if cfg.TelegramToken != "" {
+		c.shared[telegram.Prefix] = store.FanoutRate(telegram.Prefix, cfg.TelegramToken, r)
+	}
+	if cfg.ZaloToken != "" {
+		c.shared[zalo.Prefix] = store.FanoutRate(zalo.Prefix, cfg.ZaloToken, r)
+	}
+	return c
 }
 
 // reminderRules turns the reminders section into the scheduler's rules: the default ladder and

@@ -1,55 +1,38 @@
-package bot
+package bot_test
 
 import (
 	"context"
 	"strconv"
-	"sync/atomic"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
 
+	"danvan/bot"
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/storage"
 )
-
-// roundTrips counts what a client sends to Redis: each command or pipeline is one round trip
-// (n); cmds counts the commands, pipelined or not.
-type roundTrips struct{ n, cmds atomic.Int64 }
-
-func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); h.cmds.Add(1); return next(ctx, cmd) }
-}
-
-func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.n.Add(1)
-		h.cmds.Add(int64(len(cmds)))
-		return next(ctx, cmds)
-	}
-}
 
 // BenchmarkDispatcherAnswer measures one typed answer mid-form, the commonest update: through
 // the dispatcher, the flows step and the real Redis, and reports Redis round trips per update.
 func BenchmarkDispatcherAnswer(b *testing.B) {
-	prefix := mustPrefix(b)
+	prefix := testkit.MustPrefix(b)
 	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr()})
-	hook := &roundTrips{}
+	hook := &testkit.RoundTrips{}
 	rdb.AddHook(hook)
 	store := storage.New(rdb, prefix)
 	b.Cleanup(func() { store.Close() })
-	d := mustDispatcher(b, store, newClock(b))
+	d := testkit.MustDispatcher(b, store, testkit.NewClock(b))
 	seq := 0
-	mustLanAtForm(b, d, &seq)
+	testkit.MustLanAtForm(b, d, &seq)
 	ctx := context.Background()
-	peek := mustStore(b, redistest.Addr(), prefix) // its own client: the bench's reads are not counted
-	hook.n.Store(0)
+	peek := testkit.StoreAt(b, redistest.Addr(), prefix) // its own client: the bench's reads are not counted
+	hook.N.Store(0)
 	b.ResetTimer()
 	for i := range b.N {
 		// Back and forth between questions 1 and 2: every update is an answer or a press.
-		in := Incoming{UpdateID: "bench:" + strconv.Itoa(i), Chat: "tg:2001", User: "tg:2001"}
+		in := bot.Incoming{UpdateID: "bench:" + strconv.Itoa(i), Chat: "tg:2001", User: "tg:2001"}
 		if i%2 == 0 {
 			in.Input = flows.Input{Kind: flows.TextInput, Text: "1.250"}
 		} else {
@@ -61,5 +44,5 @@ func BenchmarkDispatcherAnswer(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(hook.n.Load())/float64(b.N), "redis-trips/op")
+	b.ReportMetric(float64(hook.N.Load())/float64(b.N), "redis-trips/op")
 }

@@ -1,4 +1,4 @@
-package bot
+package bot_test
 
 import (
 	"context"
@@ -12,9 +12,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"danvan/bot"
+	"danvan/bot/files"
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/storage"
 )
 
@@ -22,10 +25,10 @@ import (
 // whose store is also its Figures and its files.Maker's source, every unit with a submission of
 // each form for the current period and the one before, and a city leader linked.
 type bigCity struct {
-	d      *Dispatcher
+	d      *bot.Dispatcher
 	store  *storage.Store
-	rdb    *redis.Client // the store's client
-	trips  *roundTrips   // on the store's client: what the bot sends to Redis
+	rdb    *redis.Client       // the store's client
+	trips  *testkit.RoundTrips // on the store's client: what the bot sends to Redis
 	units  int
 	per    flows.Period
 	prev   flows.Period
@@ -48,19 +51,19 @@ func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	cfg := config.Default()
 	dir := mustBigDirectory(b, cfg, districts, wards)
 	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr(), PoolSize: 64})
-	c := &bigCity{rdb: rdb, trips: &roundTrips{}, leader: "tg:900000"}
+	c := &bigCity{rdb: rdb, trips: &testkit.RoundTrips{}, leader: "tg:900000"}
 	rdb.AddHook(c.trips)
 	c.store = storage.New(rdb, redistest.Prefix(b, "bigcity"))
 	b.Cleanup(func() { _ = c.store.Close() })
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, cfg.Location())
-	settings := Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+	settings := bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
 		InviteTTL: cfg.InviteTTL, BotName: "danvan_bench_bot", Admins: map[string]bool{}}
 	// As main.go's newDispatcher.
 	c.store.UseModel(dir, settings.Calendar, cfg.Targets)
-	c.d = &Dispatcher{
+	c.d = &bot.Dispatcher{
 		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Throttle: c.store, Guard: c.store, Unreach: c.store,
-		Figures: c.store, Files: filesFor(c.store, settings),
-		Settings: settings, Now: func() time.Time { return now }, NewCode: NewInviteCode,
+		Figures: c.store, Files: &files.Maker{Source: c.store, Dir: dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
+		Settings: settings, Now: func() time.Time { return now }, NewCode: bot.NewInviteCode,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}
 	var ok bool
@@ -72,7 +75,7 @@ func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	}
 	start := time.Now()
 	c.units = c.seed(b, dir)
-	mustLinkPerson(b, c.store, c.leader, flows.Person{ID: c.leader, Name: "Nguyễn Văn Lãnh Đạo", Scopes: []string{"city"}})
+	testkit.MustLink(b, c.store, c.leader, flows.Person{ID: c.leader, Name: "Nguyễn Văn Lãnh Đạo", Scopes: []string{"city"}})
 	b.Logf("seeded %d units × %d forms × 2 periods (%s, %s) in %v", c.units, len(cfg.Forms), c.per.ID, c.prev.ID, time.Since(start).Round(time.Millisecond))
 	return c
 }
@@ -182,18 +185,10 @@ func (c *bigCity) submit(ctx context.Context, j seedJob, per flows.Period, form 
 	return c.store.Apply(ctx, []flows.Effect{flows.Submit{Submission: sub, Form: form}})
 }
 
-// mustLinkPerson links ident to p in store.
-func mustLinkPerson(tb testing.TB, store *storage.Store, ident string, p flows.Person) {
-	tb.Helper()
-	if err := store.Link(context.Background(), ident, p); err != nil {
-		tb.Fatalf("link %s: %v", ident, err)
-	}
-}
-
 // incoming is the leader's next update carrying in.
-func (c *bigCity) incoming(in flows.Input) Incoming {
+func (c *bigCity) incoming(in flows.Input) bot.Incoming {
 	c.seq++
-	return Incoming{UpdateID: "bench:" + strconv.Itoa(c.seq), Chat: c.leader, User: c.leader, Name: "Lãnh Đạo", Input: in}
+	return bot.Incoming{UpdateID: "bench:" + strconv.Itoa(c.seq), Chat: c.leader, User: c.leader, Name: "Lãnh Đạo", Input: in}
 }
 
 // command sends the leader's command through the dispatcher.

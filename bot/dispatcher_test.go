@@ -1,88 +1,93 @@
-package bot
+package bot_test
 
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"danvan/bot"
 	"danvan/flows"
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 )
 
-// inviteOrganiser has the admin make an invite for unit and returns the code.
-func inviteOrganiser(tb testing.TB, d *Dispatcher, seq *int, ward, unit string) string {
-	tb.Helper()
-	admin := newChat(tb, d, testAdmin, "Admin", seq)
-	admin.command("invite", "")
-	admin.press("Cán bộ phụ trách")
-	admin.press(ward)
-	admin.press(unit)
-	admin.press("Tạo mã")
-	admin.mustSay("Mã mời: ")
-	_, rest, _ := strings.Cut(admin.said(), "Mã mời: ")
-	code, _, _ := strings.Cut(rest, "\n")
-	return code
-}
-
 func TestDispatcherRestartMidForm(t *testing.T) {
-	prefix := mustPrefix(t)
-	clock := newClock(t)
+	prefix := testkit.MustPrefix(t)
+	clock := testkit.NewClock(t)
 	seq := 0
-	d1 := mustDispatcher(t, mustStore(t, redistest.Addr(), prefix), clock)
-	code := inviteOrganiser(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	lan := newChat(t, d1, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.mustSay("Chào mừng Lan")
-	lan.command("report", "")
-	lan.press("hội viên")
-	lan.text("1.250")
-	lan.text("1100")
+	d1 := testkit.MustDispatcher(t, testkit.StoreAt(t, redistest.Addr(), prefix), clock)
+	code := testkit.MustInvite(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	lan := testkit.NewChat(t, d1, "tg:2001", "Lan", &seq)
+	lan.Command("start", code)
+	lan.MustSay("Chào mừng Lan")
+	lan.Command("report", "")
+	lan.Press("hội viên")
+	lan.Text("1.250")
+	lan.Text("1100")
 
 	// The process dies; a new one, with its own Redis client, takes over the same chat.
 	clock.Advance(50 * time.Hour) // two days of silence
-	store2 := mustStore(t, redistest.Addr(), prefix)
-	d2 := mustDispatcher(t, store2, clock)
-	lan2 := newChat(t, d2, "tg:2001", "Lan", &seq)
-	lan2.text("20")
-	lan2.mustSay("(4/4)")
-	lan2.text("khoảng 1.000")
-	lan2.mustSay("Kiểm tra lại trước khi gửi")
-	lan2.buttons = lan2.last[0].Buttons[0]
-	lan2.press("Gửi")
-	lan2.mustSay("Số tham chiếu")
+	store2 := testkit.StoreAt(t, redistest.Addr(), prefix)
+	d2 := testkit.MustDispatcher(t, store2, clock)
+	lan2 := testkit.NewChat(t, d2, "tg:2001", "Lan", &seq)
+	lan2.Text("20")
+	lan2.MustSay("(4/4)")
+	lan2.Text("khoảng 1.000")
+	lan2.MustSay("Kiểm tra lại trước khi gửi")
+	lan2.Press("Gửi")
+	lan2.MustSay("Số tham chiếu")
 
-	got := mustSubmitted(t, store2)
+	got := testkit.MustSubmitted(t, store2)
 	if got.By != "tg:2001" || got.Version != 1 {
 		t.Errorf("got by %s version %d, want tg:2001 version 1", got.By, got.Version)
 	}
 }
 
-func TestDispatcherRepeatedUpdateHandledOnce(t *testing.T) {
-	store, d := mustBot(t)
+// TestDispatcherRepeatedUpdateRedrawn: a crash after an answer is stored but before its reply
+// goes out makes the platform deliver the update again. It is not stored twice, and the person
+// sees the question they are on again (not silence), so a value typed again answers that
+// question, not the next one. The same holds for the confirmation of Gửi.
+func TestDispatcherRepeatedUpdateRedrawn(t *testing.T) {
+	store, d, _ := testkit.MustBot(t)
 	seq := 0
-	mustLanAtForm(t, d, &seq)
-	in := Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
-	first := d.Handle(context.Background(), in)
-	second := d.Handle(context.Background(), in)
-	if len(first) == 0 || len(second) != 0 {
-		t.Fatalf("got %d then %d replies, want some then none", len(first), len(second))
+	lan := testkit.MustLanAtForm(t, d, &seq)
+	answer := bot.Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
+	first := d.Handle(context.Background(), answer) // lost in the crash
+	again := d.Handle(context.Background(), answer)
+	if len(first) == 0 || !reflect.DeepEqual(again, first) {
+		t.Fatalf("repeated answer: got %+v, want the lost reply %+v again", again, first)
 	}
-	if got := mustDraft(t, store); got == nil || got.Version != 1 {
-		t.Fatalf("got draft %+v, want version 1", got)
+	if got := testkit.MustDraft(t, store, testkit.Lan); got == nil || got.Version != 1 || len(got.Answers) != 1 {
+		t.Fatalf("got draft %+v, want one answer at version 1", got)
+	}
+	for _, v := range []string{"1100", "20", "khoảng 1.000"} {
+		lan.Text(v)
+	}
+	lan.MustSay("Kiểm tra lại trước khi gửi")
+	send := bot.Incoming{UpdateID: "tg:1000", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.ButtonInput, Data: lan.MustButton("Gửi").Data}}
+	d.Handle(context.Background(), send) // lost in the crash
+	sub := testkit.MustSubmitted(t, store)
+	got := d.Handle(context.Background(), send)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "✅ Đã gửi báo cáo") || !strings.Contains(got[0].Text, sub.Ref) {
+		t.Fatalf("repeated Gửi: got %+v, want the confirmation with reference %s", got, sub.Ref)
+	}
+	if again := testkit.MustSubmitted(t, store); again.Version != 1 {
+		t.Errorf("submission: got version %d, want 1 (submitted once)", again.Version)
 	}
 }
 
 func TestDispatcherStaleButtonWritesNothing(t *testing.T) {
-	store, d := mustBot(t)
+	store, d, _ := testkit.MustBot(t)
 	seq := 0
-	lan := mustLanAtForm(t, d, &seq)
-	old := lan.mustButton("Hủy")
-	lan.text("1250")
+	lan := testkit.MustLanAtForm(t, d, &seq)
+	old := lan.MustButton("Hủy")
+	lan.Text("1250")
 	before, _ := store.Session(context.Background(), "tg:2001")
-	replies := lan.send(flows.Input{Kind: flows.ButtonInput, Data: old.Data})
+	replies := lan.Send(flows.Input{Kind: flows.ButtonInput, Data: old.Data})
 	if len(replies) != 1 || !strings.Contains(replies[0].Text, "Biểu mẫu này đã thay đổi") || replies[0].Notice == "" {
 		t.Fatalf("got %+v, want one 'form has moved on' reply with a notice", replies)
 	}
@@ -93,44 +98,44 @@ func TestDispatcherStaleButtonWritesNothing(t *testing.T) {
 }
 
 func TestDispatcherInviteCodes(t *testing.T) {
-	_, d := mustBot(t)
+	_, d, _ := testkit.MustBot(t)
 	seq := 0
-	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	code := testkit.MustInvite(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 
-	stranger := newChat(t, d, "tg:3001", "Khách", &seq)
-	stranger.command("report", "")
-	stranger.mustSay("chưa được mời")
+	stranger := testkit.NewChat(t, d, "tg:3001", "Khách", &seq)
+	stranger.Command("report", "")
+	stranger.MustSay("chưa được mời")
 
-	lan := newChat(t, d, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.mustSay("Hội LHPN · Phường Tân Phong")
-	other := newChat(t, d, "tg:2002", "Hoa", &seq)
-	other.command("start", code)
-	other.mustSay("Mã mời không đúng, đã dùng hoặc đã hết hạn")
+	lan := testkit.NewChat(t, d, "tg:2001", "Lan", &seq)
+	lan.Command("start", code)
+	lan.MustSay("Hội LHPN · Phường Tân Phong")
+	other := testkit.NewChat(t, d, "tg:2002", "Hoa", &seq)
+	other.Command("start", code)
+	other.MustSay("Mã mời không đúng, đã dùng hoặc đã hết hạn")
 
-	guesser := newChat(t, d, "tg:4001", "Đoán", &seq)
+	guesser := testkit.NewChat(t, d, "tg:4001", "Đoán", &seq)
 	for i := range 5 {
-		guesser.command("start", "WRONG"+strings.Repeat("X", i))
-		guesser.mustSay("Mã mời không đúng")
+		guesser.Command("start", "WRONG"+strings.Repeat("X", i))
+		guesser.MustSay("Mã mời không đúng")
 	}
-	fresh := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
-	guesser.command("start", fresh)
-	guesser.mustSay("quá nhiều lần")
-	guesser.command("report", "")
-	guesser.mustSay("chưa được mời")
+	fresh := testkit.MustInvite(t, d, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
+	guesser.Command("start", fresh)
+	guesser.MustSay("quá nhiều lần")
+	guesser.Command("report", "")
+	guesser.MustSay("chưa được mời")
 }
 
 func TestDispatcherRedisDownSaysBusy(t *testing.T) {
-	down := mustStore(t, "127.0.0.1:1", "test:down:")
-	d := mustDispatcher(t, down, newClock(t))
-	replies := d.Handle(context.Background(), Incoming{UpdateID: "tg:1", Chat: "tg:5", User: "tg:5", Input: flows.Input{Kind: flows.CommandInput, Command: "report"}})
+	down := testkit.DownStore(t)
+	d := testkit.MustDispatcher(t, down, testkit.NewClock(t))
+	replies := d.Handle(context.Background(), bot.Incoming{UpdateID: "tg:1", Chat: "tg:5", User: "tg:5", Input: flows.Input{Kind: flows.CommandInput, Command: "report"}})
 	if len(replies) != 1 || replies[0].Text != "Hệ thống đang bận, vui lòng thử lại sau ít phút." {
 		t.Fatalf("got %+v, want the busy message", replies)
 	}
 }
 
 // failingLink is a store whose Link fails: the moment between taking an invite and linking.
-type failingLink struct{ People }
+type failingLink struct{ bot.People }
 
 func (failingLink) Link(context.Context, string, flows.Person) error {
 	return errors.New("connection reset")
@@ -138,16 +143,16 @@ func (failingLink) Link(context.Context, string, flows.Person) error {
 
 // TestDispatcherRedeemKeepsCodeOnFailure: a failure while linking must not burn the invite.
 func TestDispatcherRedeemKeepsCodeOnFailure(t *testing.T) {
-	store, d := mustBot(t)
+	store, d, _ := testkit.MustBot(t)
 	seq := 0
-	code := inviteOrganiser(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	code := testkit.MustInvite(t, d, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	d.People = failingLink{store}
-	lan := newChat(t, d, "tg:2001", "Lan", &seq)
-	lan.command("start", code)
-	lan.mustSay("Hệ thống đang bận")
+	lan := testkit.NewChat(t, d, "tg:2001", "Lan", &seq)
+	lan.Command("start", code)
+	lan.MustSay("Hệ thống đang bận")
 	d.People = store
-	lan.command("start", code)
-	lan.mustSay("Chào mừng Lan")
+	lan.Command("start", code)
+	lan.MustSay("Chào mừng Lan")
 }
 
 // TestDispatcherReplicasAlternate: two replicas on one Redis take turns with the same chat, as a
@@ -156,30 +161,26 @@ func TestDispatcherRedeemKeepsCodeOnFailure(t *testing.T) {
 func TestDispatcherReplicasAlternate(t *testing.T) {
 	store2, d2, d1 := mustReplicas(t)
 	seq := 0
-	code := inviteOrganiser(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
-	via := []*chat{newChat(t, d1, "tg:2001", "Lan", &seq), newChat(t, d2, "tg:2001", "Lan", &seq)}
+	code := testkit.MustInvite(t, d1, &seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
+	// Each update goes to the other replica, so every keyboard Lan presses came from the other one.
 	turn := 0
-	next := func() *chat {
-		c := via[turn%2]
+	balancer := testkit.HandlerFunc(func(ctx context.Context, in bot.Incoming) []flows.Reply {
 		turn++
-		c.buttons = via[turn%2].buttons // the keyboard the person sees came from the other replica
-		return c
-	}
-	next().command("start", code)
-	next().command("report", "")
-	c := next()
-	c.press("hội viên")
+		return []*bot.Dispatcher{d1, d2}[(turn-1)%2].Handle(ctx, in)
+	})
+	c := testkit.NewChat(t, balancer, "tg:2001", "Lan", &seq)
+	c.Command("start", code)
+	c.Command("report", "")
+	c.Press("hội viên")
 	for i, answer := range []string{"1.250", "1100", "20", "1000"} {
-		c = next()
-		c.text(answer)
+		c.Text(answer)
 		if i < 3 {
-			c.mustSay("(" + strconv.Itoa(i+2) + "/4)")
+			c.MustSay("(" + strconv.Itoa(i+2) + "/4)")
 		}
 	}
-	c.mustSay("Kiểm tra lại trước khi gửi")
-	send := c.mustButton("Gửi")
-	next().send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
-	mustSubmitted(t, store2)
+	c.MustSay("Kiểm tra lại trước khi gửi")
+	c.Press("Gửi")
+	testkit.MustSubmitted(t, store2)
 }
 
 // TestDispatcherStaleReplicaCannotSubmit: Lan reaches the summary on replica A, cancels through
@@ -187,16 +188,16 @@ func TestDispatcherReplicasAlternate(t *testing.T) {
 func TestDispatcherStaleReplicaCannotSubmit(t *testing.T) {
 	storeA, a, b := mustReplicas(t)
 	seq := 0
-	lan := mustLanAtForm(t, a, &seq)
+	lan := testkit.MustLanAtForm(t, a, &seq)
 	for _, answer := range []string{"1250", "1100", "20", "1000"} {
-		lan.text(answer)
+		lan.Text(answer)
 	}
-	lan.mustSay("Kiểm tra lại trước khi gửi")
-	send := lan.mustButton("Gửi")
-	newChat(t, b, "tg:2001", "Lan", &seq).command("cancel", "")
-	lan.send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
-	lan.mustSay("Biểu mẫu này đã thay đổi")
-	if _, err := storeA.Submission(context.Background(), memberKey); !errors.Is(err, flows.ErrNotFound) {
+	lan.MustSay("Kiểm tra lại trước khi gửi")
+	send := lan.MustButton("Gửi")
+	testkit.NewChat(t, b, "tg:2001", "Lan", &seq).Command("cancel", "")
+	lan.Send(flows.Input{Kind: flows.ButtonInput, Data: send.Data})
+	lan.MustSay("Biểu mẫu này đã thay đổi")
+	if _, err := storeA.Submission(context.Background(), testkit.MemberKey); !errors.Is(err, flows.ErrNotFound) {
 		t.Fatalf("got %v, want nothing submitted after the cancel", err)
 	}
 }
@@ -206,10 +207,10 @@ func TestDispatcherStaleReplicaCannotSubmit(t *testing.T) {
 func TestDispatcherStaleReplicaKeepsUnits(t *testing.T) {
 	storeA, a, b := mustReplicas(t)
 	seq := 0
-	mustLanAtForm(t, a, &seq)
-	code := inviteOrganiser(t, b, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
-	newChat(t, b, "tg:2001", "Lan", &seq).command("start", code)
-	newChat(t, a, "tg:2001", "Lan", &seq).command("lang", "en")
+	testkit.MustLanAtForm(t, a, &seq)
+	code := testkit.MustInvite(t, b, &seq, "Phường Tân Phong", "Đoàn Thanh niên · Phường Tân Phong")
+	testkit.NewChat(t, b, "tg:2001", "Lan", &seq).Command("start", code)
+	testkit.NewChat(t, a, "tg:2001", "Lan", &seq).Command("lang", "en")
 	p, err := storeA.Person(context.Background(), "tg:2001")
 	if err != nil {
 		t.Fatal(err)
@@ -222,17 +223,17 @@ func TestDispatcherStaleReplicaKeepsUnits(t *testing.T) {
 // TestDispatcherUnblockedPersonReachableAgain: someone who blocked the bot and writes again is
 // reachable again at once, although their chat's snapshot was cached when they were marked.
 func TestDispatcherUnblockedPersonReachableAgain(t *testing.T) {
-	store, d := mustBot(t)
+	store, d, _ := testkit.MustBot(t)
 	seq := 0
-	lan := mustLanAtForm(t, d, &seq)
+	lan := testkit.MustLanAtForm(t, d, &seq)
 	if err := d.MarkUnreachable(context.Background(), "tg:2001"); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := store.Person(context.Background(), "tg:2001"); !p.Unreachable {
 		t.Fatalf("got %+v, want unreachable after the transport reported a block", p)
 	}
-	lan.text("1250")
-	lan.mustSay("(2/4)")
+	lan.Text("1250")
+	lan.MustSay("(2/4)")
 	if p, _ := store.Person(context.Background(), "tg:2001"); p.Unreachable {
 		t.Fatalf("got %+v, want reachable once they write again", p)
 	}

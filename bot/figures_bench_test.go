@@ -1,19 +1,16 @@
-package bot
+package bot_test
 
 import (
-	"bytes"
 	"context"
-	"image/png"
-	"runtime"
-	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"danvan/bot"
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 // The whole path of a leader's request on a generated city: the dispatcher, the flows step, the
@@ -65,10 +62,7 @@ func BenchmarkChartCity(b *testing.B) {
 	c := mustBigCity(b, 25, 80)
 	in := flows.Input{Kind: flows.CommandInput, Command: "chart", Args: "1.5"}
 	c.measure(b, in, func(tb testing.TB, r []flows.Reply) {
-		f := mustReplyFile(tb, r, flows.Photo)
-		if _, err := png.Decode(bytes.NewReader(f.Data)); err != nil {
-			tb.Fatalf("chart: got %v decoding the PNG, want none", err)
-		}
+		filetest.MustDecodePNG(tb, mustReplyFile(tb, r, flows.Photo).Data)
 	})
 }
 
@@ -79,7 +73,7 @@ func BenchmarkExportCity(b *testing.B) {
 	in := flows.Input{Kind: flows.CommandInput, Command: "export"}
 	mustSheetRows(b, mustReplyFile(b, c.d.Handle(context.Background(), c.incoming(in)), flows.Document), c.units)
 	b.ReportAllocs()
-	h := startPeakHeap()
+	h := filetest.StartPeakHeap()
 	c.measure(b, in, func(tb testing.TB, r []flows.Reply) { mustReplyFile(tb, r, flows.Document) })
 	peak, base := h.Stop()
 	b.ReportMetric(peak, "peak-heap-MB")
@@ -92,11 +86,11 @@ func (c *bigCity) measure(b *testing.B, in flows.Input, check func(testing.TB, [
 	b.Helper()
 	ctx := context.Background()
 	var took []time.Duration
-	trips, cmds := c.trips.n.Load(), c.trips.cmds.Load()
+	trips, cmds := c.trips.N.Load(), c.trips.Cmds.Load()
 	for b.Loop() {
 		up := c.incoming(in)
 		if c.cold {
-			c.d.cache.drop(c.leader)
+			bot.DropCached(c.d, c.leader)
 		}
 		t0 := time.Now()
 		r := c.d.Handle(ctx, up)
@@ -105,8 +99,8 @@ func (c *bigCity) measure(b *testing.B, in flows.Input, check func(testing.TB, [
 	}
 	n := float64(len(took))
 	slices.Sort(took)
-	b.ReportMetric(float64(c.trips.n.Load()-trips)/n, "roundtrips/op")
-	b.ReportMetric(float64(c.trips.cmds.Load()-cmds)/n, "rediscmds/op")
+	b.ReportMetric(float64(c.trips.N.Load()-trips)/n, "roundtrips/op")
+	b.ReportMetric(float64(c.trips.Cmds.Load()-cmds)/n, "rediscmds/op")
 	b.ReportMetric(ms(took[len(took)/2]), "p50-ms")
 	b.ReportMetric(ms(took[(len(took)-1)*99/100]), "p99-ms")
 	b.ReportMetric(float64(c.units), "units")
@@ -179,7 +173,7 @@ func mustReplyFile(tb testing.TB, replies []flows.Reply, kind flows.FileKind) fl
 // mustSheetRows checks the workbook has a sheet with a row per unit (and a header).
 func mustSheetRows(tb testing.TB, f flows.File, units int) {
 	tb.Helper()
-	x := mustOpenXLSX(tb, f.Data)
+	x := filetest.MustOpenXLSX(tb, f.Data)
 	for _, name := range x.GetSheetList() {
 		rows, err := x.GetRows(name)
 		if err != nil {
@@ -190,43 +184,4 @@ func mustSheetRows(tb testing.TB, f flows.File, units int) {
 		}
 	}
 	tb.Fatalf("got sheets %v, want one with a row for each of %d units", x.GetSheetList(), units)
-}
-
-// peakHeap samples the live heap while it runs, as the brief's 200 MB bound is about the peak,
-// not the total allocated.
-type peakHeap struct {
-	stop       chan struct{}
-	done       sync.WaitGroup
-	base, peak uint64
-}
-
-func startPeakHeap() *peakHeap {
-	runtime.GC()
-	h := &peakHeap{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	h.base = sample[0].Value.Uint64()
-	h.done.Add(1)
-	go func() {
-		defer h.done.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			h.peak = max(h.peak, sample[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return h
-}
-
-// Stop ends sampling and returns the peak and the heap at the start (the fixture), in MB.
-func (h *peakHeap) Stop() (peak, base float64) {
-	close(h.stop)
-	h.done.Wait()
-	return float64(h.peak) / (1 << 20), float64(h.base) / (1 << 20)
 }

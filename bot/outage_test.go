@@ -1,4 +1,4 @@
-package bot
+package bot_test
 
 import (
 	"bufio"
@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/internal/redistest"
+	"danvan/internal/testkit"
 	"danvan/storage"
 )
 
@@ -100,22 +101,22 @@ func TestDispatcherSurvivesRedisOutage(t *testing.T) {
 	rs := mustOwnRedis(t)
 	store := storage.New(redis.NewClient(&redis.Options{Addr: rs.addr(), DialTimeout: time.Second}), "outage:")
 	t.Cleanup(func() { store.Close() })
-	d := mustDispatcher(t, store, newClock(t))
+	d := testkit.MustDispatcher(t, store, testkit.NewClock(t))
 	seq := 0
-	lan := mustLanAtForm(t, d, &seq)
-	lan.text("1250")
-	lan.mustSay("(2/4)")
+	lan := testkit.MustLanAtForm(t, d, &seq)
+	lan.Text("1250")
+	lan.MustSay("(2/4)")
 
 	rs.stop()
-	lan.text("1100")
-	if got, want := lan.said(), "Hệ thống đang bận, vui lòng thử lại sau ít phút."; got != want {
+	lan.Text("1100")
+	if got, want := lan.Said(), "Hệ thống đang bận, vui lòng thử lại sau ít phút."; got != want {
 		t.Fatalf("during the outage: got %q, want %q", got, want)
 	}
 
 	rs.start()
-	lan.text("1100")
-	lan.mustSay("(3/4)")
-	if got := mustDraft(t, store); got == nil || got.Answers["eligible"] != 1250 || got.Answers["members"] != 1100 || got.Version != 2 {
+	lan.Text("1100")
+	lan.MustSay("(3/4)")
+	if got := testkit.MustDraft(t, store, testkit.Lan); got == nil || got.Answers["eligible"] != 1250 || got.Answers["members"] != 1100 || got.Version != 2 {
 		t.Fatalf("got draft %+v, want eligible 1250, members 1100 at version 2", got)
 	}
 }

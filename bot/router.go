@@ -109,3 +109,14 @@ func (r *Router) route(p flows.Person) (string, Sender, bool) {
 	}
 	return "", nil, false
 }
+
+// Channel returns the platform prefix ("tg", "zalo") Send would write to p on now; "" when
+// there is none. The reminders' fan-out paces each channel's token on its own.
+func (r *Router) Channel(p flows.Person) string {
+	chat, _, ok := r.route(p)
+	if !ok {
+		return ""
+	}
+	prefix, _, _ := strings.Cut(chat, ":")
+	return prefix
+}

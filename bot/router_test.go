@@ -1,11 +1,13 @@
-package bot
+package bot_test
 
 import (
 	"context"
 	"errors"
 	"testing"
 
+	"danvan/bot"
 	"danvan/flows"
+	"danvan/internal/testkit"
 )
 
 // peopleByIdent is a People of fixed records, for routing tests.
@@ -16,19 +18,6 @@ func (p peopleByIdent) Person(_ context.Context, ident string) (flows.Person, er
 }
 
 func (p peopleByIdent) Link(context.Context, string, flows.Person) error { return nil }
-
-// recordSender is a Sender that keeps what it was given.
-type recordSender struct {
-	prefix string
-	got    []flows.Reply
-}
-
-func (r *recordSender) Prefix() string { return r.prefix }
-
-func (r *recordSender) Send(_ context.Context, _ string, reply flows.Reply) error {
-	r.got = append(r.got, reply)
-	return nil
-}
 
 func TestRouterPicksOneChannel(t *testing.T) {
 	both := []string{"tg:1", "zalo:z1"}
@@ -44,21 +33,21 @@ func TestRouterPicksOneChannel(t *testing.T) {
 		{"preferred zalo, none linked", flows.Person{ID: "tg:1", Channel: "zalo"}, 1, 0, nil},
 		{"no idents: the id", flows.Person{ID: "zalo:z1"}, 0, 1, nil},
 		{"blocked the bot", flows.Person{ID: "tg:1", Unreachable: true}, 0, 0, nil},
-		{"no sender", flows.Person{ID: "console:x"}, 0, 0, ErrNoChannel},
+		{"no sender", flows.Person{ID: "console:x"}, 0, 0, bot.ErrNoChannel},
 		{"unknown person", flows.Person{}, 0, 0, flows.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tg, zl := &recordSender{prefix: "tg"}, &recordSender{prefix: "zalo:"}
-			r := &Router{People: peopleByIdent{"p": tt.p}}
+			tg, zl := &testkit.RecordSender{Channel: "tg"}, &testkit.RecordSender{Channel: "zalo:"}
+			r := &bot.Router{People: peopleByIdent{"p": tt.p}}
 			r.Register(tg)
 			r.Register(zl)
 			err := r.Notify(context.Background(), "p", []flows.Reply{{Text: "nhắc"}})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err: got %v, want %v", err, tt.wantErr)
 			}
-			if len(tg.got) != tt.wantTG || len(zl.got) != tt.wantZL {
-				t.Errorf("sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.got), len(zl.got), tt.wantTG, tt.wantZL)
+			if len(tg.Texts()) != tt.wantTG || len(zl.Texts()) != tt.wantZL {
+				t.Errorf("sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.Texts()), len(zl.Texts()), tt.wantTG, tt.wantZL)
 			}
 			if tt.p.ID == "" {
 				return // Send is given the person, found or not, by the reminders
@@ -68,9 +57,32 @@ func TestRouterPicksOneChannel(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("send err: got %v, want %v", err, tt.wantErr)
 			}
-			if len(tg.got) != 2*tt.wantTG || len(zl.got) != 2*tt.wantZL {
-				t.Errorf("after Send: sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.got), len(zl.got), 2*tt.wantTG, 2*tt.wantZL)
+			if len(tg.Texts()) != 2*tt.wantTG || len(zl.Texts()) != 2*tt.wantZL {
+				t.Errorf("after Send: sent tg %d, zalo %d: want tg %d, zalo %d", len(tg.Texts()), len(zl.Texts()), 2*tt.wantTG, 2*tt.wantZL)
 			}
 		})
+	}
+}
+
+// TestRouterChannel: the channel the reminders pace a person's message on is the one Send
+// writes to.
+func TestRouterChannel(t *testing.T) {
+	both := []string{"tg:1", "zalo:z1"}
+	tests := []struct {
+		name string
+		p    flows.Person
+		want string
+	}{
+		{"first identity by default", flows.Person{ID: "tg:1", Idents: both}, "tg"},
+		{"preferred zalo", flows.Person{ID: "tg:1", Idents: both, Channel: "zalo"}, "zalo"},
+		{"no sender", flows.Person{ID: "console:x"}, ""},
+	}
+	r := &bot.Router{}
+	r.Register(&testkit.RecordSender{Channel: "tg"})
+	r.Register(&testkit.RecordSender{Channel: "zalo"})
+	for _, tt := range tests {
+		if got := r.Channel(tt.p); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

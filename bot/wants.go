@@ -26,6 +26,9 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 		}
 		env.Plan = plan
 	}
+	if w.Plan {
+		env.Usage = d.usage(ctx, now)
+	}
 	if ids := named(env); len(ids) > 0 && d.Contacts != nil {
 		people, err := d.Contacts.People(ctx, ids)
 		if err != nil {
@@ -34,6 +37,21 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 		env.Contacts = people
 	}
 	return nil
+}
+
+// usage reads what each channel counted of the month's messages. A count that cannot be read is
+// left out and logged: /calendar shows the rest.
+func (d *Dispatcher) usage(ctx context.Context, now time.Time) []flows.ChannelUsage {
+	var out []flows.ChannelUsage
+	for _, u := range d.Usage {
+		got, err := u.Usage(ctx, now)
+		if err != nil {
+			d.logger().WarnContext(ctx, "message counts not read", "err", err)
+			continue
+		}
+		out = append(out, got...)
+	}
+	return out
 }
 
 func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Want) error {
@@ -57,7 +75,7 @@ func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Wa
 }
 
 // named lists the people the loaded progress, history and reminder plan name: organisers,
-// submitters, leaders who returned a report, people a reminder would reach.
+// submitters, leaders who returned a report or nudged a unit, people a reminder would reach.
 func named(env *flows.Env) []string {
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -74,6 +92,9 @@ func named(env *flows.Env) []string {
 	for _, p := range env.Progress {
 		for _, o := range p.Organisers {
 			add(o)
+		}
+		if p.Nudged != nil {
+			add(p.Nudged.By)
 		}
 		for _, s := range p.Subs {
 			addSub(s)

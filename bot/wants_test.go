@@ -102,14 +102,45 @@ func TestWaitStopsBackgroundAfterGrace(t *testing.T) {
 func TestNamedListsEveryoneAViewShows(t *testing.T) {
 	sub := &flows.Submission{By: "tg:1", Returned: &flows.Return{By: "tg:9"}}
 	env := &flows.Env{
-		Progress: map[string]flows.UnitProgress{"u": {Organisers: []string{"tg:2"}, Subs: map[string]*flows.Submission{"f": sub}}},
-		History:  map[flows.Key][]flows.Submission{{Unit: "u"}: {{By: "zalo:3"}}},
-		Plan:     &flows.Plan{Next: []flows.PlannedReminder{{Person: "tg:4"}, {Person: "tg:2"}}},
+		Progress: map[string]flows.UnitProgress{"u": {Organisers: []string{"tg:2"}, Subs: map[string]*flows.Submission{"f": sub},
+			Nudged: &flows.Nudge{By: "tg:5"}}},
+		History: map[flows.Key][]flows.Submission{{Unit: "u"}: {{By: "zalo:3"}}},
+		Plan:    &flows.Plan{Next: []flows.PlannedReminder{{Person: "tg:4"}, {Person: "tg:2"}}},
 	}
-	if got, want := named(env), []string{"tg:1", "tg:2", "tg:4", "tg:9", "zalo:3"}; !reflect.DeepEqual(got, want) {
+	if got, want := named(env), []string{"tg:1", "tg:2", "tg:4", "tg:5", "tg:9", "zalo:3"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	if got := named(&flows.Env{}); len(got) != 0 {
 		t.Errorf("empty view: got %v, want nobody", got)
+	}
+}
+
+// usageFunc adapts a function to Usage.
+type usageFunc func(ctx context.Context, now time.Time) ([]flows.ChannelUsage, error)
+
+func (f usageFunc) Usage(ctx context.Context, now time.Time) ([]flows.ChannelUsage, error) {
+	return f(ctx, now)
+}
+
+// An admin's /calendar gets each channel's count of the month's messages; a count that cannot
+// be read is left out, and the calendar still shows.
+func TestFillUsage(t *testing.T) {
+	zalo := usageFunc(func(context.Context, time.Time) ([]flows.ChannelUsage, error) {
+		return []flows.ChannelUsage{{Channel: "Zalo", Year: 2026, Month: 3, Sent: 7, Quota: 10}}, nil
+	})
+	down := usageFunc(func(context.Context, time.Time) ([]flows.ChannelUsage, error) {
+		return nil, errors.New("redis down")
+	})
+	d := &Dispatcher{Usage: []Usage{down, zalo}, Log: slog.New(slog.DiscardHandler)}
+	env := &flows.Env{}
+	if err := d.fill(t.Context(), env, flows.Want{Plan: true}, time.Now()); err != nil {
+		t.Fatalf("fill: got %v, want nil", err)
+	}
+	if want := []flows.ChannelUsage{{Channel: "Zalo", Year: 2026, Month: 3, Sent: 7, Quota: 10}}; !reflect.DeepEqual(env.Usage, want) {
+		t.Errorf("Usage: got %+v, want %+v", env.Usage, want)
+	}
+	env = &flows.Env{}
+	if _ = d.fill(t.Context(), env, flows.Want{}, time.Now()); env.Usage != nil {
+		t.Errorf("Usage without /calendar: got %+v, want none read", env.Usage)
 	}
 }

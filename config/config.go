@@ -3,7 +3,9 @@
 // defaults in code, then a YAML file, then the environment, then flags, each winning over the
 // one before; Validate checks the result once, so the rest of the program can trust it.
 //
-// Only main imports this package: the other packages take the flows types it builds.
+// Only main imports this package: the other packages take the flows types it builds. It reads
+// files, the environment and flags only; it never connects to Redis or a platform and never
+// logs.
 package config
 
 import (
@@ -41,6 +43,9 @@ type Config struct {
 	ZaloWebhookSecret string `yaml:"zalo_webhook_secret" json:"-"`
 	// ZaloAdmins are the Zalo user ids of the admins (Admins are Telegram ids).
 	ZaloAdmins []string `yaml:"zalo_admins" json:"zalo_admins,omitempty"`
+	// ZaloMonthlyQuota is how many messages a month the Zalo bot's plan allows; 0 = unknown.
+	// At 80% of it the bot logs a warning and admins' /calendar shows one.
+	ZaloMonthlyQuota int64 `yaml:"zalo_monthly_quota" json:"zalo_monthly_quota,omitempty"`
 	// PublicURL is the bot's public base URL; set, charts and spreadsheets are served from it
 	// to Zalo (which takes photos by URL only) at unguessable, expiring addresses.
 	PublicURL string `yaml:"public_url" json:"public_url,omitempty"`
@@ -49,8 +54,13 @@ type Config struct {
 	RedisURL string `yaml:"redis_url" json:"redis_url"`
 	// RedisPrefix starts every key, so several bots can share one Redis.
 	RedisPrefix string `yaml:"redis_prefix" json:"redis_prefix"`
-	// RedisAddrs, when set, replaces RedisURL: Sentinel addresses when RedisSentinelMaster is
-	// set, Cluster seed nodes otherwise (host:port each).
+	// RedisMode is the kind of deployment: "auto" (the default) asks the server at start
+	// (INFO's redis_mode), "single", "cluster" or "sentinel" say it, and the bot refuses to
+	// start when the server disagrees.
+	RedisMode string `yaml:"redis_mode" json:"redis_mode"`
+	// RedisAddrs, when set, replaces RedisURL's host: Sentinel addresses when
+	// RedisSentinelMaster is set, else Cluster seed nodes (one is enough) or one server
+	// (host:port each).
 	RedisAddrs []string `yaml:"redis_addrs" json:"redis_addrs,omitempty"`
 	// RedisSentinelMaster names the Sentinel master set; it needs RedisAddrs.
 	RedisSentinelMaster string `yaml:"redis_sentinel_master" json:"redis_sentinel_master,omitempty"`
@@ -121,6 +131,7 @@ func Default() Config {
 		ZaloAPIURL:     "https://bot-api.zaloplatforms.com",
 		RedisURL:       "redis://localhost:6379/0",
 		RedisPrefix:    "danvan:",
+		RedisMode:      "auto",
 		ListenAddr:     ":8080",
 		InviteTTL:      7 * 24 * time.Hour,
 		FileTTL:        time.Hour,

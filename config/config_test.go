@@ -3,6 +3,7 @@ package config
 import (
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,5 +145,41 @@ func TestAccessors(t *testing.T) {
 		if ch.got != ch.want {
 			t.Errorf("%s: got %v, want %v", ch.name, ch.got, ch.want)
 		}
+	}
+}
+
+// TestDefault14b: the plan asks each unit for 01–02 "Dân vận khéo" exemplars; a unit with three
+// has not failed. A unit meets 1.4b with at least one, and many units are judged by the share
+// of them that have one: an average would hide the units with none.
+func TestDefault14b(t *testing.T) {
+	c := Default()
+	i := slices.IndexFunc(c.Targets, func(ind flows.Indicator) bool { return ind.ID == "1.4b" })
+	if i < 0 {
+		t.Fatal("no 1.4b among the default targets")
+	}
+	ind := c.Targets[i]
+	var f flows.Form
+	for _, form := range c.Forms {
+		if form.ID == ind.Form {
+			f = form
+		}
+	}
+	due := time.Date(2026, 3, 15, 23, 59, 59, 0, c.Location())
+	var all flows.Tally
+	for ex, met := range map[int64]bool{0: false, 1: true, 2: true, 3: true, 7: true} {
+		s := &flows.Submission{Key: flows.Key{Form: ind.Form}, Values: map[string]int64{ind.Num: ex}, At: due.Add(-time.Hour)}
+		tl := flows.Contribution(s, c.Targets, due)
+		if got := tl.Met[ind.ID] == 1; got != met {
+			t.Errorf("a unit with %d exemplars: met %v, want %v", ex, got, met)
+		}
+		lines := flows.IndicatorLines([]flows.Indicator{ind}, f, flows.Q1, s.Values, flows.VI)
+		if want := map[bool]string{true: "✅", false: "⚠️"}[met]; len(lines) != 1 || !strings.HasPrefix(lines[0], want) {
+			t.Errorf("a unit with %d exemplars: got %q, want it marked %s", ex, lines, want)
+		}
+		all.Add(tl)
+	}
+	fig := flows.Evaluate(ind, all)
+	if !fig.OK || !fig.Percent || fig.Value != 0.8 || fig.Met || fig.Target != 0.95 {
+		t.Errorf("five units, four with an exemplar: got %+v, want 80%% of units against > 95%%", fig)
 	}
 }

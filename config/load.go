@@ -34,10 +34,12 @@ var settings = []setting{
 	{"zalo_webhook_url", "ZALO_WEBHOOK_URL", "zalo-webhook-url", "public https `url` of the Zalo webhook; empty means getUpdates", str(func(c *Config) *string { return &c.ZaloWebhookURL })},
 	{"zalo_webhook_secret", "ZALO_WEBHOOK_SECRET", "", "Zalo webhook secret token (8–256 characters)", str(func(c *Config) *string { return &c.ZaloWebhookSecret })},
 	{"zalo_admins", "ZALO_ADMINS", "zalo-admins", "comma list of admin Zalo user `ids`", list(func(c *Config) *[]string { return &c.ZaloAdmins })},
+	{"zalo_monthly_quota", "ZALO_MONTHLY_QUOTA", "zalo-monthly-quota", "messages a month the Zalo plan allows (`n`; 0 = unknown)", setZaloQuota},
 	{"public_url", "PUBLIC_URL", "public-url", "public base `url` for chart and spreadsheet links (Zalo)", str(func(c *Config) *string { return &c.PublicURL })},
 	{"redis_url", "REDIS_URL", "redis", "Redis `url` redis://[:password@]host:port/db", str(func(c *Config) *string { return &c.RedisURL })},
 	{"redis_prefix", "REDIS_PREFIX", "redis-prefix", "`prefix` of every Redis key", str(func(c *Config) *string { return &c.RedisPrefix })},
-	{"redis_addrs", "REDIS_ADDRS", "redis-addrs", "comma list of host:port `addrs`: Sentinel with -redis-sentinel-master, else Cluster", list(func(c *Config) *[]string { return &c.RedisAddrs })},
+	{"redis_mode", "REDIS_MODE", "redis-mode", "Redis `mode`: auto (ask the server), single, cluster or sentinel", str(func(c *Config) *string { return &c.RedisMode })},
+	{"redis_addrs", "REDIS_ADDRS", "redis-addrs", "comma list of host:port `addrs`: Sentinels with -redis-sentinel-master, else Cluster seeds (one is enough) or one server", list(func(c *Config) *[]string { return &c.RedisAddrs })},
 	{"redis_sentinel_master", "REDIS_SENTINEL_MASTER", "redis-sentinel-master", "Sentinel master `name`", str(func(c *Config) *string { return &c.RedisSentinelMaster })},
 	{"redis_password", "REDIS_PASSWORD", "", "password used with REDIS_ADDRS", str(func(c *Config) *string { return &c.RedisPassword })},
 	{"webhook_url", "WEBHOOK_URL", "webhook-url", "public https `url` of the webhook; empty means long polling", str(func(c *Config) *string { return &c.WebhookURL })},
@@ -96,6 +98,15 @@ func duration(field func(*Config) *time.Duration) func(*Config, string) error {
 		*field(c) = d
 		return nil
 	}
+}
+
+func setZaloQuota(c *Config, v string) error {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number of messages", v)
+	}
+	c.ZaloMonthlyQuota = n
+	return nil
 }
 
 // flagValue is one flag as given, applied after the file and the environment.

@@ -94,6 +94,7 @@ func TestLoadEnvAndFlags(t *testing.T) {
 		"WEBHOOK_URL":           "https://bot.example.vn/hook",
 		"WEBHOOK_SECRET":        "abc_DEF-123",
 		"BOT_NAME":              "@danvan_laichau_bot",
+		"ZALO_MONTHLY_QUOTA":    "3000",
 	}
 	c := mustLoad(t, []string{"-admins", "9", "-timezone", "Asia/Bangkok"}, vars)
 	checks := []struct {
@@ -105,9 +106,11 @@ func TestLoadEnvAndFlags(t *testing.T) {
 		{"InviteTTL", c.InviteTTL, 24 * time.Hour},
 		{"RedisAddrs", fmt.Sprint(c.RedisAddrs), "[s1:26379 s2:26379]"},
 		{"RedisSentinelMaster", c.RedisSentinelMaster, "mymaster"},
+		{"RedisMode (default)", c.RedisMode, "auto"},
 		{"Webhook()", c.Webhook(), true},
 		{"BotName", c.BotName, "danvan_laichau_bot"},
 		{"Timezone", c.Timezone, "Asia/Bangkok"},
+		{"ZaloMonthlyQuota", c.ZaloMonthlyQuota, int64(3000)},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -170,6 +173,8 @@ func TestLoadOtherErrors(t *testing.T) {
 		{"bad listen", []string{"-listen", "8080"}, nil, []string{"flag -listen: listen_addr:"}},
 		{"bad log level", nil, map[string]string{"LOG_LEVEL": "loud"}, []string{"env LOG_LEVEL: log_level:"}},
 		{"bad bot name", []string{"-bot-name", "a b"}, nil, []string{"flag -bot-name: bot_name:"}},
+		{"bad zalo quota", nil, map[string]string{"ZALO_MONTHLY_QUOTA": "3k"}, []string{"env ZALO_MONTHLY_QUOTA: zalo_monthly_quota:"}},
+		{"negative zalo quota", []string{"-zalo-monthly-quota", "-1"}, nil, []string{"flag -zalo-monthly-quota: zalo_monthly_quota: -1 is negative"}},
 		{"env over file error", []string{"-config", testdata("bad_admin.yaml")}, map[string]string{"ADMINS": "0"}, []string{"env ADMINS: admins[0]: 0 is not"}},
 	}
 	for _, tt := range tests {

@@ -24,11 +24,13 @@ type RemindersConfig struct {
 	SkipWeekdays []string `yaml:"skip_weekdays" json:"skip_weekdays"`
 	// Holidays lists days ("2026-02-16") or ranges ("2026-02-14..2026-02-22") nothing is sent.
 	Holidays []string `yaml:"holidays" json:"holidays"`
-	// Rate is the fan-out's messages per second over all chats, at most MaxFanoutRate.
+	// Rate is the fan-out's messages per second over all chats of one bot token, at most
+	// MaxFanoutRate: every replica on the same Redis shares it (a limit in Redis per token).
 	Rate float64 `yaml:"rate" json:"rate"`
 	// Tick is the cron spec the scheduler wakes up on: "@every 5m".
 	Tick string `yaml:"tick" json:"tick"`
-	// Lease is how long a claim protects a send in progress.
+	// Lease is how long a claim protects a send in progress, from the claim; the replica
+	// sending extends it while the send runs. A crashed replica's claims wait this long.
 	Lease time.Duration `yaml:"lease" json:"lease"`
 }
 
@@ -47,8 +49,8 @@ func (r RemindersConfig) LadderFor(k flows.PeriodKind) []StepConfig {
 }
 
 // MaxFanoutRate is the highest reminders.rate: Telegram takes about 30 messages a second from a
-// bot, and the fan-out leaves at least 5 of them to the replies to people talking to the bot,
-// which have no limiter of their own.
+// bot, and the fan-out of all replicas together leaves at least 5 of them to the replies to
+// people talking to the bot, which have no limiter of their own.
 const MaxFanoutRate = 25
 
 // StepConfig is one step of the ladder: days from the due day at a time of day, to organisers,

@@ -154,6 +154,7 @@ func (k *checker) redis() {
 	if strings.ContainsAny(c.RedisPrefix, "{} \t\n") {
 		k.add("redis_prefix", "%q may not hold braces or spaces (they break Cluster hash tags)", c.RedisPrefix)
 	}
+	k.redisMode()
 	if len(c.RedisAddrs) == 0 {
 		if c.RedisSentinelMaster != "" {
 			k.add("redis_addrs", "Sentinel addresses are required with redis_sentinel_master")
@@ -165,6 +166,27 @@ func (k *checker) redis() {
 		if _, port, err := net.SplitHostPort(a); err != nil || !validPort(port) {
 			k.add(fmt.Sprintf("redis_addrs[%d]", i), "%q is not host:port", a)
 		}
+	}
+}
+
+// redisMode checks the mode against the other Redis fields; whether the server agrees is
+// checked at start, when the bot connects.
+func (k *checker) redisMode() {
+	c := k.c
+	switch c.RedisMode {
+	case "auto", "single", "cluster":
+		if c.RedisSentinelMaster != "" && c.RedisMode != "auto" {
+			k.add("redis_mode", "%q with redis_sentinel_master: want sentinel or auto", c.RedisMode)
+		}
+	case "sentinel":
+		if c.RedisSentinelMaster == "" {
+			k.add("redis_sentinel_master", "is required with redis_mode sentinel: the name of the master set")
+		}
+	default:
+		k.add("redis_mode", "%q: want auto, single, cluster or sentinel", c.RedisMode)
+	}
+	if c.RedisMode == "single" && len(c.RedisAddrs) > 1 {
+		k.add("redis_addrs", "%d addresses with redis_mode single: want one", len(c.RedisAddrs))
 	}
 }
 
@@ -234,6 +256,9 @@ func (k *checker) zalo() {
 		if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
 			k.add(f.key, "%q is not an absolute https URL", f.v)
 		}
+	}
+	if c.ZaloMonthlyQuota < 0 {
+		k.add("zalo_monthly_quota", "%d is negative; 0 means unknown", c.ZaloMonthlyQuota)
 	}
 	if c.ZaloWebhookURL != "" && c.ZaloWebhookSecret == "" {
 		k.add("zalo_webhook_secret", "is required with zalo_webhook_url, so forged updates are refused")

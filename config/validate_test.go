@@ -20,6 +20,12 @@ func TestValidateNamesField(t *testing.T) {
 		{"token with space", func(c *Config) { c.TelegramToken = "123: abc" }, "telegram_token"},
 		{"redis db", func(c *Config) { c.RedisURL = "redis://localhost:6379/x" }, "redis_url"},
 		{"redis prefix brace", func(c *Config) { c.RedisPrefix = "dv{" }, "redis_prefix"},
+		{"redis mode", func(c *Config) { c.RedisMode = "clustered" }, "redis_mode"},
+		{"sentinel mode without master", func(c *Config) { c.RedisMode, c.RedisAddrs = "sentinel", []string{"s:26379"} }, "redis_sentinel_master"},
+		{"master in cluster mode", func(c *Config) {
+			c.RedisMode, c.RedisAddrs, c.RedisSentinelMaster = "cluster", []string{"s:26379"}, "m"
+		}, "redis_mode"},
+		{"single mode with seeds", func(c *Config) { c.RedisMode, c.RedisAddrs = "single", []string{"a:1", "b:1"} }, "redis_addrs"},
 		{"secret too long", func(c *Config) { c.WebhookSecret = strings.Repeat("a", 257) }, "webhook_secret"},
 		{"webhook not absolute", func(c *Config) { c.WebhookURL, c.WebhookSecret = "/hook", "s" }, "webhook_url"},
 		{"ttl", func(c *Config) { c.InviteTTL = 0 }, "invite_ttl"},
@@ -113,6 +119,12 @@ func TestValidateAcceptsVariants(t *testing.T) {
 		{"webhook", func(c *Config) { c.WebhookURL, c.WebhookSecret = "https://bot.example.vn/tg", "s3cret_-" }},
 		{"loopback http webhook", func(c *Config) { c.WebhookURL, c.WebhookSecret = "http://127.0.0.1:9999/tg", "s" }},
 		{"cluster", func(c *Config) { c.RedisAddrs = []string{"r1:6379", "r2:6379"} }},
+		{"cluster, one seed", func(c *Config) { c.RedisMode, c.RedisAddrs = "cluster", []string{"r1:6379"} }},
+		{"cluster by url", func(c *Config) { c.RedisMode, c.RedisURL = "cluster", "rediss://:pw@cfg.example.vn:6379" }},
+		{"single by addr", func(c *Config) { c.RedisMode, c.RedisAddrs = "single", []string{"r1:6379"} }},
+		{"sentinel mode", func(c *Config) {
+			c.RedisMode, c.RedisAddrs, c.RedisSentinelMaster = "sentinel", []string{"s:26379"}, "m"
+		}},
 		{"sentinel", func(c *Config) { c.RedisAddrs, c.RedisSentinelMaster = []string{"s:26379"}, "m" }},
 		{"rediss", func(c *Config) { c.RedisURL = "rediss://:pw@redis.example.vn:6380/2" }},
 		{"unix socket", func(c *Config) { c.RedisURL = "unix:///run/redis.sock" }},

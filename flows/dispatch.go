@@ -50,7 +50,7 @@ func (t *turn) text(s string) {
 		t.typedAnswer(s)
 		return
 	case Idle:
-		t.say(T(t.lang, "idle_text"))
+		t.say(t.T("idle_text"))
 		return
 	case ReturnReason:
 		t.typedReason(s)
@@ -63,7 +63,7 @@ func (t *turn) text(s string) {
 		t.choose(action, arg)
 		return
 	}
-	t.say(T(t.lang, "choose"))
+	t.say(t.T("choose"))
 	t.show(r)
 }
 
@@ -123,7 +123,7 @@ func (t *turn) render() Reply {
 	case ReturnReason:
 		return t.renderReturnAsk()
 	}
-	return Reply{Text: T(t.lang, "idle_text")}
+	return Reply{Text: t.T("idle_text")}
 }
 
 // back goes one screen back.
@@ -156,7 +156,7 @@ func (t *turn) back() {
 	}
 	if t.st.Screen == PickUnit && len(t.units()) < 2 {
 		t.reset()
-		t.say(T(t.lang, "cancelled"))
+		t.say(t.T("cancelled"))
 		return
 	}
 	t.prompt()

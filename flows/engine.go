@@ -12,9 +12,10 @@ import (
 func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect) {
 	t := &turn{env: env, st: st, now: now, lang: langOf(env.Person, st)}
 	t.st.Version = st.Version + 1
+	t.st.Sent = nil // only the step that submitted confirms it again on a redraw
 	t.press = in.Kind == ButtonInput
 	if !env.Person.Known() {
-		t.say(T(t.lang, "stranger"))
+		t.say(t.T("stranger"))
 		return st, t.replies, nil
 	}
 	if !t.run(in) {
@@ -34,7 +35,7 @@ func (t *turn) run(in Input) bool {
 	case ButtonInput:
 		return t.button(in.Data)
 	case MediaInput:
-		t.say(T(t.lang, "media"))
+		t.say(t.T("media"))
 		t.prompt()
 	default:
 		t.text(strings.TrimSpace(in.Text))
@@ -75,12 +76,12 @@ func (t *turn) abandoned() bool {
 		return false
 	case !t.env.Person.Organises(k.Unit):
 		t.reset()
-		t.say(T(t.lang, "not_yours"))
+		t.say(t.T("not_yours"))
 		return true
 	case k.Period != "" && !t.isOpen(k.Period):
 		label := t.periodLabel(k.Period)
 		t.reset()
-		t.say(T(t.lang, "period_closed", label))
+		t.say(t.T("period_closed", label))
 		return true
 	}
 	return false
@@ -152,7 +153,7 @@ func (t *turn) command(cmd, args string) {
 	case "calendar", "reminders", "remind":
 		t.remindCommand(cmd, args)
 	default:
-		t.say(T(t.lang, "unknown_cmd", cmd))
+		t.say(t.T("unknown_cmd", cmd))
 		t.prompt()
 	}
 }
@@ -163,17 +164,17 @@ func (t *turn) reset() {
 
 func (t *turn) cancel() {
 	if t.st.Screen == Idle {
-		t.say(T(t.lang, "nothing"))
+		t.say(t.T("nothing"))
 		return
 	}
 	t.reset()
-	t.say(T(t.lang, "cancelled"))
+	t.say(t.T("cancelled"))
 }
 
 func (t *turn) setLang(arg string) {
 	l, ok := ParseLang(arg)
 	if !ok {
-		t.say(T(t.lang, "lang_usage"))
+		t.say(t.T("lang_usage"))
 		return
 	}
 	t.lang, t.st.Lang = l, l
@@ -193,7 +194,7 @@ func (t *turn) button(data string) bool {
 		return true
 	}
 	if v != strconv.FormatInt(t.st.Version-1, 10) {
-		t.replies = append(t.replies, Reply{Text: T(t.lang, "stale"), Notice: T(t.lang, "stale")})
+		t.replies = append(t.replies, Reply{Text: t.T("stale"), Notice: t.T("stale")})
 		return false
 	}
 	t.choose(action, arg)
@@ -207,14 +208,7 @@ func (t *turn) choose(action, arg string) {
 		t.act(action, arg)
 		return
 	}
-	t.replies = append(t.replies, Reply{Text: T(t.lang, "moved"), Notice: T(t.lang, "moved")})
-	if sub := t.info().Submitted; sub != nil && !hasAnswers(t.info().Draft) && sub.Version > t.st.Seen.Sub {
-		key := t.st.Key
-		t.reset()
-		t.say(T(t.lang, "sent_elsewhere", t.formTitle(key.Form), sub.Version, sub.Ref))
-		return
-	}
-	t.prompt()
+	t.moved()
 }
 
 // hasAnswers reports whether d is a draft with something in it: a submitted report leaves an

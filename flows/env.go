@@ -27,6 +27,8 @@ type Env struct {
 	Progress map[string]UnitProgress
 	History  map[Key][]Submission
 	Plan     *Plan
+	// Usage is what each channel counted of the month's messages, loaded along with Plan.
+	Usage []ChannelUsage
 	// Contacts are the people those views name (organisers, submitters, who returned a report),
 	// by id, loaded by the caller along with Progress and History: names to show, and each
 	// one's language for what is sent to them.

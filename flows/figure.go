@@ -59,14 +59,19 @@ func TargetText(ind Indicator, lang Lang) string {
 	case ind.Info:
 		return ""
 	case ind.IsRate():
-		return "> " + FormatPercent(ind.Min)
+		return "> " + FormatPercentIn(ind.Min, lang)
 	case ind.Share > 0:
-		return T(lang, "target_share", FormatPercent(ind.Share), TargetText(ind.OneUnit(), lang))
+		return T(lang, "target_share", FormatPercentIn(ind.Share, lang), TargetText(ind.OneUnit(), lang))
 	case ind.Max > 0:
-		return decimal(ind.Min) + "–" + decimal(ind.Max)
+		return decimal(ind.Min, lang) + "–" + decimal(ind.Max, lang)
 	}
-	return "≥ " + decimal(ind.Min)
+	return "≥ " + decimal(ind.Min, lang)
 }
 
-// decimal writes f in full with a decimal comma, as Vietnamese does: 1 → "1", 1.5 → "1,5".
-func decimal(f float64) string { return strings.Replace(trimFloat(f), ".", ",", 1) }
+// decimal writes f in full for readers of lang: 1 → "1", 1.5 → "1,5" (Vietnamese), "1.5" (English).
+func decimal(f float64, lang Lang) string {
+	if lang == EN {
+		return trimFloat(f)
+	}
+	return strings.Replace(trimFloat(f), ".", ",", 1)
+}

@@ -18,7 +18,7 @@ func IndicatorLines(inds []Indicator, f Form, k PeriodKind, v map[string]int64, 
 		val, ok := ind.Value(v)
 		shown := "—"
 		if ok {
-			shown = formatValue(ind, val)
+			shown = formatValue(ind, val, lang)
 		}
 		mark := "ℹ️"
 		switch {
@@ -51,11 +51,11 @@ func Measures(ind Indicator, f Form, k PeriodKind) bool {
 	return true
 }
 
-func formatValue(ind Indicator, val float64) string {
+func formatValue(ind Indicator, val float64, lang Lang) string {
 	if ind.IsRate() {
-		return FormatPercent(val)
+		return FormatPercentIn(val, lang)
 	}
-	return FormatNumber(int64(val))
+	return FormatNumberIn(int64(val), lang)
 }
 
 // targetNote is a target as a line shows it after the value: " (mục tiêu > 85%)", "" without one.
@@ -72,6 +72,14 @@ func FormatPercent(share float64) string {
 	s := strconv.FormatFloat(share*100, 'f', 1, 64)
 	s = strings.TrimSuffix(s, ".0")
 	return strings.Replace(s, ".", ",", 1) + "%"
+}
+
+// FormatPercentIn writes a share for readers of lang: "88,1%" in Vietnamese, "88.1%" in English.
+func FormatPercentIn(share float64, lang Lang) string {
+	if lang == EN {
+		return strings.Replace(FormatPercent(share), ",", ".", 1)
+	}
+	return FormatPercent(share)
 }
 
 func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

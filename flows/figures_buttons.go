@@ -20,9 +20,9 @@ func (t *turn) figuresButtons(per Period, v View, mode string, counts map[string
 		rows = append(rows, t.chartButtons(per, v)...)
 	}
 	rows = append(rows, []Button{
-		leaderBtn(T(t.lang, "fig_btn_missing"), "miss", per.ID, "0", v.Node, v.Org),
-		leaderBtn(T(t.lang, "fig_btn_chart"), "fig", per.ID, v.Node, v.Org, "c"),
-		leaderBtn(T(t.lang, "fig_btn_xlsx"), "xlsx", per.ID, v.Node, v.Org),
+		leaderBtn(t.T("fig_btn_missing"), "miss", per.ID, "0", v.Node, v.Org),
+		leaderBtn(t.T("fig_btn_chart"), "fig", per.ID, v.Node, v.Org, "c"),
+		leaderBtn(t.T("fig_btn_xlsx"), "xlsx", per.ID, v.Node, v.Org),
 	})
 	if up, ok := t.upView(v); ok {
 		rows = append(rows, []Button{leaderBtn("⬆️ "+t.viewLabel(up), "fig", per.ID, up.Node, up.Org, "")})
@@ -34,15 +34,15 @@ func (t *turn) figuresButtons(per Period, v View, mode string, counts map[string
 func (t *turn) drillRow(per Period, v View) []Button {
 	var row []Button
 	if v.Org == "" {
-		row = append(row, leaderBtn(T(t.lang, "fig_btn_orgs"), "fig", per.ID, v.Node, "", "o"))
+		row = append(row, leaderBtn(t.T("fig_btn_orgs"), "fig", per.ID, v.Node, "", "o"))
 	} else if all := (View{Node: v.Node}); CanSee(t.env.Person, t.env.Dir, all) {
-		row = append(row, leaderBtn(T(t.lang, "fig_btn_allorgs"), "fig", per.ID, v.Node, "", ""))
+		row = append(row, leaderBtn(t.T("fig_btn_allorgs"), "fig", per.ID, v.Node, "", ""))
 	}
 	if len(t.env.Dir.ChildPlaces(v.Node)) > 0 {
-		row = append(row, leaderBtn(T(t.lang, "fig_btn_places"), "fig", per.ID, v.Node, v.Org, "p"))
+		row = append(row, leaderBtn(t.T("fig_btn_places"), "fig", per.ID, v.Node, v.Org, "p"))
 	}
 	if len(t.childUnits(v)) > 0 {
-		row = append(row, leaderBtn(T(t.lang, "fig_btn_units"), "fig", per.ID, v.Node, v.Org, "u"))
+		row = append(row, leaderBtn(t.T("fig_btn_units"), "fig", per.ID, v.Node, v.Org, "u"))
 	}
 	return row
 }
@@ -122,7 +122,7 @@ func (t *turn) doneShare(per Period, v View, total int) string {
 	for _, f := range t.env.Forms {
 		rep += min(t.tally(per.ID, v, f.ID).Reported, total)
 	}
-	return shareText(rep, total*len(t.env.Forms))
+	return shareText(rep, total*len(t.env.Forms), t.lang)
 }
 
 func capRows(rows [][]Button) [][]Button { return rows[:min(len(rows), maxListButtons)] }

@@ -9,8 +9,17 @@ import (
 // rates stand on part of the units only.
 const lowCompleteness = 0.8
 
-// figures shows the figures of r.view in r.per, or the unit view when the view is one unit.
+// maxHomeViews is how many homes /figures shows a message each; someone with more gets one
+// message with a button per home.
+const maxHomeViews = 4
+
+// figures shows the figures of r.view in r.per, or the unit view when the view is one unit; for
+// all of several homes, each of them.
 func (t *turn) figures(r leaderReq) {
+	if r.all {
+		t.homeFigures(r)
+		return
+	}
 	if !CanSee(t.env.Person, t.env.Dir, r.view) {
 		t.refuse()
 		return
@@ -21,6 +30,32 @@ func (t *turn) figures(r leaderReq) {
 		return
 	}
 	t.show(t.figuresReply(r.per, r.view, r.mode))
+}
+
+// homeFigures shows every home of the person: an organiser of two units sees both.
+func (t *turn) homeFigures(r leaderReq) {
+	homes := Homes(t.env.Person, t.env.Dir)
+	if len(homes) > maxHomeViews {
+		t.show(t.homesReply(r.per, homes))
+		return
+	}
+	for _, v := range homes {
+		r.view, r.all = v, false
+		t.figures(r)
+	}
+}
+
+// homesReply offers each of many homes as a button.
+func (t *turn) homesReply(per Period, homes []View) Reply {
+	var rows [][]Button
+	for _, v := range homes {
+		if n, _ := t.env.Dir.Node(v.Node); n.IsUnit() {
+			rows = append(rows, []Button{leaderBtn("🏠 "+t.viewLabel(v), "unit", per.ID, v.Node)})
+			continue
+		}
+		rows = append(rows, []Button{leaderBtn("📊 "+t.viewLabel(v), "fig", per.ID, v.Node, v.Org, "")})
+	}
+	return Reply{Text: t.T("fig_homes", per.Label(t.lang), len(homes)), Buttons: capRows(rows)}
 }
 
 // figuresReply is one figures message: the same text in every mode, the mode's buttons under it.
@@ -39,13 +74,13 @@ func (t *turn) tally(per string, v View, form string) Tally {
 
 func (t *turn) figuresText(per Period, v View, counts map[string]map[string]int) string {
 	total := counts[v.Node][orgKey(v.Org)]
-	parts := []string{T(t.lang, "fig_head", per.Label(t.lang), t.viewLabel(v), total)}
+	parts := []string{t.T("fig_head", per.Label(t.lang), t.viewLabel(v), total)}
 	any := false
 	for _, f := range t.env.Forms {
 		any = any || t.tally(per.ID, v, f.ID).Reported > 0
 	}
 	if !any {
-		return strings.Join(append(parts, t.completeness(per, v, total), T(t.lang, "fig_nodata")), "\n\n")
+		return strings.Join(append(parts, t.completeness(per, v, total), t.T("fig_nodata")), "\n\n")
 	}
 	for _, f := range t.env.Forms {
 		parts = append(parts, t.formSection(per, v, f, total))
@@ -68,19 +103,19 @@ func (t *turn) completeness(per Period, v View, total int) string {
 func (t *turn) doneLine(tl Tally, f Form, total int) string {
 	rep, late := min(tl.Reported, total), min(tl.Late, tl.Reported)
 	ret := min(tl.Returned, total-rep)
-	s := T(t.lang, "fig_done", f.Title.In(t.lang), rep, total, shareText(rep, total), rep-late, late, total-rep-ret)
+	s := t.T("fig_done", f.Title.In(t.lang), rep, total, shareText(rep, total, t.lang), rep-late, late, total-rep-ret)
 	if ret > 0 {
-		s += T(t.lang, "fig_returned", ret)
+		s += t.T("fig_returned", ret)
 	}
 	return s
 }
 
 // shareText writes n ÷ d as a percentage, "—" when d is zero.
-func shareText(n, d int) string {
+func shareText(n, d int, lang Lang) string {
 	if d <= 0 {
 		return "—"
 	}
-	return FormatPercent(float64(n) / float64(d))
+	return FormatPercentIn(float64(n)/float64(d), lang)
 }
 
 func (t *turn) formSection(per Period, v View, f Form, total int) string {
@@ -92,7 +127,7 @@ func (t *turn) formSection(per Period, v View, f Form, total int) string {
 		}
 	}
 	if rep := min(tl.Reported, total); total > 0 && rep > 0 && float64(rep) < lowCompleteness*float64(total) {
-		lines = append(lines, T(t.lang, "fig_caveat", rep, total))
+		lines = append(lines, t.T("fig_caveat", rep, total))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -133,11 +168,11 @@ func aggMark(ind Indicator, fig Figure) string {
 func (t *turn) aggShown(ind Indicator, val float64) string {
 	switch {
 	case ind.IsRate():
-		return FormatPercent(val)
+		return t.pct(val)
 	case ind.Share > 0:
-		return T(t.lang, "fig_of_units", FormatPercent(val))
+		return t.T("fig_of_units", t.pct(val))
 	}
-	return T(t.lang, "fig_per_unit", formatDec(val))
+	return t.T("fig_per_unit", formatDec(val, t.lang))
 }
 
 // aggDetail shows the totals behind a value: "= 1.234 ÷ 1.400 (Số hội viên ÷ Số quần chúng …)".
@@ -147,12 +182,12 @@ func (t *turn) aggDetail(ind Indicator, f Form, tl Tally) string {
 	}
 	switch {
 	case ind.IsRate():
-		return fmt.Sprintf("= %s ÷ %s (%s ÷ %s)", FormatNumber(tl.Sums[ind.Num]), FormatNumber(tl.Sums[ind.Den]),
+		return fmt.Sprintf("= %s ÷ %s (%s ÷ %s)", t.num(tl.Sums[ind.Num]), t.num(tl.Sums[ind.Den]),
 			t.qLabel(f, ind.Num), t.qLabel(f, ind.Den))
 	case ind.Share > 0:
-		return T(t.lang, "fig_met_of", tl.Met[ind.ID], tl.Reported)
+		return t.T("fig_met_of", tl.Met[ind.ID], tl.Reported)
 	}
-	return T(t.lang, "fig_sum_of", FormatNumber(tl.Sums[ind.Num]), t.qLabel(f, ind.Num), tl.Reported)
+	return t.T("fig_sum_of", t.num(tl.Sums[ind.Num]), t.qLabel(f, ind.Num), tl.Reported)
 }
 
 func (t *turn) qLabel(f Form, id string) string {
@@ -167,18 +202,18 @@ func (t *turn) trend(ind Indicator, f Form, per Period, v View, val float64) str
 	var parts []string
 	if prev, ok := t.env.Calendar.Previous(per); ok {
 		if pf := Evaluate(ind, t.tally(prev.ID, v, f.ID)); pf.OK {
-			parts = append(parts, T(t.lang, "fig_prev", prev.Label(t.lang), t.aggShown(ind, pf.Value), t.delta(ind, val-pf.Value)))
+			parts = append(parts, t.T("fig_prev", prev.Label(t.lang), t.aggShown(ind, pf.Value), t.delta(ind, val-pf.Value)))
 		}
 	}
 	if last, ok := t.env.Calendar.sameLastYear(per); ok {
 		if lf := Evaluate(ind, t.tally(last.ID, v, f.ID)); lf.OK {
-			parts = append(parts, T(t.lang, "fig_prev", last.Label(t.lang), t.aggShown(ind, lf.Value), t.delta(ind, val-lf.Value)))
+			parts = append(parts, t.T("fig_prev", last.Label(t.lang), t.aggShown(ind, lf.Value), t.delta(ind, val-lf.Value)))
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return T(t.lang, "fig_vs") + strings.Join(parts, " · ")
+	return t.T("fig_vs") + strings.Join(parts, " · ")
 }
 
 // delta writes a change: "▲ 2,1 điểm" for shares (percentage points), "▼ 0,5" for averages.
@@ -186,18 +221,19 @@ func (t *turn) delta(ind Indicator, d float64) string {
 	unit := ""
 	if ind.IsRate() || ind.Share > 0 {
 		d *= 100
-		unit = T(t.lang, "fig_points")
+		unit = t.T("fig_points")
 	}
 	switch {
 	case d > 0.05:
-		return "▲ " + formatDec(d) + unit
+		return "▲ " + formatDec(d, t.lang) + unit
 	case d < -0.05:
-		return "▼ " + formatDec(-d) + unit
+		return "▼ " + formatDec(-d, t.lang) + unit
 	}
 	return "="
 }
 
-// formatDec writes f with at most one decimal, Vietnamese-style: 1.5 → "1,5", 2.0 → "2".
-func formatDec(f float64) string {
-	return strings.TrimSuffix(FormatPercent(f/100), "%")
+// formatDec writes f with at most one decimal for readers of lang: 1.5 → "1,5" ("1.5" in
+// English), 2.0 → "2".
+func formatDec(f float64, lang Lang) string {
+	return strings.TrimSuffix(FormatPercentIn(f/100, lang), "%")
 }

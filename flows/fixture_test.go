@@ -23,8 +23,8 @@ func mustLoc(tb testing.TB, name string) *time.Location {
 func testCalendar() Calendar {
 	return Calendar{Loc: testLoc, Specs: []PeriodSpec{
 		{Kind: Q1, Name: Text{Vi: "Quý I", En: "Q1"}, Due: MonthDay{3, 15}, OpenDays: 30, CloseDays: 60},
-		{Kind: H1, Name: Text{Vi: "6 tháng", En: "6 months"}, Due: MonthDay{6, 15}, OpenDays: 30, CloseDays: 60},
-		{Kind: Q3, Name: Text{Vi: "9 tháng", En: "9 months"}, Due: MonthDay{9, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: H1, Name: Text{Vi: "6 tháng đầu", En: "First half"}, Due: MonthDay{6, 15}, OpenDays: 30, CloseDays: 60},
+		{Kind: Q3, Name: Text{Vi: "9 tháng", En: "Nine months"}, Due: MonthDay{9, 15}, OpenDays: 30, CloseDays: 60},
 		{Kind: Year, Name: Text{Vi: "Năm", En: "Year"}, Due: MonthDay{11, 15}, OpenDays: 30, CloseDays: 60},
 	}}
 }
@@ -54,7 +54,7 @@ func testIndicators() []Indicator {
 		{ID: "1.6", Name: Text{Vi: "Sinh hoạt thường xuyên", En: "Active"}, Form: "membership", Num: "active", Den: "members", Min: 0.9},
 		{ID: "1.7", Name: Text{Vi: "Chi hội hoàn thành tốt", En: "Branches good"}, Form: "membership", Num: "branches_good", Den: "branches", Min: 0.9},
 		{ID: "1.4", Name: Text{Vi: "Có mô hình", En: "Has a model"}, Form: "activities", Num: "models", Min: 1, Share: 0.95},
-		{ID: "1.4b", Name: Text{Vi: "Có 1–2 điển hình", En: "1–2 exemplars"}, Form: "activities", Num: "exemplars", Min: 1, Max: 2},
+		{ID: "1.4b", Name: Text{Vi: "Có điển hình", En: "Has exemplars"}, Form: "activities", Num: "exemplars", Min: 1, Share: 0.95},
 		{ID: "kn", Name: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, Form: "activities", Num: "resolved", Den: "petitions", Info: true},
 	}
 }

@@ -9,33 +9,116 @@ func (t *turn) help() {
 	t.say(Help(t.env.Person, t.env.Dir, t.env.Channels, t.lang))
 }
 
-// Help is what a known person reads on /start and /help: the commands their roles allow and
-// the units they report for. Linking accounts is offered where chans (the platforms the host
-// runs) are more than one.
+func init() {
+	addTexts(map[string]Text{
+		"cmd_report":     {Vi: "/report — gửi báo cáo số liệu", En: "/report — submit figures"},
+		"cmd_mine":       {Vi: "/mine — xem số liệu đã gửi kỳ này", En: "/mine — what I submitted this period"},
+		"cmd_figures":    {Vi: "/figures [kỳ] — số liệu tổng hợp, chỉ tiêu so với kế hoạch", En: "/figures [period] — the figures against the plan's targets"},
+		"cmd_figures_o":  {Vi: "/figures [kỳ] — số liệu các đơn vị bạn phụ trách, so với chỉ tiêu", En: "/figures [period] — your units' figures against the targets"},
+		"cmd_missing":    {Vi: "/missing [kỳ] — đơn vị chưa nộp, nhắc ngay", En: "/missing [period] — units yet to report, nudge them"},
+		"cmd_missing_o":  {Vi: "/missing [kỳ] — biểu mẫu đơn vị bạn còn thiếu", En: "/missing [period] — the forms your units still owe"},
+		"cmd_chart":      {Vi: "/chart [chỉ tiêu] [kỳ] — biểu đồ", En: "/chart [indicator] [period] — a chart"},
+		"cmd_export":     {Vi: "/export [kỳ] — bảng tính Excel (/export csv)", En: "/export [period] — an Excel workbook (/export csv)"},
+		"cmd_invite":     {Vi: "/invite — tạo mã mời cán bộ phụ trách hoặc lãnh đạo", En: "/invite — make an invite code for an organiser or a leader"},
+		"cmd_calendar":   {Vi: "/calendar — lịch báo cáo và các đợt nhắc trong năm", En: "/calendar — the year's reporting calendar and reminders"},
+		"cmd_reminders":  {Vi: "/reminders — xem trước các nhắc nhở sắp gửi", En: "/reminders — preview the coming reminders"},
+		"cmd_remind":     {Vi: "/remind <kỳ> — gửi nhắc nhở ngay cho mọi đơn vị chưa báo cáo", En: "/remind <period> — remind every unit yet to report, now"},
+		"cmd_cancel":     {Vi: "/cancel — dừng việc đang làm", En: "/cancel — stop what you are doing"},
+		"cmd_lang":       {Vi: "/lang vi|en — đổi ngôn ngữ", En: "/lang vi|en — change language"},
+		"cmd_help":       {Vi: "/help — hướng dẫn", En: "/help — this help"},
+		"help_scopes":    {Vi: "Phạm vi lãnh đạo của bạn: %s", En: "Your scope as a leader: %s"},
+		"help_admin_all": {Vi: "Bạn là cán bộ quản trị: xem được số liệu của mọi đơn vị.", En: "You are an admin: you may read every unit's figures."},
+	})
+}
+
+// helpCommand is one line of /help and who may use it: the rule the command itself applies.
+type helpCommand struct {
+	key string
+	may func(p Person, dir *Directory) bool
+}
+
+// organiserOnly reports whether p reads figures only as the organiser of their own units.
+func organiserOnly(p Person) bool { return !p.Admin && len(p.Scopes) == 0 }
+
+// reads reports whether p may read some figures: /figures, /missing, /chart and /export refuse
+// anyone without a home (Homes).
+func reads(p Person, dir *Directory) bool { return len(Homes(p, dir)) > 0 }
+
+func organises(p Person, _ *Directory) bool { return len(p.Units) > 0 }
+
+func administers(p Person, _ *Directory) bool { return p.Admin }
+
+// helpCommands lists the commands of some role in the order /help shows them, each with its rule.
+var helpCommands = []helpCommand{
+	{"cmd_report", organises},
+	{"cmd_mine", organises},
+	{"cmd_figures", func(p Person, d *Directory) bool { return !organiserOnly(p) && reads(p, d) }},
+	{"cmd_figures_o", func(p Person, d *Directory) bool { return organiserOnly(p) && reads(p, d) }},
+	{"cmd_missing", func(p Person, d *Directory) bool { return !organiserOnly(p) && reads(p, d) }},
+	{"cmd_missing_o", func(p Person, d *Directory) bool { return organiserOnly(p) && reads(p, d) }},
+	{"cmd_chart", reads},
+	{"cmd_export", reads},
+	{"cmd_invite", administers},
+	{"cmd_calendar", administers},
+	{"cmd_reminders", administers},
+	{"cmd_remind", administers},
+}
+
+// helpAlways are the commands everyone known may use, shown last.
+var helpAlways = []string{"cmd_cancel", "cmd_lang", "cmd_help"}
+
+// Help is what a known person reads on /start and /help: every command their roles allow (an
+// organiser, a leader, an admin, or several at once), then the units they report for and the
+// scope they lead. Linking accounts is offered where chans (the platforms the host runs) are
+// more than one.
 func Help(p Person, dir *Directory, chans []Channel, lang Lang) string {
-	parts := []string{T(lang, "welcome", displayName(p, lang)), T(lang, "help_org")}
-	if len(chans) > 1 {
-		parts = append(parts, helpLink(chans, lang))
-	}
-	if p.Admin {
-		parts = append(parts, T(lang, "help_admin"))
-	}
-	if len(p.Scopes) > 0 {
-		parts = append(parts, T(lang, "help_leader"))
-	}
-	if len(p.Units) > 0 {
-		labels := make([]string, len(p.Units))
-		for i, u := range p.Units {
-			labels[i] = dir.Label(u, lang)
+	var cmds []string
+	for _, c := range helpCommands {
+		if c.may(p, dir) {
+			cmds = append(cmds, TFor(p, lang, c.key))
 		}
-		parts = append(parts, T(lang, "help_units", strings.Join(labels, "; ")))
+	}
+	if len(chans) > 1 {
+		cmds = append(cmds, helpLink(chans, lang))
+	}
+	for _, k := range helpAlways {
+		cmds = append(cmds, TFor(p, lang, k))
+	}
+	parts := []string{TFor(p, lang, "welcome", displayName(p, lang)), strings.Join(cmds, "\n")}
+	if len(p.Units) > 0 {
+		parts = append(parts, TFor(p, lang, "help_units", labelsOf(dir, p.Units, lang)))
+	}
+	switch {
+	case p.Admin:
+		parts = append(parts, TFor(p, lang, "help_admin_all"))
+	case len(p.Scopes) > 0:
+		scopes := make([]string, len(p.Scopes))
+		for i, s := range p.Scopes {
+			scopes[i] = ScopeLabel(dir, s, lang)
+		}
+		parts = append(parts, TFor(p, lang, "help_scopes", strings.Join(scopes, "; ")))
 	}
 	return strings.Join(parts, "\n")
 }
 
-// displayName is how the bot addresses p: their name, or "bạn" when Telegram gave none.
+func labelsOf(dir *Directory, nodes []string, lang Lang) string {
+	labels := make([]string, len(nodes))
+	for i, n := range nodes {
+		labels[i] = dir.Label(n, lang)
+	}
+	return strings.Join(labels, "; ")
+}
+
+// displayName is how the bot addresses p: by their name, or "bạn" when the platform gave none;
+// leaders and admins as "đồng chí" (Formal).
 func displayName(p Person, lang Lang) string {
-	if p.Name != "" {
+	formal := Formal(p) && lang == VI
+	switch {
+	case formal && p.Name != "":
+		return "đồng chí " + p.Name
+	case formal:
+		return "đồng chí"
+	case p.Name != "":
 		return p.Name
 	}
 	return map[Lang]string{VI: "bạn", EN: "there"}[lang]
@@ -43,13 +126,9 @@ func displayName(p Person, lang Lang) string {
 
 // Welcome is the reply to a redeemed invite: who the person now is, then the help.
 func Welcome(p Person, inv Invite, dir *Directory, chans []Channel, lang Lang) []Reply {
-	labels := make([]string, len(inv.Nodes))
-	for i, n := range inv.Nodes {
-		labels[i] = dir.Label(n, lang)
-	}
 	role := T(lang, "role_"+roleKey(inv.Role))
 	return []Reply{
-		{Text: T(lang, "inv_ok", displayName(p, lang), role+" — "+strings.Join(labels, "; "))},
+		{Text: TFor(p, lang, "inv_ok", displayName(p, lang), role+" — "+labelsOf(dir, inv.Nodes, lang))},
 		{Text: Help(p, dir, chans, lang)},
 	}
 }
@@ -59,13 +138,13 @@ func Welcome(p Person, inv Invite, dir *Directory, chans []Channel, lang Lang) [
 func (t *turn) mine() {
 	open := t.open()
 	if len(open) == 0 || len(t.units()) == 0 {
-		t.say(T(t.lang, "no_units"))
+		t.say(t.T("no_units"))
 		return
 	}
 	var parts []string
 	for _, per := range open {
 		var b strings.Builder
-		b.WriteString(T(t.lang, "mine_head", per.Label(t.lang)))
+		b.WriteString(t.T("mine_head", per.Label(t.lang)))
 		for _, u := range t.units() {
 			b.WriteString("\n" + t.env.Dir.Label(u, t.lang))
 			for _, f := range t.env.Forms {
@@ -80,20 +159,20 @@ func (t *turn) mine() {
 func (t *turn) mineForm(b *strings.Builder, k Key, f Form, kind PeriodKind) {
 	s := t.env.Reports[k].Submitted
 	if s == nil {
-		b.WriteString("\n  " + T(t.lang, "mine_none", f.Title.In(t.lang)))
+		b.WriteString("\n  " + t.T("mine_none", f.Title.In(t.lang)))
 		return
 	}
 	at := s.At.In(t.loc()).Format("15:04 02/01/2006")
-	b.WriteString("\n  " + T(t.lang, "mine_form", f.Title.In(t.lang), s.Version, s.Ref, at))
+	b.WriteString("\n  " + t.T("mine_form", f.Title.In(t.lang), s.Version, s.Ref, at))
 	if s.By != t.env.Person.ID {
-		b.WriteString(" " + T(t.lang, "mine_other"))
+		b.WriteString(" " + t.T("mine_other"))
 	}
 	if s.Returned != nil {
-		b.WriteString("\n  " + T(t.lang, "mine_returned", s.Returned.Reason))
+		b.WriteString("\n  " + t.T("mine_returned", s.Returned.Reason))
 	}
 	for _, q := range f.For(kind) {
 		if v, ok := s.Values[q.ID]; ok {
-			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + FormatNumber(v))
+			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + t.num(v))
 		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 func (t *turn) startInvite() {
 	if !t.env.Person.Admin {
-		t.say(T(t.lang, "not_admin"))
+		t.say(t.T("not_admin"))
 		return
 	}
 	t.reset()
@@ -20,7 +20,7 @@ func (t *turn) inviteAct(action, arg string) bool {
 	inv := t.st.Invite
 	if (t.st.Screen == InviteRole || t.st.Screen == InviteNodes) && !t.env.Person.Admin {
 		t.reset() // no longer an admin (config changed), or button data made up by hand
-		t.say(T(t.lang, "not_admin"))
+		t.say(t.T("not_admin"))
 		return true
 	}
 	switch {
@@ -92,8 +92,8 @@ func (t *turn) makeInvite() {
 		loc = t.now.Location()
 	}
 	t.reset()
-	t.say(T(t.lang, "inv_made", inv.Code, link, inv.Expires.In(loc).Format("15:04 02/01/2006"),
-		T(t.lang, "role_"+roleKey(inv.Role)), t.labels(inv.Nodes)))
+	t.say(t.T("inv_made", inv.Code, link, inv.Expires.In(loc).Format("15:04 02/01/2006"),
+		t.T("role_"+roleKey(inv.Role)), t.labels(inv.Nodes)))
 }
 
 func roleKey(r Role) string {
@@ -105,7 +105,7 @@ func roleKey(r Role) string {
 
 func (t *turn) labels(ids []string) string {
 	if len(ids) == 0 {
-		return T(t.lang, "inv_none")
+		return t.T("inv_none")
 	}
 	out := make([]string, len(ids))
 	for i, id := range ids {
@@ -116,10 +116,10 @@ func (t *turn) labels(ids []string) string {
 
 func (t *turn) renderInvite() Reply {
 	if t.st.Screen == InviteRole || t.st.Invite == nil {
-		return Reply{Text: T(t.lang, "inv_role"), Buttons: [][]Button{
-			{t.btn(T(t.lang, "inv_org"), "role", string(Organiser))},
-			{t.btn(T(t.lang, "inv_leader"), "role", string(Leader))},
-			{t.btn(T(t.lang, "btn_cancel"), "cancel", "")},
+		return Reply{Text: t.T("inv_role"), Buttons: [][]Button{
+			{t.btn(t.T("inv_org"), "role", string(Organiser))},
+			{t.btn(t.T("inv_leader"), "role", string(Leader))},
+			{t.btn(t.T("btn_cancel"), "cancel", "")},
 		}}
 	}
 	inv := t.st.Invite
@@ -127,9 +127,9 @@ func (t *turn) renderInvite() Reply {
 	if inv.Role == Leader {
 		key = "inv_nodes_l"
 	}
-	r := Reply{Text: T(t.lang, key, t.env.Dir.Label(t.st.Place, t.lang), t.labels(inv.Nodes))}
+	r := Reply{Text: t.T(key, t.env.Dir.Label(t.st.Place, t.lang), t.labels(inv.Nodes))}
 	if inv.Role == Leader && t.st.Place != "" {
-		r.Buttons = append(r.Buttons, []Button{t.btn(t.check(t.st.Place)+T(t.lang, "inv_all", t.env.Dir.Label(t.st.Place, t.lang)), "n", t.st.Place)})
+		r.Buttons = append(r.Buttons, []Button{t.btn(t.check(t.st.Place)+t.T("inv_all", t.env.Dir.Label(t.st.Place, t.lang)), "n", t.st.Place)})
 		r.Buttons = append(r.Buttons, t.orgScopeButtons()...)
 	}
 	for _, id := range t.env.Dir.Children(t.st.Place) {
@@ -147,12 +147,12 @@ func (t *turn) renderInvite() Reply {
 func (t *turn) inviteFooter(r Reply) Reply {
 	var row []Button
 	if t.st.Place != "" {
-		row = append(row, t.btn(T(t.lang, "inv_up"), "up", ""))
+		row = append(row, t.btn(t.T("inv_up"), "up", ""))
 	}
 	if len(t.st.Invite.Nodes) > 0 {
-		row = append(row, t.btn(T(t.lang, "inv_make"), "mk", ""))
+		row = append(row, t.btn(t.T("inv_make"), "mk", ""))
 	}
-	row = append(row, t.btn(T(t.lang, "btn_cancel"), "cancel", ""))
+	row = append(row, t.btn(t.T("btn_cancel"), "cancel", ""))
 	r.Buttons = append(r.Buttons, row)
 	return r
 }

@@ -55,11 +55,11 @@ func (t *turn) leader(r leaderReq) {
 func (t *turn) badRequest(r leaderReq) {
 	switch r.bad {
 	case "bad_period":
-		t.say(T(t.lang, "bad_period", r.badArg))
+		t.say(t.T("bad_period", r.badArg))
 	case "bad_ind":
-		t.say(T(t.lang, "bad_ind", r.badArg, t.indicatorList()))
+		t.say(t.T("bad_ind", r.badArg, t.indicatorList()))
 	case "no_scope":
-		t.say(T(t.lang, "no_scope"))
+		t.say(t.T("no_scope"))
 	default:
 		t.refuse()
 	}
@@ -68,7 +68,7 @@ func (t *turn) badRequest(r leaderReq) {
 // refuse is the one answer to anything outside the person's scope: it names nothing, so a
 // forged id learns nothing about what exists.
 func (t *turn) refuse() {
-	t.replies = append(t.replies, Reply{Text: T(t.lang, "refuse"), Notice: T(t.lang, "refuse")})
+	t.replies = append(t.replies, Reply{Text: t.T("refuse"), Notice: t.T("refuse")})
 }
 
 func (t *turn) indicatorList() string {
@@ -80,13 +80,18 @@ func (t *turn) indicatorList() string {
 }
 
 // attach answers /chart, /export and their buttons with a reply the caller renders a file for.
+// A request for all of the person's homes names no node: the files cut the whole directory
+// down to what the person may see (Narrow).
 func (t *turn) attach(r leaderReq) {
-	if !CanSee(t.env.Person, t.env.Dir, r.view) {
+	if !r.all && !CanSee(t.env.Person, t.env.Dir, r.view) {
 		t.refuse()
 		return
 	}
+	if r.all {
+		r.view = View{}
+	}
 	a := &Attachment{Kind: SheetFile, Period: r.per.ID, Node: r.view.Node, Org: r.view.Org}
-	caption := T(t.lang, "att_sheet", r.per.Label(t.lang), t.viewLabel(r.view))
+	caption := t.T("att_sheet", r.per.Label(t.lang), t.reqLabel(r))
 	switch r.kind {
 	case "csv":
 		a.Kind = CSVFile
@@ -98,19 +103,71 @@ func (t *turn) attach(r leaderReq) {
 			t.refuse()
 			return
 		}
+		if why := t.noChart(r, ind); why != "" {
+			t.say(why)
+			return
+		}
 		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.view)
-		caption = T(t.lang, "att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.viewLabel(r.view))
+		caption = t.T("att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.reqLabel(r))
 	}
 	t.show(Reply{Text: caption, Attach: a})
 }
 
-func (t *turn) indicator(id string) (Indicator, bool) {
-	for _, ind := range t.env.Indicators {
+func (t *turn) indicator(id string) (Indicator, bool) { return indicatorOf(t.env, id) }
+
+func indicatorOf(env *Env, id string) (Indicator, bool) {
+	for _, ind := range env.Indicators {
 		if ind.ID == id {
 			return ind, true
 		}
 	}
 	return Indicator{}, false
+}
+
+// noChart says why a chart of ind for r would show nothing, "" when it would show something: the
+// period's form does not ask what ind is computed from, or nobody in the view reported it.
+func (t *turn) noChart(r leaderReq, ind Indicator) string {
+	f, ok := t.env.Form(ind.Form)
+	switch {
+	case !ok:
+		return t.T("refuse")
+	case !Measures(ind, f, r.per.Kind):
+		return t.T("chart_unmeasured", ind.ID, r.per.Label(t.lang))
+	}
+	for _, v := range chartParts(t.env, r) {
+		if n, _ := t.env.Dir.Node(v.Node); n.IsUnit() && t.env.Progress[v.Node].Done(f.ID) || t.tally(r.per.ID, v, f.ID).Reported > 0 {
+			return ""
+		}
+	}
+	return t.T("chart_nodata", t.reqLabel(r), f.Title.In(t.lang), r.per.Label(t.lang), ind.ID)
+}
+
+// chartParts are the views whose reports a chart for r is drawn from, as the files will cut
+// them (Narrow): a place by its tally, a unit by its progress; the whole directory as its roots.
+func chartParts(env *Env, r leaderReq) []View {
+	views := []View{r.view}
+	if r.all {
+		views = Narrow(env.Person, env.Dir, View{})
+	}
+	var out []View
+	for _, v := range views {
+		if v.Node != "" {
+			out = append(out, v)
+			continue
+		}
+		for _, root := range env.Dir.Children("") {
+			out = append(out, View{Node: root, Org: v.Org})
+		}
+	}
+	return out
+}
+
+// reqLabel names what a request covers: its view, or "phạm vi của bạn" for all of several homes.
+func (t *turn) reqLabel(r leaderReq) string {
+	if r.all && len(Homes(t.env.Person, t.env.Dir)) > 1 {
+		return t.T("miss_all")
+	}
+	return t.viewLabel(r.view)
 }
 
 // chartBy groups a chart's bars by the places below the view, or by organisation when the view

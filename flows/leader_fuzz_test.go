@@ -8,7 +8,7 @@ import (
 // FuzzParsePeriod: whatever a leader types after /figures, the parser answers without panicking,
 // and a period it accepts is one the calendar knows by its id.
 func FuzzParsePeriod(f *testing.F) {
-	for _, s := range []string{"", "Q1", "quý 1", "Quý I", "q1/2025", "6 tháng", "9 tháng", "năm 2025", "2024", "kỳ q1 2026", "2026-Y", "năm -1", "q9", "99999999999"} {
+	for _, s := range []string{"", "Q1", "quý 1", "Quý I", "q1/2025", "6 tháng", "9 tháng", "năm 2025", "2024", "kỳ q1 2026", "2026-Y", "năm -1", "q9", "99999999999", "Quý I năm 2026", "6 tháng đầu năm 2026", "9 tháng năm 2026", "Năm 2026", "First half of 2026"} {
 		f.Add(s)
 	}
 	cal := testCalendar()

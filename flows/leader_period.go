@@ -44,15 +44,17 @@ var yearRe = regexp.MustCompile(`\b(20\d\d)\b`)
 
 // periodWords maps what people type for a period, without its year, to its kind.
 var periodWords = map[string]PeriodKind{
-	"q1": Q1, "quý 1": Q1, "quý i": Q1, "quy 1": Q1, "quy i": Q1, "quarter 1": Q1,
-	"h1": H1, "6 tháng": H1, "6 thang": H1, "sáu tháng": H1, "6 months": H1, "6m": H1,
-	"q3": Q3, "9 tháng": Q3, "9 thang": Q3, "chín tháng": Q3, "9 months": Q3, "9m": Q3,
+	"q1": Q1, "quý 1": Q1, "quý i": Q1, "quy 1": Q1, "quy i": Q1, "quarter 1": Q1, "quarter i": Q1,
+	"h1": H1, "6 tháng": H1, "6 thang": H1, "sáu tháng": H1, "6 tháng đầu": H1, "6 thang dau": H1,
+	"sáu tháng đầu": H1, "6 months": H1, "6m": H1, "first half": H1,
+	"q3": Q3, "9 tháng": Q3, "9 thang": Q3, "chín tháng": Q3, "9 months": Q3, "9m": Q3, "nine months": Q3,
 	"y": Year, "năm": Year, "nam": Year, "cả năm": Year, "year": Year,
 }
 
 // ParsePeriod reads what a leader typed for a period: "2026-Q1", "Q1", "quý 1", "q1/2026",
-// "6 tháng", "năm 2025", "2025" (the year). Empty means the default period. Without a year it
-// is the latest such period that has opened by now.
+// "6 tháng", "năm 2025", "2025" (the year), and every label the bot writes typed back ("Quý I
+// năm 2026", "6 tháng đầu năm 2026", "Q1 2026"). Empty means the default period. Without a
+// year it is the latest such period that has opened by now.
 func (c Calendar) ParsePeriod(s string, now time.Time) (Period, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
@@ -67,7 +69,7 @@ func (c Calendar) ParsePeriod(s string, now time.Time) (Period, bool) {
 		s = yearRe.ReplaceAllString(s, "")
 	}
 	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(strings.TrimPrefix(s, "kỳ")), "/-"))
-	kind, ok := periodWords[strings.Join(strings.Fields(s), " ")]
+	kind, ok := c.kindOf(strings.Join(strings.Fields(s), " "))
 	if s == "" && year > 0 {
 		kind, ok = Year, true
 	}
@@ -75,6 +77,24 @@ func (c Calendar) ParsePeriod(s string, now time.Time) (Period, bool) {
 		return Period{}, false
 	}
 	return c.periodOf(kind, year, now)
+}
+
+// kindOf reads a period's name without its year: one of periodWords or a name of the calendar,
+// with the "năm" or "of" a label joins the year with ("quý i năm", "first half of").
+func (c Calendar) kindOf(s string) (PeriodKind, bool) {
+	for _, w := range []string{s, strings.TrimSuffix(s, " năm"), strings.TrimSuffix(s, " nam"), strings.TrimSuffix(s, " of")} {
+		if k, ok := periodWords[w]; ok {
+			return k, true
+		}
+		for _, sp := range c.Specs {
+			for _, n := range []string{sp.Name.Vi, sp.Name.En} {
+				if n != "" && strings.EqualFold(strings.Join(strings.Fields(n), " "), w) {
+					return sp.Kind, true
+				}
+			}
+		}
+	}
+	return "", false
 }
 
 // periodOf returns the period of kind in year; year 0 means the latest one opened by now.

@@ -20,7 +20,9 @@ type leaderReq struct {
 	version int
 	page    int
 	ind     string
-	all     bool // /missing over every home of the person
+	// all asks for every home of the person (Homes) rather than view: /missing always, and
+	// /figures, /chart and /export of someone with several homes (an organiser of two units).
+	all bool
 }
 
 // leaderCommands are the commands this file reads.
@@ -36,6 +38,12 @@ func parseLeader(env *Env, st State, in Input, now time.Time) leaderReq {
 	case ButtonInput:
 		v, rest, _ := strings.Cut(in.Data, "|")
 		action, arg, _ := strings.Cut(rest, "|")
+		if v == Unbound && action == "ra" {
+			if r, ok := remindAllReq(env, arg); ok {
+				return r
+			}
+			return leaderReq{}
+		}
 		if v == Unbound {
 			return parseLeaderBtn(env, action, arg)
 		}
@@ -57,9 +65,11 @@ func parseLeaderCmd(env *Env, cmd, args string, now time.Time) leaderReq {
 		return r
 	}
 	r.view = homes[0]
+	if len(homes) > 1 {
+		r.view = View{} // the whole directory, cut down to the person's grants (Narrow)
+	}
+	r.all = cmd == "missing" || len(homes) > 1
 	switch cmd {
-	case "missing":
-		r.all = true
 	case "chart":
 		args = r.parseIndicator(env, args)
 	case "export":

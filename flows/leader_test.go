@@ -79,7 +79,7 @@ func TestLeaderScopes(t *testing.T) {
 			w := leaderWorld(t)
 			_, replies, effects, want := stepAs(w, p, State{}, Input{Kind: ButtonInput, Data: tt.data})
 			allowed := strings.Contains(" "+tt.allowed+" ", " "+role+" ")
-			refused := len(replies) > 0 && (replies[0].Text == T(VI, "refuse") || replies[0].Text == T(VI, "stranger"))
+			refused := len(replies) > 0 && (replies[0].Text == TFor(p, VI, "refuse") || replies[0].Text == T(VI, "stranger"))
 			if refused == allowed {
 				t.Errorf("%s by %s: got refused %v, want %v (%q)", tt.data, role, refused, !allowed, allText(replies))
 			}
@@ -119,12 +119,12 @@ func TestLeaderCommands(t *testing.T) {
 		{"city", "figures", "Thành phố Lai Châu\nSố đơn vị: 3", nil},
 		{"admin", "figures", "Thành phố Lai Châu\nSố đơn vị: 3", nil},
 		{"organiser", "figures", "🏠 Hội LHPN · Phường Tân Phong", []string{"Đoàn TN", "San Thàng"}},
-		{"empty", "figures", T(VI, "no_scope"), []string{"Tân Phong"}},
+		{"empty", "figures", TFor(roles["empty"], VI, "no_scope"), []string{"Tân Phong"}},
 		{"chair", "missing", "Hội viên: 0/2 chưa nộp · Hoạt động: 2/2 chưa nộp", []string{"Đoàn TN"}},
 		{"ward", "missing", "Hội viên: 0/2 chưa nộp · Hoạt động: 2/2 chưa nộp", []string{"San Thàng"}},
 		{"organiser", "missing", "Hội viên: 0/1 chưa nộp · Hoạt động: 1/1 chưa nộp", []string{"Đoàn TN", "San Thàng"}},
 		{"chair", "export", "Hội LHPN · Thành phố Lai Châu", nil},
-		{"empty", "chart", T(VI, "no_scope"), nil},
+		{"empty", "chart", TFor(roles["empty"], VI, "no_scope"), nil},
 		{"stranger", "figures", T(VI, "stranger"), nil},
 	}
 	for _, tt := range tests {
@@ -173,7 +173,7 @@ func TestForgedLeaderData(t *testing.T) {
 		}
 		st := State{Version: 4}
 		next, replies, effects, _ := stepAs(w, p, st, Input{Kind: ButtonInput, Data: data})
-		if len(replies) != 1 || replies[0].Text != T(VI, "refuse") {
+		if len(replies) != 1 || replies[0].Text != TFor(p, VI, "refuse") {
 			t.Errorf("%s: got %q, want one refusal", data, allText(replies))
 		}
 		if len(effects) != 0 || next.Screen != Idle || next.Return != nil {
@@ -192,7 +192,7 @@ func TestReturnRechecks(t *testing.T) {
 		version  int
 		wantText string
 	}{
-		{"scope lost", Person{ID: "ward", Scopes: []string{"santhang"}}, 1, T(VI, "refuse")},
+		{"scope lost", Person{ID: "ward", Scopes: []string{"santhang"}}, 1, "ngoài phạm vi đồng chí được xem"},
 		{"resubmitted meanwhile", roles["ward"], 2, T(VI, "ret_moved")},
 		{"as shown", roles["ward"], 1, "Đã trả lại"},
 	}
@@ -247,11 +247,38 @@ func TestParsePeriod(t *testing.T) {
 		{"Quý I", "2026-Q1"}, {"q1/2025", "2025-Q1"}, {"6 tháng", "2025-H1"}, {"6 tháng 2026", "2026-H1"},
 		{"9 tháng", "2025-Q3"}, {"năm 2025", "2025-Y"}, {"năm", "2025-Y"}, {"2024", "2024-Y"}, {"kỳ q1 2026", "2026-Q1"},
 		{"quý 2", ""}, {"abc", ""}, {"q1/20266", ""},
+		// the labels the bot writes, typed back
+		{"quý I năm 2026", "2026-Q1"}, {"6 tháng đầu năm 2026", "2026-H1"}, {"9 tháng năm 2025", "2025-Q3"},
+		{"Năm 2025", "2025-Y"}, {"Q1 2026", "2026-Q1"}, {"First half 2026", "2026-H1"}, {"first half of 2026", "2026-H1"},
+		{"Nine months 2025", "2025-Q3"}, {"Year 2025", "2025-Y"}, {"Năm/2025", "2025-Y"},
 	}
 	for _, tt := range tests {
 		p, ok := cal.ParsePeriod(tt.in, leaderNow)
 		if got := map[bool]string{true: p.ID, false: ""}[ok]; got != tt.want {
 			t.Errorf("ParsePeriod(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPeriodLabels: periods are named as officials write them, and every label reads back as
+// its period.
+func TestPeriodLabels(t *testing.T) {
+	cal := testCalendar()
+	want := map[string][2]string{
+		"Q1": {"Quý I năm 2026", "Q1 2026"}, "H1": {"6 tháng đầu năm 2026", "First half 2026"},
+		"Q3": {"9 tháng năm 2026", "Nine months 2026"}, "Y": {"Năm 2026", "Year 2026"},
+	}
+	for _, s := range cal.Specs {
+		p := cal.Make(s, 2026)
+		for i, lang := range []Lang{VI, EN} {
+			if got := p.Label(lang); got != want[string(s.Kind)][i] {
+				t.Errorf("%s.Label(%s): got %q, want %q", p.ID, lang, got, want[string(s.Kind)][i])
+			}
+			for _, typed := range []string{p.Label(lang), strings.ToLower(p.Label(lang))} {
+				if q, ok := cal.ParsePeriod(typed, leaderNow); !ok || q.ID != p.ID {
+					t.Errorf("ParsePeriod(%q): got %s %t, want %s", typed, q.ID, ok, p.ID)
+				}
+			}
 		}
 	}
 }

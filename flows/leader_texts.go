@@ -4,14 +4,17 @@ func init() { addTexts(leaderTexts) }
 
 // leaderTexts are what leaders read: figures, missing units, returns, charts and spreadsheets.
 var leaderTexts = map[string]Text{
-	"refuse":     {Vi: "Xin lỗi, nội dung này nằm ngoài phạm vi bạn được xem.", En: "Sorry, this is outside what you may see."},
-	"no_scope":   {Vi: "Bạn chưa được giao phạm vi xem số liệu nào. Vui lòng liên hệ Ban Dân vận.", En: "You have no scope of figures to read yet. Please contact the Ban Dân vận."},
-	"bad_period": {Vi: "Không hiểu kỳ báo cáo «%s». Ví dụ: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025.", En: "Unknown period “%s”. Examples: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025."},
-	"bad_ind":    {Vi: "Không có chỉ tiêu «%s». Các chỉ tiêu:\n%s", En: "There is no indicator “%s”. The indicators:\n%s"},
-	"att_sheet":  {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},
-	"att_chart":  {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
+	"refuse":           {Vi: "Xin lỗi, nội dung này nằm ngoài phạm vi bạn được xem.", En: "Sorry, this is outside what you may see."},
+	"no_scope":         {Vi: "Bạn chưa được giao phạm vi xem số liệu nào. Vui lòng liên hệ Ban Dân vận.", En: "You have no scope of figures to read yet. Please contact the Ban Dân vận."},
+	"bad_period":       {Vi: "Không hiểu kỳ báo cáo «%s». Ví dụ: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025.", En: "Unknown period “%s”. Examples: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025."},
+	"bad_ind":          {Vi: "Không có chỉ tiêu «%s». Các chỉ tiêu:\n%s", En: "There is no indicator “%s”. The indicators:\n%s"},
+	"att_sheet":        {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},
+	"chart_nodata":     {Vi: "📊 Chưa có đơn vị nào trong %s gửi báo cáo %s kỳ %s, nên chưa có biểu đồ chỉ tiêu %s.", En: "📊 No unit in %s has sent the %s report for %s yet, so there is no chart of indicator %s."},
+	"chart_unmeasured": {Vi: "📊 Chỉ tiêu %s không tính cho kỳ %s: báo cáo kỳ này không hỏi các số liệu của chỉ tiêu.", En: "📊 Indicator %s is not computed for %s: this period's report does not ask its figures."},
+	"att_chart":        {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
 
 	"fig_head":        {Vi: "📊 Số liệu %s · %s\nSố đơn vị: %d", En: "📊 Figures %s · %s\nUnits: %d"},
+	"fig_homes":       {Vi: "📊 Số liệu %s — bạn xem được %d phạm vi. Chọn phạm vi để xem:", En: "📊 Figures %s — you may read %d scopes. Choose one:"},
 	"fig_nodata":      {Vi: "Chưa có đơn vị nào báo cáo kỳ này.", En: "No unit has reported for this period yet."},
 	"fig_done":        {Vi: "%s: Đã báo cáo %d/%d đơn vị (%s) · đúng hạn %d · trễ %d · chưa nộp %d", En: "%s: reported %d/%d units (%s) · on time %d · late %d · missing %d"},
 	"fig_returned":    {Vi: " · trả lại %d", En: " · returned %d"},
@@ -56,8 +59,6 @@ var leaderTexts = map[string]Text{
 	"nudge_closed": {Vi: "Kỳ %s đã đóng, không nhắc nữa.", En: "The %s period has closed; no more nudges."},
 	"nudge_done":   {Vi: "Đơn vị đã nộp đủ, không cần nhắc.", En: "Everything is in; no nudge needed."},
 	"nudge_nobody": {Vi: "Đơn vị chưa có cán bộ phụ trách nên không có ai để nhắc. Hãy mời cán bộ bằng /invite.", En: "No organiser has been invited for this unit, so there is nobody to nudge. Invite one with /invite."},
-	"nudge_sent":   {Vi: "🔔 Đã gửi nhắc nhở tới cán bộ phụ trách của %d đơn vị (mỗi đơn vị nhiều nhất một lần mỗi ngày).", En: "🔔 Nudged the organisers of %d unit(s) (at most once a day per unit)."},
-	"nudge_notice": {Vi: "Đã nhắc", En: "Nudged"},
 
 	"ret_moved":      {Vi: "Báo cáo này vừa thay đổi (đã gửi lại hoặc đã bị trả lại). Không trả lại; vui lòng xem bản mới nhất.", En: "This report just changed (resubmitted or already returned). Nothing was returned; please look at the latest version."},
 	"ret_ask":        {Vi: "↩️ Trả lại báo cáo %s · %s · %s (phiên bản %d).\nVui lòng gõ lý do để cán bộ phụ trách sửa. Gõ /cancel để thôi.", En: "↩️ Return the %s report · %s · %s (version %d).\nPlease type the reason for the organiser. Type /cancel to stop."},

@@ -8,6 +8,9 @@ func leaderWants(env *Env, r leaderReq) Want {
 		return Want{}
 	}
 	w := Want{Period: r.per.ID}
+	if r.kind == "figures" && r.all {
+		return homesWants(env, r)
+	}
 	switch r.kind {
 	case "figures", "fig":
 		if n, ok := env.Dir.Node(r.view.Node); ok && n.IsUnit() {
@@ -18,6 +21,8 @@ func leaderWants(env *Env, r leaderReq) Want {
 		}
 	case "unit":
 		return unitWants(env, r.per, r.unit)
+	case "chart":
+		return chartWants(env, r)
 	case "nudge", "ret", "reason":
 		if CanLead(env.Person, env.Dir, View{Node: r.unit}) {
 			return unitWants(env, r.per, r.unit)
@@ -26,6 +31,41 @@ func leaderWants(env *Env, r leaderReq) Want {
 		for _, n := range missingUnits(env, r) {
 			w.Progress = append(w.Progress, n.ID)
 		}
+	}
+	return w
+}
+
+// homesWants names what the figures of every home read, each home as its own request would.
+func homesWants(env *Env, r leaderReq) Want {
+	homes := Homes(env.Person, env.Dir)
+	w := Want{Period: r.per.ID}
+	if len(homes) > maxHomeViews {
+		return w
+	}
+	for _, v := range homes {
+		r.view, r.all = v, false
+		h := leaderWants(env, r)
+		w.Tallies = append(w.Tallies, h.Tallies...)
+		w.Progress = append(w.Progress, h.Progress...)
+		w.History = append(w.History, h.History...)
+	}
+	return w
+}
+
+// chartWants names what tells whether a chart would show anything: each part's tally of the
+// indicator's form, or a unit's progress.
+func chartWants(env *Env, r leaderReq) Want {
+	ind, ok := indicatorOf(env, r.ind)
+	if !ok || (!r.all && !CanSee(env.Person, env.Dir, r.view)) {
+		return Want{}
+	}
+	w := Want{Period: r.per.ID}
+	for _, v := range chartParts(env, r) {
+		if n, _ := env.Dir.Node(v.Node); n.IsUnit() {
+			w.Progress = append(w.Progress, v.Node)
+			continue
+		}
+		w.Tallies = append(w.Tallies, TallyKey{Period: r.per.ID, Node: v.Node, Org: orgKey(v.Org), Form: ind.Form})
 	}
 	return w
 }

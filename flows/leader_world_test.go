@@ -58,6 +58,9 @@ func (w *world) progress(unit, period string) UnitProgress {
 		}
 	}
 	slices.Sort(p.Organisers)
+	if n, ok := w.nudges[unit]; ok {
+		p.Nudged = &n
+	}
 	for _, d := range w.drafts {
 		if d.Key.Unit == unit && d.Key.Period == period && len(d.Answers) > 0 {
 			if p.Drafts[d.Key.Form] == nil {
@@ -87,6 +90,11 @@ func (w *world) applyLeader(e Effect) string {
 	case Notify:
 		return fmt.Sprintf("Notify %s", e.To)
 	case Remind:
+		if e.Nudge { // the reminders record the nudge as they send it
+			for _, u := range e.Units {
+				w.nudges[u] = Nudge{At: w.now, By: e.By}
+			}
+		}
 		return fmt.Sprintf("Remind %s %v by %s nudge=%v", e.Period, e.Units, e.By, e.Nudge)
 	}
 	return fmt.Sprintf("%T", e)

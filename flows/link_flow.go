@@ -45,7 +45,7 @@ func (t *turn) startLink() {
 		loc = t.now.Location()
 	}
 	chans := t.env.Channels
-	t.say(T(t.lang, "link_made", inv.Code, channelLabels(chans, t.lang, "list_or"), inv.Code, inv.Expires.In(loc).Format("15:04 02/01/2006")))
+	t.say(t.T("link_made", inv.Code, channelLabels(chans, t.lang, "list_or"), inv.Code, inv.Expires.In(loc).Format("15:04 02/01/2006")))
 	t.say(helpLink(chans, t.lang))
 	t.prompt()
 }
@@ -62,16 +62,16 @@ func (t *turn) setChannel(arg string) {
 	ch, ok := channelNamed(t.env.Channels, arg)
 	if !ok {
 		usage := channelTexts(t.env.Channels, func(c Channel) string { return "/kenh " + c.Name })
-		t.say(T(t.lang, "chan_usage", joinList(t.lang, "list_or", usage)))
+		t.say(t.T("chan_usage", joinList(t.lang, "list_or", usage)))
 		return
 	}
 	p := t.env.Person
 	if !slices.ContainsFunc(append([]string{p.ID}, p.Idents...), func(id string) bool { return strings.HasPrefix(id, ch.ID+":") }) {
-		t.say(T(t.lang, "chan_missing", ch.Label))
+		t.say(t.T("chan_missing", ch.Label))
 		return
 	}
 	p.Channel = ch.ID
 	t.effect(SavePerson{Person: p})
-	t.say(T(t.lang, "chan_set", ch.Label))
+	t.say(t.T("chan_set", ch.Label))
 	t.prompt()
 }

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -76,11 +75,11 @@ func (t *turn) missingForms(unit string) int {
 func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 	scope := t.viewLabel(r.view)
 	if r.all && len(Homes(t.env.Person, t.env.Dir)) > 1 {
-		scope = T(t.lang, "miss_all")
+		scope = t.T("miss_all")
 	}
-	head := T(t.lang, "miss_head", r.per.Label(t.lang), scope)
+	head := t.T("miss_head", r.per.Label(t.lang), scope)
 	if len(late) == 0 {
-		return Reply{Text: head + "\n" + T(t.lang, "miss_none", len(units))}
+		return Reply{Text: head + "\n" + t.T("miss_none", len(units))}
 	}
 	pages := (len(late) + missingPage - 1) / missingPage
 	page := min(max(r.page, 0), pages-1)
@@ -90,11 +89,11 @@ func (t *turn) missingReply(r leaderReq, units, late []Node) Reply {
 		lines = append(lines, t.missingLine(r.per, n.ID))
 	}
 	if pages > 1 {
-		lines = append(lines, T(t.lang, "miss_page", page+1, pages))
+		lines = append(lines, t.T("miss_page", page+1, pages))
 	}
-	reach := 0 // the units a nudge reaches: those with an organiser
+	reach := 0 // the units "Nhắc tất cả" nudges: those the person may nudge now
 	for _, n := range late {
-		if len(t.env.Progress[n.ID].Organisers) > 0 {
+		if t.mayNudge(r.per, n.ID) {
 			reach++
 		}
 	}
@@ -111,7 +110,7 @@ func (t *turn) missingCounts(units []Node) string {
 				n++
 			}
 		}
-		parts = append(parts, T(t.lang, "miss_count", f.Title.In(t.lang), n, len(units)))
+		parts = append(parts, t.T("miss_count", f.Title.In(t.lang), n, len(units)))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -126,7 +125,11 @@ func (t *turn) missingLine(per Period, unit string) string {
 		}
 		forms = append(forms, f.Title.In(t.lang)+": "+t.unitStatus(per, prog.Subs[f.ID], prog.Drafts[f.ID], f))
 	}
-	return fmt.Sprintf("• %s — %s — %s", t.env.Dir.Label(unit, t.lang), strings.Join(forms, "; "), t.organisersText(prog))
+	line := fmt.Sprintf("• %s — %s — %s", t.env.Dir.Label(unit, t.lang), strings.Join(forms, "; "), t.organisersText(prog))
+	if n, ok := t.nudgedToday(unit); ok {
+		line += " — " + t.T("miss_nudged", n.At.In(t.loc()).Format("15:04"))
+	}
+	return line
 }
 
 func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int) [][]Button {
@@ -135,62 +138,22 @@ func (t *turn) missingButtons(r leaderReq, shown []Node, total, page, pages int)
 	if r.all {
 		node, org = "", ""
 	}
-	if t.isOpen(r.per.ID) {
-		for _, n := range shown {
-			// Nobody to nudge in a unit without an organiser: no button.
-			if CanLead(t.env.Person, t.env.Dir, View{Node: n.ID}) && len(t.env.Progress[n.ID].Organisers) > 0 {
-				rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
-			}
+	for _, n := range shown {
+		if t.mayNudge(r.per, n.ID) { // the rule the press applies: no button that would be refused
+			rows = append(rows, []Button{leaderBtn("🔔 "+t.env.Dir.Label(n.ID, t.lang), "nudge", r.per.ID, n.ID)})
 		}
-		if total > 0 {
-			rows = append(rows, []Button{leaderBtn(T(t.lang, "miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
-		}
+	}
+	if total > 0 {
+		rows = append(rows, []Button{leaderBtn(t.T("miss_btn_all", total), "nudgeall", r.per.ID, node, org)})
 	}
 	var nav []Button
 	if page > 0 {
-		nav = append(nav, leaderBtn(T(t.lang, "miss_prev"), "miss", r.per.ID, fmt.Sprint(page-1), node, org))
+		nav = append(nav, leaderBtn(t.T("miss_prev"), "miss", r.per.ID, fmt.Sprint(page-1), node, org))
 	}
 	if page+1 < pages {
-		nav = append(nav, leaderBtn(T(t.lang, "miss_next"), "miss", r.per.ID, fmt.Sprint(page+1), node, org))
+		nav = append(nav, leaderBtn(t.T("miss_next"), "miss", r.per.ID, fmt.Sprint(page+1), node, org))
 	}
 	return nonEmpty(append(rows, nav))
-}
-
-// nudge asks the reminders to nudge, now, the organisers of one unit (r.unit) or of every unit
-// of the view still missing something (nudgeall). Only leaders of the units may, only while the
-// period is open, and only units that still lack a report are nudged.
-func (t *turn) nudge(r leaderReq) {
-	var units []string
-	if r.kind == "nudge" {
-		units = []string{r.unit}
-	} else {
-		for _, n := range missingUnits(t.env, r) {
-			units = append(units, n.ID)
-		}
-	}
-	units = slices.DeleteFunc(units, func(u string) bool {
-		return !CanLead(t.env.Person, t.env.Dir, View{Node: u})
-	})
-	if len(units) == 0 {
-		t.refuse()
-		return
-	}
-	if !t.isOpen(r.per.ID) {
-		t.say(T(t.lang, "nudge_closed", r.per.Label(t.lang)))
-		return
-	}
-	units = slices.DeleteFunc(units, func(u string) bool { return t.missingForms(u) == 0 })
-	if len(units) == 0 {
-		t.say(T(t.lang, "nudge_done"))
-		return
-	}
-	units = slices.DeleteFunc(units, func(u string) bool { return len(t.env.Progress[u].Organisers) == 0 })
-	if len(units) == 0 {
-		t.say(T(t.lang, "nudge_nobody"))
-		return
-	}
-	t.effect(Remind{Period: r.per.ID, Units: units, By: t.env.Person.ID, Nudge: true})
-	t.replies = append(t.replies, Reply{Text: T(t.lang, "nudge_sent", len(units)), Notice: T(t.lang, "nudge_notice")})
 }
 
 // cut shortens s to what a message may carry.

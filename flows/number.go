@@ -99,6 +99,20 @@ func FormatNumber(n int64) string {
 	return b.String()
 }
 
+// FormatNumberIn writes n for readers of lang: "1.250" in Vietnamese, "1,250" in English.
+func FormatNumberIn(n int64, lang Lang) string {
+	if lang == EN {
+		return strings.ReplaceAll(FormatNumber(n), ".", ",")
+	}
+	return FormatNumber(n)
+}
+
+// num writes n in the person's language.
+func (t *turn) num(n int64) string { return FormatNumberIn(n, t.lang) }
+
+// pct writes a share in the person's language.
+func (t *turn) pct(share float64) string { return FormatPercentIn(share, t.lang) }
+
 // The normalised text uses these runes for classes of input; letters stay (folded) letters,
 // digits become ASCII digits.
 const (

@@ -66,8 +66,19 @@ type Period struct {
 	Closes time.Time
 }
 
-// Label names p for people: "Quý I/2026".
-func (p Period) Label(lang Lang) string { return fmt.Sprintf("%s/%d", p.Name.In(lang), p.Year) }
+// Label names p as officials write it: "Quý I năm 2026", "6 tháng đầu năm 2026", "9 tháng năm
+// 2026", "Năm 2026"; in English "Q1 2026". The calendar names the period without its year, and
+// the year is joined with "năm" unless the name already ends in it.
+func (p Period) Label(lang Lang) string {
+	if lang == EN && p.Name.En != "" {
+		return fmt.Sprintf("%s %d", p.Name.En, p.Year)
+	}
+	name := strings.TrimSpace(p.Name.Vi)
+	if f := strings.Fields(name); len(f) > 0 && strings.EqualFold(f[len(f)-1], "năm") {
+		return fmt.Sprintf("%s %d", name, p.Year)
+	}
+	return fmt.Sprintf("%s năm %d", name, p.Year)
+}
 
 // Make returns the period of spec s in year.
 func (c Calendar) Make(s PeriodSpec, year int) Period {

@@ -8,6 +8,20 @@ type Plan struct {
 	Next []PlannedReminder
 	// Ladder lists every step of the year's periods with the moment it goes, for /calendar.
 	Ladder []PlannedStep
+	// Periods tells, for each period open at the preview, how many units still owe a report
+	// and whether its organisers' ladder has a step to come: why Next may hold nothing for it.
+	Periods []PlanPeriod
+}
+
+// PlanPeriod is where one open period's reminders stand.
+type PlanPeriod struct {
+	Period  string
+	Missing int // units that have not submitted every form, returned ones included
+	Units   int // units of the directory
+	// Ahead is set while a step of the organisers' ladder is still to come; Last is when its
+	// latest step went (zero before the first).
+	Ahead bool
+	Last  time.Time
 }
 
 // PlannedStep is one step of a period's reminder ladder and when it goes, sending hours,
@@ -15,6 +29,8 @@ type Plan struct {
 type PlannedStep struct {
 	Period string
 	Step   string
+	// Days is the step's day relative to the due day (−7, 0, 1): what StepName says.
+	Days   int
 	At     time.Time
 	Digest bool
 }
@@ -24,6 +40,43 @@ type PlannedReminder struct {
 	At     time.Time
 	Period string
 	Step   string   // the ladder step: "-7d", "due", "+1d", "digest+1d"
+	Days   int      // the step's day relative to the due day
+	Digest bool     // the step is a leaders' summary
 	Person string   // person id
 	Units  []string // the units it is about
+}
+
+func init() {
+	addTexts(map[string]Text{
+		"step_before":  {Vi: "%d ngày trước hạn", En: "%d days before the due date"},
+		"step_due":     {Vi: "ngày đến hạn", En: "the due day"},
+		"step_after":   {Vi: "%d ngày sau hạn", En: "%d days after the due date"},
+		"step_after1":  {Vi: "1 ngày sau hạn", En: "1 day after the due date"},
+		"step_before1": {Vi: "1 ngày trước hạn", En: "1 day before the due date"},
+		"step_digest":  {Vi: "tổng hợp gửi lãnh đạo %s", En: "leaders' summary %s"},
+	})
+}
+
+// StepName names a reminder step as people read it, from its day relative to the due day:
+// "7 ngày trước hạn", "ngày đến hạn", "1 ngày sau hạn"; a leaders' summary (digest) is
+// "tổng hợp gửi lãnh đạo 1 ngày sau hạn". Step ids ("-7d", "digest+1d") are for the
+// configuration only.
+func StepName(days int, digest bool, lang Lang) string {
+	var s string
+	switch {
+	case days == -1:
+		s = T(lang, "step_before1")
+	case days < 0:
+		s = T(lang, "step_before", -days)
+	case days == 0:
+		s = T(lang, "step_due")
+	case days == 1:
+		s = T(lang, "step_after1")
+	default:
+		s = T(lang, "step_after", days)
+	}
+	if digest {
+		return T(lang, "step_digest", s)
+	}
+	return s
 }

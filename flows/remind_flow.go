@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -18,7 +19,6 @@ func init() {
 		"rm_btn_snooze": {Vi: "Nhắc lại ngày mai", En: "Remind me tomorrow"},
 		"rm_btn_all":    {Vi: "📣 Nhắc tất cả", En: "📣 Remind them all"},
 		"rm_snoozed":    {Vi: "Đã hoãn: bot sẽ nhắc lại kỳ %s vào ngày mai (mỗi kỳ chỉ hoãn được một lần).", En: "Snoozed: the bot will remind you of %s tomorrow (once per period)."},
-		"rm_all_sent":   {Vi: "Đang gửi nhắc nhở kỳ %s đến cán bộ của %d đơn vị chưa báo cáo.", En: "Sending %s reminders to the organisers of %d units that have not reported."},
 		"rm_not_leader": {Vi: "Chỉ lãnh đạo hoặc cán bộ quản trị mới gửi nhắc nhở được.", En: "Only leaders and admins can send reminders."},
 		"rm_not_org":    {Vi: "Bạn không phụ trách đơn vị nào nên không có nhắc nhở để hoãn.", En: "You report for no unit, so there is no reminder to snooze."},
 		"dg_head":       {Vi: "📋 Tổng hợp kỳ %s (hạn %s): %d/%d đơn vị đã báo cáo.", En: "📋 %s summary (due %s): %d/%d units reported."},
@@ -31,9 +31,13 @@ func init() {
 		"cal_steps":     {Vi: "  Nhắc cán bộ: %s", En: "  Organisers reminded: %s"},
 		"cal_digest":    {Vi: "  Tổng hợp cho lãnh đạo: %s", En: "  Leaders' summary: %s"},
 		"plan_head":     {Vi: "🔎 Nhắc nhở sắp tới (xem trước, chưa gửi):", En: "🔎 Coming reminders (preview, nothing sent):"},
-		"plan_none":     {Vi: "Không có nhắc nhở nào sắp tới: mọi đơn vị đã báo cáo hoặc không có kỳ nào đang mở.", En: "No reminders coming: every unit has reported or no period is open."},
+		"plan_none":     {Vi: "Không có nhắc nhở nào sắp tới: hiện không có kỳ báo cáo nào đang mở.", En: "No reminders coming: no reporting period is open."},
+		"plan_all_in":   {Vi: "✅ Kỳ %s: mọi đơn vị đã báo cáo, không cần nhắc.", En: "✅ %s: every unit has reported; nothing to remind."},
+		"plan_ran_out":  {Vi: "⚠️ Kỳ %s đang mở, còn %d/%d đơn vị chưa báo cáo, nhưng các đợt nhắc tự động của kỳ này đã gửi hết (đợt cuối lúc %s). Gõ /remind %s để nhắc ngay.", En: "⚠️ %s is open and %d/%d units have not reported, but all of its automatic reminders have gone (the last at %s). Type /remind %s to remind them now."},
+		"plan_no_steps": {Vi: "⚠️ Kỳ %s đang mở, còn %d/%d đơn vị chưa báo cáo, nhưng lịch nhắc không có đợt nào cho kỳ này. Gõ /remind %s để nhắc ngay.", En: "⚠️ %s is open and %d/%d units have not reported, but the reminder ladder has no step for it. Type /remind %s to remind them now."},
+		"plan_nobody":   {Vi: "⚠️ Kỳ %s: còn %d/%d đơn vị chưa báo cáo nhưng chưa có cán bộ phụ trách nào để nhắc. Mời cán bộ bằng /invite.", En: "⚠️ %s: %d/%d units have not reported but have no organiser to remind. Invite them with /invite."},
 		"plan_missing":  {Vi: "Không xem được kế hoạch nhắc nhở lúc này. Vui lòng thử lại sau.", En: "The reminder plan cannot be read right now. Please try again later."},
-		"plan_group":    {Vi: "%s · %s · bước %s — %d người:", En: "%s · %s · step %s — %d people:"},
+		"plan_group":    {Vi: "%s · %s · %s — %d người:", En: "%s · %s · %s — %d people:"},
 		"plan_more":     {Vi: "  … và %d người khác", En: "  … and %d more"},
 		"remind_usage":  {Vi: "Dùng: /remind <kỳ>, ví dụ /remind %s. Các kỳ đang mở: %s", En: "Use: /remind <period>, e.g. /remind %s. Open periods: %s"},
 		"remind_ask":    {Vi: "Gửi nhắc nhở ngay kỳ %s đến cán bộ của mọi đơn vị chưa báo cáo?", En: "Send %s reminders now to the organisers of every unit that has not reported?"},
@@ -56,7 +60,7 @@ func (t *turn) remindCommand(cmd, args string) bool {
 		return false
 	}
 	if !t.env.Person.Admin {
-		t.say(T(t.lang, "rm_admin_only"))
+		t.say(t.T("rm_admin_only"))
 		return true
 	}
 	switch cmd {
@@ -82,10 +86,10 @@ func hm(at time.Time, loc *time.Location) string {
 func (t *turn) calendar() {
 	cal := t.env.Calendar
 	year := t.now.In(cal.Loc).Year()
-	lines := []string{T(t.lang, "cal_head", year)}
+	lines := []string{t.T("cal_head", year)}
 	for _, s := range cal.Specs {
 		p := cal.Make(s, year)
-		lines = append(lines, T(t.lang, "cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
+		lines = append(lines, t.T("cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
 			p.Opens.In(cal.Loc).Format("02/01"), p.Closes.In(cal.Loc).Format("02/01/2006")))
 		var steps, digests []string
 		if t.env.Plan != nil {
@@ -93,7 +97,7 @@ func (t *turn) calendar() {
 				if st.Period != p.ID {
 					continue
 				}
-				item := hm(st.At, cal.Loc) + " (" + st.Step + ")"
+				item := hm(st.At, cal.Loc) + " (" + StepName(st.Days, false, t.lang) + ")"
 				if st.Digest {
 					digests = append(digests, item)
 				} else {
@@ -102,42 +106,76 @@ func (t *turn) calendar() {
 			}
 		}
 		if len(steps) > 0 {
-			lines = append(lines, T(t.lang, "cal_steps", strings.Join(steps, " · ")))
+			lines = append(lines, t.T("cal_steps", strings.Join(steps, " · ")))
 		}
 		if len(digests) > 0 {
-			lines = append(lines, T(t.lang, "cal_digest", strings.Join(digests, " · ")))
+			lines = append(lines, t.T("cal_digest", strings.Join(digests, " · ")))
 		}
 	}
+	lines = append(lines, t.usageLines()...)
 	t.say(strings.Join(lines, "\n"))
 }
 
-// planView previews the coming reminders, grouped by moment, period and step.
+// planView previews the coming reminders, grouped by moment, period and step, then says of each
+// open period the preview has nothing for why: everyone reported, its ladder has run out (so
+// /remind is the way), or nobody can be reminded.
 func (t *turn) planView() {
-	if t.env.Plan == nil {
-		t.say(T(t.lang, "plan_missing"))
+	plan := t.env.Plan
+	if plan == nil {
+		t.say(t.T("plan_missing"))
 		return
 	}
-	if len(t.env.Plan.Next) == 0 {
-		t.say(T(t.lang, "plan_none"))
-		return
+	var lines []string
+	if len(plan.Next) > 0 {
+		lines = append(t.planNext(plan.Next), "")
 	}
-	lines := []string{T(t.lang, "plan_head")}
-	next := t.env.Plan.Next
+	for _, pp := range plan.Periods {
+		if l := t.planPeriodLine(pp, plan.Next); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(plan.Periods) == 0 && len(plan.Next) == 0 {
+		lines = append(lines, t.T("plan_none"))
+	}
+	t.say(cut(strings.TrimSpace(strings.Join(lines, "\n"))))
+}
+
+// planPeriodLine explains an open period the coming reminders do not cover; "" when they do.
+func (t *turn) planPeriodLine(pp PlanPeriod, next []PlannedReminder) string {
+	label := t.periodLabel(pp.Period)
+	coming := slices.ContainsFunc(next, func(r PlannedReminder) bool { return r.Period == pp.Period && !r.Digest })
+	switch {
+	case pp.Missing == 0:
+		return t.T("plan_all_in", label)
+	case !pp.Ahead && !pp.Last.IsZero():
+		return t.T("plan_ran_out", label, pp.Missing, pp.Units, hm(pp.Last, t.env.Calendar.Loc), pp.Period)
+	case !pp.Ahead:
+		return t.T("plan_no_steps", label, pp.Missing, pp.Units, pp.Period)
+	case !coming:
+		return t.T("plan_nobody", label, pp.Missing, pp.Units)
+	}
+	return ""
+}
+
+// planNext lists the coming reminders, a group per moment, period and step, ten people each.
+func (t *turn) planNext(next []PlannedReminder) []string {
+	lines := []string{t.T("plan_head")}
 	for i := 0; i < len(next); {
 		j := i
 		for j < len(next) && next[j].At.Equal(next[i].At) && next[j].Period == next[i].Period && next[j].Step == next[i].Step {
 			j++
 		}
-		lines = append(lines, T(t.lang, "plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period), next[i].Step, j-i))
+		lines = append(lines, t.T("plan_group", hm(next[i].At, t.env.Calendar.Loc), t.periodLabel(next[i].Period),
+			StepName(next[i].Days, next[i].Digest, t.lang), j-i))
 		for k := i; k < j && k < i+10; k++ {
 			lines = append(lines, "  • "+t.nameOf(next[k].Person)+": "+t.unitLabels(next[k].Units))
 		}
 		if j-i > 10 {
-			lines = append(lines, T(t.lang, "plan_more", j-i-10))
+			lines = append(lines, t.T("plan_more", j-i-10))
 		}
 		i = j
 	}
-	t.say(strings.Join(lines, "\n"))
+	return lines
 }
 
 func (t *turn) unitLabels(units []string) string {
@@ -159,11 +197,11 @@ func (t *turn) remindAsk(arg string) {
 		if len(ids) > 0 {
 			example = ids[0]
 		}
-		t.say(T(t.lang, "remind_usage", example, strings.Join(ids, ", ")))
+		t.say(t.T("remind_usage", example, strings.Join(ids, ", ")))
 		return
 	}
-	t.show(Reply{Text: T(t.lang, "remind_ask", t.periodLabel(arg)), Buttons: [][]Button{{
-		unboundBtn(T(t.lang, "remind_go"), "rn", arg), unboundBtn(T(t.lang, "btn_cancel"), "rx", ""),
+	t.show(Reply{Text: t.T("remind_ask", t.periodLabel(arg)), Buttons: [][]Button{{
+		unboundBtn(t.T("remind_go"), "rn", arg), unboundBtn(t.T("btn_cancel"), "rx", ""),
 	}}})
 }
 
@@ -181,11 +219,11 @@ func (t *turn) remindAction(action, arg string) bool {
 	case "rs":
 		t.snooze(period)
 	case "ra":
-		t.remindAll(period)
+		t.remindAll(arg)
 	case "rn":
 		t.remindNow(period)
 	case "rx":
-		t.say(T(t.lang, "remind_no"))
+		t.say(t.T("remind_no"))
 	default:
 		return false
 	}
@@ -197,11 +235,11 @@ func (t *turn) reportFromReminder(period, unit, form string) {
 	switch {
 	case !t.env.Person.Organises(unit):
 		t.reset()
-		t.say(T(t.lang, "not_yours"))
+		t.say(t.T("not_yours"))
 		return
 	case !t.isOpen(period):
 		t.reset()
-		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
 	t.reset()
@@ -224,67 +262,43 @@ func (t *turn) snooze(period string) {
 	p, ok := t.env.Calendar.Period(period)
 	switch {
 	case len(t.env.Person.Units) == 0:
-		t.say(T(t.lang, "rm_not_org"))
+		t.say(t.T("rm_not_org"))
 		return
 	case !ok:
-		t.say(T(t.lang, "stale"))
+		t.say(t.T("stale"))
 		return
 	}
 	now := t.now.In(t.env.Calendar.Loc)
 	y, m, d := now.Date()
 	until := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
 	t.effect(Snooze{Person: t.env.Person.ID, Period: p.ID, Until: until})
-	t.say(T(t.lang, "rm_snoozed", p.Label(t.lang)))
+	t.say(t.T("rm_snoozed", p.Label(t.lang)))
 }
 
-// remindAll asks the caller to remind the organisers of every unit in the leader's scope.
-func (t *turn) remindAll(period string) {
-	p := t.env.Person
-	if _, ok := t.env.Calendar.Period(period); !ok || (!p.Admin && len(p.Scopes) == 0) {
-		t.say(T(t.lang, "rm_not_leader"))
-		return
+// remindAll is the digest's "📣 Nhắc tất cả": a nudge of every unit the leader leads that still
+// owes a report, under the rules of /missing's "Nhắc tất cả".
+func (t *turn) remindAll(arg string) {
+	r, ok := remindAllReq(t.env, arg)
+	switch {
+	case !ok || organiserOnly(t.env.Person):
+		t.say(t.T("rm_not_leader"))
+	case !t.isOpen(r.per.ID):
+		t.say(t.T("period_closed", r.per.Label(t.lang)))
+	default:
+		t.nudge(r)
 	}
-	if !t.isOpen(period) {
-		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
-		return
-	}
-	units := t.scopeUnits()
-	if len(units) == 0 {
-		t.say(T(t.lang, "rm_not_leader"))
-		return
-	}
-	// A nudge: pressing again, or on yesterday's digest, reminds a unit at most once a day.
-	t.effect(Remind{Period: period, Units: units, By: p.ID, Nudge: true})
-	t.say(T(t.lang, "rm_all_sent", t.periodLabel(period), len(units)))
 }
 
 // remindNow is an admin's confirmed /remind: every unit of the period.
 func (t *turn) remindNow(period string) {
 	if _, ok := t.env.Calendar.Period(period); !ok || !t.env.Person.Admin {
-		t.say(T(t.lang, "rm_admin_only"))
+		t.say(t.T("rm_admin_only"))
 		return
 	}
 	if !t.isOpen(period) {
-		t.say(T(t.lang, "period_closed", t.periodLabel(period)))
+		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
 	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
-	t.say(T(t.lang, "remind_sent", t.periodLabel(period)))
-}
-
-// scopeUnits lists the units the person leads: a scope is a node ("tanphong") or a node and an
-// organisation ("laichau@phunu"); an admin leads every unit.
-func (t *turn) scopeUnits() []string {
-	var out []string
-	for _, n := range t.env.Dir.Units("") {
-		in := t.env.Person.Admin
-		for _, sc := range t.env.Person.Scopes {
-			node, org, _ := strings.Cut(sc, "@")
-			in = in || (t.env.Dir.Within(n.ID, node) && (org == "" || org == n.Org))
-		}
-		if in {
-			out = append(out, n.ID)
-		}
-	}
-	return out
+	t.say(t.T("remind_sent", t.periodLabel(period)))
 }

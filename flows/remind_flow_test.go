@@ -2,14 +2,16 @@ package flows
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// plan reads "@plan next <when> <period> <step> <person> <unit,unit>" (a coming reminder) and
-// "@plan step <period> <step> <when> [digest]" (a ladder step) into the plan /reminders and
-// /calendar show, as the reminders package would load it.
+// plan reads "@plan next <when> <period> <step> <person> <unit,unit>" (a coming reminder),
+// "@plan step <period> <step> <when> [digest]" (a ladder step) and "@plan period ..." (an open
+// period, see planPeriod) into the plan /reminders and /calendar show, as the reminders package
+// would load it.
 func (w *world) plan(f []string) error {
 	if w.env.Plan == nil {
 		w.env.Plan = &Plan{}
@@ -17,16 +19,54 @@ func (w *world) plan(f []string) error {
 	switch {
 	case len(f) == 6 && f[0] == "next":
 		at, err := time.ParseInLocation("2006-01-02T15:04", f[1], testLoc)
-		w.env.Plan.Next = append(w.env.Plan.Next, PlannedReminder{At: at, Period: f[2], Step: f[3], Person: f[4], Units: strings.Split(f[5], ",")})
+		days, digest := stepDays(f[3])
+		w.env.Plan.Next = append(w.env.Plan.Next, PlannedReminder{At: at, Period: f[2], Step: f[3], Days: days, Digest: digest,
+			Person: f[4], Units: strings.Split(f[5], ",")})
 		return err
 	case len(f) >= 4 && f[0] == "step":
 		at, err := time.ParseInLocation("2006-01-02T15:04", f[3], testLoc)
-		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], At: at, Digest: len(f) == 5})
+		days, _ := stepDays(f[2])
+		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at, Digest: len(f) == 5})
 		return err
-	case len(f) == 1 && f[0] == "empty":
+	case len(f) >= 4 && f[0] == "period":
+		return w.planPeriod(f[1:])
+	case len(f) == 1 && f[0] == "empty": // a plan with nothing in it, replacing what came before
+		w.env.Plan = &Plan{}
 		return nil
 	}
-	return fmt.Errorf("want @plan next|step|empty ...")
+	return fmt.Errorf("want @plan next|step|period|empty ...")
+}
+
+// planPeriod reads "<period> <missing> <units> [ahead] [last=<when>]": where an open period's
+// reminders stand.
+func (w *world) planPeriod(f []string) error {
+	pp := PlanPeriod{Period: f[0]}
+	var err error
+	if pp.Missing, err = strconv.Atoi(f[1]); err != nil {
+		return err
+	}
+	if pp.Units, err = strconv.Atoi(f[2]); err != nil {
+		return err
+	}
+	for _, a := range f[3:] {
+		if a == "ahead" {
+			pp.Ahead = true
+		} else if at, ok := strings.CutPrefix(a, "last="); ok {
+			if pp.Last, err = time.ParseInLocation("2006-01-02T15:04", at, testLoc); err != nil {
+				return err
+			}
+		}
+	}
+	w.env.Plan.Periods = append(w.env.Plan.Periods, pp)
+	return nil
+}
+
+// stepDays reads a default ladder step id ("-7d", "due", "digest+1d") as the reminders package
+// configures it: its day relative to the due day and whether it is a digest.
+func stepDays(id string) (int, bool) {
+	digest := strings.HasPrefix(id, "digest")
+	n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(id, "digest"), "d"))
+	return n, digest
 }
 
 func TestRemindButtons(t *testing.T) {
@@ -45,20 +85,24 @@ func TestRemindButtons(t *testing.T) {
 		{"forged unit", org, "*|rg|2026-Q1|santhang-phunu", Idle, "không còn phụ trách", "[]"},
 		{"closed period", org, "*|rg|2025-Q1|tanphong-phunu", Idle, "đã đóng", "[]"},
 		{"resume", org, "*|rr|2026-Q1|tanphong-phunu|membership", Asking, "(3/4) Kết nạp mới", "[]"},
-		{"snooze", org, "*|rs|2026-Q1", Idle, "nhắc lại kỳ Quý I/2026 vào ngày mai",
+		{"snooze", org, "*|rs|2026-Q1", Idle, "nhắc lại kỳ Quý I năm 2026 vào ngày mai",
 			"[{Person:an Period:2026-Q1 Until:2026-03-17 00:00:00 +0700 +07}]"},
 		{"snooze by a leader", leader, "*|rs|2026-Q1", Idle, "không phụ trách đơn vị nào", "[]"},
 		{"remind all", leader, "*|ra|2026-Q1", Idle, "2 đơn vị",
 			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] All:false By:lan Nudge:true}]"},
 		{"remind all forged", org, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
 		{"remind all, closed period", leader, "*|ra|2025-Q1", Idle, "đã đóng", "[]"},
-		{"remind all, scope gone", Person{ID: "x", Scopes: []string{"nowhere"}}, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
+		{"remind all, scope gone", Person{ID: "x", Scopes: []string{"nowhere"}}, "*|ra|2026-Q1", Idle, "ngoài phạm vi", "[]"},
 		{"remind now, closed period", Person{ID: "mai", Admin: true}, "*|rn|2025-Q1", Idle, "đã đóng", "[]"},
 		{"remind now by organiser", org, "*|rn|2026-Q1", Idle, "Chỉ cán bộ quản trị", "[]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := Env{Person: tt.p, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar()}
+			env := Env{Person: tt.p, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar(),
+				Progress: map[string]UnitProgress{ // what Wants has the caller load for "ra"
+					"tanphong-phunu": {Unit: "tanphong-phunu", Organisers: []string{"an"}},
+					"santhang-phunu": {Unit: "santhang-phunu", Organisers: []string{"binh"}},
+				}}
 			k := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
 			env.Reports = map[Key]ReportInfo{k: {Draft: &Draft{Key: k, Person: "an", Version: 2,
 				Answers: map[string]int64{"eligible": 100, "members": 90}}}}

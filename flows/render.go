@@ -6,20 +6,20 @@ import (
 )
 
 func (t *turn) navRow() []Button {
-	return []Button{t.btn(T(t.lang, "btn_back"), "back", ""), t.btn(T(t.lang, "btn_cancel"), "cancel", "")}
+	return []Button{t.btn(t.T("btn_back"), "back", ""), t.btn(t.T("btn_cancel"), "cancel", "")}
 }
 
 func (t *turn) renderUnits() Reply {
-	r := Reply{Text: T(t.lang, "pick_unit")}
+	r := Reply{Text: t.T("pick_unit")}
 	for _, u := range t.units() {
 		r.Buttons = append(r.Buttons, []Button{t.btn(t.env.Dir.Label(u, t.lang), "u", u)})
 	}
-	r.Buttons = append(r.Buttons, []Button{t.btn(T(t.lang, "btn_cancel"), "cancel", "")})
+	r.Buttons = append(r.Buttons, []Button{t.btn(t.T("btn_cancel"), "cancel", "")})
 	return r
 }
 
 func (t *turn) renderPeriods() Reply {
-	r := Reply{Text: T(t.lang, "pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
+	r := Reply{Text: t.T("pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
 	for _, p := range t.open() {
 		r.Buttons = append(r.Buttons, []Button{t.btn(p.Label(t.lang), "p", p.ID)})
 	}
@@ -29,16 +29,16 @@ func (t *turn) renderPeriods() Reply {
 
 func (t *turn) renderForms() Reply {
 	k := t.st.Key
-	r := Reply{Text: T(t.lang, "pick_form", t.env.Dir.Label(k.Unit, t.lang), t.periodLabel(k.Period))}
+	r := Reply{Text: t.T("pick_form", t.env.Dir.Label(k.Unit, t.lang), t.periodLabel(k.Period))}
 	for _, f := range t.env.Forms {
 		label := f.Title.In(t.lang)
 		info := t.env.Reports[Key{Unit: k.Unit, Period: k.Period, Form: f.ID}]
 		n := len(f.For(t.period().Kind))
 		if info.Submitted != nil {
-			label += " — " + T(t.lang, "mark_sent")
+			label += " — " + t.T("mark_sent")
 		}
 		if hasAnswers(info.Draft) {
-			label += " — " + T(t.lang, "mark_draft", answered(f, t.period().Kind, info.Draft), n)
+			label += " — " + t.T("mark_draft", answered(f, t.period().Kind, info.Draft), n)
 		}
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "f", f.ID)})
 	}
@@ -64,9 +64,9 @@ func (t *turn) renderResume() Reply {
 		n = answered(t.form(), t.period().Kind, d)
 	}
 	return Reply{
-		Text: t.header() + "\n" + T(t.lang, "resume", n, len(t.questions())),
+		Text: t.header() + "\n" + t.T("resume", n, len(t.questions())),
 		Buttons: [][]Button{
-			{t.btn(T(t.lang, "btn_continue"), "resume", "continue"), t.btn(T(t.lang, "btn_restart"), "resume", "restart")},
+			{t.btn(t.T("btn_continue"), "resume", "continue"), t.btn(t.T("btn_restart"), "resume", "restart")},
 			t.navRow(),
 		},
 	}
@@ -81,7 +81,7 @@ func (t *turn) header() string {
 func (t *turn) renderQuestion() Reply {
 	q, ok := t.question()
 	if !ok {
-		return Reply{Text: T(t.lang, "idle_text")}
+		return Reply{Text: t.T("idle_text")}
 	}
 	text := fmt.Sprintf("%s\n(%d/%d) %s", t.header(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
 	if h := q.Hint.In(t.lang); h != "" {
@@ -104,15 +104,15 @@ func (t *turn) renderSoft() Reply {
 	if prev := t.info().Previous; prev != nil {
 		p = prev.Values[q.ID]
 	}
-	dir := T(t.lang, "rose")
+	dir := t.T("rose")
 	if v < p {
-		dir = T(t.lang, "fell")
+		dir = t.T("fell")
 	}
 	return Reply{
 		Free: true,
-		Text: T(t.lang, "soft", q.Label.In(t.lang), dir, FormatNumber(p), FormatNumber(v)),
+		Text: t.T("soft", q.Label.In(t.lang), dir, t.num(p), t.num(v)),
 		Buttons: [][]Button{
-			{t.btn(T(t.lang, "btn_yes", FormatNumber(v)), "ok", ""), t.btn(T(t.lang, "btn_retype"), "redo", "")},
+			{t.btn(t.T("btn_yes", t.num(v)), "ok", ""), t.btn(t.T("btn_retype"), "redo", "")},
 			t.navRow(),
 		},
 	}
@@ -120,12 +120,12 @@ func (t *turn) renderSoft() Reply {
 
 func (t *turn) renderSummary() Reply {
 	var b strings.Builder
-	b.WriteString("📋 " + T(t.lang, "summary") + "\n" + t.header() + "\n")
+	b.WriteString("📋 " + t.T("summary") + "\n" + t.header() + "\n")
 	answers := t.workDraft().Answers
 	for i, q := range t.questions() {
 		val := "—"
 		if v, ok := answers[q.ID]; ok {
-			val = FormatNumber(v)
+			val = t.num(v)
 		}
 		fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Label.In(t.lang), val)
 	}
@@ -133,26 +133,26 @@ func (t *turn) renderSummary() Reply {
 		b.WriteString(line + "\n")
 	}
 	if cur := t.info().Submitted; cur != nil {
-		b.WriteString(T(t.lang, "summary_v", cur.Version, cur.Ref, cur.Version+1) + "\n")
+		b.WriteString(t.T("summary_v", cur.Version, cur.Ref, cur.Version+1) + "\n")
 	}
 	return Reply{
 		Text: strings.TrimRight(b.String(), "\n"),
 		Buttons: [][]Button{{
-			t.btn(T(t.lang, "btn_send"), "send", ""), t.btn(T(t.lang, "btn_edit"), "edit", ""), t.btn(T(t.lang, "btn_cancel"), "cancel", ""),
+			t.btn(t.T("btn_send"), "send", ""), t.btn(t.T("btn_edit"), "edit", ""), t.btn(t.T("btn_cancel"), "cancel", ""),
 		}},
 	}
 }
 
 func (t *turn) renderEditPick() Reply {
-	r := Reply{Text: T(t.lang, "edit_pick")}
+	r := Reply{Text: t.T("edit_pick")}
 	answers := t.workDraft().Answers
 	for _, q := range t.questions() {
 		label := q.Label.In(t.lang)
 		if v, ok := answers[q.ID]; ok {
-			label += ": " + FormatNumber(v)
+			label += ": " + t.num(v)
 		}
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "e", q.ID)})
 	}
-	r.Buttons = append(r.Buttons, []Button{t.btn(T(t.lang, "btn_back"), "back", "")})
+	r.Buttons = append(r.Buttons, []Button{t.btn(t.T("btn_back"), "back", "")})
 	return r
 }

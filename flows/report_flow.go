@@ -21,7 +21,7 @@ func (t *turn) startReport() {
 	units := t.units()
 	switch len(units) {
 	case 0:
-		t.say(T(t.lang, "no_units"))
+		t.say(t.T("no_units"))
 	case 1:
 		t.pickUnit(units[0])
 	default:
@@ -40,7 +40,7 @@ func (t *turn) pickUnit(unit string) {
 	switch len(open) {
 	case 0:
 		t.reset()
-		t.say(T(t.lang, "no_period"))
+		t.say(t.T("no_period"))
 	case 1:
 		t.pickPeriod(open[0].ID)
 	default:
@@ -217,18 +217,18 @@ func (t *turn) advance() {
 // violation returns the message for an answer that breaks a hard rule, or "".
 func (t *turn) violation(q Question, v int64) string {
 	if v < q.Min {
-		return T(t.lang, "err_min", FormatNumber(q.Min))
+		return t.T("err_min", t.num(q.Min))
 	}
 	answers := t.workDraft().Answers
 	if q.LE != "" {
 		if limit, ok := answers[q.LE]; ok && v > limit {
 			other, _ := t.form().Question(q.LE)
-			return T(t.lang, "err_le", q.Label.In(t.lang), FormatNumber(v), other.Label.In(t.lang), FormatNumber(limit))
+			return t.T("err_le", q.Label.In(t.lang), t.num(v), other.Label.In(t.lang), t.num(limit))
 		}
 	}
 	for _, other := range t.questions() {
 		if w, ok := answers[other.ID]; ok && other.LE == q.ID && w > v {
-			return T(t.lang, "err_le", other.Label.In(t.lang), FormatNumber(w), q.Label.In(t.lang), FormatNumber(v))
+			return t.T("err_le", other.Label.In(t.lang), t.num(w), q.Label.In(t.lang), t.num(v))
 		}
 	}
 	return ""
@@ -266,16 +266,16 @@ func (t *turn) confirmSoft() {
 // keepValue is the value the "keep" button offers for q and the text on the button.
 func (t *turn) keepValue(q Question) (int64, string, bool) {
 	if v, ok := t.workDraft().Answers[q.ID]; ok {
-		return v, T(t.lang, "btn_keep_cur", FormatNumber(v)), true
+		return v, t.T("btn_keep_cur", t.num(v)), true
 	}
 	if s := t.info().Submitted; s != nil {
 		if v, ok := s.Values[q.ID]; ok {
-			return v, T(t.lang, "btn_keep_sent", FormatNumber(v)), true
+			return v, t.T("btn_keep_sent", t.num(v)), true
 		}
 	}
 	if s := t.info().Previous; s != nil {
 		if v, ok := s.Values[q.ID]; ok {
-			return v, T(t.lang, "btn_keep", FormatNumber(v)), true
+			return v, t.T("btn_keep", t.num(v)), true
 		}
 	}
 	return 0, "", false
@@ -319,9 +319,7 @@ func (t *turn) submit() {
 	s := t.newSubmission()
 	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version, Replaces: t.info().Submitted})
 	t.dirty = false
-	key := t.st.Key
-	t.reset()
-	t.say(T(t.lang, "submitted", t.formTitle(key.Form), t.env.Dir.Label(key.Unit, t.lang), t.periodLabel(key.Period), s.Ref, s.Version))
+	t.received(s)
 }
 
 func (t *turn) newSubmission() Submission {
@@ -383,7 +381,7 @@ func numberMessage(lang Lang, err error, q Question) string {
 		return T(lang, "ask_number")
 	}
 	if ne == ErrTooLarge {
-		return T(lang, key, FormatNumber(q.Limit()))
+		return T(lang, key, FormatNumberIn(q.Limit(), lang))
 	}
 	return T(lang, key)
 }

@@ -23,11 +23,11 @@ func (t *turn) startReturn(r leaderReq) {
 		return
 	}
 	if !t.isOpen(r.per.ID) {
-		t.say(T(t.lang, "period_closed", r.per.Label(t.lang)))
+		t.say(t.T("period_closed", r.per.Label(t.lang)))
 		return
 	}
 	if s := t.env.Progress[r.unit].Subs[f.ID]; s == nil || s.Version != r.version || s.Returned != nil {
-		t.say(T(t.lang, "ret_moved"))
+		t.say(t.T("ret_moved"))
 		t.show(t.unitReply(r.per, r.unit))
 		return
 	}
@@ -39,7 +39,7 @@ func (t *turn) startReturn(r leaderReq) {
 
 func (t *turn) renderReturnAsk() Reply {
 	k := t.st.Return.Key
-	return Reply{Free: true, Text: T(t.lang, "ret_ask", t.formTitle(k.Form), t.env.Dir.Label(k.Unit, t.lang),
+	return Reply{Free: true, Text: t.T("ret_ask", t.formTitle(k.Form), t.env.Dir.Label(k.Unit, t.lang),
 		t.periodLabel(k.Period), t.st.Return.Version)}
 }
 
@@ -54,12 +54,12 @@ func (t *turn) typedReason(text string) {
 	}
 	if !t.isOpen(tg.Key.Period) {
 		t.reset()
-		t.say(T(t.lang, "period_closed", t.periodLabel(tg.Key.Period)))
+		t.say(t.T("period_closed", t.periodLabel(tg.Key.Period)))
 		return
 	}
 	reason := strings.Join(strings.Fields(text), " ")
 	if !hasWord(reason) {
-		t.say(T(t.lang, "ret_empty"))
+		t.say(t.T("ret_empty"))
 		t.prompt()
 		return
 	}
@@ -70,7 +70,7 @@ func (t *turn) typedReason(text string) {
 	s := prog.Subs[tg.Key.Form]
 	t.reset()
 	if s == nil || s.Version != tg.Version || s.Returned != nil {
-		t.say(T(t.lang, "ret_moved"))
+		t.say(t.T("ret_moved"))
 		return
 	}
 	ret := Return{By: t.env.Person.ID, At: t.now, Reason: reason}
@@ -78,7 +78,7 @@ func (t *turn) typedReason(text string) {
 	for _, o := range prog.Organisers {
 		t.effect(Notify{To: o, Replies: []Reply{t.returnNotice(*s, reason, t.langOf(o))}})
 	}
-	t.say(T(t.lang, "ret_done", t.formTitle(tg.Key.Form), t.env.Dir.Label(tg.Key.Unit, t.lang), len(prog.Organisers)))
+	t.say(t.T("ret_done", t.formTitle(tg.Key.Form), t.env.Dir.Label(tg.Key.Unit, t.lang), len(prog.Organisers)))
 }
 
 // returnNotice is what an organiser reads, in their language, when their unit's report comes back.
@@ -114,7 +114,7 @@ func (t *turn) cancelReturn() bool {
 		return false
 	}
 	t.reset()
-	t.say(T(t.lang, "ret_cancelled"))
+	t.say(t.T("ret_cancelled"))
 	return true
 }
 
@@ -135,12 +135,12 @@ func (t *turn) reopen(r leaderReq) {
 		return
 	}
 	if !t.isOpen(k.Period) {
-		t.say(T(t.lang, "period_closed", r.per.Label(t.lang)))
+		t.say(t.T("period_closed", r.per.Label(t.lang)))
 		return
 	}
 	info := t.env.Reports[k]
 	if info.Submitted == nil {
-		t.say(T(t.lang, "reo_none"))
+		t.say(t.T("reo_none"))
 		return
 	}
 	t.reset()
@@ -159,7 +159,7 @@ func (t *turn) reopen(r leaderReq) {
 		t.st.Screen, t.st.Step = Asking, i
 	}
 	if ret := info.Submitted.Returned; ret != nil {
-		t.say(T(t.lang, "reo_reason", ret.Reason))
+		t.say(t.T("reo_reason", ret.Reason))
 	}
 	t.prompt()
 }

@@ -93,7 +93,8 @@ func knownOrg(dir *Directory, id string) bool {
 }
 
 // Homes lists the views a person starts from, in order: an admin's roots, a leader's scopes
-// the directory still knows, an organiser's own units. Empty means nothing to read.
+// the directory still knows, an organiser's own units, leaving out any another one covers (a
+// leader's own unit within the scope). Empty means nothing to read.
 func Homes(p Person, dir *Directory) []View {
 	var out []View
 	add := func(v View) {
@@ -109,7 +110,7 @@ func Homes(p Person, dir *Directory) []View {
 	for g := range grants(p, false) {
 		add(g)
 	}
-	return out
+	return dedupeViews(dir, out)
 }
 
 // Narrow cuts request r down to what p may see: r.Node "" asks for the whole directory, r.Org ""
@@ -160,7 +161,7 @@ func dedupeViews(dir *Directory, vs []View) []View {
 	for i, v := range vs {
 		covered := false
 		for j, w := range vs {
-			if i == j || !dir.Within(v.Node, w.Node) || (w.Org != "" && w.Org != v.Org) {
+			if i == j || !dir.Within(v.Node, w.Node) || (w.Org != "" && w.Org != v.Org && !unitOf(dir, v.Node, w.Org)) {
 				continue
 			}
 			// w covers v; of two equal views keep the first.
@@ -174,6 +175,12 @@ func dedupeViews(dir *Directory, vs []View) []View {
 		}
 	}
 	return out
+}
+
+// unitOf reports whether node is a unit of org.
+func unitOf(dir *Directory, node, org string) bool {
+	n, ok := dir.Node(node)
+	return ok && n.IsUnit() && n.Org == org
 }
 
 // ViewUnits returns the units views cover, each once, in directory order. A view of node ""

@@ -25,6 +25,11 @@ func TestNarrow(t *testing.T) {
 		{"two wards", Person{Scopes: []string{"tanphong", "santhang"}}, View{}, []View{{Node: "tanphong"}, {Node: "santhang"}}},
 		{"organiser's own unit", Person{Units: []string{"tanphong-doan"}}, View{}, []View{{Node: "tanphong-doan"}}},
 		{"a scope the directory dropped", Person{Scopes: []string{"gone", "santhang"}}, View{}, []View{{Node: "santhang"}}},
+		// the chair's own unit is of the chair's organisation: counted in the scope, not again
+		{"org chair who organises a unit of it", Person{Scopes: []string{"laichau@phunu"}, Units: []string{"tanphong-phunu"}}, View{},
+			[]View{{Node: "laichau", Org: "phunu"}}},
+		{"org chair who organises a unit of another org", Person{Scopes: []string{"laichau@phunu"}, Units: []string{"tanphong-doan"}}, View{},
+			[]View{{Node: "laichau", Org: "phunu"}, {Node: "tanphong-doan"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +107,26 @@ func TestChildPlaces(t *testing.T) {
 	for node, want := range map[string][]string{"": {"laichau"}, "laichau": {"tanphong", "santhang"}, "tanphong": nil, "tanphong-doan": nil} {
 		if got := dir.ChildPlaces(node); !slices.Equal(got, want) {
 			t.Errorf("ChildPlaces(%q): got %v, want %v", node, got, want)
+		}
+	}
+}
+
+// TestHomesLeaveOutCovered: a home within another is no home of its own, so a city leader who
+// also organises a unit gets one figures view, not two.
+func TestHomesLeaveOutCovered(t *testing.T) {
+	dir := mustDirectory(t)
+	tests := []struct {
+		p    Person
+		want []View
+	}{
+		{Person{Scopes: []string{"laichau"}, Units: []string{"tanphong-phunu"}}, []View{{Node: "laichau"}}},
+		{Person{Scopes: []string{"laichau@phunu"}, Units: []string{"tanphong-phunu"}}, []View{{Node: "laichau", Org: "phunu"}}},
+		{Person{Units: []string{"tanphong-phunu", "santhang-phunu"}}, []View{{Node: "tanphong-phunu"}, {Node: "santhang-phunu"}}},
+		{Person{Admin: true, Units: []string{"tanphong-phunu"}}, []View{{Node: "laichau"}}},
+	}
+	for _, tt := range tests {
+		if got := Homes(tt.p, dir); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Homes(%+v): got %v, want %v", tt.p, got, tt.want)
 		}
 	}
 }

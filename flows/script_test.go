@@ -58,6 +58,7 @@ type world struct {
 	subs    map[Key]Submission
 	hist    map[Key][]Submission // every version, oldest first, as the store's history
 	fullDir *Directory           // the directory the tallies were kept with (see @remove)
+	nudges  map[string]Nudge     // each unit's latest nudge, as the reminders record it
 	replies []Reply              // every reply so far, numbered from 1 in the output
 	chats   []string             // the chat each reply went to
 	codes   int
@@ -65,7 +66,7 @@ type world struct {
 
 func newWorld(tb testing.TB) *world {
 	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{},
-		hist: map[Key][]Submission{}}
+		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
 		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot", Channels: testChannels()}
 	w.fullDir = w.env.Dir

@@ -76,6 +76,16 @@ type UnitProgress struct {
 	Organisers []string
 	// Drafts holds, per form id and person id, a draft with at least one answer.
 	Drafts map[string]map[string]*Draft
+	// Nudged is the latest leader's nudge ("🔔 Nhắc") that went to the unit, as the store
+	// recorded it (it keeps one for two days); nil when there is none.
+	Nudged *Nudge
+}
+
+// Nudge is a leader's reminder to a unit's organisers outside the ladder: when it went and who
+// sent it. A unit is nudged at most once a calendar day.
+type Nudge struct {
+	At time.Time `json:"at"`
+	By string    `json:"by"`
 }
 
 // Done reports whether the unit has a current, not returned, submission of form.

@@ -9,13 +9,7 @@ var texts = map[string]Text{
 		Vi: "Xin chào! Đây là bot báo cáo công tác dân vận của Ban Dân vận. Bạn chưa được mời sử dụng bot. Vui lòng liên hệ Ban Dân vận để nhận mã mời, rồi mở liên kết mời hoặc gõ /start <mã>.",
 		En: "Hello! This is the Ban Dân vận reporting bot. You have not been invited yet. Please ask the Ban Dân vận for an invite code, then open the invite link or type /start <code>.",
 	},
-	"welcome": {Vi: "Xin chào %s! Bạn có thể dùng các lệnh sau:", En: "Hello %s! You can use these commands:"},
-	"help_org": {
-		Vi: "/report — gửi báo cáo số liệu\n/mine — xem số liệu đã gửi kỳ này\n/cancel — dừng việc đang làm\n/lang vi|en — đổi ngôn ngữ\n/help — hướng dẫn",
-		En: "/report — submit figures\n/mine — what I submitted this period\n/cancel — stop what you are doing\n/lang vi|en — change language\n/help — this help",
-	},
-	"help_admin":     {Vi: "/invite — tạo mã mời cán bộ phụ trách hoặc lãnh đạo", En: "/invite — make an invite code for an organiser or a leader"},
-	"help_leader":    {Vi: "/figures [kỳ] — số liệu tổng hợp, chỉ tiêu so với kế hoạch\n/missing [kỳ] — đơn vị chưa nộp, nhắc ngay\n/chart [chỉ tiêu] [kỳ] — biểu đồ\n/export [kỳ] — bảng tính Excel (/export csv)", En: "/figures [period] — the figures against the plan's targets\n/missing [period] — units yet to report, nudge them\n/chart [indicator] [period] — a chart\n/export [period] — an Excel workbook (/export csv)"},
+	"welcome":        {Vi: "Xin chào %s! Bạn có thể dùng các lệnh sau:", En: "Hello %s! You can use these commands:"},
 	"help_units":     {Vi: "Đơn vị bạn phụ trách: %s", En: "Your units: %s"},
 	"unknown_cmd":    {Vi: "Không có lệnh /%s. Gõ /help để xem các lệnh.", En: "There is no /%s command. Type /help to see the commands."},
 	"lang_set":       {Vi: "Đã chuyển sang tiếng Việt.", En: "Language set to English."},
@@ -106,13 +100,29 @@ func addTexts(m map[string]Text) {
 
 // T returns the text with key in lang, formatted with args. Unknown keys show as themselves so
 // a missing text is visible in golden scripts rather than silently empty.
-func T(lang Lang, key string, args ...any) string {
+func T(lang Lang, key string, args ...any) string { return text(lang, false, key, args...) }
+
+// TFor is T as it reads to p: leaders and admins are addressed as "đồng chí" (Formal).
+func TFor(p Person, lang Lang, key string, args ...any) string {
+	return text(lang, Formal(p), key, args...)
+}
+
+// T is the package T for the person of the turn, in their language and form of address.
+func (t *turn) T(key string, args ...any) string {
+	return text(t.lang, Formal(t.env.Person), key, args...)
+}
+
+func text(lang Lang, formal bool, key string, args ...any) string {
 	t, ok := texts[key]
 	if !ok {
 		return "{" + key + "}"
 	}
-	if len(args) == 0 {
-		return t.In(lang)
+	f := t.In(lang)
+	if formal {
+		f = comrade(f) // before formatting: what args bring in (names, reasons) is never changed
 	}
-	return fmt.Sprintf(t.In(lang), args...)
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
 }

@@ -19,7 +19,7 @@ func (t *turn) unbound(action, arg string) {
 	switch {
 	case t.leaderButton(action, arg):
 	default:
-		t.say(T(t.lang, "stale"))
+		t.say(t.T("stale"))
 		t.prompt()
 	}
 }

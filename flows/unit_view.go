@@ -18,14 +18,14 @@ func (t *turn) unitView(r leaderReq) {
 
 func (t *turn) unitReply(per Period, unit string) Reply {
 	prog := t.env.Progress[unit]
-	parts := []string{T(t.lang, "unit_head", t.env.Dir.Label(unit, t.lang), per.Label(t.lang)), t.organisersText(prog)}
+	parts := []string{t.T("unit_head", t.env.Dir.Label(unit, t.lang), per.Label(t.lang)), t.organisersText(prog)}
 	var rows [][]Button
 	// A report can be sent back only while its period is open: after, nobody could correct it.
 	lead := CanLead(t.env.Person, t.env.Dir, View{Node: unit}) && t.isOpen(per.ID)
 	for _, f := range t.env.Forms {
 		parts = append(parts, t.unitForm(per, prog, f))
 		if s := prog.Subs[f.ID]; lead && s != nil && s.Returned == nil {
-			label := T(t.lang, "unit_btn_return", f.Title.In(t.lang))
+			label := t.T("unit_btn_return", f.Title.In(t.lang))
 			rows = append(rows, []Button{leaderBtn(label, "ret", per.ID, unit, f.ID, fmt.Sprint(s.Version))})
 		}
 	}
@@ -42,15 +42,15 @@ func (t *turn) unitReply(per Period, unit string) Reply {
 
 func (t *turn) organisersText(prog UnitProgress) string {
 	if len(prog.Organisers) == 0 {
-		return T(t.lang, "unit_no_org")
+		return t.T("unit_no_org")
 	}
 	names := make([]string, len(prog.Organisers))
 	for i, o := range prog.Organisers {
 		if names[i] = t.nameOf(o); names[i] == o {
-			return T(t.lang, "unit_orgs", len(prog.Organisers)) // ids mean nothing to people
+			return t.T("unit_orgs", len(prog.Organisers)) // ids mean nothing to people
 		}
 	}
-	return T(t.lang, "unit_orgs_named", strings.Join(names, ", "))
+	return t.T("unit_orgs_named", strings.Join(names, ", "))
 }
 
 // unitForm is one form's part of a unit view.
@@ -58,10 +58,10 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 	s := prog.Subs[f.ID]
 	lines := []string{"📋 " + f.Title.In(t.lang) + ": " + t.unitStatus(per, s, prog.Drafts[f.ID], f)}
 	if s != nil {
-		lines = append(lines, T(t.lang, "unit_version", s.Version, s.Ref, t.when(s), t.nameOf(s.By)))
+		lines = append(lines, t.T("unit_version", s.Version, s.Ref, t.when(s), t.nameOf(s.By)))
 		for _, q := range f.For(per.Kind) {
 			if v, ok := s.Values[q.ID]; ok {
-				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+FormatNumber(v))
+				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+t.num(v))
 			}
 		}
 		for _, l := range IndicatorLines(t.env.Indicators, f, per.Kind, s.Values, t.lang) {
@@ -75,15 +75,15 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 func (t *turn) unitStatus(per Period, s *Submission, drafts map[string]*Draft, f Form) string {
 	switch {
 	case s != nil && s.Returned != nil:
-		return T(t.lang, "unit_returned", s.Returned.Reason)
+		return t.T("unit_returned", s.Returned.Reason)
 	case s != nil && s.First().After(per.Due):
-		return T(t.lang, "unit_late")
+		return t.T("unit_late")
 	case s != nil:
-		return T(t.lang, "unit_ontime")
+		return t.T("unit_ontime")
 	}
-	out := T(t.lang, "unit_missing")
+	out := t.T("unit_missing")
 	if n := bestDraft(drafts, f, per.Kind); n > 0 {
-		out += " · " + T(t.lang, "mark_draft", n, len(f.For(per.Kind)))
+		out += " · " + t.T("mark_draft", n, len(f.For(per.Kind)))
 	}
 	return out
 }
@@ -105,11 +105,11 @@ func (t *turn) historyLines(k Key) []string {
 	if len(hist) < 2 && (len(hist) == 0 || hist[0].Returned == nil) {
 		return nil
 	}
-	out := []string{T(t.lang, "unit_history")}
+	out := []string{t.T("unit_history")}
 	for _, s := range hist {
-		out = append(out, T(t.lang, "unit_hist_v", s.Version, s.Ref, t.when(&s), t.nameOf(s.By)))
+		out = append(out, t.T("unit_hist_v", s.Version, s.Ref, t.when(&s), t.nameOf(s.By)))
 		if r := s.Returned; r != nil {
-			out = append(out, T(t.lang, "unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), r.Reason))
+			out = append(out, t.T("unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), r.Reason))
 		}
 	}
 	return out

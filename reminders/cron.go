@@ -26,7 +26,12 @@ func wrappers(log *slog.Logger) []cron.JobWrapper {
 func (s *Scheduler) Run(ctx context.Context, spec string) error {
 	c := cron.New(cron.WithLocation(s.cfg.Calendar.Loc), cron.WithChain(wrappers(s.cfg.Log)...))
 	tick := cron.FuncJob(func() {
-		if err := s.Tick(ctx, s.cfg.Now()); err != nil {
+		err := s.Tick(ctx, s.cfg.Now())
+		switch {
+		case err == nil:
+		case ctx.Err() != nil: // a stop: what was not sent is released, not failed
+			s.cfg.Log.Info("reminders: tick stopped by shutdown", "err", err)
+		default:
 			s.cfg.Log.Error("reminders: tick failed", "err", err)
 		}
 	})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"danvan/flows"
 )
@@ -28,7 +27,7 @@ func ScopeUnits(dir *flows.Directory, scopes []string, admin bool) []string {
 
 // digests sends step st of period p to every leader whose scope has a unit missing or late.
 // Everything is read at send time, so a late report that came in since the last digest shows.
-func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step, now time.Time) error {
+func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) error {
 	ids, err := s.cfg.Store.Leaders(ctx)
 	if err != nil {
 		return fmt.Errorf("leaders: %w", err)
@@ -43,7 +42,7 @@ func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step, now ti
 		if pr.Unreachable || len(units) == 0 {
 			return nil
 		}
-		return s.once(ctx, p, st, pr, now, func() (flows.Reply, bool, error) {
+		return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) {
 			return s.digest(ctx, pr, p, units)
 		})
 	})

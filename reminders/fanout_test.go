@@ -62,6 +62,12 @@ func mustTelegram(tb testing.TB, f *faketg.Server, u bot.Unreachables) *telegram
 // scheduler does, and returns how long it took and the errors.
 func fanout(tb testing.TB, f *reminders.Fanout, n int) (time.Duration, []error) {
 	tb.Helper()
+	return fanoutFrom(tb, f, 1, n)
+}
+
+// fanoutFrom is fanout to the people numbered from first.
+func fanoutFrom(tb testing.TB, f *reminders.Fanout, first, n int) (time.Duration, []error) {
+	tb.Helper()
 	jobs := make(chan int)
 	var mu sync.Mutex
 	var errs []error
@@ -79,7 +85,7 @@ func fanout(tb testing.TB, f *reminders.Fanout, n int) (time.Duration, []error) 
 			}
 		})
 	}
-	for i := 1; i <= n; i++ {
+	for i := first; i < first+n; i++ {
 		jobs <- i
 	}
 	close(jobs)

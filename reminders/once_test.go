@@ -50,33 +50,44 @@ func TestTwoSchedulersRace(t *testing.T) {
 	}
 }
 
-// TestCrashBetweenClaimAndSend kills a scheduler while it sends: its claims stay in Redis, a
-// second scheduler leaves them alone while the lease runs and sends each reminder once after.
+// TestCrashBetweenClaimAndSend kills a scheduler while it sends: the process is gone, so nothing
+// it would still do reaches Redis and its claims stay; a second scheduler leaves them alone
+// while the lease runs and sends each reminder once after.
 func TestCrashBetweenClaimAndSend(t *testing.T) {
 	prefix := redistest.Prefix(t, "remind")
 	fs := newFakeStore()
-	now := at("2026-06-08 08:00") // H1 −7d
+	start := at("2026-06-08 08:00") // H1 −7d
+	clk := testkit.ClockAt(start)
+	dyingStore := testkit.StoreAt(t, redistest.Addr(), prefix)
 	ctx, kill := context.WithCancel(context.Background())
-	dying := newRecorder(func() time.Time { return now })
+	dying := newRecorder(clk.Now)
 	var inSend sync.WaitGroup
 	inSend.Add(2) // an and binh, on two of the four workers: both claimed, then it dies
-	dying.fail = func(flows.Person) error { inSend.Done(); inSend.Wait(); kill(); return ctx.Err() }
-	a := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), dying, "a", func() time.Time { return now })
-	if err := a.Tick(ctx, now); err == nil {
-		t.Fatal("dying tick: got nil error, want the cancellation")
+	var crash sync.Once
+	dying.fail = func(flows.Person) error {
+		inSend.Done()
+		inSend.Wait()
+		crash.Do(func() { _ = dyingStore.Close(); kill() })
+		return ctx.Err()
 	}
-	rec := newRecorder(func() time.Time { return now })
-	b := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), rec, "b", func() time.Time { return now })
-	for _, tick := range []time.Time{now.Add(time.Minute), now.Add(4 * time.Minute)} {
-		if err := b.Tick(context.Background(), tick); err != nil {
+	a := mustScheduler(t, fs, dyingStore, dying, "a", clk.Now)
+	if err := a.Tick(ctx, start); err == nil {
+		t.Fatal("dying tick: got nil error, want the crash")
+	}
+	rec := newRecorder(clk.Now)
+	b := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), prefix), rec, "b", clk.Now)
+	for _, tick := range []time.Duration{time.Minute, 4 * time.Minute} {
+		clk.Set(start.Add(tick))
+		if err := b.Tick(context.Background(), clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if len(rec.got["an"])+len(rec.got["binh"]) != 0 {
 		t.Fatalf("within the lease: got %v, want nothing sent", rec.got)
 	}
-	for _, tick := range []time.Time{now.Add(6 * time.Minute), now.Add(12 * time.Minute)} {
-		if err := b.Tick(context.Background(), tick); err != nil {
+	for _, tick := range []time.Duration{6 * time.Minute, 12 * time.Minute} {
+		clk.Set(start.Add(tick))
+		if err := b.Tick(context.Background(), clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -97,7 +108,8 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	seedDone(fs)
 	now := at("2026-06-17 12:00") // down since before −7d; +1d and digest+1d are the latest
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	for _, tick := range []time.Time{now, now.Add(5 * time.Minute)} {
 		if err := s.Tick(context.Background(), tick); err != nil {
 			t.Fatal(err)
@@ -138,9 +150,13 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 	fs := newFakeStore()
 	now := at("2026-06-16 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	e := flows.Remind{Period: "2026-H1", Units: []string{"tp-doan"}, By: "lan", Nudge: true}
-	for range 2 {
+	for i := range 2 {
+		if i == 1 {
+			e.By, now = "minh", now.Add(time.Hour)
+		}
 		if err := s.Remind(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
@@ -148,20 +164,26 @@ func TestRemindNudgeOncePerDay(t *testing.T) {
 	if got, want := fmt.Sprint(rec.got), "map[an:[06-16 10:00 late 2026-H1 tp-doan]]"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
+	// The store keeps the nudge that went, for /missing and the next press to tell.
+	prog, err := rs.Progress(context.Background(), "2026-H1", []string{"tp-doan"}, nil)
+	if n := prog["tp-doan"].Nudged; err != nil || n == nil || n.By != "lan" || !n.At.Equal(at("2026-06-16 10:00")) {
+		t.Errorf("recorded nudge: got %+v, %v; want lan's at 10:00", n, err)
+	}
 	if err := s.Remind(context.Background(), flows.Remind{Period: "2026-Q9"}); err == nil || errors.Is(err, context.Canceled) {
 		t.Errorf("unknown period: got %v, want an error", err)
 	}
 }
 
 // TestPlanPreview: /reminders lists the next step of each running ladder and whom it reaches,
-// sending nothing; the ladder for /calendar shows Tết moving Q1's steps.
+// sending nothing; the ladder for /calendar shows Tết moving Q1's due step before it.
 func TestPlanPreview(t *testing.T) {
 	fs := newFakeStore()
 	seedDone(fs)
 	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
 	now := at("2026-06-10 10:00")
 	rec := newRecorder(func() time.Time { return now })
-	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
+	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
 	plan, err := s.Plan(context.Background(), now)
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +206,7 @@ func TestPlanPreview(t *testing.T) {
 			q1 = append(q1, st.Step+"@"+st.At.Format("01-02 15:04"))
 		}
 	}
-	if w := "[-7d@02-13 08:00 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
+	if w := "[due@02-13 07:30 +3d@02-23 08:00 digest+3d@02-23 09:00]"; fmt.Sprint(q1) != w {
 		t.Errorf("Q1 ladder: got %v, want %v", q1, w)
 	}
 	if len(rec.got) != 0 {
@@ -261,5 +283,38 @@ func TestNudgeKeptWhenSomebodyReached(t *testing.T) {
 	}
 	if got := len(rec.got["an"]); got != 1 {
 		t.Errorf("got %d nudges to An, want 1", got)
+	}
+}
+
+// TestPlanSaysWhereOpenPeriodsStand: after the last step of a ladder, with units still missing,
+// the preview has no coming reminder for the period but says how many units owe it and when its
+// last step went, so /reminders can point to /remind.
+func TestPlanSaysWhereOpenPeriodsStand(t *testing.T) {
+	fs := newFakeStore()
+	seedDone(fs)
+	fs.submit("2026-H1", "st-phunu", at("2026-06-09 10:00"))
+	now := at("2026-06-25 10:00")
+	rec := newRecorder(func() time.Time { return now })
+	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
+	plan, err := s.Plan(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h1 *flows.PlanPeriod
+	for i := range plan.Periods {
+		if plan.Periods[i].Period == "2026-H1" {
+			h1 = &plan.Periods[i]
+		}
+	}
+	if h1 == nil {
+		t.Fatalf("periods: got %+v, want H1 among them", plan.Periods)
+	}
+	if h1.Ahead || !h1.Last.Equal(at("2026-06-18 08:00")) || h1.Missing != 2 || h1.Units != 3 {
+		t.Errorf("H1: got %+v, want no step ahead, the last on 18/06 08:00, 2 of 3 units missing", *h1)
+	}
+	for _, n := range plan.Next {
+		if n.Period == "2026-H1" && !n.Digest {
+			t.Errorf("next: got %+v, want no organisers' step of H1", n)
+		}
 	}
 }

@@ -22,8 +22,9 @@ type Store interface {
 // Claims makes each (period, step, person) go out once across processes: a claim with a lease,
 // marked done after a successful send. storage.Store implements it on Redis.
 type Claims interface {
-	// ClaimReminder takes the claim for holder until now+lease; false when it is done, or held
-	// by another holder whose lease has not run out.
+	// ClaimReminder takes the claim for holder until now+lease, now being the moment of the
+	// claim, or extends it when holder has it already; false when it is done, or held by
+	// another holder whose lease has not run out.
 	ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error)
 	// DoneReminder marks the reminder sent, for good.
 	DoneReminder(ctx context.Context, period, step, person string) error
@@ -37,10 +38,10 @@ type Snoozes interface {
 	SnoozedUntil(ctx context.Context, period, person string) (time.Time, error)
 }
 
-// Nudges keeps a leader's "Nhắc ngay" to once a day per unit.
+// Nudges keeps a leader's "Nhắc ngay" to once a day per unit, and records it for /missing.
 type Nudges interface {
-	// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
-	NudgeOnce(ctx context.Context, unit, day string) (bool, error)
+	// NudgeOnce records n and returns true the first time unit is nudged on day ("2006-01-02").
+	NudgeOnce(ctx context.Context, unit, day string, n flows.Nudge) (bool, error)
 	// ForgetNudge drops the day's mark of unit, after a nudge that did not reach anyone.
 	ForgetNudge(ctx context.Context, unit, day string) error
 }
@@ -49,6 +50,15 @@ type Nudges interface {
 // transports (the router of issue 5, or Telegram's Send).
 type Sender interface {
 	Send(ctx context.Context, p flows.Person, r flows.Reply) error
+}
+
+// Rate is the pace of a fan-out, shared by every replica that sends on the same bot token so
+// that together they stay within it: storage.FanoutRate keeps it in Redis, LocalRate in this
+// process alone.
+type Rate interface {
+	// Take asks to send one message to p now: zero when it may go, else how long to wait
+	// before asking again.
+	Take(ctx context.Context, p flows.Person) (time.Duration, error)
 }
 
 // ErrUnreachable is what a Sender wraps when the person blocked the bot; main's Sender maps the

@@ -31,7 +31,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	}
 	if e.Nudge {
 		var err error
-		if units, err = s.nudgeable(ctx, units, now); err != nil {
+		if units, err = s.nudgeable(ctx, units, flows.Nudge{At: now, By: e.By}); err != nil {
 			return err
 		}
 	}
@@ -106,12 +106,12 @@ func (s *Scheduler) forgetNudges(ctx context.Context, units []string, now time.T
 	}
 }
 
-// nudgeable keeps the units not nudged yet today, logging the others.
-func (s *Scheduler) nudgeable(ctx context.Context, units []string, now time.Time) ([]string, error) {
-	day := now.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
+// nudgeable records n for the units not nudged yet on its day and keeps those, logging the others.
+func (s *Scheduler) nudgeable(ctx context.Context, units []string, n flows.Nudge) ([]string, error) {
+	day := n.At.In(s.cfg.Calendar.Loc).Format(time.DateOnly)
 	var out []string
 	for _, u := range units {
-		ok, err := s.cfg.Nudges.NudgeOnce(ctx, u, day)
+		ok, err := s.cfg.Nudges.NudgeOnce(ctx, u, day, n)
 		if err != nil {
 			return nil, fmt.Errorf("nudge %s: %w", u, err)
 		}
@@ -125,36 +125,54 @@ func (s *Scheduler) nudgeable(ctx context.Context, units []string, now time.Time
 }
 
 // Plan previews, for /reminders, the next step of each running ladder and who it would reach
-// if it went now (a dry run: nothing is claimed or sent), and the year's ladder for /calendar.
+// if it went now (a dry run: nothing is claimed or sent), where each open period's reminders
+// stand, and the year's ladder for /calendar.
 func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error) {
 	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
 	var errs []error
 	for _, p := range s.periods(now) {
+		prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("plan: progress of %s: %w", p.ID, err))
+			continue
+		}
 		for _, digest := range []bool{false, true} {
 			st, at, ok := s.cfg.Rules.next(p, digest, now)
 			if !ok {
 				continue
 			}
-			next, err := s.planStep(ctx, p, st, at, digest)
+			next, err := s.planStep(ctx, p, prog, st, at, digest)
 			errs = append(errs, err)
 			plan.Next = append(plan.Next, next...)
+		}
+		if !now.Before(p.Opens) {
+			plan.Periods = append(plan.Periods, s.planPeriod(p, prog, now))
 		}
 	}
 	slices.SortStableFunc(plan.Next, func(a, b flows.PlannedReminder) int { return a.At.Compare(b.At) })
 	return plan, errors.Join(errs...)
 }
 
-// planStep lists who step st of p would reach at at, given where units stand now.
-func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
-	if err != nil {
-		return nil, fmt.Errorf("plan: progress of %s: %w", p.ID, err)
+// planPeriod says where the reminders of open period p stand at now.
+func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgress, now time.Time) flows.PlanPeriod {
+	pp := flows.PlanPeriod{Period: p.ID, Units: len(s.units)}
+	for _, u := range s.units {
+		if !s.done(prog[u]) {
+			pp.Missing++
+		}
 	}
+	_, pp.Last, _ = s.cfg.Rules.latest(p, false, now)
+	_, _, pp.Ahead = s.cfg.Rules.next(p, false, now)
+	return pp
+}
+
+// planStep lists who step st of p would reach at at, given where units stand now (prog).
+func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[string]flows.UnitProgress, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
 	var out []flows.PlannedReminder
 	if !digest {
 		byPerson := s.missing(prog, s.units)
 		for _, id := range sortedKeys(byPerson) {
-			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Person: id, Units: byPerson[id]})
+			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Person: id, Units: byPerson[id]})
 		}
 		return out, nil
 	}
@@ -174,7 +192,7 @@ func (s *Scheduler) planStep(ctx context.Context, p flows.Period, st Step, at ti
 			}
 		}
 		if len(miss) > 0 {
-			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Person: id, Units: miss})
+			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Digest: true, Person: id, Units: miss})
 		}
 	}
 	return out, nil
@@ -187,7 +205,7 @@ func (s *Scheduler) ladder(year int) []flows.PlannedStep {
 		p := s.cfg.Calendar.Make(sp, year)
 		for _, digest := range []bool{false, true} {
 			for _, t := range s.cfg.Rules.effective(p, digest) {
-				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, At: t.at, Digest: digest})
+				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, Days: t.Days, At: t.at, Digest: digest})
 			}
 		}
 	}

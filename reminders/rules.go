@@ -96,39 +96,74 @@ func Nominal(p flows.Period, s Step) time.Time {
 
 // When returns when step s of period p actually goes: its nominal moment, moved to the next
 // allowed moment when that falls outside the sending hours, on a skipped weekday or a holiday.
-func (r Rules) When(p flows.Period, s Step) time.Time { return r.Allowed(Nominal(p, s)) }
+// A step meant for the due day or before it that this would push past the due day (the due day
+// is a Sunday or a holiday) goes instead on the last allowed day before (Rules.before): a
+// reminder of a deadline is worth something only before the deadline.
+func (r Rules) When(p flows.Period, s Step) time.Time {
+	nominal := Nominal(p, s)
+	at := r.Allowed(nominal)
+	if s.Days > 0 || at.Before(midnight(p.Due).AddDate(0, 0, 1)) {
+		return at
+	}
+	return r.before(nominal)
+}
+
+// before returns the last allowed day at or before t's day, at t's time of day kept inside the
+// sending hours. It gives up after a year of forbidden days, as Allowed does, and then returns
+// Allowed(t).
+func (r Rules) before(t time.Time) time.Time {
+	clock := min(max(t.Sub(midnight(t)), r.Start), r.End-time.Minute)
+	for day, i := midnight(t), 0; i < 366; day, i = day.AddDate(0, 0, -1), i+1 {
+		if r.allowedDay(day) {
+			return day.Add(clock)
+		}
+	}
+	return r.Allowed(t)
+}
 
 // Tomorrow returns the first allowed moment of the day after t: where a snooze ends.
 func (r Rules) Tomorrow(t time.Time) time.Time { return r.Allowed(midnight(t).AddDate(0, 0, 1)) }
 
-// timed is a step with the moment it goes.
+// timed is a step with the moment it goes and the one it was meant for.
 type timed struct {
 	Step
-	at time.Time
+	at, nominal time.Time
 }
 
 // effective returns the steps of the kind asked (organisers' or digests) that go for p, in
-// order: a step moved onto the day of a later step (by a Sunday or a holiday) is dropped, so
-// nobody gets two reminders of one period on one day.
+// order. Where a Sunday or a holiday moved two steps onto one day, only the one meant latest
+// goes (the due-day reminder rather than the −2d one, +3d rather than +1d), so nobody gets two
+// reminders of one period on one day and the one they get is the most pressing.
 func (r Rules) effective(p flows.Period, digest bool) []timed {
 	var all []timed
 	for _, s := range r.StepsFor(p.Kind) {
 		if s.Digest == digest {
-			all = append(all, timed{s, r.When(p, s)})
+			all = append(all, timed{s, r.When(p, s), Nominal(p, s)})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b timed) int { return a.at.Compare(b.at) })
 	var out []timed
 	for i, t := range all {
-		superseded := false
-		for _, later := range all[i+1:] {
-			superseded = superseded || midnight(later.at).Equal(midnight(t.at))
-		}
-		if !superseded {
+		if !r.superseded(all, i) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// superseded reports whether another step of all goes on the day of all[i] and was meant later
+// (or at the same moment and comes later in all).
+func (r Rules) superseded(all []timed, i int) bool {
+	t := all[i]
+	for j, u := range all {
+		if j == i || !midnight(u.at).Equal(midnight(t.at)) {
+			continue
+		}
+		if u.nominal.After(t.nominal) || (u.nominal.Equal(t.nominal) && j > i) {
+			return true
+		}
+	}
+	return false
 }
 
 // latest returns the step that is due at now: the last one whose moment has come, so that a

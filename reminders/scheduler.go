@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"danvan/flows"
@@ -25,8 +27,9 @@ type Config struct {
 	Dir      *flows.Directory
 	Forms    []flows.Form
 	Rules    Rules
-	// Lease is how long a claim protects a send in progress: longer than a send can take
-	// (429 waits included), shorter than the time people would wait for a retry. Default 5m.
+	// Lease is how long a claim protects a send in progress, counted from the claim and extended
+	// every third of it while the send runs: the time a crashed replica's reminders wait
+	// before another replica sends them. Default 5m.
 	Lease time.Duration
 	// Holder names this process in claims ("host:pid"); it must differ between replicas.
 	Holder string
@@ -48,6 +51,12 @@ type Scheduler struct {
 	// sent remembers the reminders this process marked done, which stay done: it saves a
 	// round trip per person on every tick until the next step.
 	sent sync.Map
+	// every returns the ticks that extend a claim while its send runs (a time.Ticker; a test's
+	// own channel) and the function that stops them.
+	every func(d time.Duration) (<-chan time.Time, func())
+	// claims numbers this process's claims: a claim's token is Holder#n, so two ticks of one
+	// process (the demo's /ngay and its cron) never take one claim twice.
+	claims atomic.Uint64
 }
 
 // New returns a Scheduler for cfg, with defaults filled in.
@@ -67,7 +76,7 @@ func New(cfg Config) *Scheduler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Scheduler{cfg: cfg}
+	s := &Scheduler{cfg: cfg, every: ticker}
 	for _, n := range cfg.Dir.Units("") {
 		s.units = append(s.units, n.ID)
 	}
@@ -107,7 +116,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 			errs = append(errs, s.organisers(ctx, p, st, at, now))
 		}
 		if st, _, ok := s.cfg.Rules.latest(p, true, now); ok {
-			errs = append(errs, s.digests(ctx, p, st, now))
+			errs = append(errs, s.digests(ctx, p, st))
 		}
 	}
 	return errors.Join(errs...)
@@ -198,7 +207,7 @@ func (s *Scheduler) remindOne(ctx context.Context, p flows.Period, st Step, at t
 	if _, sent := s.sent.Load(p.ID + "|" + st.ID + "|" + pr.ID); sent {
 		return nil
 	}
-	return s.once(ctx, p, st, pr, now, func() (flows.Reply, bool, error) {
+	return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) {
 		prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
 		if err != nil {
 			return flows.Reply{}, false, fmt.Errorf("progress of %s: %w", pr.ID, err)
@@ -211,20 +220,38 @@ func (s *Scheduler) remindOne(ctx context.Context, p flows.Period, st Step, at t
 	})
 }
 
-// once runs the claim protocol around one send: claim (period, step, person), build the message
-// at send time, send, mark done. A failed send releases the claim for the next tick; a crash
-// leaves it to expire after the lease.
-func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.Person, now time.Time,
+// settleTimeout bounds the writes that settle a claim after its send (done or released): they
+// run even when the fan-out's context has ended, so a stop neither loses a done mark nor leaves
+// an unsent reminder locked for its lease.
+const settleTimeout = 5 * time.Second
+
+// once runs the claim protocol around one send: claim (period, step, person) with a lease from
+// this moment, build the message at send time, send while holding the claim, then mark it done
+// or release it. A crash leaves the claim to expire after the lease.
+func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.Person,
 	build func() (flows.Reply, bool, error)) error {
 	c := s.cfg
-	ok, err := c.Claims.ClaimReminder(ctx, p.ID, st.ID, pr.ID, c.Holder, now, c.Lease)
+	token := c.Holder + "#" + strconv.FormatUint(s.claims.Add(1), 10)
+	ok, err := c.Claims.ClaimReminder(ctx, p.ID, st.ID, pr.ID, token, c.Now(), c.Lease)
 	if err != nil || !ok {
 		return err
 	}
+	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
 		err = c.Sender.Send(ctx, pr, r)
 	}
+	stopHold()
+	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	return s.settle(settle, p, st, pr, token, send, err)
+}
+
+// settle marks a sent reminder done, or releases the claim of one that was not sent: nothing
+// to say now (the unit submitted meanwhile) or the send failed, and a later tick decides again
+// rather than marking a reminder sent that nobody received.
+func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flows.Person, token string, send bool, err error) error {
+	c := s.cfg
 	switch {
 	case err == nil && send:
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
@@ -237,15 +264,52 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 		c.Log.Info("reminders: person unreachable", "period", p.ID, "step", st.ID, "person", pr.ID)
 		err = nil
 	}
-	// Nothing to say now (the unit submitted meanwhile) or the send failed: let a later tick
-	// decide again rather than marking a reminder sent that nobody received.
-	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, c.Holder); rerr != nil {
+	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	if err != nil {
 		return fmt.Errorf("remind %s of %s step %s: %w", pr.ID, p.ID, st.ID, err)
 	}
 	return nil
+}
+
+// hold extends the claim of token every third of the lease while its send runs, on the
+// scheduler's clock: a send slowed by the shared rate, 429s or retries keeps its claim, and no
+// other replica takes it over to send it a second time. The function it returns stops it and
+// returns once it has stopped, so no extension runs after the claim is settled.
+func (s *Scheduler) hold(ctx context.Context, period, step, person, token string) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	ticks, stop := s.every(s.cfg.Lease / 3)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticks:
+			}
+			ok, err := s.cfg.Claims.ClaimReminder(ctx, period, step, person, token, s.cfg.Now(), s.cfg.Lease)
+			if ctx.Err() != nil || (ok && err == nil) {
+				continue
+			}
+			s.cfg.Log.Warn("reminders: claim not extended", "period", period, "step", step, "person", person, "err", err)
+			if err == nil {
+				return // done, or taken over after it ran out: nothing left to hold
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// ticker is the default of Scheduler.every: a time.Ticker.
+func ticker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
 }
 
 // fan runs fn for every id on the configured number of workers and joins their errors.

@@ -27,7 +27,7 @@ func submitAt(period, unit, t string) event {
 // after a digest; Q1's due day falls in Tết and H1's ladder crosses a Sunday.
 func yearEvents() []event {
 	return []event{
-		submitAt("2026-Q1", "tp-doan", "2026-02-17 10:00"),  // between −7d and the Tết-delayed steps
+		submitAt("2026-Q1", "tp-doan", "2026-02-17 10:00"),  // in Tết, between the due step moved before it and +3d
 		submitAt("2026-Q1", "st-phunu", "2026-02-24 10:00"), // late, after the digest
 		submitAt("2026-H1", "tp-phunu", "2026-06-01 10:00"),
 		submitAt("2026-H1", "st-phunu", "2026-06-10 10:00"),
@@ -78,15 +78,15 @@ func TestSimulatedYear(t *testing.T) {
 
 	want := map[string][]string{
 		"an": {
-			"02-13 08:00 remind 2026-Q1 tp-phunu,tp-doan",
-			"02-23 08:00 late 2026-Q1 tp-phunu", // −2d, due and +1d fell in Tết: only +3d goes
+			"02-13 07:30 remind 2026-Q1 tp-phunu,tp-doan", // due in Tết: the due step goes before it, for −7d
+			"02-23 08:00 late 2026-Q1 tp-phunu",           // +1d fell in Tết too: only +3d goes
 			"06-08 08:00 remind 2026-H1 tp-doan",
 			"06-13 08:00 remind 2026-H1 tp-doan", // then snoozed: Sunday skipped, back Monday
 			"06-15 07:30 remind 2026-H1 tp-doan",
 			"06-16 08:00 late 2026-H1 tp-doan",
 		},
 		"binh": {
-			"02-13 08:00 remind 2026-Q1 st-phunu",
+			"02-13 07:30 remind 2026-Q1 st-phunu",
 			"02-23 08:00 late 2026-Q1 st-phunu",
 			"06-08 08:00 remind 2026-H1 st-phunu",
 			"06-15 07:30 remind 2026-H1 st-phunu", // returned on Sunday

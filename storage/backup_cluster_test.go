@@ -15,7 +15,7 @@ import (
 // On a real Cluster of three masters, Dump walks each master, Restore writes through the
 // cluster client, and CheckRedis judges every master.
 func TestBackupOnCluster(t *testing.T) {
-	addrs := redistest.Cluster(t, 3)
+	addrs := redistest.StartCluster(t, 3)
 	open := func(prefix string) *Store {
 		s := New(redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs}), prefix)
 		t.Cleanup(func() { _ = s.Close() })

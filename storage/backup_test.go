@@ -56,7 +56,7 @@ func populate(t *testing.T, s *Store) {
 	_, err := s.ClaimReminder(ctx, "2026-Q1", "-2d", "tg:1", "host-a", day, 5*time.Minute)
 	must("claim reminder", err)
 	must("done reminder", s.DoneReminder(ctx, "2026-Q1", "-7d", "tg:1"))
-	_, err = s.NudgeOnce(ctx, "w2-pn", "2026-03-20")
+	_, err = s.NudgeOnce(ctx, "w2-pn", "2026-03-20", flows.Nudge{By: "tg:9", At: day})
 	must("nudge", err)
 	_, err = s.Failure(ctx, "tg:5", time.Hour)
 	must("failure", err)

@@ -1,17 +1,24 @@
 package storage
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
 )
 
 // TestCommitDraftAndSession: an answer stores the draft and the chat's state together, in one
-// round trip; if either moved on, neither is written.
+// round trip; if either moved on, neither is written. On Cluster (two slots) it claims the
+// update, then writes the draft, then the state, each checked against its version: three round
+// trips, and a step whose chat moved on has its draft written before its state is refused.
 func TestCommitDraftAndSession(t *testing.T) {
 	s, ctx := mustStore(t), t.Context()
 	hook := &countHook{}
@@ -27,8 +34,12 @@ func TestCommitDraftAndSession(t *testing.T) {
 	if err := s.Commit(ctx, "tg:1", "tg:u1", st1, 1, []flows.Effect{flows.SaveDraft{Draft: d1}}, false); err != nil {
 		t.Fatalf("Commit: got %v, want nil", err)
 	}
-	if got := hook.cmds.Load() + hook.pipes.Load(); got != 1 {
-		t.Errorf("round trips for one answer: got %d, want 1", got)
+	trips, staleDraft := int64(1), int64(1250)
+	if s.cluster {
+		trips, staleDraft = 3, 9
+	}
+	if got := hook.cmds.Load() + hook.pipes.Load(); got != trips {
+		t.Errorf("round trips for one answer: got %d, want %d", got, trips)
 	}
 	err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 3}, 2, nil, false)
 	if !errors.Is(err, flows.ErrDuplicate) {
@@ -53,8 +64,8 @@ func TestCommitDraftAndSession(t *testing.T) {
 	if got, _ := s.Session(ctx, "tg:1"); !reflect.DeepEqual(got, st1) {
 		t.Errorf("session: got %+v, want %+v (untouched by the conflicts)", got, st1)
 	}
-	if got := loadDraft(t, s, keyQ1, "tg:1"); got == nil || got.Answers["eligible"] != 1250 {
-		t.Errorf("draft: got %+v, want eligible 1250 (untouched by the conflicts)", got)
+	if got := loadDraft(t, s, keyQ1, "tg:1"); got == nil || got.Answers["eligible"] != staleDraft {
+		t.Errorf("draft: got %+v, want eligible %d", got, staleDraft)
 	}
 }
 
@@ -78,7 +89,9 @@ func TestSubmitRefusesStaleDraft(t *testing.T) {
 // second run of the same call must report success, not "someone else handled this update".
 func TestCommitRetriedCallIsNotADuplicate(t *testing.T) {
 	s, ctx := mustStore(t), t.Context()
-	keys := []string{s.key("session", "tg:1"), s.key("update", "tg:u9")}
+	// The script only runs on one Redis, but the test runs it on Cluster too: the two keys share
+	// a hash tag there.
+	keys := []string{s.key("session", "{tg:1}"), s.key("update", "{tg:1}u9")}
 	run := func(prev int64, mark string) int {
 		st, _ := json.Marshal(flows.State{Version: prev + 1})
 		n, err := commitScript.Run(ctx, s.rdb, keys, prev, st, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark).Int()
@@ -132,5 +145,64 @@ func TestBatcherAfterClose(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Claim after Close still waiting after 10s")
+	}
+}
+
+// failSessionSave is a hook that fails every script on a chat's state (SaveSession's
+// compare-and-set), as a connection lost just before it; other commands go through.
+type failSessionSave struct{}
+
+func (failSessionSave) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (failSessionSave) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if args := cmd.Args(); len(args) > 3 && strings.HasPrefix(fmt.Sprint(args[0]), "eval") && strings.Contains(fmt.Sprint(args[3]), "session:") {
+			err := errors.New("read tcp 127.0.0.1:6379: connection reset by peer")
+			cmd.SetErr(err)
+			return err
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (failSessionSave) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestCommitSubmitStateNotSaved: a submission stored whose chat state then could not be is
+// reported as such (flows.ErrStateNotSaved), not as a plain failure, and its update stays
+// handled; a submission whose chat moved on meanwhile is a conflict and frees its update to be
+// run again.
+func TestCommitSubmitStateNotSaved(t *testing.T) {
+	tests := []struct {
+		name      string
+		hook      redis.Hook
+		prev      int64
+		want      error
+		wantFresh bool // the update may be claimed again afterwards
+	}{
+		{"connection lost before the state", failSessionSave{}, 0, flows.ErrStateNotSaved, false},
+		{"chat moved on", nil, 5, flows.ErrConflict, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, ctx := mustStore(t), t.Context()
+			mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})})
+			if tt.hook != nil {
+				s.rdb.AddHook(tt.hook)
+			}
+			sub := submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1250})
+			err := s.Commit(ctx, "tg:1", "tg:u7", flows.State{Version: tt.prev + 1}, tt.prev,
+				[]flows.Effect{flows.Submit{Submission: sub, Form: testForm, Draft: 1}}, false)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Commit: got %v, want %v", err, tt.want)
+			}
+			if got, err := s.Submission(ctx, keyQ1); err != nil || got.Ref != sub.Ref {
+				t.Errorf("submission: got %+v, %v; want %s stored", got, err, sub.Ref)
+			}
+			if fresh, err := s.Claim(ctx, "tg:u7"); err != nil || fresh != tt.wantFresh {
+				t.Errorf("claim of the update afterwards: got %v, %v; want %v", fresh, err, tt.wantFresh)
+			}
+		})
 	}
 }

@@ -28,6 +28,16 @@ func storeAt(tb testing.TB, prefix string) *Store {
 	return s
 }
 
+// clusterModes are the store's paths a test runs: the one-Redis path (scripts across slots)
+// and the Cluster path (s.cluster: a script per slot). On a real Cluster only the Cluster path
+// can run: the other one's scripts are refused with CROSSSLOT.
+func clusterModes() []bool {
+	if redistest.Cluster() {
+		return []bool{true}
+	}
+	return []bool{false, true}
+}
+
 // countHook counts what a client sends: single commands and pipelines, each one round trip.
 type countHook struct{ cmds, pipes atomic.Int64 }
 

@@ -99,10 +99,10 @@ func (s *Store) getMany(ctx context.Context, keys []string) ([][]byte, error) {
 }
 
 // Progress returns where each of units stands in period for forms: its current submissions
-// (returned ones included, Returned set), its organisers (sorted) and their drafts that hold at
-// least one answer. It takes two pipelined round trips whatever the number of units: the
-// submissions and organiser indexes, then the organisers' drafts. Every unit asked for has an
-// entry, empty when nothing is known of it.
+// (returned ones included, Returned set), its organisers (sorted), their drafts that hold at
+// least one answer and the unit's latest nudge. It takes two pipelined round trips whatever the
+// number of units: the submissions, organiser indexes and nudges, then the organisers' drafts.
+// Every unit asked for has an entry, empty when nothing is known of it.
 func (s *Store) Progress(ctx context.Context, period string, units []string, forms []string) (map[string]flows.UnitProgress, error) {
 	out := make(map[string]flows.UnitProgress, len(units))
 	if len(units) == 0 {
@@ -110,6 +110,7 @@ func (s *Store) Progress(ctx context.Context, period string, units []string, for
 	}
 	subs := make([][]*redis.StringCmd, len(units))
 	orgs := make([]*redis.StringSliceCmd, len(units))
+	nudges := make([]*redis.StringCmd, len(units))
 	var all []redis.Cmder
 	for i, u := range units {
 		for _, f := range forms {
@@ -118,7 +119,8 @@ func (s *Store) Progress(ctx context.Context, period string, units []string, for
 			all = append(all, cmd)
 		}
 		orgs[i] = redis.NewStringSliceCmd(ctx, "smembers", s.organisersKey(u))
-		all = append(all, orgs[i])
+		nudges[i] = redis.NewStringCmd(ctx, "get", s.nudgeKey(u))
+		all = append(all, orgs[i], nudges[i])
 	}
 	if err := s.batch.do(ctx, all...); err != nil {
 		return nil, fmt.Errorf("load progress of %d units in %s: %w", len(units), period, err)
@@ -140,6 +142,9 @@ func (s *Store) Progress(ctx context.Context, period string, units []string, for
 		}
 		slices.Sort(people)
 		up.Organisers = people
+		if up.Nudged, err = decodeNudge(nudges[i]); err != nil {
+			return nil, fmt.Errorf("load nudge of %s: %w", u, err)
+		}
 		out[u] = up
 	}
 	if err := s.loadDrafts(ctx, period, forms, out); err != nil {

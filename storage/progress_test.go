@@ -67,7 +67,7 @@ func TestProgressWithDrafts(t *testing.T) {
 }
 
 func TestSubmissionsOneRoundTrip(t *testing.T) {
-	for _, cluster := range []bool{false, true} { // MGET on one Redis, GETs on Cluster
+	for _, cluster := range clusterModes() { // MGET on one Redis, GETs on Cluster
 		t.Run(fmt.Sprintf("cluster=%t", cluster), func(t *testing.T) {
 			s, ctx := mustModelStore(t), t.Context()
 			s.cluster = cluster

@@ -2,9 +2,11 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,12 +17,15 @@ import (
 // Reminder keys. The claim and done marks of one (period, person) share the hash tag
 // {rm:<period>:<person>}, so the claim script touches one Cluster slot:
 //
-//	P{rm:<period>:<person>}:claim:<step>  "<holder>|<lease end, unix ms>"; Redis expiry is only
-//	                                      a clean-up, the lease end (on the bots' clock) decides
+//	P{rm:<period>:<person>}:claim:<step>  "<holder>|<lease end, unix ms>"; the lease runs from
+//	                                      the claim, the holder extends it while it sends; Redis
+//	                                      expiry is only a clean-up, the lease end (on the bots'
+//	                                      clock) decides
 //	P{rm:<period>:<person>}:done:<step>   "1" once sent; ReminderTTL
 //	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
-//	P nudge:<day>:<unit>                  "1" once a leader nudged the unit that day; NudgeTTL
+//	P{u:<unit>}:nudge                     "<day>|<flows.Nudge JSON>": the unit's latest nudge; NudgeTTL
 //	P leaders                             set of the ids of people with a leader's scope
+//	P rate:fanout:<channel>:<token hash>  the fan-out's shared pace of one bot token (FanoutRate)
 //
 // How long each lives is in retention.go.
 
@@ -28,11 +33,12 @@ func (s *Store) remindKey(period, person, kind, step string) string {
 	return s.prefix + "{rm:" + esc(period) + ":" + esc(person) + "}:" + kind + ":" + esc(step)
 }
 
-// claimScript takes a reminder's claim unless it is done or held by a lease still running.
+// claimScript takes a reminder's claim, or extends it for the holder that has it, unless it
+// is done or another holder's lease is still running.
 var claimScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local v = redis.call('GET', KEYS[2])
-if v then
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) ~= ARGV[1] .. '|' then
   local exp = tonumber(string.match(v, '|(%d+)$'))
   if exp and exp > tonumber(ARGV[2]) then return 0 end
 end
@@ -47,9 +53,11 @@ if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then
 end
 return 0`)
 
-// ClaimReminder takes the claim of (period, step, person) for holder until now+lease. It
-// returns false when the reminder is done or another holder's lease runs past now; a claim
-// whose holder died is taken over once its lease has run out.
+// ClaimReminder takes the claim of (period, step, person) for holder until now+lease, now
+// being the moment of the claim on the caller's clock; called again by the holder that has it,
+// it extends the lease to now+lease. It returns false when the reminder is done or another
+// holder's lease runs past now; a claim whose holder died is taken over once its lease has run
+// out.
 func (s *Store) ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error) {
 	keys := []string{s.remindKey(period, person, "done", step), s.remindKey(period, person, "claim", step)}
 	end := now.Add(lease).UnixMilli()
@@ -108,21 +116,59 @@ func (s *Store) SnoozedUntil(ctx context.Context, period, person string) (time.T
 	return time.UnixMilli(ms), nil
 }
 
-// NudgeOnce returns true the first time unit is nudged on day ("2006-01-02").
-func (s *Store) NudgeOnce(ctx context.Context, unit, day string) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.key("nudge", day+":"+esc(unit)), "1", NudgeTTL).Result()
+// nudgeScript records a nudge unless the unit's record is of the same day: KEYS[1] the unit's
+// nudge, ARGV[1] the day, ARGV[2] the nudge (JSON), ARGV[3] its life in ms.
+var nudgeScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+return 1`)
+
+// forgetNudgeScript deletes the unit's nudge only if it is of the day ARGV[1].
+var forgetNudgeScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then return redis.call('DEL', KEYS[1]) end
+return 0`)
+
+func (s *Store) nudgeKey(unit string) string { return s.unitKey(unit, "nudge") }
+
+// NudgeOnce records n as unit's nudge of day ("2006-01-02") and returns true, the first time
+// unit is nudged that day; otherwise it keeps the first and returns false.
+func (s *Store) NudgeOnce(ctx context.Context, unit, day string, n flows.Nudge) (bool, error) {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return false, fmt.Errorf("encode nudge of %s: %w", unit, err)
+	}
+	ok, err := nudgeScript.Run(ctx, s.rdb, []string{s.nudgeKey(unit)}, day, b, NudgeTTL.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("nudge %s on %s: %w", unit, day, err)
 	}
-	return ok, nil
+	return ok == 1, nil
 }
 
 // ForgetNudge drops the mark NudgeOnce set for unit on day, so the unit can be nudged again.
 func (s *Store) ForgetNudge(ctx context.Context, unit, day string) error {
-	if err := s.rdb.Del(ctx, s.key("nudge", day+":"+esc(unit))).Err(); err != nil {
+	if err := forgetNudgeScript.Run(ctx, s.rdb, []string{s.nudgeKey(unit)}, day).Err(); err != nil {
 		return fmt.Errorf("forget nudge %s on %s: %w", unit, day, err)
 	}
 	return nil
+}
+
+// decodeNudge reads a unit's nudge record, "<day>|<json>"; nil when there is none.
+func decodeNudge(cmd *redis.StringCmd) (*flows.Nudge, error) {
+	v, err := cmd.Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, js, _ := strings.Cut(v, "|")
+	var n flows.Nudge
+	if err := json.Unmarshal([]byte(js), &n); err != nil {
+		return nil, fmt.Errorf("decode nudge %q: %w", v, err)
+	}
+	return &n, nil
 }
 
 // Leaders returns the ids of every person with a leader's scope. Link adds them (AddLeader).

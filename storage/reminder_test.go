@@ -30,6 +30,8 @@ func TestReminderClaimLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustClaim(t, s, "c", t0.Add(62*time.Second), false) // a's late release left b's claim alone
+	mustClaim(t, s, "b", t0.Add(100*time.Second), true) // b extends its claim to 160s
+	mustClaim(t, s, "c", t0.Add(159*time.Second), false)
 	if err := s.DoneReminder(ctx, "2026-Q1", "-7d", "an"); err != nil {
 		t.Fatal(err)
 	}
@@ -72,13 +74,36 @@ func TestReminderSnoozeOnce(t *testing.T) {
 func TestReminderNudgeAndLeaders(t *testing.T) {
 	ctx := context.Background()
 	s := mustStore(t)
-	for i, want := range []bool{true, false} {
-		if got, err := s.NudgeOnce(ctx, "tp-doan", "2026-03-16"); err != nil || got != want {
-			t.Errorf("nudge %d: got %v, %v, want %v", i, got, err, want)
+	first := flows.Nudge{At: time.Date(2026, 3, 16, 9, 12, 0, 0, time.UTC), By: "lan"}
+	for i, n := range []flows.Nudge{first, {At: first.At.Add(time.Hour), By: "minh"}} {
+		if got, err := s.NudgeOnce(ctx, "tp-doan", "2026-03-16", n); err != nil || got != (i == 0) {
+			t.Errorf("nudge %d: got %v, %v, want %v", i, got, err, i == 0)
 		}
 	}
-	if got, err := s.NudgeOnce(ctx, "tp-doan", "2026-03-17"); err != nil || !got {
+	prog, err := s.Progress(ctx, "2026-Q1", []string{"tp-doan", "tp-phunu"}, []string{"membership"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := prog["tp-doan"].Nudged; got == nil || !got.At.Equal(first.At) || got.By != "lan" {
+		t.Errorf("progress: got nudge %+v, want the first of the day, %+v", got, first)
+	}
+	if got := prog["tp-phunu"].Nudged; got != nil {
+		t.Errorf("progress of a unit never nudged: got %+v, want none", got)
+	}
+	if err := s.ForgetNudge(ctx, "tp-doan", "2026-03-15"); err != nil {
+		t.Fatal(err)
+	}
+	if prog, _ := s.Progress(ctx, "2026-Q1", []string{"tp-doan"}, nil); prog["tp-doan"].Nudged == nil {
+		t.Errorf("forgetting another day's nudge: got it dropped, want it kept")
+	}
+	if got, err := s.NudgeOnce(ctx, "tp-doan", "2026-03-17", flows.Nudge{At: first.At.AddDate(0, 0, 1)}); err != nil || !got {
 		t.Errorf("next day: got %v, %v, want true", got, err)
+	}
+	if err := s.ForgetNudge(ctx, "tp-doan", "2026-03-17"); err != nil {
+		t.Fatal(err)
+	}
+	if prog, _ := s.Progress(ctx, "2026-Q1", []string{"tp-doan"}, nil); prog["tp-doan"].Nudged != nil {
+		t.Errorf("after forgetting the day's nudge: got %+v, want none", prog["tp-doan"].Nudged)
 	}
 	for _, id := range []string{"lan", "minh", "lan"} {
 		if err := s.AddLeader(ctx, id); err != nil {

@@ -16,7 +16,7 @@ import "time"
 //	reminder log: sent marks, snoozes    P{rm:…}:done:…, snooze:   ReminderTTL
 //	reminder claims                      P{rm:…}:claim:…           lease (config reminders.lease)
 //	                                                               + claimGrace
-//	leaders' nudges                      P nudge:<day>:<unit>      NudgeTTL
+//	leaders' nudges                      P{u:<unit>}:nudge         NudgeTTL
 //	update ids (de-duplication)          P update:<id>             UpdateTTL (commit.go)
 //	tally markers (Cluster)              P{t:…}:applied:…          AppliedTTL
 //	invite codes                         P invite:<code>           the invite's life (config
@@ -49,7 +49,7 @@ const ReminderTTL = 400 * 24 * time.Hour
 // claimGrace keeps a claim key in Redis this long past its lease, as a clean-up bound only.
 const claimGrace = time.Hour
 
-// NudgeTTL is how long a leader's "nudge this unit today" mark is kept: past the day it is for,
+// NudgeTTL is how long a unit's latest nudge (who, when) is kept: past the day it is for,
 // in any time zone.
 const NudgeTTL = 48 * time.Hour
 

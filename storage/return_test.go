@@ -11,7 +11,7 @@ import (
 )
 
 func TestReturnThenResubmit(t *testing.T) {
-	for _, cluster := range []bool{false, true} {
+	for _, cluster := range clusterModes() {
 		t.Run(fmt.Sprintf("cluster=%t", cluster), func(t *testing.T) {
 			s, ctx := mustModelStore(t), t.Context()
 			s.cluster = cluster

@@ -2,8 +2,13 @@
 // sessions, drafts, submissions and their history (returns for correction included), the "who
 // has submitted" index, the leaders' aggregates (tallies), people, their platform identities and
 // each unit's organisers, invite codes, the wrong-code throttle, update de-duplication, and what
-// the Zalo transport shares between replicas (served files, each chat's last choices). It works
+// the Zalo transport shares between replicas (served files, each chat's last choices, the
+// webhook's inbox, the month's count of messages sent: zinbox.go, zusage.go). It works
 // on one Redis, on Sentinel and on Cluster through redis.UniversalClient.
+//
+// It decides nothing: what to write is what flows said (the Effects it applies, a submission's
+// flows.Contribution to the tallies). It never sends a message, never reads the clock (callers
+// pass the time) and never logs.
 //
 // # Key schema
 //
@@ -36,8 +41,9 @@
 //	P{t:<period>}:tallies                       set of the period's tally key names (Rebuild)
 //	P{t:<period>}:applied:<unit>:<form>:<version>:<sub|ret>
 //	                                            "1" once the tally change of that version's
-//	                                            submission (sub) or return (ret) has been applied;
-//	                                            Cluster only; TTL AppliedTTL (400 days)
+//	                                            submission (sub) or return (ret) has been applied
+//	                                            or counted by a Rebuild; Cluster only; TTL
+//	                                            AppliedTTL (400 days)
 //
 // A unit's report counts in the tallies of every place above the unit (not the unit itself), for
 // the unit's organisation and for "*". The Store learns the directory, calendar and indicators
@@ -92,6 +98,9 @@
 // Rebuild recomputes a period's tallies from the submissions under WATCH and replaces them in one
 // MULTI/EXEC, so readers never see half of it; a write that moves a tally meanwhile makes it
 // start again (every process must have the new model by then, or its writes follow the old one).
+// On Cluster the same MULTI sets the marker of every version it counted, so the tally script of
+// a write whose unit script came before the recount's read, but which itself comes after the
+// EXEC, moves nothing instead of counting the write twice.
 //
 // Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script
 // (two slots, so not on Cluster, where it writes them one after the other, draft first). The
@@ -112,9 +121,7 @@ package storage
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -125,7 +132,8 @@ import (
 )
 
 // Store implements the dispatcher's storage interfaces (bot.Sessions, bot.Reports, bot.People,
-// bot.Invites, bot.Guard, bot.Unreachables, zalo.FileStore, zalo.MenuStore) on Redis. It is safe
+// bot.Invites, bot.Guard, bot.Unreachables, zalo.FileStore, zalo.MenuStore, zalo.Inbox,
+// zalo.SentCounter) on Redis. It is safe
 // for concurrent use, also by several processes on one Redis.
 type Store struct {
 	rdb    redis.UniversalClient
@@ -148,64 +156,6 @@ type Store struct {
 func New(rdb redis.UniversalClient, prefix string) *Store {
 	_, cluster := rdb.(*redis.ClusterClient)
 	return &Store{rdb: rdb, prefix: prefix, cluster: cluster, batch: newBatcher(rdb)}
-}
-
-// Open connects to the Redis that url names and checks it answers PING, so a wrong address fails
-// at start-up rather than on the first message.
-//
-// The URL picks the deployment:
-//
-//	redis://[user:pass@]host:6379/0            one server (also rediss:// for TLS, unix://)
-//	redis://host1:6379?addr=host2:6379&addr=…  Cluster: every addr is a seed node
-//	redis://host1:26379?master_name=mymaster&addr=host2:26379
-//	                                           Sentinel: host1 and every addr are sentinels
-//
-// Other query parameters are go-redis options (dial_timeout, read_timeout, …). Errors never
-// repeat the URL, which may hold a password.
-func Open(ctx context.Context, rawURL, prefix string) (*Store, error) {
-	rdb, addrs, err := dial(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, fmt.Errorf("redis at %s is unreachable: %w", strings.Join(addrs, ", "), err)
-	}
-	return New(rdb, prefix), nil
-}
-
-// dial builds the client for rawURL without connecting yet, and returns the addresses it will
-// use for error messages.
-func dial(rawURL string) (redis.UniversalClient, []string, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // url.Error repeats the URL, password included
-		}
-		return nil, nil, fmt.Errorf("invalid redis URL: %w", err)
-	}
-	q := u.Query()
-	switch {
-	case q.Has("master_name"):
-		o, err := redis.ParseFailoverURL(rawURL)
-		if err != nil {
-			return nil, nil, fmt.Errorf("invalid redis sentinel URL: %w", err)
-		}
-		return redis.NewFailoverClient(o), o.SentinelAddrs, nil
-	case q.Has("addr"):
-		o, err := redis.ParseClusterURL(rawURL)
-		if err != nil {
-			return nil, nil, fmt.Errorf("invalid redis cluster URL: %w", err)
-		}
-		return redis.NewClusterClient(o), o.Addrs, nil
-	default:
-		o, err := redis.ParseURL(rawURL)
-		if err != nil {
-			return nil, nil, fmt.Errorf("invalid redis URL: %w", err)
-		}
-		return redis.NewClient(o), []string{o.Addr}, nil
-	}
 }
 
 // Close closes the Redis client.

@@ -11,7 +11,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
-	"danvan/internal/redistest"
 )
 
 // closedAddr returns an address nothing listens on: a port we opened and closed again.
@@ -95,47 +94,6 @@ func mustFailAll(t *testing.T, calls map[string]func(context.Context) error) {
 
 func apply(s *Store, e flows.Effect) func(context.Context) error {
 	return func(ctx context.Context) error { return s.Apply(ctx, []flows.Effect{e}) }
-}
-
-func TestOpenErrors(t *testing.T) {
-	down := closedAddr(t)
-	tests := []struct {
-		name, url string
-		want      string // in the error
-	}{
-		{"nothing listening", "redis://" + down + "/0?dial_timeout=1s", "redis at " + down + " is unreachable"},
-		{"password kept secret", "redis://user:s3cret@" + down + "?dial_timeout=1s", "unreachable"},
-		{"cluster seeds down", "redis://" + down + "?addr=" + down + "&dial_timeout=1s", "unreachable"},
-		{"bad URL", "redis://user:s3cret@host:port:x", "invalid redis URL"},
-		{"unknown option", "redis://" + down + "?colour=blue", "unexpected option"},
-		{"wrong scheme", "http://" + down, "invalid redis URL"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel() // each dial to a closed port is retried for a while
-			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-			defer cancel()
-			s, err := Open(ctx, tc.url, "test:")
-			if err == nil {
-				s.Close()
-				t.Fatalf("got nil, want an error containing %q", tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "s3cret") {
-				t.Errorf("got %q, want it to contain %q and no password", err, tc.want)
-			}
-		})
-	}
-}
-
-func TestOpen(t *testing.T) {
-	mustStore(t) // skips without Redis
-	s, err := Open(t.Context(), "redis://"+redistest.Addr()+"/0", "test:open:")
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Errorf("Close: %v", err)
-	}
 }
 
 // hashTag returns the part of key Redis Cluster hashes: the first non-empty {…}, else the key.

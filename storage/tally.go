@@ -354,9 +354,25 @@ func (s *Store) rebuildTx(ctx context.Context, tx *redis.Tx, m *tallyModel, peri
 			p.HSet(ctx, k, args...)
 			p.SAdd(ctx, setKey, k)
 		}
+		if s.cluster {
+			s.markCounted(ctx, p, subs)
+		}
 		return nil
 	})
 	return err
+}
+
+// markCounted marks the writes of subs as applied to the tallies, on Cluster, in the
+// transaction that counts them: a write whose unit script ran before the recount read it, but
+// whose tally script comes after, then moves nothing instead of counting it twice. A returned
+// version's submission is marked too: its tally script may come after the return's.
+func (s *Store) markCounted(ctx context.Context, p redis.Pipeliner, subs map[flows.Key]flows.Submission) {
+	for k, sub := range subs {
+		p.Set(ctx, s.appliedKey(k, sub.Version, "sub"), "1", AppliedTTL)
+		if sub.Returned != nil {
+			p.Set(ctx, s.appliedKey(k, sub.Version, "ret"), "1", AppliedTTL)
+		}
+	}
 }
 
 // recompute sums the contributions of subs into the fields of every tally key they count in.

@@ -155,8 +155,8 @@ type tbLike interface {
 }
 
 // newTestClient is a client of the test Redis that does not retry: failures show at once.
-func newTestClient() *redis.Client {
-	return redis.NewClient(&redis.Options{Addr: redistest.Addr(), MaxRetries: -1})
+func newTestClient() redis.UniversalClient {
+	return redistest.Client(redistest.Addr())
 }
 
 // checkTallies compares every tally of the directory with a recount of what is stored.
@@ -210,7 +210,7 @@ func tk(node, org, form string) flows.TallyKey {
 }
 
 func TestTalliesFollowSubmissions(t *testing.T) {
-	for _, cluster := range []bool{false, true} {
+	for _, cluster := range clusterModes() {
 		t.Run(fmt.Sprintf("cluster=%t", cluster), func(t *testing.T) {
 			s := mustModelStore(t)
 			s.cluster = cluster // on Cluster the tallies move in a second script
@@ -374,7 +374,7 @@ func TestTalliesMatchRecount(t *testing.T) {
 		s := New(newTestClient(), fmt.Sprintf("%s%d:", base, run))
 		defer s.Close()
 		s.UseModel(dir, tallyCal, tallyInds)
-		s.cluster = rapid.Bool().Draw(rt, "cluster")
+		s.cluster = redistest.Cluster() || rapid.Bool().Draw(rt, "cluster")
 		for i := range rapid.IntRange(1, 30).Draw(rt, "steps") {
 			unit := rapid.SampledFrom(units).Draw(rt, "unit")
 			form := rapid.SampledFrom(tallyForms).Draw(rt, "form")
@@ -424,7 +424,8 @@ func randomWrite(rt *rapid.T, s *Store, k flows.Key, step int) {
 }
 
 // raceHook submits once, from another process, right after the first pipelined read of
-// submissions: in the middle of a Rebuild, between its read and its write.
+// submissions (MGETs on one Redis, GETs on Cluster): in the middle of a Rebuild, between its
+// read and its write.
 type raceHook struct {
 	fired atomic.Bool
 	write func()
@@ -437,7 +438,7 @@ func (h *raceHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { retur
 func (h *raceHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		err := next(ctx, cmds)
-		if len(cmds) > 0 && cmds[0].Name() == "mget" && h.fired.CompareAndSwap(false, true) {
+		if len(cmds) > 0 && (cmds[0].Name() == "mget" || cmds[0].Name() == "get") && h.fired.CompareAndSwap(false, true) {
 			h.write()
 		}
 		return err

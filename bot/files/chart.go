@@ -22,7 +22,8 @@ import (
 )
 
 // ChartData is what a bar chart of one indicator shows: one bar per place or organisation.
-// It carries finished text only, so RenderChart knows no language and no indicator maths.
+// It carries finished text, and Lang only for how numbers are written ("88,1%" or "88.1%"), so
+// RenderChart knows no indicator maths.
 type ChartData struct {
 	Title    string
 	Subtitle string
@@ -33,6 +34,8 @@ type ChartData struct {
 	// Percent marks values that are shares (0.88): the axis and labels read "88%".
 	Percent bool
 	Legend  ChartLegend
+	// Lang writes the values and the axis: a decimal comma in Vietnamese, a point in English.
+	Lang flows.Lang
 }
 
 // ChartLegend names the legend entries; an empty name leaves its entry out.
@@ -157,7 +160,7 @@ func chartPlot(d ChartData) (*plot.Plot, []legendEntry, error) {
 	p.Y.Tick.Label.Font = chartFont(chartFontSize)
 	p.X.Tick.Label.Font = chartFont(chartFontSize - 1)
 	scale := 1.0
-	p.X.Tick.Marker = commaTicks{}
+	p.X.Tick.Marker = niceTicks{lang: d.Lang}
 	if d.Percent {
 		scale = 100 // the axis reads 0–100, labels say "%"
 		p.X.Tick.Marker = percentTicks{}
@@ -183,7 +186,7 @@ func chartPlot(d ChartData) (*plot.Plot, []legendEntry, error) {
 		legend = append(legend, e...)
 	}
 	p.X.Min = 0
-	p.X.Max = chartMax(d, scale) * 1.18 // room for the labels right of the longest bar
+	p.X.Max = labelColumn(d, scale) * chartLabelRoom // room for the labels' column
 	return p, legend, nil
 }
 
@@ -228,18 +231,29 @@ func chartBars(p *plot.Plot, d ChartData, scale float64) ([]legendEntry, error) 
 	return legend, nil
 }
 
-// chartLabels writes each bar's value at its end, and "—" where there is no value.
+// chartLabelRoom is how far the axis runs past the labels' column, as a multiple of where the
+// column stands: room for "100%" in the chart's font.
+const chartLabelRoom = 1.14
+
+// labelColumn is where the value labels stand: past the longest bar, the target line and the
+// axis's last tick, so a label never sits on a bar or under the target line.
+func labelColumn(d ChartData, scale float64) float64 {
+	return chartMax(d, scale) * 1.02
+}
+
+// chartLabels writes each bar's value in a column right of every bar and of the target line
+// (at a bar's end it would run through the line when the bar ends near it), "—" where there is
+// no value.
 func chartLabels(p *plot.Plot, d ChartData, scale float64) error {
 	n := len(d.Bars)
 	xys := make(plotter.XYs, n)
 	labels := make([]string, n)
+	col := labelColumn(d, scale)
 	for i, b := range d.Bars {
-		y := float64(n - 1 - i)
-		if !b.OK || !finite(b.Value) {
-			xys[i], labels[i] = plotter.XY{X: 0, Y: y}, "—"
-			continue
+		xys[i], labels[i] = plotter.XY{X: col, Y: float64(n - 1 - i)}, "—"
+		if b.OK && finite(b.Value) {
+			labels[i] = chartValue(b.Value, d.Percent, d.Lang)
 		}
-		xys[i], labels[i] = plotter.XY{X: b.Value * scale, Y: y}, chartValue(b.Value, d.Percent)
 	}
 	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
 	if err != nil {
@@ -288,19 +302,23 @@ func chartMax(d ChartData, scale float64) float64 {
 	return math.Max(m, 1)
 }
 
-// chartValue writes a bar's value the Vietnamese way: "88,1%" or "1,5".
-func chartValue(v float64, percent bool) string {
+// chartValue writes a bar's value for readers of lang: "88,1%" or "1,5" in Vietnamese, "88.1%"
+// or "1.5" in English.
+func chartValue(v float64, percent bool, lang flows.Lang) string {
 	if percent {
-		return flows.FormatPercent(v)
+		return flows.FormatPercentIn(v, lang)
 	}
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
+	s := strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
+	if lang == flows.EN {
+		return s
+	}
 	return strings.Replace(s, ".", ",", 1)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// percentTicks marks a 0–100 axis every 10 or 20 percent.
+// percentTicks marks a 0–100 axis every 10 or 20 percent; a share is never more than the
+// whole, so the room the axis leaves past 100 for the value labels has no mark.
 type percentTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -310,7 +328,7 @@ func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
 		step = 10
 	}
 	var out []plot.Tick
-	for v := 0.0; v <= hi+1e-9; v += step {
+	for v := 0.0; v <= min(hi, 100)+1e-9; v += step {
 		if v >= lo {
 			out = append(out, plot.Tick{Value: v, Label: strconv.Itoa(int(v)) + "%"})
 		}
@@ -318,16 +336,40 @@ func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
-// commaTicks are gonum's default ticks written with a decimal comma, as Vietnamese does.
-type commaTicks struct{}
+// niceTicks mark an axis of counts or averages at round steps (1, 2 or 5 times a power of
+// ten), four to seven of them, each labelled with no more decimals than it needs: 0; 0,5; 1;
+// 1,5 … rather than gonum's default of two labels ("0,00" and "2,50") and bare marks.
+type niceTicks struct{ lang flows.Lang }
 
 // Ticks implements plot.Ticker.
-func (commaTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ts {
-		ts[i].Label = strings.Replace(ts[i].Label, ".", ",", 1)
+func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := niceStep((hi - lo) / 6)
+	decimals := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
+	var out []plot.Tick
+	scale := math.Pow(10, float64(decimals))
+	for i := math.Ceil(lo/step - 1e-9); i*step <= hi+1e-9; i++ {
+		v := math.Round(i*step*scale)/scale + 0 // + 0 turns -0 into 0
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		if n.lang != flows.EN {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		out = append(out, plot.Tick{Value: v, Label: s})
 	}
-	return ts
+	return out
+}
+
+// niceStep is the round step (1, 2 or 5 times a power of ten) nearest above raw.
+func niceStep(raw float64) float64 {
+	if raw <= 0 || !finite(raw) {
+		return 1
+	}
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if raw <= m*pow {
+			return m * pow
+		}
+	}
+	return 10 * pow
 }
 
 // ChartText writes d as text, for a channel that cannot show the picture: a line per bar
@@ -349,9 +391,9 @@ func barText(b Bar, d ChartData) string {
 	case !b.OK || !finite(b.Value):
 		return "—"
 	case !d.HasTarget:
-		return chartValue(b.Value, d.Percent)
+		return chartValue(b.Value, d.Percent, d.Lang)
 	case b.Met:
-		return chartValue(b.Value, d.Percent) + " ✅"
+		return chartValue(b.Value, d.Percent, d.Lang) + " ✅"
 	}
-	return chartValue(b.Value, d.Percent) + " ⚠️"
+	return chartValue(b.Value, d.Percent, d.Lang) + " ⚠️"
 }

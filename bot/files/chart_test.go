@@ -1,12 +1,13 @@
 package files
 
 import (
-	"bytes"
 	"image"
-	"image/png"
 	"math"
 	"reflect"
 	"testing"
+
+	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 // sampleChart is a rate chart of the wards, with a gap, a bar over and one under the target.
@@ -33,11 +34,7 @@ func mustChart(tb testing.TB, d ChartData) image.Image {
 	if err != nil {
 		tb.Fatalf("RenderChart: %v", err)
 	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		tb.Fatalf("decode png: %v", err)
-	}
-	return img
+	return filetest.MustDecodePNG(tb, b)
 }
 
 // countColour counts the pixels of img that are exactly c.
@@ -100,16 +97,19 @@ func TestChartValue(t *testing.T) {
 	cases := []struct {
 		v       float64
 		percent bool
+		lang    flows.Lang
 		want    string
 	}{
-		{0.8812, true, "88,1%"},
-		{0.85, true, "85%"},
-		{1.5, false, "1,5"},
-		{2, false, "2"},
+		{0.8812, true, flows.VI, "88,1%"},
+		{0.85, true, flows.VI, "85%"},
+		{1.5, false, flows.VI, "1,5"},
+		{2, false, flows.VI, "2"},
+		{0.8812, true, flows.EN, "88.1%"},
+		{1.5, false, flows.EN, "1.5"},
 	}
 	for _, c := range cases {
-		if got := chartValue(c.v, c.percent); got != c.want {
-			t.Errorf("chartValue(%v, %v): got %q, want %q", c.v, c.percent, got, c.want)
+		if got := chartValue(c.v, c.percent, c.lang); got != c.want {
+			t.Errorf("chartValue(%v, %v, %s): got %q, want %q", c.v, c.percent, c.lang, got, c.want)
 		}
 	}
 }
@@ -121,5 +121,51 @@ func TestPercentTicks(t *testing.T) {
 	}
 	if want := []string{"0%", "20%", "40%", "60%", "80%", "100%"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("ticks: got %q, want %q", got, want)
+	}
+}
+
+// TestNiceTicks: an axis of averages is marked at round steps, every mark labelled with no more
+// decimals than its step needs (once only "0,00" and "2,50" under 1.4b's chart).
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		lang   flows.Lang
+		want   []string
+	}{
+		{0, 2.95, flows.VI, []string{"0", "0,5", "1", "1,5", "2", "2,5"}},
+		{0, 2.95, flows.EN, []string{"0", "0.5", "1", "1.5", "2", "2.5"}},
+		{0, 1.18, flows.VI, []string{"0", "0,2", "0,4", "0,6", "0,8", "1"}},
+		{0, 47, flows.VI, []string{"0", "10", "20", "30", "40"}},
+		{0, 1180, flows.VI, []string{"0", "200", "400", "600", "800", "1000"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range (niceTicks{lang: tt.lang}).Ticks(tt.lo, tt.hi) {
+			got = append(got, tk.Label)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Ticks(%v, %v, %s): got %q, want %q", tt.lo, tt.hi, tt.lang, got, tt.want)
+		}
+	}
+}
+
+// TestLabelsClearTheTargetLine: every value label stands right of every bar and of the target
+// line, so a bar ending near the target (1.7 at 89,7% against > 90%) keeps its label readable.
+func TestLabelsClearTheTargetLine(t *testing.T) {
+	d := sampleChart()
+	d.Target = 0.9
+	d.Bars = []Bar{{Label: "A", Value: 0.897, OK: true}, {Label: "B", Value: 0.875, OK: true}, {Label: "C", Value: 0.91, OK: true, Met: true}}
+	p, _, err := chartPlot(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := labelColumn(d, 100)
+	for _, b := range d.Bars {
+		if col <= b.Value*100 {
+			t.Errorf("label column at %v: got it on bar %s (%v), want it right of the bar", col, b.Label, b.Value*100)
+		}
+	}
+	if col <= d.Target*100 || p.X.Max <= col {
+		t.Errorf("label column at %v: want it right of the target (%v) and inside the axis (to %v)", col, d.Target*100, p.X.Max)
 	}
 }

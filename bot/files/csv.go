@@ -28,7 +28,7 @@ func RenderCSV(wb Workbook, sep rune) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
-		if err := WriteTableCSV(w, t, sep); err != nil {
+		if err := WriteTableCSV(w, t, wb.Lang, sep); err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
 	}
@@ -39,9 +39,10 @@ func RenderCSV(wb Workbook, sep rune) ([]byte, error) {
 }
 
 // WriteTableCSV writes one table as CSV with a BOM, fields separated by sep. Numbers are plain
-// digits, rates as Vietnamese percents ("88,1%"), times "2006-01-02 15:04" in the calendar's
-// time zone. Only units' rows: a CSV is read by programs, which would count subtotals twice.
-func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, sep rune) error {
+// digits, rates as percents for readers of lang ("88,1%", "88.1%" in English), times
+// "2006-01-02 15:04" in the calendar's time zone. Only units' rows: a CSV is read by programs,
+// which would count subtotals twice.
+func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, lang flows.Lang, sep rune) error {
 	if _, err := w.Write([]byte(utf8BOM)); err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, sep rune)
 		return err
 	}
 	for _, r := range t.Rows {
-		csvRecord(rec, r)
+		csvRecord(rec, r, lang)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -66,7 +67,7 @@ func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, sep rune)
 
 // csvRecord puts r into rec (reused across rows), in the spreadsheet's column order. Text cells
 // go through csvText; numbers, percents and times are written as they are.
-func csvRecord(rec []string, r Row) {
+func csvRecord(rec []string, r Row, lang flows.Lang) {
 	clear(rec)
 	rec[0], rec[1], rec[2] = csvText(r.Place), csvText(r.Org), csvText(r.Unit)
 	i := 3
@@ -79,7 +80,7 @@ func csvRecord(rec []string, r Row) {
 	for j, v := range r.Rates {
 		switch {
 		case r.RateOK[j]:
-			rec[i] = flows.FormatPercent(v)
+			rec[i] = flows.FormatPercentIn(v, lang)
 		case r.Version > 0:
 			rec[i] = "—"
 		}

@@ -2,16 +2,14 @@ package files
 
 import (
 	"context"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 // mapSource is a FigureSource over ready maps, so a benchmark measures Maker, not a fake's
@@ -45,18 +43,7 @@ func (s *mapSource) People(context.Context, []string) (map[string]flows.Person, 
 func mustBigMaker(tb testing.TB, places int) *Maker {
 	tb.Helper()
 	cfg := config.Default()
-	nodes := []flows.Node{{ID: "city", Name: flows.Text{Vi: "Tỉnh Lai Châu"}}}
-	for i := range places {
-		p := "p" + strconv.Itoa(i)
-		nodes = append(nodes, flows.Node{ID: p, Parent: "city", Name: flows.Text{Vi: "Phường số " + strconv.Itoa(i)}})
-		for _, o := range cfg.Orgs[:5] {
-			nodes = append(nodes, flows.Node{ID: p + "-" + o.ID, Parent: p, Org: o.ID, Name: flows.Text{Vi: o.Short.Vi + " phường số " + strconv.Itoa(i)}})
-		}
-	}
-	dir, err := flows.NewDirectory(cfg.Orgs, nodes)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	dir := mustGrid(tb, "city", "p", "Phường", places, cfg.Orgs[:5])
 	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets}
 	per, _ := m.Calendar.Period("2026-Q1")
 	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{},
@@ -86,50 +73,30 @@ func mustBigMaker(tb testing.TB, places int) *Maker {
 	return m
 }
 
-// peakHeap samples the live heap while it runs, as the brief's 200 MB bound is about the peak,
-// not the total allocated.
-type peakHeap struct {
-	stop       chan struct{}
-	done       sync.WaitGroup
-	base, peak uint64
-}
-
-func startPeakHeap() *peakHeap {
-	runtime.GC()
-	h := &peakHeap{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	h.base = sample[0].Value.Uint64()
-	h.done.Add(1)
-	go func() {
-		defer h.done.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			h.peak = max(h.peak, sample[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-			}
+// mustGrid makes a directory of root, "Tỉnh Lai Châu", and n places below it of kind ("Phường",
+// "Xã"), ids prefix0, prefix1, …, each with a unit per organisation of orgs.
+func mustGrid(tb testing.TB, root, prefix, kind string, n int, orgs []flows.Org) *flows.Directory {
+	tb.Helper()
+	nodes := []flows.Node{{ID: root, Name: flows.Text{Vi: "Tỉnh Lai Châu"}}}
+	for i := range n {
+		p, num := prefix+strconv.Itoa(i), " số "+strconv.Itoa(i)
+		nodes = append(nodes, flows.Node{ID: p, Parent: root, Name: flows.Text{Vi: kind + num}})
+		for _, o := range orgs {
+			nodes = append(nodes, flows.Node{ID: p + "-" + o.ID, Parent: p, Org: o.ID, Name: flows.Text{Vi: o.Short.Vi + " " + strings.ToLower(kind) + num}})
 		}
-	}()
-	return h
-}
-
-// Stop ends sampling and returns the peak and the heap at the start (the fixture), in MB.
-func (h *peakHeap) Stop() (peak, base float64) {
-	close(h.stop)
-	h.done.Wait()
-	return float64(h.peak) / (1 << 20), float64(h.base) / (1 << 20)
+	}
+	dir, err := flows.NewDirectory(config.Default().Orgs, nodes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
 
 // benchFile makes attachment a for an admin b.N times and reports the peak live heap.
 func benchFile(b *testing.B, m *Maker, a flows.Attachment) {
 	admin := flows.Person{ID: "tg:1000", Admin: true}
 	b.ReportAllocs()
-	h := startPeakHeap()
+	h := filetest.StartPeakHeap()
 	size := 0
 	for b.Loop() {
 		f, err := m.File(context.Background(), admin, a, flows.VI)
@@ -186,18 +153,7 @@ func BenchmarkReportProvince(b *testing.B) {
 func mustProvinceMaker(tb testing.TB, communes int) *Maker {
 	tb.Helper()
 	cfg := config.Default()
-	nodes := []flows.Node{{ID: "laichau", Name: flows.Text{Vi: "Tỉnh Lai Châu"}}}
-	for i := range communes {
-		c := "xa" + strconv.Itoa(i)
-		nodes = append(nodes, flows.Node{ID: c, Parent: "laichau", Name: flows.Text{Vi: "Xã số " + strconv.Itoa(i)}})
-		for _, o := range cfg.Orgs {
-			nodes = append(nodes, flows.Node{ID: c + "-" + o.ID, Parent: c, Org: o.ID, Name: flows.Text{Vi: o.Short.Vi + " xã số " + strconv.Itoa(i)}})
-		}
-	}
-	dir, err := flows.NewDirectory(cfg.Orgs, nodes)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	dir := mustGrid(tb, "laichau", "xa", "Xã", communes, cfg.Orgs)
 	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets, Report: mustReportTemplate(tb)}
 	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{}}
 	texts, models := &fakeNarratives{}, &fakeModels{}

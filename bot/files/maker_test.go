@@ -1,16 +1,15 @@
 package files
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image/png"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
 
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 func TestMakerRefusesBeforeLoading(t *testing.T) {
@@ -55,6 +54,7 @@ func TestMakerChartData(t *testing.T) {
 		{Label: "Phường Đông Phong"},
 		{Label: "Xã San Thàng"},
 		{Label: "Xã Nậm Loỏng"},
+		{Label: "Cấp thành phố"}, // the city's own organisations, a bar of their own
 	}
 	if !reflect.DeepEqual(d.Bars, wantBars) {
 		t.Errorf("bars: got %+v, want %+v", d.Bars, wantBars)
@@ -62,11 +62,11 @@ func TestMakerChartData(t *testing.T) {
 	if !d.HasTarget || d.Target != 0.85 || !d.Percent {
 		t.Errorf("target: got %v %v %v, want 0.85 shown as a percent", d.Target, d.HasTarget, d.Percent)
 	}
-	if want := "Chỉ tiêu 1.5 · Quý I/2026 · đã báo cáo 3/41 đơn vị"; d.Subtitle != want {
+	if want := "Chỉ tiêu 1.5 · Quý I năm 2026 · đã báo cáo 3/41 đơn vị"; d.Subtitle != want {
 		t.Errorf("subtitle: got %q, want %q", d.Subtitle, want)
 	}
-	if got := src.Calls(); !reflect.DeepEqual(got, []string{"Tallies"}) {
-		t.Errorf("source calls: got %v, want one Tallies", got)
+	if got := src.Calls(); !reflect.DeepEqual(got, []string{"Tallies", "Submissions"}) {
+		t.Errorf("source calls: got %v, want the places' tallies and the city units' submissions", got)
 	}
 
 	a.By = "org"
@@ -92,10 +92,7 @@ func TestMakerChartFile(t *testing.T) {
 	if f.Kind != flows.Photo || f.MIME != "image/png" || f.Name != "chi-tieu-1.6-2026-Q1.png" {
 		t.Errorf("file: got %s %s %s, want a PNG photo chi-tieu-1.6-2026-Q1.png", f.Kind, f.MIME, f.Name)
 	}
-	img, err := png.Decode(bytes.NewReader(f.Data))
-	if err != nil {
-		t.Fatalf("decode png: %v", err)
-	}
+	img := filetest.MustDecodePNG(t, f.Data)
 	// A ward has no places below it: one bar per organisation, five of them.
 	wantH := int((chartChrome + chartBarRow*5).Dots(chartDPI))
 	if b := img.Bounds(); b.Dx() != int(chartWidth.Dots(chartDPI)) || b.Dy() != wantH {
@@ -114,7 +111,7 @@ func TestMakerFileText(t *testing.T) {
 		want []string
 	}{
 		{"chart", flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5"}, []string{
-			"Phường Tân Phong: 86,7% ✅\nPhường Đoàn Kết: —\n", "\nXã Nậm Loỏng: —\nMục tiêu > 85%"}},
+			"Phường Tân Phong: 86,7% ✅\nPhường Đoàn Kết: —\n", "\nXã Nậm Loỏng: —\nCấp thành phố: —\nMục tiêu > 85%"}},
 		{"xlsx", flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"}, []string{
 			"Sinh hoạt & hội viên: đã báo cáo 3/41 đơn vị · trễ hạn 1 · chưa nộp 37 · trả lại 1\n",
 			"\n1.5 Tỷ lệ tập hợp quần chúng vào tổ chức: 86,7% ✅ (Mục tiêu > 85%)\n",
@@ -158,7 +155,7 @@ func TestChartText(t *testing.T) {
 }
 
 // TestTargetsAgree: a chart's legend and a workbook's summary write every target as
-// flows.TargetText does, as the figures view does: 1.4b reads "1–2" in all three.
+// flows.TargetText does, as the figures view does: 1.4b reads "> 95% đơn vị đạt ≥ 1" in all three.
 func TestTargetsAgree(t *testing.T) {
 	m, _ := mustMaker(t)
 	ctx := context.Background()
@@ -172,8 +169,8 @@ func TestTargetsAgree(t *testing.T) {
 	for _, r := range wb.Summary {
 		inSummary[r.ID] = r.Target
 	}
-	if got := inSummary["1.4b"]; got != "1–2" {
-		t.Errorf("workbook target of 1.4b: got %q, want %q", got, "1–2")
+	if got, want := inSummary["1.4b"], "> 95% đơn vị đạt ≥ 1"; got != want {
+		t.Errorf("workbook target of 1.4b: got %q, want %q", got, want)
 	}
 	for _, ind := range m.Indicators {
 		want := flows.TargetText(ind, flows.VI)
@@ -187,8 +184,43 @@ func TestTargetsAgree(t *testing.T) {
 		if got := d.Legend.Target; d.HasTarget && got != "Mục tiêu "+want {
 			t.Errorf("chart legend of %s: got %q, want %q", ind.ID, got, "Mục tiêu "+want)
 		}
-		if ind.ID == "1.4b" && d.Legend.Target != "Mục tiêu 1–2" {
-			t.Errorf("chart legend of 1.4b: got %q, want %q", d.Legend.Target, "Mục tiêu 1–2")
+		if want := "Mục tiêu > 95% đơn vị đạt ≥ 1"; ind.ID == "1.4b" && d.Legend.Target != want {
+			t.Errorf("chart legend of 1.4b: got %q, want %q", d.Legend.Target, want)
 		}
+	}
+}
+
+// TestChartBarsOfUnits: the city's own organisations (units attached at the city, not at a
+// ward) are a bar, "Cấp thành phố"; an organiser of two units gets a bar per unit, computed from
+// their reports (no tally is kept per unit).
+func TestChartBarsOfUnits(t *testing.T) {
+	m, src := mustMaker(t)
+	per, _ := m.Calendar.Period("2026-Q1")
+	k := flows.Key{Unit: "laichau-phunu", Period: "2026-Q1", Form: "membership"}
+	src.subs[k] = flows.Submission{Key: k, Values: map[string]int64{"eligible": 200, "members": 150, "active": 100}, By: "tg:1",
+		At: fixtureAt(t, 10, 9), Version: 1}
+	city := flows.Person{ID: "tg:8", Scopes: []string{"laichau"}}
+	a := flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5", By: "node"}
+	d, err := m.chartData(context.Background(), per, flows.Narrow(city, m.Dir, flows.View{}), a, flows.VI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := d.Bars[len(d.Bars)-1]; last.Label != "Cấp thành phố" || !last.OK || last.Value != 0.75 || last.Met {
+		t.Errorf("city level bar: got %+v, want Cấp thành phố at 75%%, below the target", last)
+	}
+	lan := flows.Person{ID: "tg:1", Units: []string{"tanphong-phunu", "tanphong-doan"}}
+	d, err = m.chartData(context.Background(), per, flows.Narrow(lan, m.Dir, flows.View{}), a, flows.VI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Bar{
+		{Label: "Hội LHPN · Phường Tân Phong", Value: 0.9, OK: true, Met: true},
+		{Label: "Đoàn Thanh niên · Phường Tân Phong", Value: 0.8, OK: true},
+	}
+	if !reflect.DeepEqual(d.Bars, want) {
+		t.Errorf("organiser of two units: got %+v, want %+v", d.Bars, want)
+	}
+	if want := "Chỉ tiêu 1.5 · Quý I năm 2026 · đã báo cáo 2/2 đơn vị"; d.Subtitle != want {
+		t.Errorf("subtitle: got %q, want %q", d.Subtitle, want)
 	}
 }

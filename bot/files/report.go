@@ -96,7 +96,7 @@ type Issuer struct {
 type ReportPeriod struct {
 	ID, Kind, Name string
 	Year           int
-	Label          string // "Quý I/2026"
+	Label          string // "Quý I năm 2026"
 	Phrase         string
 	Prev           string
 }

@@ -154,6 +154,18 @@ func (m *Maker) indicatorRows(in reportInput, cur map[string]flows.Tally) []Indi
 	return out
 }
 
+// sumTally adds up the tallies of the place views views of period's form, as loadReport read
+// them for the period before.
+func (m *Maker) sumTally(ts map[flows.TallyKey]flows.Tally, views []flows.View, period, form string) flows.Tally {
+	var t flows.Tally
+	for _, v := range views {
+		for _, k := range m.tallyKeys(v, period, form) {
+			t.Add(ts[k])
+		}
+	}
+	return t
+}
+
 func verdictKey(met bool) string {
 	if met {
 		return "verdict_met"
@@ -167,11 +179,11 @@ func basisText(ind flows.Indicator, t flows.Tally, lang flows.Lang) string {
 	units := fmText(lang, "units")
 	switch {
 	case ind.IsRate():
-		return flows.FormatNumber(t.Sums[ind.Num]) + " / " + flows.FormatNumber(t.Sums[ind.Den])
+		return flows.FormatNumberIn(t.Sums[ind.Num], lang) + " / " + flows.FormatNumberIn(t.Sums[ind.Den], lang)
 	case ind.Share > 0:
 		return fmt.Sprintf("%d / %d %s", t.Met[ind.ID], t.Reported, units)
 	}
-	return fmt.Sprintf("%s / %d %s", flows.FormatNumber(t.Sums[ind.Num]), t.Reported, units)
+	return fmt.Sprintf("%s / %d %s", flows.FormatNumberIn(t.Sums[ind.Num], lang), t.Reported, units)
 }
 
 // figureText writes a share as a percent ("86,7%") and an average with one decimal ("1,5").

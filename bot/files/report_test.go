@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -60,16 +61,16 @@ func TestMakerDOCX(t *testing.T) {
 	if got, want := src.Calls(), []string{"Submissions", "Tallies"}; !slices.Equal(got, want) {
 		t.Errorf("source calls: got %v, want %v", got, want)
 	}
-	v := mustReadDOCX(t, f.Data)
+	v := filetest.MustReadDOCX(t, f.Data)
 	checkPackage(t, v)
 	checkHead(t, v, "TỈNH ỦY LAI CHÂU", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "Số        -BC/BTGDV")
-	ind := v.tableWith(t, "Chỉ tiêu", "Nội dung")
+	ind := v.TableWith(t, "Chỉ tiêu", "Nội dung")
 	want := [][]string{
-		{"Chỉ tiêu", "Nội dung", "Mục tiêu", "Kết quả", "Số liệu", "Năm/2025", "Tăng (+), giảm (-)", "Đánh giá"},
+		{"Chỉ tiêu", "Nội dung", "Mục tiêu", "Kết quả", "Số liệu", "Năm 2025", "Tăng (+), giảm (-)", "Đánh giá"},
 		{"1.5", "Tỷ lệ tập hợp quần chúng vào tổ chức", "> 85%", "86,7%", "1.300 / 1.500", "80%", "+6,7", "Đạt"},
 		{"1.6", "Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên", "> 90%", "95,4%", "1.240 / 1.300", "90%", "+5,4", "Đạt"},
 		{"1.4", "Có mô hình “Dân vận khéo”", "> 95% đơn vị đạt ≥ 1", "100%", "1 / 1 đơn vị", "—", "—", "Đạt"},
-		{"1.4b", "Có 1–2 điển hình “Dân vận khéo”", "1–2", "2", "2 / 1 đơn vị", "—", "—", "Đạt"},
+		{"1.4b", "Có điển hình “Dân vận khéo” (01–02 mỗi đơn vị)", "> 95% đơn vị đạt ≥ 1", "100%", "1 / 1 đơn vị", "—", "—", "Đạt"},
 		{"kn", "Tỷ lệ ý kiến, kiến nghị đã giải quyết", "—", "70%", "7 / 10", "—", "—", "—"},
 	}
 	if !equalRows(ind, want) {
@@ -77,7 +78,7 @@ func TestMakerDOCX(t *testing.T) {
 	}
 	units := unitNames(m, "laichau")
 	for _, head := range []string{"Địa bàn, đơn vị", "Tổ chức, đơn vị"} {
-		if got := annexUnits(v.tableWith(t, "STT", head)); !sameSet(got, units) {
+		if got := annexUnits(v.TableWith(t, "STT", head)); !sameSet(got, units) {
 			t.Errorf("annex %s: got %d units %q, want the %d units in scope", head, len(got), got, len(units))
 		}
 	}
@@ -105,7 +106,7 @@ func TestMakerDOCX(t *testing.T) {
 
 // checkPackage checks the parts Word needs are there, each declared and related, and the page
 // and fonts of a Party document.
-func checkPackage(t *testing.T, v docxView) {
+func checkPackage(t *testing.T, v filetest.DOCX) {
 	t.Helper()
 	types := string(v.Parts["[Content_Types].xml"])
 	for _, p := range []string{"word/document.xml", "word/styles.xml", "word/settings.xml", "word/header1.xml",
@@ -144,7 +145,7 @@ func checkPackage(t *testing.T, v docxView) {
 }
 
 // checkHead checks the header blocks of Hướng dẫn 36-HD/VPTW and the title.
-func checkHead(t *testing.T, v docxView, superior, issuer, number string) {
+func checkHead(t *testing.T, v filetest.DOCX, superior, issuer, number string) {
 	t.Helper()
 	head := v.Tables[0]
 	want := [][]string{{superior + " / " + issuer + " / *", "ĐẢNG CỘNG SẢN VIỆT NAM"},
@@ -152,22 +153,22 @@ func checkHead(t *testing.T, v docxView, superior, issuer, number string) {
 	if !equalRows(head, want) {
 		t.Errorf("header blocks: got %q, want %q", head, want)
 	}
-	if p := v.para(t, issuer); !p.Bold || p.Align != "center" || !p.InTable {
+	if p := v.Para(t, issuer); !p.Bold || p.Align != "center" || !p.InTable {
 		t.Errorf("issuer: got %+v, want bold and centred at the top left", p)
 	}
-	if p := v.para(t, "ĐẢNG CỘNG SẢN VIỆT NAM"); !p.Bold || !p.Underline || p.Size != "30" {
+	if p := v.Para(t, "ĐẢNG CỘNG SẢN VIỆT NAM"); !p.Bold || !p.Underline || p.Size != "30" {
 		t.Errorf("party: got %+v, want bold, underlined, 15 pt", p)
 	}
-	if p := v.para(t, "Lai Châu, ngày … tháng … năm 2026"); !p.Italic || p.Align != "right" {
+	if p := v.Para(t, "Lai Châu, ngày … tháng … năm 2026"); !p.Italic || p.Align != "right" {
 		t.Errorf("date: got %+v, want italic at the right", p)
 	}
-	if p := v.para(t, "BÁO CÁO"); !p.Bold || p.Align != "center" || p.InTable {
+	if p := v.Para(t, "BÁO CÁO"); !p.Bold || p.Align != "center" || p.InTable {
 		t.Errorf("title: got %+v, want bold and centred below the header", p)
 	}
-	if p := v.para(t, "Kết quả thực hiện công tác dân vận quý I năm 2026"); !p.Bold || p.Align != "center" {
+	if p := v.Para(t, "Kết quả thực hiện công tác dân vận quý I năm 2026"); !p.Bold || p.Align != "center" {
 		t.Errorf("subject: got %+v, want bold and centred", p)
 	}
-	v.para(t, "Nơi nhận:")
+	v.Para(t, "Nơi nhận:")
 }
 
 // equalRows compares table rows, ignoring cells a row lacks at its end.
@@ -237,11 +238,11 @@ func TestReportCommuneScope(t *testing.T) {
 	reportSources(m)
 	ward := flows.Person{ID: "tg:7", Scopes: []string{"tanphong"}}
 	f := mustFile(t, m, ward, flows.Attachment{Kind: flows.DocFile, Period: "2026-Q1"})
-	v := mustReadDOCX(t, f.Data)
+	v := filetest.MustReadDOCX(t, f.Data)
 	checkHead(t, v, "ĐẢNG BỘ TỈNH LAI CHÂU", "ĐẢNG ỦY PHƯỜNG TÂN PHONG", "Số        -BC/ĐU")
 	units := unitNames(m, "tanphong")
 	for _, head := range []string{"Địa bàn, đơn vị", "Tổ chức, đơn vị"} {
-		if got := annexUnits(v.tableWith(t, "STT", head)); !sameSet(got, units) {
+		if got := annexUnits(v.TableWith(t, "STT", head)); !sameSet(got, units) {
 			t.Errorf("annex %s: got %q, want %q", head, got, units)
 		}
 	}
@@ -267,9 +268,9 @@ func TestReportWithoutSources(t *testing.T) {
 	m, _ := mustMaker(t)
 	chair := flows.Person{ID: "tg:9", Scopes: []string{"laichau@phunu"}}
 	f := mustFile(t, m, chair, flows.Attachment{Kind: flows.DocFile, Period: "2026-Q1"})
-	v := mustReadDOCX(t, f.Data)
+	v := filetest.MustReadDOCX(t, f.Data)
 	for _, s := range []string{"(Nêu những hạn chế, khó khăn và nguyên nhân.)", "(Nêu các đề xuất, kiến nghị với cấp trên.)"} {
-		if p := v.para(t, s); !p.Italic {
+		if p := v.Para(t, s); !p.Italic {
 			t.Errorf("placeholder %q: got %+v, want italic", s, p)
 		}
 	}
@@ -280,7 +281,7 @@ func TestReportWithoutSources(t *testing.T) {
 	if !strings.Contains(text, "của Hội Liên hiệp Phụ nữ Việt Nam trên địa bàn thành phố Lai Châu") {
 		t.Errorf("document: want the opening to name the organisation")
 	}
-	if got := annexUnits(v.tableWith(t, "STT", "Tổ chức, đơn vị")); !sameSet(got, []string{
+	if got := annexUnits(v.TableWith(t, "STT", "Tổ chức, đơn vị")); !sameSet(got, []string{
 		"Hội LHPN thành phố Lai Châu", "Hội LHPN phường Tân Phong", "Hội LHPN phường Đoàn Kết", "Hội LHPN phường Quyết Thắng",
 		"Hội LHPN phường Quyết Tiến", "Hội LHPN phường Đông Phong", "Hội LHPN xã San Thàng", "Hội LHPN xã Nậm Loỏng"}) {
 		t.Errorf("annex: got %q, want the Women's Union's 8 units", got)
@@ -395,9 +396,9 @@ func TestReportOneUnit(t *testing.T) {
 	m, _ := mustMaker(t)
 	lan := flows.Person{ID: "tg:5", Units: []string{"tanphong-phunu"}}
 	f := mustFile(t, m, lan, flows.Attachment{Kind: flows.DocFile, Period: "2026-Q1"})
-	v := mustReadDOCX(t, f.Data)
+	v := filetest.MustReadDOCX(t, f.Data)
 	checkHead(t, v, "ĐẢNG BỘ TỈNH LAI CHÂU", "ĐẢNG ỦY PHƯỜNG TÂN PHONG", "Số        -BC/ĐU")
-	if got := annexUnits(v.tableWith(t, "STT", "Địa bàn, đơn vị")); !slices.Equal(got, []string{"Hội LHPN phường Tân Phong"}) {
+	if got := annexUnits(v.TableWith(t, "STT", "Địa bàn, đơn vị")); !slices.Equal(got, []string{"Hội LHPN phường Tân Phong"}) {
 		t.Errorf("annex: got %q, want the one unit", got)
 	}
 	if text := strings.Join(v.Lines, "\n"); !strings.Contains(text, "của Hội Liên hiệp Phụ nữ Việt Nam trên địa bàn phường Tân Phong") {

@@ -50,7 +50,7 @@ func sampleReport() Report {
 	texts := []Attributed{{Unit: "Đơn vị", Text: "Nội dung"}}
 	return Report{
 		Year:         2026,
-		Period:       ReportPeriod{ID: "2026-Q1", Kind: "Q1", Name: "Quý I", Year: 2026, Label: "Quý I/2026", Prev: "Năm/2025"},
+		Period:       ReportPeriod{ID: "2026-Q1", Kind: "Q1", Name: "Quý I", Year: 2026, Label: "Quý I năm 2026", Prev: "Năm 2025"},
 		Node:         ReportNode{ID: "x", Name: "Xã", Root: true},
 		Org:          ReportOrg{ID: "o", Short: "Hội", Name: "Hội"},
 		Scope:        "Xã",

@@ -1,11 +1,9 @@
 package files
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"danvan/flows"
+	"danvan/internal/filetest"
 )
 
 func TestMakerXLSX(t *testing.T) {
@@ -27,14 +26,14 @@ func TestMakerXLSX(t *testing.T) {
 	if got, want := src.Calls(), []string{"Submissions", "People"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("source calls: got %v, want %v", got, want)
 	}
-	x := mustOpenXLSX(t, f.Data)
+	x := filetest.MustOpenXLSX(t, f.Data)
 	if got, want := x.GetSheetList(), []string{"Tổng hợp", "Sinh hoạt & hội viên", "Hoạt động"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets: got %q, want %q", got, want)
 	}
 	sh := "Sinh hoạt & hội viên"
 	rows, _ := x.GetRows(sh)
 	top := [][]string{{"TỈNH ỦY LAI CHÂU"}, {"BAN TUYÊN GIÁO VÀ DÂN VẬN"},
-		{"Báo cáo công tác dân vận — Quý I/2026 — Thành phố Lai Châu"}, {"Sinh hoạt & hội viên"}, nil}
+		{"Báo cáo công tác dân vận — Quý I năm 2026 — Thành phố Lai Châu"}, {"Sinh hoạt & hội viên"}, nil}
 	if !reflect.DeepEqual(rows[:5], top) {
 		t.Errorf("top rows: got %q, want %q", rows[:5], top)
 	}
@@ -64,7 +63,7 @@ func TestMakerXLSX(t *testing.T) {
 		{"Hội Nông dân xã Nậm Loỏng", []string{"40", "Xã Nậm Loỏng", "Hội Nông dân", "Hội Nông dân xã Nậm Loỏng", "", "", "", "", "", "", "chưa nộp"}},
 	}
 	for _, c := range cases {
-		got := findRow(t, x, sh, c.unit)
+		got := filetest.FindRow(t, x, sh, c.unit)
 		if len(got) > len(c.want) && c.want[len(c.want)-1] != "chưa nộp" {
 			got = got[:len(c.want)] // the reference is random-looking; checked below
 		}
@@ -73,7 +72,7 @@ func TestMakerXLSX(t *testing.T) {
 		}
 	}
 	// Typed cells: figures are numbers, the time a date, the rate a fraction shown as a percent.
-	row := rowOf(t, x, sh, "Hội LHPN phường Tân Phong")
+	row := filetest.RowOf(t, x, sh, "Hội LHPN phường Tân Phong")
 	ref := func(col string) string { return col + strconv.Itoa(row) }
 	for _, col := range []string{"A", "E", "I", "M", "N"} {
 		if typ, _ := x.GetCellType(sh, ref(col)); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
@@ -96,10 +95,10 @@ func TestMakerXLSX(t *testing.T) {
 		t.Errorf("date: got %v %v, want %v (Vietnam wall time)", at, err, want)
 	}
 	k := flows.Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
-	if got, want := mustCell(t, x, sh, ref("O")), src.subs[k].Ref; got != want {
+	if got, want := filetest.MustCell(t, x, sh, ref("O")), src.subs[k].Ref; got != want {
 		t.Errorf("ref: got %q, want %q", got, want)
 	}
-	if got := mustCell(t, x, sh, "P"+strconv.Itoa(rowOf(t, x, sh, "Hội Cựu chiến binh phường Quyết Thắng"))); got != "Số hội viên chưa khớp" {
+	if got := filetest.MustCell(t, x, sh, "P"+strconv.Itoa(filetest.RowOf(t, x, sh, "Hội Cựu chiến binh phường Quyết Thắng"))); got != "Số hội viên chưa khớp" {
 		t.Errorf("reason: got %q, want the return's reason", got)
 	}
 	checkTotals(t, x, sh)
@@ -211,7 +210,7 @@ func checkSummary(t *testing.T, x *excelize.File) {
 		"1.5":  {"1.5", "Tỷ lệ tập hợp quần chúng vào tổ chức", "86.7%", "> 85%", "Đạt", "1.300 / 1.500"},
 		"1.6":  {"1.6", "Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên", "95.4%", "> 90%", "Đạt", "1.240 / 1.300"},
 		"1.4":  {"1.4", "Có mô hình “Dân vận khéo”", "100.0%", "> 95% đơn vị đạt ≥ 1", "Đạt", "1 / 1 đơn vị"},
-		"1.4b": {"1.4b", "Có 1–2 điển hình “Dân vận khéo”", "2", "1–2", "Đạt", "2 / 1 đơn vị"},
+		"1.4b": {"1.4b", "Có điển hình “Dân vận khéo” (01–02 mỗi đơn vị)", "100.0%", "> 95% đơn vị đạt ≥ 1", "Đạt", "1 / 1 đơn vị"},
 		"kn":   {"kn", "Tỷ lệ ý kiến, kiến nghị đã giải quyết", "70.0%", "", "", "7 / 10"},
 		"Sinh": {"Sinh hoạt & hội viên", "41", "3", "1", "37", "1"},
 	}
@@ -246,20 +245,15 @@ func TestMakerCSV(t *testing.T) {
 	if f.Kind != flows.Document || f.MIME != "application/zip" {
 		t.Errorf("file: got %s %s, want a zip document", f.Kind, f.MIME)
 	}
-	z, err := zip.NewReader(bytes.NewReader(f.Data), int64(len(f.Data)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	zf := filetest.MustUnzip(t, f.Data)
 	var names []string
-	for _, zf := range z.File {
-		names = append(names, zf.Name)
+	for _, f := range zf {
+		names = append(names, f.Name)
 	}
 	if want := []string{"membership.csv", "activities.csv"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("zip: got %q, want %q", names, want)
 	}
-	rc, _ := z.File[0].Open()
-	data, _ := io.ReadAll(rc)
-	rc.Close()
+	data := zf[0].Data
 	body, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !ok {
 		t.Fatalf("csv: got %q…, want a UTF-8 BOM first", data[:min(8, len(data))])
@@ -318,7 +312,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 		}},
 	}
 	var buf bytes.Buffer
-	if err := WriteTableCSV(&buf, tbl, ','); err != nil {
+	if err := WriteTableCSV(&buf, tbl, flows.VI, ','); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte(utf8BOM)))).ReadAll()
@@ -349,14 +343,7 @@ func TestMakerCSVSemicolon(t *testing.T) {
 	if f.MIME != "application/zip" || f.Name != "bao-cao-2026-Q1-csv.zip" {
 		t.Errorf("file: got %s %s, want the zip of CSVs", f.MIME, f.Name)
 	}
-	z, err := zip.NewReader(bytes.NewReader(f.Data), int64(len(f.Data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, _ := z.File[0].Open()
-	data, _ := io.ReadAll(rc)
-	rc.Close()
-	body := bytes.TrimPrefix(data, []byte(utf8BOM))
+	body := bytes.TrimPrefix(filetest.MustUnzip(t, f.Data)[0].Data, []byte(utf8BOM))
 	want := "Phường Tân Phong;Hội LHPN;Hội LHPN phường Tân Phong;1000;900;12;850;90%;94,4%;đúng hạn;Lò Thị Mai;2026-03-10 09:00;1;"
 	if !bytes.Contains(body, []byte(want)) {
 		t.Errorf("csv: got %q, want a line starting %q", body, want)

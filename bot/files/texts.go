@@ -10,6 +10,7 @@ import (
 // (the report's sentences are its template's), Vietnamese first.
 var fileTexts = map[string]flows.Text{
 	"everywhere":     {Vi: "Toàn địa bàn", En: "Everywhere"},
+	"own_level":      {Vi: "Trực thuộc %s", En: "Directly under %s"},
 	"chart_sub":      {Vi: "Chỉ tiêu %s · %s · đã báo cáo %d/%d đơn vị", En: "Target %s · %s · %d/%d units reported"},
 	"met":            {Vi: "Đạt mục tiêu", En: "Target met"},
 	"missed":         {Vi: "Chưa đạt", En: "Below target"},

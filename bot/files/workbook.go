@@ -27,7 +27,7 @@ type Workbook struct {
 type SummaryRow struct {
 	ID, Name string
 	Figure   flows.Figure
-	Target   string // flows.TargetText: "> 85%", "1–2", "" for a figure without target
+	Target   string // flows.TargetText: "> 85%", "> 95% đơn vị đạt ≥ 1", "" for a figure without target
 	Status   string // ✅, ⚠️, ℹ️, or "—" when there is nothing to compute: for text
 	// Verdict is the status as a file writes it: "Đạt", "Chưa đạt", "—" when there is nothing
 	// to compute, "" for a figure without target.
@@ -120,7 +120,7 @@ func WorkbookText(wb Workbook) string {
 func summaryText(r SummaryRow, lang flows.Lang) string {
 	v := "—"
 	if r.Figure.OK {
-		v = chartValue(r.Figure.Value, r.Figure.Percent)
+		v = chartValue(r.Figure.Value, r.Figure.Percent, lang)
 	}
 	s := r.ID + " " + r.Name + ": " + v
 	if r.Status != "—" {
@@ -209,24 +209,14 @@ func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, su
 	}
 	c := Completeness{Form: f.Title.In(lang), Units: len(units)}
 	for _, u := range units {
-		sub, ok := subs[flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}]
+		k := flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}
+		sub, ok := subs[k]
 		var sp *flows.Submission
 		if ok {
 			sp = &sub
 		}
-		r := m.unitRow(u, qs, rates, sp, per, people, lang)
-		t.Rows = append(t.Rows, r)
-		switch {
-		case sp == nil:
-			c.Missing++
-		case sp.Returned != nil:
-			c.Return++
-		default:
-			c.Reported++
-			if sp.First().After(per.Due) {
-				c.Late++
-			}
-		}
+		t.Rows = append(t.Rows, m.unitRow(u, qs, rates, sp, per, people, lang))
+		countForm(&c, subs, k, per)
 	}
 	return t, c
 }

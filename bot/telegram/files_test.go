@@ -10,6 +10,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/faketg"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 )
 
@@ -45,7 +46,7 @@ func TestTelegramSendsChartAsPhoto(t *testing.T) {
 		t.Errorf("buttons: got %v, want %v", got, btn)
 	}
 	photo := x.fake.Upload("sendPhoto", "photo", 0)
-	testkit.MustPNG(t, photo)
+	filetest.MustPNG(t, photo)
 	if !bytes.Equal(photo, f.Data) {
 		t.Errorf("uploaded photo: got %d bytes, want the chart's %d bytes as rendered", len(photo), len(f.Data))
 	}
@@ -70,15 +71,15 @@ func TestTelegramSendsSheetAsDocument(t *testing.T) {
 	if got := docs[0].Params["caption"]; got != "" {
 		t.Errorf("caption: got %q, want none (the text went first)", got)
 	}
-	xf := testkit.MustOpenXLSX(t, x.fake.Upload("sendDocument", "document", 0))
+	xf := filetest.MustOpenXLSX(t, x.fake.Upload("sendDocument", "document", 0))
 	sh := "Sinh hoạt & hội viên"
-	if got := testkit.SheetHeader(t, xf, sh)[3]; got != "Đơn vị" {
+	if got := filetest.SheetHeader(t, xf, sh)[3]; got != "Đơn vị" {
 		t.Errorf("header D: got %q, want %q", got, "Đơn vị")
 	}
-	if got := len(testkit.UnitRows(t, xf, sh)); got != 5 {
+	if got := len(filetest.UnitRows(t, xf, sh)); got != 5 {
 		t.Errorf("unit rows: got %d, want Tân Phong's 5 units", got)
 	}
-	if got := testkit.FindRow(t, xf, sh, "Đoàn phường Tân Phong")[10]; got != "trễ" {
+	if got := filetest.FindRow(t, xf, sh, "Đoàn phường Tân Phong")[10]; got != "trễ" {
 		t.Errorf("status: got %q, want trễ", got)
 	}
 }

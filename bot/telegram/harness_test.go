@@ -156,14 +156,20 @@ func (x *harness) run(t *testing.T) {
 func (x *harness) stop(t *testing.T) {
 	t.Helper()
 	x.cancel()
-	x.cancel = nil
+	x.mustReturn(t, "cancel")
+}
+
+// mustReturn waits for Run, once cancelled, to return nil; after names what should have let it.
+func (x *harness) mustReturn(t *testing.T, after string) {
+	t.Helper()
+	x.cancel = nil // nothing left for the test's end to stop
 	select {
 	case err := <-x.errc:
 		if err != nil {
 			t.Errorf("Run: got %v, want nil", err)
 		}
 	case <-time.After(failsafe):
-		t.Fatalf("Run: still running %v after cancel", failsafe)
+		t.Fatalf("Run: still running %v after %s", failsafe, after)
 	}
 }
 

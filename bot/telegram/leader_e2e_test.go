@@ -14,6 +14,7 @@ import (
 	"danvan/bot"
 	"danvan/flows"
 	"danvan/internal/faketg"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 )
 
@@ -219,10 +220,10 @@ func (x *leaderE2E) returnLan(reason string) []faketg.Request {
 	x.t.Helper()
 	x.say(chatCity, "/figures")
 	mustSee(x.t, x.press(chatCity, "Theo phường"), "Phường Tân Phong · ", "Phường Đoàn Kết · ")
-	mustSee(x.t, x.press(chatCity, "Phường Tân Phong"), "Số liệu Quý I/2026 · Phường Tân Phong")
+	mustSee(x.t, x.press(chatCity, "Phường Tân Phong"), "Số liệu Quý I năm 2026 · Phường Tân Phong")
 	x.press(chatCity, "Từng đơn vị")
 	unit := x.press(chatCity, "Hội LHPN · Phường Tân Phong")
-	mustSee(x.t, unit, "Hội LHPN · Phường Tân Phong · Quý I/2026", "Phiên bản 1", "Số đoàn viên, hội viên: 1.100")
+	mustSee(x.t, unit, "Hội LHPN · Phường Tân Phong · Quý I năm 2026", "Phiên bản 1", "Số đoàn viên, hội viên: 1.100")
 	mustSee(x.t, x.press(chatCity, "Trả lại"), "Vui lòng gõ lý do")
 	before := len(x.messages(chatLan))
 	mustSee(x.t, x.say(chatCity, reason), "Đã trả lại báo cáo Sinh hoạt & hội viên · Hội LHPN · Phường Tân Phong")
@@ -241,7 +242,7 @@ func TestE2ELeaderJourney(t *testing.T) {
 	x.mustTally("laichau", "phunu", testkit.TallyOf(1, 0, testkit.LanForm, testkit.DaoForm))
 
 	fig := x.say(chatCity, "/figures")
-	mustSee(t, fig, "📊 Số liệu Quý I/2026 · Thành phố Lai Châu", testkit.DoneLine(all, 41)+" (7,3%) · đúng hạn 2 · trễ 1 · chưa nộp 38",
+	mustSee(t, fig, "📊 Số liệu Quý I năm 2026 · Thành phố Lai Châu", testkit.DoneLine(all, 41)+" (7,3%) · đúng hạn 2 · trễ 1 · chưa nộp 38",
 		"1.5 Tỷ lệ tập hợp quần chúng vào tổ chức: 86,3%", testkit.RateLine(all), "tính trên 3/41 đơn vị")
 
 	// Drill down by ward, then to one unit.
@@ -251,7 +252,7 @@ func TestE2ELeaderJourney(t *testing.T) {
 	}
 	ward := x.press(chatCity, "Phường Tân Phong")
 	tp := x.mustTally("tanphong", flows.AllOrgs, testkit.TallyOf(0, 0, testkit.LanForm, testkit.HungForm))
-	mustSee(t, ward, "Số liệu Quý I/2026 · Phường Tân Phong", testkit.DoneLine(tp, 5), testkit.RateLine(tp))
+	mustSee(t, ward, "Số liệu Quý I năm 2026 · Phường Tân Phong", testkit.DoneLine(tp, 5), testkit.RateLine(tp))
 	x.press(chatCity, "Từng đơn vị")
 	unit := x.press(chatCity, "Hội LHPN · Phường Tân Phong")
 	mustSee(t, unit, "Phiên bản 1", "· Lò Thị Lan", "Cán bộ phụ trách: Lò Thị Lan", "Số đoàn viên, hội viên: 1.100", "Số quần chúng trong diện tập hợp: 1.250")
@@ -316,26 +317,26 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 	x.returnLan("Sai số hội viên")
 	x.say(chatCity, "/figures")
 	charts := x.press(chatCity, "Biểu đồ")
-	mustSee(t, charts, "Số liệu Quý I/2026")
+	mustSee(t, charts, "Số liệu Quý I năm 2026")
 	photo := x.press(chatCity, "📊 1.5")
-	testkit.MustPNG(t, mustOneFile(t, photo, "sendPhoto"))
+	filetest.MustPNG(t, mustOneFile(t, photo, "sendPhoto"))
 	mustSee(t, photo, "Chỉ tiêu 1.5")
 	byCmd := x.say(chatCity, "/chart 1.6")
-	testkit.MustPNG(t, mustOneFile(t, byCmd, "sendPhoto"))
+	filetest.MustPNG(t, mustOneFile(t, byCmd, "sendPhoto"))
 	mustSee(t, byCmd, "Chỉ tiêu 1.6")
 
 	x.say(chatCity, "/figures")
 	viaButton := mustOneFile(t, x.press(chatCity, "Excel"), "sendDocument")
 	sheet := x.say(chatCity, "/export")
-	mustSee(t, sheet, "Bảng số liệu Quý I/2026")
-	xf := testkit.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
-	testkit.MustOpenXLSX(t, viaButton)
+	mustSee(t, sheet, "Bảng số liệu Quý I năm 2026")
+	xf := filetest.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
+	filetest.MustOpenXLSX(t, viaButton)
 	list := xf.GetSheetList()
 	if len(list) != 3 || list[0] != "Tổng hợp" {
 		t.Fatalf("sheets: got %q, want the summary and one per form", list)
 	}
 	sh := list[1]
-	if got := testkit.SheetHeader(t, xf, sh)[1]; got != "Phường/Xã" {
+	if got := filetest.SheetHeader(t, xf, sh)[1]; got != "Phường/Xã" {
 		t.Errorf("header B: got %q, want %q", got, "Phường/Xã")
 	}
 	cases := []struct {
@@ -348,11 +349,11 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 		{"Hội Nông dân xã Nậm Loỏng", "chưa nộp", "", 0},
 	}
 	for _, c := range cases {
-		row := strconv.Itoa(testkit.RowOf(t, xf, sh, c.unit))
-		if got := testkit.MustCell(t, xf, sh, "K"+row); got != c.status {
+		row := strconv.Itoa(filetest.RowOf(t, xf, sh, c.unit))
+		if got := filetest.MustCell(t, xf, sh, "K"+row); got != c.status {
 			t.Errorf("%s status: got %q, want %q", c.unit, got, c.status)
 		}
-		if got := testkit.MustCell(t, xf, sh, "L"+row); got != c.by {
+		if got := filetest.MustCell(t, xf, sh, "L"+row); got != c.by {
 			t.Errorf("%s sent by: got %q, want %q", c.unit, got, c.by)
 		}
 		if c.eligible == 0 {
@@ -363,28 +364,13 @@ func TestE2ELeaderChartAndSpreadsheet(t *testing.T) {
 			t.Errorf("%s eligible: got %q (type %v), want the number %d", c.unit, raw, typ, c.eligible)
 		}
 	}
-	if got := testkit.MustCell(t, xf, sh, "P"+strconv.Itoa(testkit.RowOf(t, xf, sh, "Hội LHPN phường Tân Phong"))); got != "Sai số hội viên" {
+	if got := filetest.MustCell(t, xf, sh, "P"+strconv.Itoa(filetest.RowOf(t, xf, sh, "Hội LHPN phường Tân Phong"))); got != "Sai số hội viên" {
 		t.Errorf("return reason: got %q, want %q", got, "Sai số hội viên")
 	}
 	all := x.mustTally("laichau", flows.AllOrgs, testkit.TallyOf(1, 1, testkit.HungForm, testkit.DaoForm))
 	basis := flows.FormatNumber(all.Sums["members"]) + " / " + flows.FormatNumber(all.Sums["eligible"])
-	if row := summaryRowOf(t, xf, "1.5"); len(row) < 6 || row[5] != basis {
+	// The summary sheet has a row per indicator, its id in column A.
+	if _, row := filetest.RowWhere(t, xf, "Tổng hợp", 0, "1.5"); len(row) < 6 || row[5] != basis {
 		t.Errorf("summary 1.5: got %q, want the basis %q", row, basis)
 	}
-}
-
-// summaryRowOf returns the summary sheet's row of indicator id.
-func summaryRowOf(tb testing.TB, xf *excelize.File, id string) []string {
-	tb.Helper()
-	rows, err := xf.GetRows("Tổng hợp")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, r := range rows {
-		if len(r) > 0 && r[0] == id {
-			return r
-		}
-	}
-	tb.Fatalf("summary: got no row for %s among %q", id, rows)
-	return nil
 }

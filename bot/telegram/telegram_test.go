@@ -242,15 +242,7 @@ func TestTelegramGracefulShutdown(t *testing.T) {
 	}
 	x.fake.Push(faketg.Text(6, "muộn")) // after the cancel: must not be taken
 	close(release)
-	select {
-	case err := <-x.errc:
-		if err != nil {
-			t.Errorf("Run: got %v, want nil", err)
-		}
-	case <-time.After(failsafe):
-		t.Fatalf("Run: still running %v after the handler finished", failsafe)
-	}
-	x.cancel = nil
+	x.mustReturn(t, "the handler finished")
 	if got, want := x.fake.Sent(), []string{"xong"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sent when Run returned: got %q, want %q", got, want)
 	}

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,9 +37,21 @@ func (m Menu) Pick(s string) (flows.Button, bool) {
 }
 
 // Render writes r's text with its choices as options to type, and returns the menu. A few
-// short options read as one line ("Trả lời 1 để Gửi, 2 để Sửa, 3 để Hủy"); longer lists get a
-// line each.
+// short options read as one line ("Nhắn số để chọn: 1 – Gửi · 2 – Sửa · 3 – Hủy"); more, or
+// longer ones, get a line each, which a phone shows without cutting a label in two. The lead
+// asks for the key and the options are "key – label", so the line reads whatever the label is:
+// a verb ("Gửi"), a period ("Năm 2026"), a place ("Phường Tân Phong").
 func Render(r flows.Reply) (string, Menu) { return RenderAfter(r, Menu{}) }
+
+// oneLine bounds the options that go on one line: at most this many, whose "key – label" parts
+// joined by optionSep run to at most oneLineRunes characters (a phone shows about 40 a line).
+// Options whose labels have a "·" of their own ("Báo cáo ngay · Quý I/2026") get a line each,
+// or the eye could not tell where one ends.
+const (
+	oneLineMax   = 4
+	oneLineRunes = 48
+	optionSep    = " · "
+)
 
 // RenderAfter renders r as options that follow the chat's current menu prev: keys go on from
 // prev's, in prev's style, and the menu returned holds both. A message the bot sends of its own
@@ -58,27 +69,36 @@ func RenderAfter(r flows.Reply, prev Menu) (string, Menu) {
 	if len(m.Buttons) == first {
 		return r.Text, prev
 	}
-	parts, long := make([]string, 0, len(m.Buttons)-first), len(m.Buttons)-first > 4
+	parts := make([]string, 0, len(m.Buttons)-first)
 	for i := first; i < len(m.Buttons); i++ {
-		label := PlainLabel(m.Buttons[i].Label)
-		parts = append(parts, m.Key(i)+" để "+label)
-		long = long || utf8.RuneCountInString(label) > 24
+		parts = append(parts, m.Key(i)+" – "+PlainLabel(m.Buttons[i].Label))
 	}
+	line := strings.Join(parts, optionSep)
 	var sb strings.Builder
 	sb.WriteString(r.Text)
-	if !long {
-		fmt.Fprintf(&sb, "\n\nTrả lời %s", strings.Join(parts, ", "))
+	sb.WriteString("\n\n" + lead(m.Free, first > 0))
+	if len(parts) <= oneLineMax && utf8.RuneCountInString(line) <= oneLineRunes && strings.Count(line, "·") == len(parts)-1 {
+		sb.WriteString(" " + line)
 		return sb.String(), m
 	}
-	if m.Free {
-		sb.WriteString("\n\nGõ số liệu, hoặc trả lời bằng chữ cái của lựa chọn:")
-	} else {
-		sb.WriteString("\n\nTrả lời bằng số của lựa chọn:")
-	}
-	for i := first; i < len(m.Buttons); i++ {
-		fmt.Fprintf(&sb, "\n%s. %s", m.Key(i), PlainLabel(m.Buttons[i].Label))
+	for _, p := range parts {
+		sb.WriteString("\n" + p)
 	}
 	return sb.String(), m
+}
+
+// lead is what comes before the options: which key to type and, on a screen that asks for a
+// figure (free), that a number is read as the figure. Options that follow another message's
+// (more) only say how to choose: the question above already asked for its figure.
+func lead(free, more bool) string {
+	switch {
+	case free && !more:
+		return "Gõ số liệu, hoặc nhắn chữ cái để chọn:"
+	case free:
+		return "Nhắn chữ cái để chọn:"
+	default:
+		return "Nhắn số để chọn:"
+	}
 }
 
 // PlainLabel drops a leading emoji and its space: "📤 Gửi" reads "Gửi".

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"danvan/bot/transport"
 )
@@ -33,6 +35,13 @@ func isTimeout(err error) bool {
 	return errors.As(err, &e) && e.Code == http.StatusRequestTimeout
 }
 
+// isNotFound reports whether err is the API answering 404: what a webhook method can answer on
+// a bot that has no webhook.
+func isNotFound(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Code == http.StatusNotFound
+}
+
 // client is a small client of the Zalo Bot API: every method is a JSON POST answered by an
 // envelope {ok, result, error_code, description}. There is no Go SDK worth depending on.
 type client struct {
@@ -45,8 +54,23 @@ type client struct {
 type envelope struct {
 	OK          bool            `json:"ok"`
 	Result      json.RawMessage `json:"result"`
-	ErrorCode   int             `json:"error_code"`
+	ErrorCode   errorCode       `json:"error_code"`
 	Description string          `json:"description"`
+}
+
+// errorCode is error_code as deployments send it: a number (the docs), a number in a string,
+// or something else, which reads 0 so the HTTP status stands in. An envelope must never fail
+// to decode over it: that would turn a rate limit into an unexplained error.
+type errorCode int
+
+// UnmarshalJSON reads 429, "429" and " 429 "; anything else is 0.
+func (c *errorCode) UnmarshalJSON(b []byte) error {
+	n, err := strconv.Atoi(strings.TrimSpace(strings.Trim(string(b), `"`)))
+	if err != nil {
+		n = 0
+	}
+	*c = errorCode(n)
+	return nil
 }
 
 // call posts params to method and decodes the result into out (nil to ignore it). Errors never
@@ -75,7 +99,7 @@ func (c *client) call(ctx context.Context, method string, params, out any) error
 		return fmt.Errorf("zalo %s: %w", method, &APIError{Code: res.StatusCode, Description: http.StatusText(res.StatusCode)})
 	}
 	if !env.OK {
-		code := env.ErrorCode
+		code := int(env.ErrorCode)
 		if code == 0 {
 			code = res.StatusCode
 		}
@@ -163,16 +187,48 @@ func (c *client) sendMessage(ctx context.Context, chatID, text string) error {
 	return c.call(ctx, "sendMessage", map[string]string{"chat_id": chatID, "text": text}, nil)
 }
 
+// sendPhoto sends the photo at photoURL with caption under it. An empty caption is left out:
+// the docs give a caption 1–2,000 characters, and the clients that work against the service
+// send none rather than an empty one.
 func (c *client) sendPhoto(ctx context.Context, chatID, photoURL, caption string) error {
-	return c.call(ctx, "sendPhoto", map[string]string{"chat_id": chatID, "photo": photoURL, "caption": caption}, nil)
+	params := map[string]string{"chat_id": chatID, "photo": photoURL}
+	if caption != "" {
+		params["caption"] = caption
+	}
+	return c.call(ctx, "sendPhoto", params, nil)
 }
 
-func (c *client) setWebhook(ctx context.Context, u, secret string) error {
-	return c.call(ctx, "setWebhook", map[string]string{"url": u, "secret_token": secret}, nil)
+// webhookInfo is what setWebhook, deleteWebhook and getWebhookInfo answer: the URL set ("" for
+// none) and, after setWebhook on some deployments, Zalo's check of the URL.
+type webhookInfo struct {
+	URL          string          `json:"url"`
+	UpdatedAt    int64           `json:"updated_at"`
+	Verification json.RawMessage `json:"verification"`
+}
+
+func (c *client) setWebhook(ctx context.Context, u, secret string) (webhookInfo, error) {
+	return c.webhookCall(ctx, "setWebhook", map[string]string{"url": u, "secret_token": secret})
 }
 
 func (c *client) deleteWebhook(ctx context.Context) error {
-	return c.call(ctx, "deleteWebhook", struct{}{}, nil)
+	_, err := c.webhookCall(ctx, "deleteWebhook", struct{}{})
+	return err
+}
+
+func (c *client) getWebhookInfo(ctx context.Context) (webhookInfo, error) {
+	return c.webhookCall(ctx, "getWebhookInfo", struct{}{})
+}
+
+// webhookCall calls a webhook method. A result that is no object (true, on older deployments)
+// reads as an empty webhookInfo: the call succeeded, and that is what counts.
+func (c *client) webhookCall(ctx context.Context, method string, params any) (webhookInfo, error) {
+	var raw json.RawMessage
+	if err := c.call(ctx, method, params, &raw); err != nil {
+		return webhookInfo{}, err
+	}
+	var info webhookInfo
+	_ = json.Unmarshal(raw, &info)
+	return info, nil
 }
 
 func (c *client) getMe(ctx context.Context) (botInfo, error) {

@@ -14,6 +14,7 @@ import (
 
 	"danvan/flows"
 	"danvan/internal/fakezalo"
+	"danvan/internal/filetest"
 	"danvan/internal/testkit"
 	"danvan/storage"
 )
@@ -103,7 +104,7 @@ func TestZaloLeaderFigures(t *testing.T) {
 	all := testkit.MustTally(t, x.store, "laichau", flows.AllOrgs, testkit.TallyOf(0, 0, testkit.LanForm, testkit.HungForm))
 	fig := x.say("z3001", "/figures")
 	got := fakezalo.Texts(fig)
-	testkit.MustContain(t, got, "Số liệu Quý I/2026 · Thành phố Lai Châu")
+	testkit.MustContain(t, got, "Số liệu Quý I năm 2026 · Thành phố Lai Châu")
 	testkit.MustContain(t, got, testkit.DoneLine(all, 41)+" (4,9%) · đúng hạn 2 · trễ 0 · chưa nộp 39")
 	testkit.MustContain(t, got, testkit.RateLine(all))
 	if strings.Contains(got, "callback") || strings.Contains(got, "*|") {
@@ -113,7 +114,7 @@ func TestZaloLeaderFigures(t *testing.T) {
 	testkit.MustContain(t, fakezalo.Texts(wards), "Phường Tân Phong · ")
 	ward := fakezalo.Texts(x.pick("z3001", wards, "Phường Tân Phong"))
 	tp := testkit.MustTally(t, x.store, "tanphong", flows.AllOrgs, testkit.TallyOf(0, 0, testkit.LanForm, testkit.HungForm))
-	testkit.MustContain(t, ward, "Số liệu Quý I/2026 · Phường Tân Phong")
+	testkit.MustContain(t, ward, "Số liệu Quý I năm 2026 · Phường Tân Phong")
 	testkit.MustContain(t, ward, testkit.DoneLine(tp, 5)+" (40%)")
 	testkit.MustContain(t, ward, testkit.RateLine(tp))
 	for _, c := range x.fake.Calls("") {
@@ -182,5 +183,5 @@ func mustServePNG(tb testing.TB, url, base string) {
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
 		tb.Fatalf("GET photo: got %d %q, want 200 image/png", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	testkit.MustPNG(tb, body)
+	filetest.MustPNG(tb, body)
 }

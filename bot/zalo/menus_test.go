@@ -3,7 +3,6 @@ package zalo
 import (
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -40,9 +39,6 @@ func TestZaloReplicasConcurrentPushes(t *testing.T) {
 // full and go without options.
 const pushes = menuSegments + 3
 
-// optionLineRe reads "c để Mở lại 3" in a message's line of options.
-var optionLineRe = regexp.MustCompile(`([a-z0-9]+) để ([^,\n]+)`)
-
 // mustPushApart shows a question through zs[0], pushes pushes messages of two options each
 // to the same chat at once through zs in turn, and checks what was shown against what the keys
 // choose through every one of zs.
@@ -68,13 +64,13 @@ func mustPushApart(t *testing.T, fake *fakezalo.Server, zs []*Transport) {
 	wg.Wait()
 	shown, offered := map[string]string{}, 0 // key → the data of the option it was shown for
 	for _, c := range fake.Sent("u1") {
-		options := optionLineRe.FindAllStringSubmatch(c.Params["text"], -1)
-		offered += min(len(options), 1)
-		for _, o := range options {
-			if _, ok := shown[o[1]]; ok {
-				t.Errorf("key %q shown twice; the second time in %q", o[1], c.Params["text"])
+		opts := options(c.Params["text"])
+		offered += min(len(opts), 1)
+		for _, o := range opts {
+			if _, ok := shown[o[0]]; ok {
+				t.Errorf("key %q shown twice; the second time in %q", o[0], c.Params["text"])
 			}
-			shown[o[1]] = optionData(o[2])
+			shown[o[0]] = optionData(o[1])
 		}
 	}
 	if offered != menuSegments {

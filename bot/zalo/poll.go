@@ -10,16 +10,9 @@ import (
 // Failures back off; only the first of a run is logged as a warning, so an outage of an hour
 // writes two lines (failing, recovered), not hundreds.
 func (z *Transport) poll(ctx context.Context) error {
-	attempt, needDelete := 0, true
+	z.clearWebhook(ctx)
+	attempt := 0
 	for ctx.Err() == nil {
-		if needDelete {
-			// getUpdates and the webhook exclude each other: make sure no webhook is set.
-			if err := z.api.deleteWebhook(ctx); err != nil {
-				attempt = z.pollFailed(ctx, "deleteWebhook", err, attempt)
-				continue
-			}
-			needDelete = false
-		}
 		u, ok, err := z.api.getUpdates(ctx, int(z.pollTimeout/time.Second))
 		switch {
 		case isTimeout(err):
@@ -37,6 +30,24 @@ func (z *Transport) poll(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// clearWebhook makes sure no webhook is set before polling, as getUpdates and the webhook
+// exclude each other. It tries once and never stops polling: working clients report that the
+// webhook methods of a bot without a webhook can answer 404, which means there is nothing to
+// delete; any other failure is logged once, and getUpdates, which fails while a webhook is set,
+// says the rest in its own log line.
+func (z *Transport) clearWebhook(ctx context.Context) {
+	info, err := z.api.getWebhookInfo(ctx)
+	switch {
+	case err == nil && info.URL == "", isNotFound(err):
+		return
+	case err != nil:
+		z.log.Debug("zalo: getWebhookInfo failed; deleting any webhook anyway", "err", err)
+	}
+	if err := z.api.deleteWebhook(ctx); err != nil && !isNotFound(err) && ctx.Err() == nil {
+		z.log.Warn("zalo: could not delete the webhook; polling anyway", "err", err)
+	}
 }
 
 // pollFailed logs err (the first of a run only), waits the backoff and returns the next attempt.

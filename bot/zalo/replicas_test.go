@@ -17,67 +17,96 @@ import (
 	"danvan/internal/fakezalo"
 	"danvan/internal/redistest"
 	"danvan/internal/testkit"
+	"danvan/storage"
 )
 
 // replica is one of several stateless replicas behind a load balancer: a Redis client, a
 // dispatcher and a Zalo transport in webhook mode of its own, and its own HTTP server with the
-// webhook and the file server, as main wires them; only Redis is shared.
+// webhook and the file server, as main wires them; only Redis is shared, the webhook's inbox
+// with the rest, so an update posted to one replica may be handled by another.
 type replica struct {
-	d   *bot.Dispatcher
-	z   *Transport
-	srv *httptest.Server
+	d     *bot.Dispatcher
+	z     *Transport
+	store *storage.Store
+	srv   *httptest.Server
 }
 
 const replicaSecret = "zalo-replica-secret"
 
-func newReplica(t *testing.T, fake *fakezalo.Server, prefix string, clock *testkit.Clock) *replica {
+// replicas is a load balancer's view: the test says which replica gets each message. Their
+// handlers share sync marks, as any replica may handle a mark.
+type replicas struct {
+	t      *testing.T
+	fake   *fakezalo.Server
+	prefix string
+	clock  *testkit.Clock
+	sync   *testkit.SyncHandler
+	seq    int
+}
+
+func newReplicas(t *testing.T) *replicas {
+	return &replicas{t: t, fake: fakezalo.New(t), prefix: testkit.MustPrefix(t), clock: testkit.NewClock(t),
+		sync: testkit.NewSyncHandler(nil)}
+}
+
+// start makes a replica and runs it, as a started process.
+func (x *replicas) start() *replica {
+	x.t.Helper()
+	r := x.replica()
+	testkit.MustRun(x.t, r.z.Run)
+	return r
+}
+
+// replica makes a replica that is not running: its webhook acknowledges updates into the
+// inbox, and nothing handles them, as in a process that dies right after its 200s.
+func (x *replicas) replica() *replica {
+	t := x.t
 	t.Helper()
-	store := testkit.StoreAt(t, redistest.Addr(), prefix)
-	r := &replica{d: testkit.MustDispatcher(t, store, clock)}
+	store := testkit.StoreAt(t, redistest.Addr(), x.prefix)
+	r := &replica{d: testkit.MustDispatcher(t, store, x.clock), store: store}
 	files := &Files{Base: "https://bot.example.org", Store: store}
-	cfg := fakeConfig(fake)
-	cfg.Files, cfg.Menus = files, store
+	cfg := fakeConfig(x.fake)
+	cfg.Files, cfg.Menus, cfg.Inbox, cfg.Counter, cfg.Now = files, store, store, store, x.clock.Now
 	cfg.WebhookURL, cfg.WebhookSecret = "https://bot.example.org/zalo", replicaSecret
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	z, err := New(context.Background(), cfg, r.d)
+	z, err := New(context.Background(), cfg, x.sync.Also(r.d))
 	if err != nil {
 		t.Fatal(err)
 	}
 	z.wait = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	z.drainEvery = 5 * time.Millisecond // how soon it finds what another replica left
 	r.z = z
 	mux := http.NewServeMux()
 	mux.Handle("POST /zalo", z.WebhookHandler())
 	mux.Handle("GET "+FilesPath, files.Handler())
 	r.srv = httptest.NewServer(mux)
 	t.Cleanup(r.srv.Close)
-	testkit.MustRun(t, z.Run)
 	return r
 }
 
-// replicas is a load balancer's view: the test says which replica gets each message.
-type replicas struct {
-	t    *testing.T
-	fake *fakezalo.Server
-	seq  int
+// post posts text from user to replica r's webhook, which acknowledges it at once.
+func (x *replicas) post(r *replica, user, text string) {
+	x.t.Helper()
+	x.seq++
+	u := map[string]any{"ok": true, "result": fakezalo.Event("message.text.received", fmt.Sprintf("r%d", x.seq), user, text)}
+	testkit.MustPost(x.t, r.srv.URL+"/zalo", secretHeader, replicaSecret, u, http.StatusOK)
 }
 
-// say posts text from user to replica r's webhook and returns what the bot sent back. The
-// webhook answers once the update is handled, so the replies are in by then.
+// say posts text from user to replica r's webhook and returns what the bot sent back, once the
+// chat's updates are all handled (by whichever replica).
 func (x *replicas) say(r *replica, user, text string) string {
 	x.t.Helper()
 	before := len(x.fake.Sent(user))
-	x.seq++
-	u := fakezalo.Event("message.text.received", fmt.Sprintf("r%d", x.seq), user, text)
-	testkit.MustPost(x.t, r.srv.URL+"/zalo", secretHeader, replicaSecret, u, http.StatusOK)
+	x.post(r, user, text)
+	x.sync.Barrier(x.t, func(mark string) { x.post(r, user, mark) })
 	return fakezalo.Texts(x.fake.Sent(user)[before:])
 }
 
 // A menu shown by one replica is chosen by number, or by letter on a question, through another.
 func TestZaloReplicasShareMenus(t *testing.T) {
-	fake, prefix, clock := fakezalo.New(t), testkit.MustPrefix(t), testkit.NewClock(t)
-	a, b := newReplica(t, fake, prefix, clock), newReplica(t, fake, prefix, clock)
-	fake.WaitFor(t, "both webhooks set", testkit.Wait, func() bool { return len(fake.Calls("setWebhook")) == 2 })
-	x := &replicas{t: t, fake: fake}
+	x := newReplicas(t)
+	a, b := x.start(), x.start()
+	x.fake.WaitFor(t, "both webhooks set", testkit.Wait, func() bool { return len(x.fake.Calls("setWebhook")) == 2 })
 	code := testkit.MustInvite(t, a.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	testkit.MustContain(t, x.say(a, "z2001", "/start "+code), "Chào mừng")
 	said := x.say(a, "z2001", "/report")
@@ -90,8 +119,9 @@ func TestZaloReplicasShareMenus(t *testing.T) {
 
 // A file URL one replica hands out is served by another's file server until it expires.
 func TestZaloReplicasShareFiles(t *testing.T) {
-	fake, prefix, clock := fakezalo.New(t), testkit.MustPrefix(t), testkit.NewClock(t)
-	a, b := newReplica(t, fake, prefix, clock), newReplica(t, fake, prefix, clock)
+	x := newReplicas(t)
+	fake := x.fake
+	a, b := x.start(), x.start()
 	chart := flows.File{Name: "chart.png", Kind: flows.Photo, MIME: "image/png", Data: []byte("PNG")}
 	sheet := flows.File{Name: "so-lieu.xlsx", Kind: flows.Document, MIME: "application/vnd.ms-excel", Data: []byte("XLSX")}
 	for _, r := range []flows.Reply{{Text: "Chỉ tiêu 1.5", File: &chart}, {Text: "Số liệu", File: &sheet}} {

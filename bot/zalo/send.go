@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"danvan/bot"
 	"danvan/bot/transport"
 	"danvan/flows"
 )
@@ -19,22 +20,19 @@ func (z *Transport) Send(ctx context.Context, chat string, r flows.Reply) error 
 }
 
 // deliver sends r: a photo by URL when r carries a chart and files are served, a link for a
-// spreadsheet, the file's text when files are not served (or cannot be kept), then the text with
-// its choices, in parts of at most 2,000 characters cut at line boundaries. The choices are
-// remembered for the chat, so a typed number chooses one: a reply to the chat's own message
-// (own) replaces the menu, anything else adds to it (renderChoices).
+// spreadsheet, the file's text when files are not served (or cannot be kept, or the photo is
+// refused), then the text with its choices, in parts of at most 2,000 characters cut at line
+// boundaries. The choices are remembered for the chat, so a typed number chooses one: a reply to
+// the chat's own message (own) replaces the menu, anything else adds to it (renderChoices).
 func (z *Transport) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
 	id, ok := strings.CutPrefix(chat, Prefix+":")
 	if !ok || id == "" {
 		return fmt.Errorf("send to %s: not a zalo chat", chat)
 	}
 	link, r := z.publish(ctx, chat, r)
-	text, err := z.sendFile(ctx, id, r.File, link, z.renderChoices(ctx, chat, r, own))
-	if err != nil {
-		return fmt.Errorf("send to %s: %w", chat, err)
-	}
+	text := z.sendFile(ctx, chat, id, r, link, z.renderChoices(ctx, chat, r, own))
 	for _, part := range transport.Split(text, maxMessage, transport.Char) {
-		if err := z.retry(ctx, func() error { return z.api.sendMessage(ctx, id, part) }); err != nil {
+		if err := z.sendText(ctx, chat, id, part); err != nil {
 			return fmt.Errorf("send to %s: %w", chat, err)
 		}
 	}
@@ -73,19 +71,55 @@ const (
 	fileQuotaNote  = "(Bạn đã nhận nhiều tệp trong giờ qua, nên lần này số liệu được gửi dưới dạng chữ ở trên. Mời bạn thử lại sau ít phút.)"
 )
 
-// sendFile sends f, if any, by its link and returns the text still to send.
-func (z *Transport) sendFile(ctx context.Context, id string, f *flows.File, link, text string) (string, error) {
+// sendFile sends r's file, if any, by its link and returns the text still to send: text is r's
+// text with its choices rendered. A short text goes as the photo's caption, and the choices,
+// which need a message of their own to be answered, after it. A photo that cannot be sent
+// never takes the screen with it: the text goes anyway, with the file's own text (its figures)
+// between the reply's text and its choices, as when files are not served.
+func (z *Transport) sendFile(ctx context.Context, chat, id string, r flows.Reply, link, text string) string {
+	f := r.File
 	if f == nil || link == "" {
-		return text, nil
+		return text
 	}
 	if f.Kind != flows.Photo {
-		return text + "\n\n📎 " + f.Name + ": " + link, nil
+		return text + "\n\n📎 " + f.Name + ": " + link
 	}
-	caption := ""
+	caption, rest := "", text
 	if parts := transport.Split(text, maxMessage, transport.Char); len(parts) == 1 && !strings.Contains(text, "\n\n") {
-		caption, text = text, "" // a short caption under the photo; choices go in a message after
+		caption, rest = text, "" // a short caption under the photo; choices go in a message after
 	}
-	return text, z.retry(ctx, func() error { return z.api.sendPhoto(ctx, id, link, caption) })
+	err := z.retry(ctx, func() error { return z.api.sendPhoto(ctx, id, link, caption) })
+	if err == nil {
+		z.sent(ctx, chat)
+		return rest
+	}
+	z.log.Warn("zalo: photo not sent; its figures go as text", "chat", chat, "err", err)
+	choices := strings.TrimPrefix(text, r.Text) // RenderAfter appends the choices to the text
+	return strings.TrimSpace(transport.FileAsText(r).Text + choices)
+}
+
+// sendText sends one message, counts it, and tells a person who cannot be reached from a
+// passing failure (see strikes).
+func (z *Transport) sendText(ctx context.Context, chat, id, text string) error {
+	err := z.retry(ctx, func() error { return z.api.sendMessage(ctx, id, text) })
+	switch {
+	case err == nil:
+		z.strikes.ok(chat)
+		z.sent(ctx, chat)
+		return nil
+	case !permanent(err):
+		return err
+	}
+	if z.strikes.fail(chat) < unreachableAfter {
+		return err
+	}
+	z.log.Info("zalo: chat unreachable after repeated refusals", "chat", chat, "failures", unreachableAfter, "err", err)
+	if z.unreach != nil {
+		if uerr := z.unreach.MarkUnreachable(ctx, chat); uerr != nil {
+			z.log.Warn("zalo: could not mark chat unreachable", "chat", chat, "err", uerr)
+		}
+	}
+	return fmt.Errorf("%w: %w", bot.ErrUnreachable, err)
 }
 
 // sendAttempts bounds the tries of one send.
@@ -103,6 +137,20 @@ func (z *Transport) retry(ctx context.Context, send func() error) error {
 			return err
 		}
 	}
+}
+
+// permanent reports whether err is the API refusing a message for good: a 4xx other than a bad
+// token (401, every chat's problem), a timeout (408) or a rate limit or used-up quota (429).
+func permanent(err error) bool {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code {
+	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return false
+	}
+	return e.Code >= 400 && e.Code < 500
 }
 
 func retryable(err error) bool {

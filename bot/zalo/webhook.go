@@ -1,11 +1,13 @@
 package zalo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"danvan/bot/transport"
 )
@@ -17,8 +19,11 @@ const secretHeader = "X-Bot-Api-Secret-Token"
 const maxWebhookBody = 1 << 20
 
 // WebhookHandler returns the handler Zalo posts updates to in webhook mode. A request without
-// the right secret gets 401 and is not handled; a good one is handled before the 200, so a
-// crashed process does not acknowledge what it never finished.
+// the right secret gets 401 and is not handled. A good one is kept in the Inbox and answered
+// 200 at once, before it is handled: Zalo counts a webhook that answers slowly as unreachable,
+// and handling with every send can take minutes. Run's workers then handle the chat's updates in
+// order; with a shared Inbox a crash after the 200 loses nothing (see Inbox). An update the
+// Inbox cannot keep gets 503, so Zalo delivers it again.
 func (z *Transport) WebhookHandler() http.Handler { return http.HandlerFunc(z.serveWebhook) }
 
 func (z *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +35,8 @@ func (z *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad update", http.StatusBadRequest)
 		return
 	}
+	// The docs' envelope {ok, result: {event_name, message}} and the bare update both come:
+	// decodeUpdate reads either.
 	u, ok, err := decodeUpdate(json.RawMessage(raw))
 	if err != nil {
 		http.Error(w, "bad update", http.StatusBadRequest)
@@ -40,15 +47,16 @@ func (z *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		writeOK(w) // an ignored kind: 200, or Zalo would keep resending it
 		return
 	}
-	done := make(chan struct{})
-	if err := z.submit(r.Context(), j, func() { close(done) }); err != nil {
+	data, err := json.Marshal(u) // the update alone, as the workers read it back
+	if err == nil {
+		err = z.inbox.PushUpdate(r.Context(), j.in.Chat, data, z.now())
+	}
+	if err != nil {
+		z.log.Warn("zalo: update not kept; answered 503 so Zalo sends it again", "chat", j.in.Chat, "update", j.in.UpdateID, "err", err)
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}
-	select {
-	case <-done:
-	case <-r.Context().Done():
-	}
+	z.kick()
 	writeOK(w)
 }
 
@@ -57,11 +65,13 @@ func writeOK(w http.ResponseWriter) {
 	_, _ = io.WriteString(w, `{"ok":true}`)
 }
 
-// runWebhook registers the webhook, with backoff while the API fails, and waits for ctx.
+// runWebhook registers the webhook, with backoff while the API fails, then handles what the
+// webhook keeps until ctx is done.
 func (z *Transport) runWebhook(ctx context.Context) error {
 	for attempt := 0; ; attempt++ {
-		err := z.api.setWebhook(ctx, z.webhookURL, z.secret)
+		info, err := z.api.setWebhook(ctx, z.webhookURL, z.secret)
 		if err == nil {
+			z.logVerification(info.Verification)
 			break
 		}
 		if ctx.Err() != nil {
@@ -75,6 +85,46 @@ func (z *Transport) runWebhook(ctx context.Context) error {
 			return nil
 		}
 	}
-	<-ctx.Done()
+	z.drain(ctx)
 	return nil
+}
+
+// verification is what some deployments report, in setWebhook's result, of their check of the
+// webhook URL; its fields vary, so every one is optional.
+type verification struct {
+	OK          *bool  `json:"ok"`
+	Success     *bool  `json:"success"`
+	Verified    *bool  `json:"verified"`
+	Status      string `json:"status"`
+	Hint        string `json:"hint"`
+	Message     string `json:"message"`
+	Description string `json:"description"`
+}
+
+// logVerification writes Zalo's check of the webhook URL, when setWebhook's result carries
+// one: a warning with its hint when the check failed, so an operator learns why no update
+// comes, and an info line otherwise.
+func (z *Transport) logVerification(raw json.RawMessage) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return
+	}
+	var v verification
+	if err := json.Unmarshal(raw, &v); err != nil {
+		v.Status = string(raw) // a plain string or number: show it as it came
+	}
+	hint := cmp.Or(v.Hint, v.Message, v.Description, v.Status)
+	if len(hint) > 300 {
+		hint = hint[:300]
+	}
+	failed := false
+	for _, b := range []*bool{v.OK, v.Success, v.Verified} {
+		failed = failed || (b != nil && !*b)
+	}
+	s := strings.ToLower(v.Status)
+	failed = failed || strings.Contains(s, "fail") || strings.Contains(s, "error") || strings.Contains(s, "invalid")
+	if failed {
+		z.log.Warn("zalo: Zalo could not verify the webhook URL", "url", z.webhookURL, "hint", hint)
+		return
+	}
+	z.log.Info("zalo: webhook URL verified", "url", z.webhookURL, "hint", hint)
 }

@@ -46,6 +46,22 @@ type Config struct {
 	// suits one replica. Behind a load balancer give the shared store, so a number typed to any
 	// replica chooses.
 	Menus MenuStore
+	// Inbox keeps what the webhook acknowledged until it is handled; nil keeps it in this
+	// process's memory, which a crash loses. Behind a load balancer give the shared store, so
+	// another replica handles what a dead one acknowledged.
+	Inbox Inbox
+	// Unreachables is told of a chat that keeps refusing messages (see unreachableAfter); nil
+	// only fails the sends.
+	Unreachables bot.Unreachables
+	// Counter counts the messages sent per month; nil counts in this process's memory.
+	Counter SentCounter
+	// MonthlyQuota is the plan's outbound messages a month; 0 when unknown. At 80% of it, and
+	// at it, the transport logs a warning; admins see the count in /calendar.
+	MonthlyQuota int64
+	// Location is the time zone months are counted in; Asia/Ho_Chi_Minh when nil.
+	Location *time.Location
+	// Now is the clock of months and of the Inbox's leases; time.Now when nil.
+	Now func() time.Time
 	// Logger receives the transport's logs; slog.Default() when nil.
 	Logger *slog.Logger
 }
@@ -70,9 +86,28 @@ type Transport struct {
 
 	menus  MenuStore
 	queues *transport.ChatQueues // per-chat order, chats in parallel
+
+	// The webhook's updates wait in inbox; drain claims them for lease, looks every
+	// drainEvery when nothing wakes it.
+	inbox      Inbox
+	wake       chan struct{}
+	lease      time.Duration
+	drainEvery time.Duration
+
+	unreach bot.Unreachables
+	strikes strikes
+
+	counter SentCounter
+	botKey  string
+	quota   int64
+	loc     *time.Location
+	now     func() time.Time
 }
 
-var _ bot.Sender = (*Transport)(nil)
+var (
+	_ bot.Sender = (*Transport)(nil)
+	_ bot.Usage  = (*Transport)(nil)
+)
 
 // Limits of the Zalo transport.
 const (
@@ -106,18 +141,13 @@ func newTransport(cfg Config, h bot.Handler) *Transport {
 	z := &Transport{
 		handler: h, log: cfg.Logger, files: cfg.Files,
 		webhookURL: cfg.WebhookURL, secret: cfg.WebhookSecret, pollTimeout: cfg.PollTimeout,
-		wait: transport.Sleep, backoff: transport.Backoff, handleTimeout: 2 * time.Minute,
+		wait: transport.Sleep, backoff: transport.Backoff, handleTimeout: transport.MaxHandling,
 		menus: cfg.Menus, queues: transport.NewChatQueues(maxWorkers),
+		inbox: cfg.Inbox, wake: make(chan struct{}, 1), drainEvery: drainEvery, unreach: cfg.Unreachables,
+		counter: cfg.Counter, botKey: botKey(cfg.Token), quota: cfg.MonthlyQuota, loc: cfg.Location, now: cfg.Now,
 	}
-	if z.log == nil {
-		z.log = slog.Default()
-	}
-	if z.menus == nil {
-		z.menus = &memMenus{max: menusMax}
-	}
-	if z.pollTimeout < time.Second {
-		z.pollTimeout = pollDefault
-	}
+	z.lease = z.handleTimeout + leaseSlack
+	z.defaults()
 	base := strings.TrimRight(cfg.APIURL, "/")
 	if base == "" {
 		base = defaultAPIURL
@@ -129,6 +159,40 @@ func newTransport(cfg Config, h bot.Handler) *Transport {
 	z.api = &client{base: base, token: cfg.Token, http: hc}
 	return z
 }
+
+// defaults fills in what the Config left empty.
+func (z *Transport) defaults() {
+	if z.log == nil {
+		z.log = slog.Default()
+	}
+	if z.menus == nil {
+		z.menus = &memMenus{max: menusMax}
+	}
+	if z.inbox == nil {
+		z.inbox = &memInbox{}
+	}
+	if z.counter == nil {
+		z.counter = &memCounter{}
+	}
+	if z.loc == nil {
+		z.loc = vietnam
+	}
+	if z.now == nil {
+		z.now = time.Now
+	}
+	if z.pollTimeout < time.Second {
+		z.pollTimeout = pollDefault
+	}
+}
+
+// vietnam is Asia/Ho_Chi_Minh, where the platform's months are counted; UTC+7 all year (no
+// daylight saving) when the zone database is missing.
+var vietnam = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*60*60)
+}()
 
 // Prefix implements bot.Sender: the transport sends to the identities "zalo:…".
 func (z *Transport) Prefix() string { return Prefix }
@@ -165,7 +229,7 @@ func convert(u update) (job, bool) {
 		UpdateID: Ident(m.MessageID),
 		Chat:     Ident(m.Chat.ID),
 		User:     Ident(m.From.ID),
-		Name:     strings.TrimSpace(m.From.DisplayName + " " + m.From.Name),
+		Name:     senderName(m.From.DisplayName, m.From.Name),
 	}}
 	if m.MessageID == "" {
 		j.in.UpdateID = "" // nothing to de-duplicate by
@@ -182,11 +246,21 @@ func convert(u update) (job, bool) {
 	return j, true
 }
 
+// senderName is the name to call the sender by. The docs send display_name, some deployments
+// name, others both with the same value: one of them, never the two joined ("Ted Ted").
+func senderName(display, name string) string {
+	if d := strings.TrimSpace(display); d != "" {
+		return d
+	}
+	return strings.TrimSpace(name)
+}
+
 // process reads the job's text against the chat's last choices, handles it and sends the
 // replies. ctx survives shutdown, so an update in hand is finished; handleTimeout bounds it.
 func (z *Transport) process(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, z.handleTimeout)
 	defer cancel()
+	z.strikes.forget(j.in.Chat) // they wrote: they can be reached, whatever failed before
 	if j.text != "" {
 		j.in.Input = z.input(ctx, j.in.Chat, j.text)
 	}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,11 +49,12 @@ func (c *Clock) Now() time.Time {
 	return c.real().Add(c.shift)
 }
 
-// Set moves the clock to day ("13/03/2026") at DayAt in the calendar's time zone.
+// Set moves the clock to day ("13/03/2026", or "13/3/2026" as people type it) at DayAt in the
+// calendar's time zone. Its error is a sentence for the person at the terminal, Vietnamese first.
 func (c *Clock) Set(day string) error {
-	d, err := time.ParseInLocation("02/01/2006", day, c.cal.Loc)
+	d, err := time.ParseInLocation("2/1/2006", strings.TrimSpace(day), c.cal.Loc)
 	if err != nil {
-		return fmt.Errorf("%q: want a day written dd/mm/yyyy", day)
+		return fmt.Errorf("«%s» không phải là ngày viết theo dạng ngày/tháng/năm (%q is not a day written dd/mm/yyyy)", day, day)
 	}
 	c.mu.Lock()
 	c.shift = d.Add(DayAt).Sub(c.real())

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -49,12 +50,27 @@ func TestClockSetAtAnyHour(t *testing.T) {
 	}
 }
 
+// TestClockSetTakesDaysAsTyped: "16/3/2026" is the day people type as often as "16/03/2026".
+func TestClockSetTakesDaysAsTyped(t *testing.T) {
+	for _, day := range []string{"16/3/2026", "16/03/2026", " 16/3/2026 "} {
+		real := &fakeReal{at(t, "20/02/2026 08:30")}
+		c := NewClock(testCal, real.now)
+		if err := c.Set(day); err != nil {
+			t.Fatalf("Set(%q): got %v, want nil", day, err)
+		}
+		if got, want := c.Now(), at(t, "16/03/2026 10:00"); !got.Equal(want) {
+			t.Errorf("Set(%q): got %v, want %v", day, got, want)
+		}
+	}
+}
+
 func TestClockSetRefusesABadDay(t *testing.T) {
 	real := &fakeReal{at(t, "20/02/2026 08:30")}
 	c := NewClock(testCal, real.now)
 	for _, day := range []string{"hôm qua", "31/02/2026", "2026-03-16"} {
-		if err := c.Set(day); err == nil {
-			t.Errorf("Set(%q): got nil, want an error", day)
+		err := c.Set(day)
+		if err == nil || !strings.HasPrefix(err.Error(), "«"+day+"» không phải là ngày") {
+			t.Errorf("Set(%q): got %v, want an error in Vietnamese first", day, err)
 		}
 	}
 	if got := c.Now(); !got.Equal(real.t) {

@@ -1,14 +1,21 @@
-// Package fakezalo is an httptest fake of the Zalo Bot API for tests: getMe, getUpdates from a
-// queue the test fills (one update per call, 408 after a short wait when none),
-// setWebhook/deleteWebhook (which exclude getUpdates, as on Zalo), and sendMessage and sendPhoto
-// recorded; any call can be failed on demand.
+// Package fakezalo is an httptest fake of the Zalo Bot API for tests, as strict as the API's
+// documentation: getMe; getUpdates from a queue the test fills (one update per call, 408 after
+// a short wait when none); setWebhook, deleteWebhook and getWebhookInfo, a webhook excluding
+// getUpdates as on Zalo; sendMessage, sendPhoto and sendChatAction recorded. A call the docs
+// do not allow (unknown method or parameter, missing one, a value not a string, an empty or
+// over-long text or caption, a body not JSON) is refused with 400 and recorded as such. With a
+// webhook set, what the test delivers is POSTed to it in the documented envelope
+// {"ok": true, "result": {"event_name", "message"}} with the secret in X-Bot-Api-Secret-Token.
+// Any call can be failed on demand.
 //
 // It knows the Zalo API only, not our transport, so any package's tests can use it. It never
-// listens anywhere but 127.0.0.1.
+// listens, nor posts, anywhere but 127.0.0.1.
 package fakezalo
 
 import (
 	"encoding/json"
+	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,12 +32,14 @@ type Call struct {
 	Method string
 	Params map[string]string
 	Failed bool
+	// Refused says why the fake refused the call as the docs would ("" when it did not).
+	Refused string
 }
 
 // failure is an injected error envelope for the next call of a method.
 type failure struct {
 	status int // HTTP status
-	code   int // error_code of the envelope
+	code   any // error_code of the envelope: a number, or a string as some deployments send
 	desc   string
 }
 
@@ -47,9 +56,16 @@ type Server struct {
 	mu       sync.Mutex
 	calls    []Call
 	fail     map[string][]failure
-	webhook  string
-	notify   chan struct{} // signalled on every recorded call
+	hook     webhook
+	notFound bool // webhook methods answer 404 while no webhook is set
+	verify   any  // setWebhook's "verification", when set
+	notify   chan struct{}
 	timeouts int
+}
+
+// webhook is the webhook set, if any.
+type webhook struct {
+	url, secret string
 }
 
 // New starts a fake Zalo API, closed when the test ends.
@@ -63,20 +79,43 @@ func New(tb testing.TB) *Server {
 	return f
 }
 
-// Fail makes the next call of method answer with an error envelope.
-func (f *Server) Fail(method string, status, code int, desc string) {
+// Fail makes the next call of method answer with an error envelope: HTTP status, error_code
+// code (an int, or a string as some deployments send it) and description desc.
+func (f *Server) Fail(method string, status int, code any, desc string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fail[method] = append(f.fail[method], failure{status, code, desc})
 }
 
-// Push queues a text message (or another event) from user id for getUpdates.
+// NotFoundWithoutWebhook makes getWebhookInfo and deleteWebhook answer 404 while no webhook is
+// set, as working clients report of the real service.
+func (f *Server) NotFoundWithoutWebhook() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notFound = true
+}
+
+// Verification makes setWebhook's result carry v as its "verification".
+func (f *Server) Verification(v any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.verify = v
+}
+
+// Push queues a text message (or another event) from user id, as Deliver does.
 func (f *Server) Push(event, msgID, user, text string) {
 	f.Deliver(Event(event, msgID, user, text))
 }
 
-// Deliver queues update u, as Event writes them, for getUpdates.
-func (f *Server) Deliver(u map[string]any) { f.updates <- u }
+// Deliver hands update u, as Event writes them, to the bot: POSTed to the webhook in the
+// documented envelope when one is set (see PostWebhook), queued for getUpdates otherwise.
+func (f *Server) Deliver(u map[string]any) {
+	if f.webhook().url != "" {
+		_, _ = f.PostWebhook(u)
+		return
+	}
+	f.updates <- u
+}
 
 // Event is the JSON of one update as Zalo sends it: event from user in their private chat.
 func Event(event, msgID, user, text string) map[string]any {
@@ -96,47 +135,70 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		write(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
 		return
 	}
-	params := map[string]string{}
-	var raw map[string]any
-	_ = json.NewDecoder(r.Body).Decode(&raw)
-	for k, v := range raw {
-		if s, ok := v.(string); ok {
-			params[k] = s
-		}
+	params, why := readParams(r, method)
+	if why != "" {
+		f.record(Call{Method: method, Params: params, Failed: true, Refused: why})
+		write(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + why})
+		return
 	}
 	if fl, ok := f.takeFailure(method); ok {
 		f.record(Call{Method: method, Params: params, Failed: true})
 		write(w, fl.status, map[string]any{"ok": false, "error_code": fl.code, "description": fl.desc})
 		return
 	}
-	switch method {
-	case "getUpdates":
+	if method == "getUpdates" {
 		f.getUpdates(w, r, params)
 		return
-	case "setWebhook":
-		f.setWebhook(params["url"])
-	case "deleteWebhook":
-		f.setWebhook("")
 	}
-	f.record(Call{Method: method, Params: params})
-	result := any(true)
-	if method == "getMe" {
-		result = map[string]any{"id": "bot1", "account_name": "danvan_zalo_bot"}
-	}
-	write(w, http.StatusOK, map[string]any{"ok": true, "result": result})
+	status, body := f.answer(method, params)
+	f.record(Call{Method: method, Params: params, Failed: status != http.StatusOK})
+	write(w, status, body)
 }
 
-func (f *Server) setWebhook(url string) {
+// answer is the fake's answer to a call the docs allow.
+func (f *Server) answer(method string, params map[string]string) (int, map[string]any) {
 	f.mu.Lock()
-	f.webhook = url
-	f.mu.Unlock()
+	defer f.mu.Unlock()
+	info := func() map[string]any { return map[string]any{"url": f.hook.url, "updated_at": 1773108000000} }
+	switch method {
+	case "getMe":
+		return ok(map[string]any{"id": "bot1", "account_name": "danvan_zalo_bot", "account_type": "BASIC", "can_join_groups": false})
+	case "setWebhook":
+		f.hook = webhook{url: params["url"], secret: params["secret_token"]}
+		res := info()
+		if f.verify != nil {
+			res["verification"] = f.verify
+		}
+		return ok(res)
+	case "deleteWebhook", "getWebhookInfo":
+		if f.notFound && f.hook.url == "" {
+			return http.StatusNotFound, map[string]any{"ok": false, "error_code": 404, "description": "Not Found"}
+		}
+		if method == "deleteWebhook" {
+			f.hook = webhook{}
+		}
+		return ok(info())
+	case "sendChatAction":
+		return ok(nil)
+	}
+	return ok(map[string]any{"message_id": "sent-" + params["chat_id"], "date": 1773108000000})
+}
+
+func ok(result any) (int, map[string]any) {
+	if result == nil {
+		return http.StatusOK, map[string]any{"ok": true}
+	}
+	return http.StatusOK, map[string]any{"ok": true, "result": result}
+}
+
+func (f *Server) webhook() webhook {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hook
 }
 
 func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, params map[string]string) {
-	f.mu.Lock()
-	hooked := f.webhook != ""
-	f.mu.Unlock()
-	if hooked {
+	if f.webhook().url != "" {
 		f.record(Call{Method: "getUpdates", Params: params, Failed: true})
 		write(w, http.StatusOK, map[string]any{"ok": false, "error_code": 409, "description": "webhook is set"})
 		return
@@ -197,6 +259,17 @@ func (f *Server) Calls(method string) []Call {
 	return out
 }
 
+// Refused returns the calls the fake refused as the docs would.
+func (f *Server) Refused() []Call {
+	var out []Call
+	for _, c := range f.Calls("") {
+		if c.Refused != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Timeouts is how many getUpdates calls ended in 408.
 func (f *Server) Timeouts() int {
 	f.mu.Lock()
@@ -237,3 +310,12 @@ func (f *Server) WaitFor(tb testing.TB, what string, d time.Duration, cond func(
 		}
 	}
 }
+
+// isJSON reports whether a Content-Type names JSON.
+func isJSON(ct string) bool {
+	t, _, err := mime.ParseMediaType(ct)
+	return err == nil && t == "application/json"
+}
+
+// drain reads what is left of a body, so the connection can be reused.
+func drain(r io.Reader) { _, _ = io.Copy(io.Discard, r) }

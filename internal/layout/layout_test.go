@@ -51,6 +51,7 @@ func rules() []rule {
 		{"danvan/bot/files", func(d string) bool { return ours(d) && d != "danvan/flows" }, "the files package renders what flows decided: it imports only flows of ours"},
 		{"danvan/bot/files", redisClient, "the files package knows no Redis client"},
 		{"danvan/bot/transport", func(d string) bool { return isTransport(d) }, "the transport kit is shared by the transports and imports none of them"},
+		{"danvan/internal/filetest", ours, "filetest imports none of ours: the files package's own tests use it"},
 	}
 	for _, t := range transports {
 		rs = append(rs, rule{t, func(d string) bool { return isTransport(d) && d != t },

@@ -95,9 +95,9 @@ func (s *Server) stop() {
 	_ = s.cmd.Wait()
 }
 
-// Cluster starts n redis-servers in cluster mode, gives them the 16384 slots in equal ranges
+// StartCluster starts n redis-servers in cluster mode, gives them the 16384 slots in equal ranges
 // and waits until the cluster reports ok. It returns their addresses (all masters).
-func Cluster(tb testing.TB, n int) []string {
+func StartCluster(tb testing.TB, n int) []string {
 	tb.Helper()
 	nodes := make([]*Server, n)
 	addrs := make([]string, n)

@@ -40,3 +40,6 @@ func (c *Clock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
+
+// ClockAt is a clock standing at t.
+func ClockAt(t time.Time) *Clock { return &Clock{t: t} }

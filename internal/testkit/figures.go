@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"danvan/flows"
 	"danvan/storage"
@@ -61,4 +62,22 @@ func RateLine(t flows.Tally) string {
 // DoneLine is the Membership completeness as /figures writes it, without the share.
 func DoneLine(t flows.Tally, units int) string {
 	return "Sinh hoạt & hội viên: Đã báo cáo " + strconv.Itoa(t.Reported) + "/" + strconv.Itoa(units) + " đơn vị"
+}
+
+// MustSubmit stores version 1 of unit's Membership report for Q1 2026, sent by by at at,
+// through the store's real submit path (tallies included).
+func MustSubmit(tb testing.TB, store *storage.Store, unit, by string, at time.Time, m Membership) {
+	tb.Helper()
+	form := flows.Form{ID: "membership"}
+	for _, f := range Settings(tb).Forms {
+		if f.ID == "membership" {
+			form = f
+		}
+	}
+	k := flows.Key{Unit: unit, Period: "2026-Q1", Form: form.ID}
+	vals := map[string]int64{"eligible": m.Eligible, "members": m.Members, "new_members": m.NewMembers, "active": m.Active}
+	sub := flows.Submission{Key: k, Values: vals, By: by, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
+	if err := store.Apply(context.Background(), []flows.Effect{flows.Submit{Submission: sub, Form: form}}); err != nil {
+		tb.Fatalf("submit %s: %v", unit, err)
+	}
 }

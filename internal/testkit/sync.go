@@ -25,7 +25,11 @@ const syncMark = "⟂sync "
 // has been answered: no sleeps, no guessing how many replies to await.
 type SyncHandler struct {
 	next bot.Handler
+	*syncMarks
+}
 
+// syncMarks are the sync marks sent and not yet seen, shared by the handlers of one test.
+type syncMarks struct {
 	mu    sync.Mutex
 	seq   int
 	marks map[string]chan struct{}
@@ -33,7 +37,13 @@ type SyncHandler struct {
 
 // NewSyncHandler wraps next.
 func NewSyncHandler(next bot.Handler) *SyncHandler {
-	return &SyncHandler{next: next, marks: map[string]chan struct{}{}}
+	return &SyncHandler{next: next, syncMarks: &syncMarks{marks: map[string]chan struct{}{}}}
+}
+
+// Also wraps next in a handler that shares h's marks: replicas, each with its own dispatcher,
+// where a mark sent to one may be handled by another.
+func (h *SyncHandler) Also(next bot.Handler) *SyncHandler {
+	return &SyncHandler{next: next, syncMarks: h.syncMarks}
 }
 
 // Handle implements bot.Handler.

@@ -1,7 +1,6 @@
-package files
+package filetest
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"io"
@@ -10,8 +9,9 @@ import (
 	"testing"
 )
 
-// docxPara is one paragraph of a document as a reader meets it.
-type docxPara struct {
+// DOCXPara is one paragraph of a Word document as a reader meets it: its text, its style, its
+// alignment, the first run's formatting, and whether it sits in a table.
+type DOCXPara struct {
 	Text                    string
 	Style, Align            string
 	Bold, Italic, Underline bool
@@ -19,38 +19,26 @@ type docxPara struct {
 	InTable                 bool
 }
 
-// docxView is what a test reads back from a .docx: its parts, every paragraph, every table
-// as rows of cell texts, each section's page, and the text as lines (a paragraph, "| a | b |"
-// per table row, "[page]" for a page break, "[section …]" where a section ends).
-type docxView struct {
+// DOCX is what a test reads back from a .docx: its parts, every paragraph, every table as rows
+// of cell texts, each section's page, and the text as lines (a paragraph, "| a | b |" per table
+// row, "[page]" for a page break, "[section …]" where a section ends), which a golden file can
+// hold.
+type DOCX struct {
 	Parts    map[string][]byte
-	Paras    []docxPara
+	Paras    []DOCXPara
 	Tables   [][][]string
 	Sections []string // "11906x16838" or "16838x11906 landscape"
 	Lines    []string
 }
 
-// mustReadDOCX unzips data and parses every XML part (failing on one that is not well formed)
-// and word/document.xml into a docxView.
-func mustReadDOCX(tb testing.TB, data []byte) docxView {
+// MustReadDOCX unzips data, checks every XML part is well formed and parses word/document.xml
+// into a DOCX.
+func MustReadDOCX(tb testing.TB, data []byte) DOCX {
 	tb.Helper()
-	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		tb.Fatalf("docx: not a zip: %v", err)
-	}
-	v := docxView{Parts: map[string][]byte{}}
-	for _, f := range z.File {
-		rc, err := f.Open()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		v.Parts[f.Name] = b
-		if err := wellFormed(b); err != nil {
+	v := DOCX{Parts: map[string][]byte{}}
+	for _, f := range MustUnzip(tb, data) {
+		v.Parts[f.Name] = f.Data
+		if err := wellFormed(f.Data); err != nil {
 			tb.Errorf("docx part %s: not well-formed XML: %v", f.Name, err)
 		}
 	}
@@ -77,8 +65,8 @@ func wellFormed(b []byte) error {
 
 // docxWalk is the parser's state.
 type docxWalk struct {
-	v            *docxView
-	para         *docxPara
+	v            *DOCX
+	para         *DOCXPara
 	inRun, inT   bool
 	runs         int
 	tables       int
@@ -86,7 +74,7 @@ type docxWalk struct {
 	orient, size string
 }
 
-func (v *docxView) parse(doc []byte) error {
+func (v *DOCX) parse(doc []byte) error {
 	w := &docxWalk{v: v}
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	for {
@@ -123,7 +111,7 @@ func (w *docxWalk) start(e xml.StartElement) {
 	p := w.para
 	switch e.Name.Local {
 	case "p":
-		w.para, w.runs = &docxPara{InTable: w.tables > 0}, 0
+		w.para, w.runs = &DOCXPara{InTable: w.tables > 0}, 0
 	case "pStyle":
 		p.Style = attr(e, "val")
 	case "jc":
@@ -200,8 +188,8 @@ func (w *docxWalk) end(name string) {
 	}
 }
 
-// para returns the first paragraph whose text is text.
-func (v docxView) para(tb testing.TB, text string) docxPara {
+// Para returns the first paragraph whose text is text; the test fails without one.
+func (v DOCX) Para(tb testing.TB, text string) DOCXPara {
 	tb.Helper()
 	for _, p := range v.Paras {
 		if p.Text == text {
@@ -209,11 +197,12 @@ func (v docxView) para(tb testing.TB, text string) docxPara {
 		}
 	}
 	tb.Errorf("docx: no paragraph %q", text)
-	return docxPara{}
+	return DOCXPara{}
 }
 
-// tableWith returns the first table whose header row's first cells are heads.
-func (v docxView) tableWith(tb testing.TB, heads ...string) [][]string {
+// TableWith returns the first table whose header row's first cells are heads; the test fails
+// without one.
+func (v DOCX) TableWith(tb testing.TB, heads ...string) [][]string {
 	tb.Helper()
 	for _, t := range v.Tables {
 		if len(t) > 0 && len(t[0]) >= len(heads) && slices.Equal(t[0][:len(heads)], heads) {
