@@ -93,13 +93,16 @@ func csvRecord(rec []string, r Row, lang flows.Lang) {
 	rec[i+5] = csvText(r.Reason)
 }
 
-// csvText defuses CSV formula injection (OWASP "CSV Injection"): a spreadsheet opening the file
-// runs a cell that starts with = + - @, a tab or a carriage return as a formula, and the sender's
-// display name or a return's reason are whatever a user typed ("=HYPERLINK(…)"). Such a text cell
-// gets a leading single quote, so it shows as text. Only text cells go through it: numbers stay
-// numbers.
+// csvText makes a text cell safe. It drops bidirectional controls and control characters
+// (flows.Neutral: a tab becomes a space, a carriage return goes), with which a name could read as
+// another, and defuses CSV formula injection (OWASP "CSV Injection"): a spreadsheet opening the
+// file runs a cell that starts with = + - @ (after spaces, for the lenient ones) as a formula,
+// and the sender's display name or a return's reason are whatever a user typed
+// ("=HYPERLINK(…)"). Such a text cell gets a leading single quote, so it shows as text. Only
+// text cells go through it: numbers stay numbers.
 func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	s = flows.Neutral(s)
+	if t := strings.TrimLeft(s, " "); t != "" && strings.ContainsRune("=+-@", rune(t[0])) {
 		return "'" + s
 	}
 	return s

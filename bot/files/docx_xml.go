@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"danvan/flows"
 )
 
 // wml writes WordprocessingML. Element order inside pPr, rPr, tblPr, tcPr and sectPr follows
@@ -104,32 +106,26 @@ func (w *wml) run(rp runProps, text string) {
 	w.WriteString("</w:r>")
 }
 
-// cleanText makes s safe for XML and for a document people read: invalid UTF-8 replaced,
-// control characters (C0 but the line feed, DEL, C1) and the bidirectional controls that can
-// make text display in another order than it is stored (Trojan Source) removed, tabs and other
-// breaks turned into spaces, CRLF into a line feed.
+// cleanText makes s safe for XML and for a document people read: invalid UTF-8 replaced, CRLF
+// made a line feed, other breaks a space, the characters XML refuses or a reader would not see
+// (U+FEFF, U+FFFE, U+FFFF) removed, then flows.Neutral: control characters and the
+// bidirectional controls that can make text display in another order than it is stored
+// (Trojan Source) gone, tabs made spaces.
 func cleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\r', '\v', '\f', 0x85, 0x2028, 0x2029:
 			return ' '
-		case r < 0x20 || (r >= 0x7F && r <= 0x9F), isBidiControl(r), r == 0xFEFF, r == 0xFFFE, r == 0xFFFF:
+		case 0xFEFF, 0xFFFE, 0xFFFF:
 			return -1
 		}
 		return r
 	}, s)
-}
-
-// isBidiControl reports the embedding, override, isolate and mark characters of Unicode's
-// bidirectional algorithm.
-func isBidiControl(r rune) bool {
-	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+	return flows.Neutral(s)
 }
 
 // escapeTo writes s with XML's special characters escaped.

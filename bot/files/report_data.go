@@ -258,7 +258,7 @@ func countForm(fc *Completeness, subs map[flows.Key]flows.Submission, k flows.Ke
 		fc.Return++
 	default:
 		fc.Reported++
-		if s.First().After(per.Due) {
+		if s.Late(per.Due) {
 			fc.Late++
 		}
 	}
@@ -292,7 +292,7 @@ func (m *Maker) unitState(u flows.Node, forms []flows.Form, in reportInput) unit
 			st.returned++
 		default:
 			st.done++
-			st.late = st.late || s.First().After(in.per.Due)
+			st.late = st.late || s.Late(in.per.Due)
 		}
 	}
 	return st

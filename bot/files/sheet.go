@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"danvan/flows"
 )
 
 // sheetName makes a valid, unique worksheet name: at most 31 characters, none of []:*?/\.
@@ -17,7 +19,7 @@ func sheetName(name string, taken []string) string {
 			return '-'
 		}
 		return r
-	}, name)
+	}, flows.NeutralLine(name))
 	rs := []rune(name)
 	if len(rs) > 28 {
 		rs = rs[:28]
@@ -169,7 +171,7 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 				}
 				v = c.Value
 			}
-			if err := f.SetCellValue(sh, ref, v); err != nil {
+			if err := f.SetCellValue(sh, ref, neutral(v)); err != nil {
 				return err
 			}
 		}
@@ -184,10 +186,33 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 
 func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
 
+// neutral is v fit for a cell: a text, bare or in a styled cell, goes through flows.Neutral, so
+// a name or a reason stored with bidirectional controls cannot read as something else in the
+// file; other values pass.
+func neutral(v any) any {
+	switch x := v.(type) {
+	case string:
+		return flows.Neutral(x)
+	case excelize.Cell:
+		if s, ok := x.Value.(string); ok {
+			x.Value = flows.Neutral(s)
+		}
+		return x
+	}
+	return v
+}
+
+// neutralRow puts every value of a row about to be streamed through neutral.
+func neutralRow(vals []any) {
+	for j, v := range vals {
+		vals[j] = neutral(v)
+	}
+}
+
 func headerRow(st xlsxStyles, labels ...string) []any {
 	out := make([]any, len(labels))
 	for i, l := range labels {
-		out[i] = cell(st.header, l)
+		out[i] = cell(st.header, flows.Neutral(l))
 	}
 	return out
 }
@@ -219,6 +244,7 @@ func writeTable(f *excelize.File, sh string, wb Workbook, t Table, st xlsxStyles
 		return err
 	}
 	for i, r := range top {
+		neutralRow(r)
 		if err := sw.SetRow("A"+strconv.Itoa(i+1), r); err != nil {
 			return err
 		}

@@ -81,6 +81,7 @@ func (lay tableLayout) write(sw *excelize.StreamWriter, t Table, st xlsxStyles) 
 		} else {
 			lay.fillTotal(vals, l, t, st)
 		}
+		neutralRow(vals)
 		ref, _ := excelize.CoordinatesToCellName(1, row)
 		if err := sw.SetRow(ref, vals); err != nil {
 			return err

