@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -301,5 +302,10 @@ func (k *checker) misc() {
 	case "text", "json":
 	default:
 		k.add("log_format", "%q: want text or json", c.LogFormat)
+	}
+	if c.ReportTemplate != "" {
+		if _, err := os.Stat(c.ReportTemplate); err != nil {
+			k.add("report_template", "cannot read the report template: %v", err)
+		}
 	}
 }

@@ -17,8 +17,10 @@ import (
 const utf8BOM = "\uFEFF"
 
 // RenderCSV writes each table of wb as a CSV file (UTF-8 with BOM, the same columns as the
-// spreadsheet) and packs them in one zip: a reply carries one file, and there is a CSV per form.
-func RenderCSV(wb Workbook) ([]byte, error) {
+// spreadsheet's unit rows) separated by sep, and packs them in one zip: a reply carries one file,
+// and there is a CSV per form. sep is ',' or ';': Excel under a Vietnamese (or most European)
+// locale, where the comma is the decimal mark, splits columns at semicolons only.
+func RenderCSV(wb Workbook, sep rune) ([]byte, error) {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	for _, t := range wb.Tables {
@@ -26,7 +28,7 @@ func RenderCSV(wb Workbook) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
-		if err := WriteTableCSV(w, t, wb.Lang); err != nil {
+		if err := WriteTableCSV(w, t, wb.Lang, sep); err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
 	}
@@ -36,14 +38,16 @@ func RenderCSV(wb Workbook) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteTableCSV writes one table as CSV with a BOM. Numbers are plain digits, rates as percents
-// for readers of lang ("88,1%", "88.1%" in English), times "2006-01-02 15:04" in the calendar's
-// time zone.
-func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, lang flows.Lang) error {
+// WriteTableCSV writes one table as CSV with a BOM, fields separated by sep. Numbers are plain
+// digits, rates as percents for readers of lang ("88,1%", "88.1%" in English), times
+// "2006-01-02 15:04" in the calendar's time zone. Only units' rows: a CSV is read by programs,
+// which would count subtotals twice.
+func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, lang flows.Lang, sep rune) error {
 	if _, err := w.Write([]byte(utf8BOM)); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	cw.Comma = sep
 	rec := make([]string, len(t.Headers))
 	for i, h := range t.Headers {
 		rec[i] = csvText(h)
