@@ -203,7 +203,7 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open 
 		return snapshot{}, err
 	}
 	snap := snapshot{state: st, person: p, loaded: now, open: open}
-	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
+	qs := flows.ReportQueries(p, d.Settings.Dir, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil
 	}

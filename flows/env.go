@@ -54,19 +54,32 @@ type ReportQuery struct {
 	Key      Key
 	Person   string
 	Previous string // period id, "" when there is none
+	// Before names the units whose submissions for Previous stand in for the unit's own (into
+	// ReportInfo.Before): its predecessors, when the unit was not yet in force on the previous
+	// period's due day. Empty otherwise.
+	Before []string
 }
 
-// ReportQueries lists the reports Env.Reports must hold for p at now.
-func ReportQueries(p Person, forms []Form, cal Calendar, now time.Time) []ReportQuery {
+// ReportQueries lists the reports Env.Reports must hold for p at now: each of p's units in
+// force in each open period (Directory.In) × each form.
+func ReportQueries(p Person, dir *Directory, forms []Form, cal Calendar, now time.Time) []ReportQuery {
 	var out []ReportQuery
 	for _, per := range cal.Open(now) {
-		prev := ""
-		if pp, ok := cal.Previous(per); ok {
-			prev = pp.ID
-		}
+		pp, hasPrev := cal.Previous(per)
 		for _, u := range p.Units {
+			if dir.In(per).UnitCount(u, AllOrgs) == 0 {
+				continue // merged away, not yet formed, or unknown: nothing to report for per
+			}
+			q := ReportQuery{Person: p.ID}
+			if hasPrev {
+				q.Previous = pp.ID
+				if !dir.Active(u, DateOf(pp.Due)) {
+					q.Before = dir.Predecessors(u)
+				}
+			}
 			for _, f := range forms {
-				out = append(out, ReportQuery{Key: Key{Unit: u, Period: per.ID, Form: f.ID}, Person: p.ID, Previous: prev})
+				q.Key = Key{Unit: u, Period: per.ID, Form: f.ID}
+				out = append(out, q)
 			}
 		}
 	}

@@ -232,7 +232,7 @@ func (w *world) press(label string) (Input, error) {
 
 func (w *world) reports(p Person) map[Key]ReportInfo {
 	out := map[Key]ReportInfo{}
-	for _, q := range ReportQueries(p, w.env.Forms, w.env.Calendar, w.now) {
+	for _, q := range ReportQueries(p, w.env.Dir, w.env.Forms, w.env.Calendar, w.now) {
 		var info ReportInfo
 		if d, ok := w.drafts[q.Person+"|"+q.Key.String()]; ok {
 			info.Draft = &d
@@ -242,6 +242,11 @@ func (w *world) reports(p Person) map[Key]ReportInfo {
 		}
 		if s, ok := w.subs[Key{Unit: q.Key.Unit, Period: q.Previous, Form: q.Key.Form}]; ok && q.Previous != "" {
 			info.Previous = &s
+		}
+		for _, b := range q.Before {
+			if s, ok := w.subs[Key{Unit: b, Period: q.Previous, Form: q.Key.Form}]; ok {
+				info.Before = append(info.Before, s)
+			}
 		}
 		out[q.Key] = info
 	}
