@@ -14,7 +14,7 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 	t.st.Version = st.Version + 1
 	t.press = in.Kind == ButtonInput
 	if !env.Person.Known() {
-		t.say(t.T("stranger"))
+		t.say(t.T("stranger", t.env.OfficeName(t.lang)))
 		return st, t.replies, nil
 	}
 	if !t.run(in) {

@@ -33,9 +33,27 @@ type Env struct {
 	// by id, loaded by the caller along with Progress and History: names to show, and each
 	// one's language for what is sent to them.
 	Contacts map[string]Person
+	// Office names the body that runs the bot, the one people without an invite or a scope are
+	// told to contact: since 2025 the province's Ban Tuyên giáo và Dân vận. It is data (config);
+	// empty reads DefaultOffice.
+	Office Text
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string
+}
+
+// DefaultOffice is what texts call the body that runs the bot when the configuration names none.
+var DefaultOffice = Text{Vi: "Ban Dân vận", En: "Ban Dân vận"}
+
+// OfficeName is Office (or DefaultOffice) in lang.
+func (e *Env) OfficeName(lang Lang) string { return OfficeName(e.Office, lang) }
+
+// OfficeName is office in lang, or DefaultOffice's name when office has no Vietnamese name.
+func OfficeName(office Text, lang Lang) string {
+	if office.Vi == "" {
+		office = DefaultOffice
+	}
+	return office.In(lang)
 }
 
 // Form returns the form with id.

@@ -59,7 +59,7 @@ func (t *turn) badRequest(r leaderReq) {
 	case "bad_ind":
 		t.say(t.T("bad_ind", r.badArg, t.indicatorList()))
 	case "no_scope":
-		t.say(t.T("no_scope"))
+		t.say(t.T("no_scope", t.env.OfficeName(t.lang)))
 	default:
 		t.refuse()
 	}
