@@ -25,12 +25,24 @@ func BenchmarkFiguresNationwide(b *testing.B) {
 	province, commune := nationwide.ProvinceID(2), nationwide.CommuneID(2, 7)
 	c := mustSeeded(b, cfg, dir, province)
 	in := flows.Input{Kind: flows.CommandInput, Command: "figures"}
-	b.Run("province", func(b *testing.B) {
-		c.measure(b, in, c.wantFigures(b, in, province))
-	})
-	b.Run("commune", func(b *testing.B) {
-		c.leader = "tg:900001"
-		testkit.MustLink(b, c.store, c.leader, flows.Person{ID: c.leader, Name: "Lường Văn Xã", Scopes: []string{commune}})
-		c.measure(b, in, c.wantFigures(b, in, commune))
-	})
+	views := []struct {
+		name, leader, scope string
+	}{
+		{"province", c.leader, province},
+		{"commune", "tg:900001", commune},
+	}
+	testkit.MustLink(b, c.store, "tg:900001", flows.Person{ID: "tg:900001", Name: "Lường Văn Xã", Scopes: []string{commune}})
+	for _, v := range views {
+		for _, cold := range []bool{false, true} {
+			name := v.name
+			if cold {
+				name += "-cold" // the first request of a chat in this process: no cached snapshot
+			}
+			b.Run(name, func(b *testing.B) {
+				c.leader, c.cold = v.leader, cold
+				defer func() { c.cold = false }()
+				c.measure(b, in, c.wantFigures(b, in, v.scope))
+			})
+		}
+	}
 }
