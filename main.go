@@ -31,6 +31,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal asks for a graceful stop; after it the default action is back, so a
+	// second Ctrl+C or SIGTERM ends the process at once, whatever is still finishing.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Getenv)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -176,7 +179,7 @@ func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []fu
 		return wait()
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(cfg.ListenAddr, mux, serverLimits)
 	srvErr := make(chan error, 1)
 	go func() {
 		log.Info("listening", "addr", cfg.ListenAddr)

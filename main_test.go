@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,4 +209,58 @@ func TestCalendarShowsMovedDueStep(t *testing.T) {
 			t.Errorf("/calendar: got %q, want it to contain %q", out.String(), want)
 		}
 	}
+}
+
+// TestDemoLeaderReturnsReport: the demo's organiser files a report, the leader returns it with a
+// reason, and the notice reaches the organiser in the same terminal; then Ctrl+D (the end of
+// the input) ends the demo. It used to freeze for good after the reason.
+func TestDemoLeaderReturnsReport(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	in, typing := io.Pipe()
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	real := func() time.Time { return time.Date(2026, 1, 20, 8, 30, 0, 0, config.Default().Location()) }
+	go func() { done <- runDemo(ctx, []string{"-date", "13/03/2026"}, in, out, real) }()
+	go func() {
+		// Lan files Q1's membership keeping last year's figures; Hùng opens the Women's Union
+		// of Tân Phong through /figures and returns it.
+		_, _ = io.WriteString(typing, "/report\n1\n1\na\na\na\na\n1\n/as leader\n/figures\n1\n6\n2\n4\n2\n3\n1\nSai số liệu\n/help\n")
+		_ = typing.Close()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo: got %v, want nil", err)
+		}
+	case <-ctx.Done():
+		t.Fatalf("demo: still running after the input ended; output so far:\n%s", out.String())
+	}
+	_, after, ok := strings.Cut(out.String(), "Vui lòng gõ lý do")
+	if !ok {
+		t.Fatalf("demo output: got %q, want the leader asked for a reason", out.String())
+	}
+	for _, want := range []string{"📨 console:organiser", "Lý do: Sai số liệu", "✅ Đã trả lại báo cáo", "/figures [kỳ] — số liệu tổng hợp"} {
+		if !strings.Contains(after, want) {
+			t.Errorf("demo output after the reason: got %q, want it to contain %q", after, want)
+		}
+	}
+}
+
+// lockedBuffer is an output several goroutines write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -84,14 +84,15 @@ type Dispatcher struct {
 }
 
 // Handle implements Handler. Failures are logged here, once, and the person gets a kind message.
-// An update handled before (a platform's redelivery, or another replica) gets no reply at all.
+// An update handled before (a platform's redelivery, or another replica) changes nothing; in a
+// private chat it gets the chat's current screen again (see redraw).
 func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
 	unlock := d.chats.Lock(in.Chat)
 	defer unlock()
 	replies, err := d.handle(ctx, in)
 	if errors.Is(err, flows.ErrDuplicate) {
 		d.cache.drop(in.Chat) // the first delivery moved the chat on
-		return nil
+		return d.redraw(ctx, in)
 	}
 	if err != nil {
 		d.cache.drop(in.Chat)
@@ -141,6 +142,26 @@ func (d *Dispatcher) claim(ctx context.Context, in Incoming) error {
 	return err
 }
 
+// redraw answers an update handled before with what its chat shows now (flows.Redraw). A
+// platform redelivers an update when a crash came between storing its step and sending the
+// replies: without them the person would never see the next question, and a value typed again
+// would be stored as the next answer. A redelivery whose replies did go out shows the same
+// screen twice, which is harmless. Only in a private chat (chat and user the same); a failure
+// is logged and nothing is sent, as the update was handled.
+func (d *Dispatcher) redraw(ctx context.Context, in Incoming) []flows.Reply {
+	if in.Chat != in.User {
+		return nil
+	}
+	now := d.Now()
+	snap, err := d.load(ctx, in, now, openIDs(d.Settings.Calendar, now))
+	if err != nil {
+		d.logger().WarnContext(ctx, "redraw a repeated update", "update", in.UpdateID, "chat", in.Chat, "err", err)
+		return nil
+	}
+	replies := flows.Redraw(d.env(snap), snap.state, in.Input, now)
+	return d.attach(ctx, in, snap.person, langOf(snap.person, snap.state), replies)
+}
+
 // restart ends a conversation that keeps losing races (its state no longer fits what is stored),
 // rather than telling the person "busy" forever: their drafts stay, only the chat starts over.
 func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, error) {
@@ -187,12 +208,27 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 	}
 	// The store refuses (flows.ErrConflict) a step on a cached snapshot whose effects its commit
 	// does not check against the stored state; it is run again on stored data.
-	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, cached); err != nil {
+	switch err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, cached); {
+	case errors.Is(err, flows.ErrStateNotSaved) && next.Screen == flows.Idle:
+		d.stateLost(ctx, in, err)
+	case err != nil:
 		return nil, err
+	default:
+		d.cache.put(in.Chat, snap.after(next, effects))
 	}
-	d.cache.put(in.Chat, snap.after(next, effects))
 	d.carryOut(ctx, in, flows.Outgoing(effects))
 	return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
+}
+
+// stateLost settles a step whose effects the store kept but whose chat state it could not (the
+// connection dropped in between), and which ended the conversation: a report submitted, one
+// returned. Such a step counts as done: its replies say what was stored, which is true whatever screen the
+// stored state still shows, and the next step, run on that state, finds the report as stored
+// (flows recognises a submission of its own summary). A step that would leave the chat on a
+// screen is reported as failed instead, since its buttons would name a state that was not kept.
+func (d *Dispatcher) stateLost(ctx context.Context, in Incoming, err error) {
+	d.cache.drop(in.Chat)
+	d.logger().WarnContext(ctx, "step stored without its chat state", "update", in.UpdateID, "chat", in.Chat, "err", err)
 }
 
 // load reads what a step needs from the store.

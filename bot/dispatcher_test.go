@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,18 +47,36 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 	}
 }
 
-func TestDispatcherRepeatedUpdateHandledOnce(t *testing.T) {
+// TestDispatcherRepeatedUpdateRedrawn: a crash after an answer is stored but before its reply
+// goes out makes the platform deliver the update again. It is not stored twice, and the person
+// sees the question they are on again (not silence), so a value typed again answers that
+// question, not the next one. The same holds for the confirmation of Gửi.
+func TestDispatcherRepeatedUpdateRedrawn(t *testing.T) {
 	store, d, _ := testkit.MustBot(t)
 	seq := 0
-	testkit.MustLanAtForm(t, d, &seq)
-	in := bot.Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
-	first := d.Handle(context.Background(), in)
-	second := d.Handle(context.Background(), in)
-	if len(first) == 0 || len(second) != 0 {
-		t.Fatalf("got %d then %d replies, want some then none", len(first), len(second))
+	lan := testkit.MustLanAtForm(t, d, &seq)
+	answer := bot.Incoming{UpdateID: "tg:999", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.TextInput, Text: "1250"}}
+	first := d.Handle(context.Background(), answer) // lost in the crash
+	again := d.Handle(context.Background(), answer)
+	if len(first) == 0 || !reflect.DeepEqual(again, first) {
+		t.Fatalf("repeated answer: got %+v, want the lost reply %+v again", again, first)
 	}
-	if got := testkit.MustDraft(t, store, testkit.Lan); got == nil || got.Version != 1 {
-		t.Fatalf("got draft %+v, want version 1", got)
+	if got := testkit.MustDraft(t, store, testkit.Lan); got == nil || got.Version != 1 || len(got.Answers) != 1 {
+		t.Fatalf("got draft %+v, want one answer at version 1", got)
+	}
+	for _, v := range []string{"1100", "20", "khoảng 1.000"} {
+		lan.Text(v)
+	}
+	lan.MustSay("Kiểm tra lại trước khi gửi")
+	send := bot.Incoming{UpdateID: "tg:1000", Chat: "tg:2001", User: "tg:2001", Input: flows.Input{Kind: flows.ButtonInput, Data: lan.MustButton("Gửi").Data}}
+	d.Handle(context.Background(), send) // lost in the crash
+	sub := testkit.MustSubmitted(t, store)
+	got := d.Handle(context.Background(), send)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "✅ Đã gửi báo cáo") || !strings.Contains(got[0].Text, sub.Ref) {
+		t.Fatalf("repeated Gửi: got %+v, want the confirmation with reference %s", got, sub.Ref)
+	}
+	if again := testkit.MustSubmitted(t, store); again.Version != 1 {
+		t.Errorf("submission: got version %d, want 1 (submitted once)", again.Version)
 	}
 }
 

@@ -18,7 +18,9 @@ type Sessions interface {
 	// stored state is still at version prev (else flows.ErrConflict), and records update as
 	// handled (flows.ErrDuplicate if it was). An answer (one draft save) is stored whole or not
 	// at all. A step that ran on a cached snapshot (cached) is refused with flows.ErrConflict,
-	// writing nothing, unless the commit checks all it does against the stored state.
+	// writing nothing, unless the commit checks all it does against the stored state. Effects
+	// stored without the state that follows them give an error wrapping flows.ErrStateNotSaved,
+	// and the update stays recorded.
 	Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error
 }
 

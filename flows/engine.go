@@ -12,6 +12,7 @@ import (
 func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect) {
 	t := &turn{env: env, st: st, now: now, lang: langOf(env.Person, st)}
 	t.st.Version = st.Version + 1
+	t.st.Sent = nil // only the step that submitted confirms it again on a redraw
 	t.press = in.Kind == ButtonInput
 	if !env.Person.Known() {
 		t.say(t.T("stranger", t.env.OfficeName(t.lang)))
@@ -207,14 +208,7 @@ func (t *turn) choose(action, arg string) {
 		t.act(action, arg)
 		return
 	}
-	t.replies = append(t.replies, Reply{Text: t.T("moved"), Notice: t.T("moved")})
-	if sub := t.info().Submitted; sub != nil && !hasAnswers(t.info().Draft) && sub.Version > t.st.Seen.Sub {
-		key := t.st.Key
-		t.reset()
-		t.say(t.T("sent_elsewhere", t.formTitle(key.Form), sub.Version, sub.Ref))
-		return
-	}
-	t.prompt()
+	t.moved()
 }
 
 // hasAnswers reports whether d is a draft with something in it: a submitted report leaves an

@@ -336,9 +336,7 @@ func (t *turn) submit() {
 	s := t.newSubmission()
 	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version, Replaces: t.info().Submitted})
 	t.dirty = false
-	key := t.st.Key
-	t.reset()
-	t.say(t.T("submitted", t.formTitle(key.Form), t.env.Dir.Label(key.Unit, t.lang), t.periodLabel(key.Period), s.Ref, s.Version))
+	t.received(s)
 }
 
 func (t *turn) newSubmission() Submission {

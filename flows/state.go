@@ -7,8 +7,13 @@ import "errors"
 var ErrConflict = errors.New("conflict: stored version moved on")
 
 // ErrDuplicate is returned by stores for an update that was handled before: its step is
-// dropped, replies and all.
+// dropped, replies and all; the caller may show the chat's screen again (Redraw).
 var ErrDuplicate = errors.New("update already handled")
+
+// ErrStateNotSaved is returned by stores when a step's effects were stored but the chat's new
+// state was not (the connection dropped in between): what the step did stands, and the chat is
+// still on its old screen.
+var ErrStateNotSaved = errors.New("effects stored, chat state not saved")
 
 // ErrNotFound is returned by stores for a missing record, such as an unknown or used invite code.
 var ErrNotFound = errors.New("not found")
@@ -57,6 +62,9 @@ type State struct {
 	Seen Seen `json:"seen,omitzero"`
 	// Return is the submission a leader is sending back, while ReturnReason asks why.
 	Return *ReturnTarget `json:"ret,omitempty"`
+	// Sent is the report the step that led to this idle state submitted: a redraw (Redraw)
+	// confirms it again. The next step clears it.
+	Sent *Key `json:"sent,omitempty"`
 }
 
 // ReturnTarget names the version of a report a leader is returning.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -121,9 +122,11 @@ func (b batch) single() (*flows.Draft, bool) {
 // Those commonest steps are one script on one Redis or Sentinel: one round trip, stored whole or
 // not at all, de-duplication included. Other steps, and every step on Cluster (the keys sit on
 // different slots), claim the update first, apply the effects, then store the state, so a
-// failure in between leaves the chat on the old question with the answer already safe; the
-// claim is released on failure. (So a cached answer on Cluster has its draft and its state each
-// checked as it is written, one after the other.)
+// failure in between leaves the chat on the old question with the answer already safe. The
+// claim is released when nothing was stored or another step moved the chat on (the step is run
+// again); when the effects were stored but the state could not be, the update stays handled and
+// the error wraps flows.ErrStateNotSaved. (So a cached answer on Cluster has its draft and its
+// state each checked as it is written, one after the other.)
 func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error {
 	b, err := s.batchOf(effects)
 	if err != nil {
@@ -171,14 +174,24 @@ func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows
 			return fmt.Errorf("commit update %s: %w", update, flows.ErrDuplicate)
 		}
 	}
-	err := b.apply(ctx)
-	if err == nil {
-		err = s.SaveSession(ctx, chat, st, prev)
+	release := func() {
+		if update != "" {
+			_ = s.Release(context.WithoutCancel(ctx), update)
+		}
 	}
-	if err != nil && update != "" {
-		_ = s.Release(context.WithoutCancel(ctx), update)
+	if err := b.apply(ctx); err != nil {
+		release()
+		return err
 	}
-	return err
+	err := s.SaveSession(ctx, chat, st, prev)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flows.ErrConflict) || len(b.writes) == 0:
+		release()
+		return err
+	}
+	return fmt.Errorf("commit session %s: %w: %w", chat, flows.ErrStateNotSaved, err)
 }
 
 // evalBatched runs script in the batcher's next pipeline (EVALSHA); a server that does not know

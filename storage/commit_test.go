@@ -1,11 +1,16 @@
 package storage
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"danvan/flows"
 )
@@ -140,5 +145,64 @@ func TestBatcherAfterClose(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Claim after Close still waiting after 10s")
+	}
+}
+
+// failSessionSave is a hook that fails every script on a chat's state (SaveSession's
+// compare-and-set), as a connection lost just before it; other commands go through.
+type failSessionSave struct{}
+
+func (failSessionSave) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (failSessionSave) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if args := cmd.Args(); len(args) > 3 && strings.HasPrefix(fmt.Sprint(args[0]), "eval") && strings.Contains(fmt.Sprint(args[3]), "session:") {
+			err := errors.New("read tcp 127.0.0.1:6379: connection reset by peer")
+			cmd.SetErr(err)
+			return err
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (failSessionSave) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestCommitSubmitStateNotSaved: a submission stored whose chat state then could not be is
+// reported as such (flows.ErrStateNotSaved), not as a plain failure, and its update stays
+// handled; a submission whose chat moved on meanwhile is a conflict and frees its update to be
+// run again.
+func TestCommitSubmitStateNotSaved(t *testing.T) {
+	tests := []struct {
+		name      string
+		hook      redis.Hook
+		prev      int64
+		want      error
+		wantFresh bool // the update may be claimed again afterwards
+	}{
+		{"connection lost before the state", failSessionSave{}, 0, flows.ErrStateNotSaved, false},
+		{"chat moved on", nil, 5, flows.ErrConflict, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, ctx := mustStore(t), t.Context()
+			mustApply(t, s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})})
+			if tt.hook != nil {
+				s.rdb.AddHook(tt.hook)
+			}
+			sub := submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1250})
+			err := s.Commit(ctx, "tg:1", "tg:u7", flows.State{Version: tt.prev + 1}, tt.prev,
+				[]flows.Effect{flows.Submit{Submission: sub, Form: testForm, Draft: 1}}, false)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Commit: got %v, want %v", err, tt.want)
+			}
+			if got, err := s.Submission(ctx, keyQ1); err != nil || got.Ref != sub.Ref {
+				t.Errorf("submission: got %+v, %v; want %s stored", got, err, sub.Ref)
+			}
+			if fresh, err := s.Claim(ctx, "tg:u7"); err != nil || fresh != tt.wantFresh {
+				t.Errorf("claim of the update afterwards: got %v, %v; want %v", fresh, err, tt.wantFresh)
+			}
+		})
 	}
 }

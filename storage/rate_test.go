@@ -45,10 +45,7 @@ func TestFanoutRateShared(t *testing.T) {
 			t.Errorf("another token or channel (%s): got wait %v, %v, want 0, nil", other.key, d, err)
 		}
 	}
-	keys, err := s.rdb.Keys(ctx, "*"+prefix[len("test:"):]+"*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := redistest.Keys(t, s.rdb, "*"+prefix[len("test:"):]+"*")
 	if len(keys) != 3 {
 		t.Errorf("keys: got %q, want 3 (two tokens on tg, one on zalo)", keys)
 	}

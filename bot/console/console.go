@@ -46,8 +46,14 @@ type Transport struct {
 	// open; "" shows only their names.
 	Files string
 
-	mu      sync.Mutex // one message written at a time: reminders arrive from their own goroutine
-	running bool       // Run has shown its first prompt: a message sent then shows it again
+	// mu guards the terminal and the fields below: one message written at a time, since
+	// reminders and notices arrive from other goroutines. It is never held while the bot
+	// handles a line: handling may send to this console (a notice to another of the demo's
+	// people), and Send takes mu.
+	mu      sync.Mutex
+	running bool // Run has shown its first prompt: a message sent then shows it again
+	busy    bool // a line is being handled: its replies, then the prompt, follow
+	stopped bool // Run has returned: nothing more is printed
 	seq     int
 	choices []flows.Button // of the last message with buttons
 	free    bool
@@ -64,6 +70,9 @@ func (c *Transport) Prefix() string { return Prefix }
 func (c *Transport) Send(_ context.Context, chat string, r flows.Reply) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.stopped {
+		return nil
+	}
 	fmt.Fprintf(c.Out, "\n  📨 %s:", chat)
 	mine := chat == c.User
 	choices, free := c.choices, c.free
@@ -71,14 +80,51 @@ func (c *Transport) Send(_ context.Context, chat string, r flows.Reply) error {
 	if !mine {
 		c.choices, c.free = choices, free
 	}
-	if c.running {
+	if c.running && !c.busy {
 		c.promptLine()
 	}
 	return nil
 }
 
-// Run reads lines until In ends or ctx is done.
+// Run reads lines until In ends or ctx is done. It returns as soon as ctx is done, even with a
+// line in hand or the reader blocked on In (a terminal that sends nothing): neither holds up
+// the shutdown, and nothing is printed after Run returns.
 func (c *Transport) Run(ctx context.Context) error {
+	lines := c.read(ctx)
+	c.mu.Lock()
+	c.promptLine()
+	c.running = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.stopped = true
+		c.mu.Unlock()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case line, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				c.do(ctx, line)
+			}()
+			select {
+			case <-done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+}
+
+// read scans In on a goroutine of its own, which nobody waits for: a read from a terminal
+// cannot be cancelled, and the process may end while it blocks.
+func (c *Transport) read(ctx context.Context) <-chan string {
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
@@ -91,29 +137,40 @@ func (c *Transport) Run(ctx context.Context) error {
 			}
 		}
 	}()
-	c.mu.Lock()
-	c.promptLine()
-	c.running = true
-	c.mu.Unlock()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case line, ok := <-lines:
-			if !ok {
-				return nil
-			}
-			out, local := c.local(ctx, line)
-			c.mu.Lock()
-			if local {
-				fmt.Fprintf(c.Out, "  %s\n", out)
-			} else {
-				c.line(ctx, line)
-			}
-			c.promptLine()
-			c.mu.Unlock()
-		}
+	return lines
+}
+
+// do handles one typed line and prints what comes back, then the prompt.
+func (c *Transport) do(ctx context.Context, line string) {
+	if out, local := c.local(ctx, line); local {
+		c.print(ctx, func() { fmt.Fprintf(c.Out, "  %s\n", out) })
+		return
 	}
+	c.mu.Lock()
+	in, ok := c.incoming(line)
+	c.busy = ok
+	c.mu.Unlock()
+	var replies []flows.Reply
+	if ok {
+		replies = c.Handler.Handle(ctx, in)
+	}
+	c.print(ctx, func() {
+		c.busy = false
+		for _, r := range replies {
+			c.render(r)
+		}
+	})
+}
+
+// print writes what write writes, then the prompt, unless Run has returned or is returning.
+func (c *Transport) print(ctx context.Context, write func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped || ctx.Err() != nil {
+		return
+	}
+	write()
+	c.promptLine()
 }
 
 // local runs line if it is one of the console's own commands.
@@ -132,23 +189,23 @@ func (c *Transport) local(ctx context.Context, line string) (string, bool) {
 
 func (c *Transport) promptLine() { fmt.Fprintf(c.Out, "%s> ", c.Name) }
 
-func (c *Transport) line(ctx context.Context, line string) {
+// incoming turns line into the update to handle; false when it was the console's own /as,
+// which it carries out. c.mu is held.
+func (c *Transport) incoming(line string) (bot.Incoming, bool) {
 	if who, ok := strings.CutPrefix(strings.TrimSpace(line)+" ", "/as "); ok && c.Switch != nil {
 		user, name, ok := c.Switch(strings.TrimSpace(who))
 		if !ok {
 			fmt.Fprintln(c.Out, "  /as organiser | leader | admin")
-			return
+			return bot.Incoming{}, false
 		}
 		c.User, c.Name, c.choices = user, name, nil
 		fmt.Fprintf(c.Out, "  (bây giờ bạn là %s)\n", name)
-		return
+		return bot.Incoming{}, false
 	}
 	c.seq++
 	in := bot.Incoming{UpdateID: fmt.Sprintf("%s:%d", c.User, c.seq), Chat: c.User, User: c.User, Name: c.Name, Input: c.input(line)}
 	c.choices = nil
-	for _, r := range c.Handler.Handle(ctx, in) {
-		c.render(r)
-	}
+	return in, true
 }
 
 // input turns a typed line into flows input: a choice by its number or letter when the last

@@ -2,8 +2,12 @@ package console
 
 import (
 	"context"
+	"errors"
+	"io"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"danvan/bot"
 	"danvan/flows"
@@ -52,4 +56,121 @@ func TestConsoleStyles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// notifier is a Handler that, like the dispatcher on a leader's return, sends a notice to
+// another of the console's people through the console itself while it handles the line.
+type notifier struct{ c *Transport }
+
+func (n notifier) Handle(ctx context.Context, in bot.Incoming) []flows.Reply {
+	if err := n.c.Send(ctx, Ident("organiser"), flows.Reply{Text: "↩️ Báo cáo bị trả lại: Sai số liệu"}); err != nil {
+		return []flows.Reply{{Text: "send: " + err.Error()}}
+	}
+	return []flows.Reply{{Text: "Đã trả lại báo cáo."}}
+}
+
+// blocker is a Handler that never answers until its context ends.
+type blocker struct{ started chan struct{} }
+
+func (b blocker) Handle(ctx context.Context, _ bot.Incoming) []flows.Reply {
+	close(b.started)
+	<-ctx.Done()
+	return []flows.Reply{{Text: "too late"}}
+}
+
+// mustReturnWithin runs c until ctx's deadline and returns its error; a Run still going then
+// fails the test instead of hanging it.
+func mustReturnWithin(t *testing.T, ctx context.Context, run func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- run() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		t.Fatalf("Run: still running at the deadline, want it returned")
+		return nil
+	}
+}
+
+// A notice the handling of a line sends to the console (a leader returns the organiser's
+// report) is printed, and the console goes on: it used to wait for itself forever.
+func TestConsoleNoticeWhileHandling(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	in, feed := io.Pipe()
+	out := &syncBuffer{}
+	c := &Transport{In: in, Out: out, User: Ident("leader"), Name: "Hùng"}
+	c.Handler = notifier{c}
+	go func() {
+		_, _ = io.WriteString(feed, "Sai số liệu\n/help\n")
+		_ = feed.Close() // Ctrl+D
+	}()
+	if err := mustReturnWithin(t, ctx, func() error { return c.Run(ctx) }); err != nil {
+		t.Fatalf("Run: got %v, want nil", err)
+	}
+	got := out.String()
+	for _, want := range []string{"📨 console:organiser:", "Báo cáo bị trả lại: Sai số liệu", "Đã trả lại báo cáo."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output: got %q, want it to contain %q", got, want)
+		}
+	}
+	if n := strings.Count(got, "Đã trả lại báo cáo."); n != 2 {
+		t.Errorf("answers: got %d, want 2 (both lines handled)", n)
+	}
+}
+
+// SIGINT or SIGTERM (ctx ending) stops the console at once: while the reader waits for a
+// terminal that sends nothing, and while a line is in the handler.
+func TestConsoleStopsWhenCancelled(t *testing.T) {
+	tests := []struct {
+		name  string
+		typed string
+	}{
+		{"reader waiting", ""},
+		{"line in hand", "/report\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			deadline, stop := context.WithTimeout(t.Context(), 10*time.Second)
+			defer stop()
+			in, feed := io.Pipe()
+			defer feed.Close()
+			h := blocker{started: make(chan struct{})}
+			out := &syncBuffer{}
+			c := &Transport{In: in, Out: out, Handler: h, User: Ident("organiser"), Name: "Lan"}
+			ctx, cancel := context.WithCancel(deadline)
+			go func() {
+				if tt.typed != "" {
+					_, _ = io.WriteString(feed, tt.typed)
+					<-h.started
+				}
+				cancel() // the signal
+			}()
+			if err := mustReturnWithin(t, deadline, func() error { return c.Run(ctx) }); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Run: got %v, want context.Canceled", err)
+			}
+			if strings.Contains(out.String(), "too late") {
+				t.Errorf("output: got %q, want nothing printed after Run returned", out.String())
+			}
+		})
+	}
+}
+
+// syncBuffer is an output the console and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -64,6 +64,9 @@ type Transport struct {
 	webhookURL  string
 	secret      string
 	pollTimeout time.Duration
+	// busyPoll paces getUpdates while updates are in hand, which Telegram then sends back at
+	// once: it bounds how long a new update of another chat waits to be taken.
+	busyPoll time.Duration
 
 	// wait and backoff are fields so tests can observe waits without spending real time.
 	wait    func(ctx context.Context, d time.Duration) error
@@ -154,9 +157,10 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 		webhookURL:    cfg.WebhookURL,
 		secret:        cfg.WebhookSecret,
 		pollTimeout:   cfg.PollTimeout,
+		busyPoll:      500 * time.Millisecond,
 		wait:          transport.Sleep,
 		backoff:       transport.Backoff,
-		handleTimeout: 2 * time.Minute,
+		handleTimeout: transport.MaxHandling,
 		maxRetryAfter: time.Minute,
 		sendAttempts:  4,
 		queues:        transport.NewChatQueues(maxWorkers),

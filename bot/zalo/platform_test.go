@@ -317,8 +317,8 @@ func TestZaloCountsMessagesAgainstQuota(t *testing.T) {
 	}
 	rdb := redistest.Client(redistest.Addr())
 	defer rdb.Close()
-	keys, err := rdb.Keys(t.Context(), prefix+"zsent:*").Result()
-	if err != nil || len(keys) != 1 || strings.Contains(keys[0], fakezalo.Token) || !strings.HasSuffix(keys[0], ":2026-04") {
-		t.Errorf("count keys: got %v, %v, want one for 2026-04 without the token", keys, err)
+	keys := redistest.Keys(t, rdb, prefix+"zsent:*")
+	if len(keys) != 1 || strings.Contains(keys[0], fakezalo.Token) || !strings.HasSuffix(keys[0], ":2026-04") {
+		t.Errorf("count keys: got %v, want one for 2026-04 without the token", keys)
 	}
 }

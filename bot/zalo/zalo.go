@@ -141,7 +141,7 @@ func newTransport(cfg Config, h bot.Handler) *Transport {
 	z := &Transport{
 		handler: h, log: cfg.Logger, files: cfg.Files,
 		webhookURL: cfg.WebhookURL, secret: cfg.WebhookSecret, pollTimeout: cfg.PollTimeout,
-		wait: transport.Sleep, backoff: transport.Backoff, handleTimeout: 2 * time.Minute,
+		wait: transport.Sleep, backoff: transport.Backoff, handleTimeout: transport.MaxHandling,
 		menus: cfg.Menus, queues: transport.NewChatQueues(maxWorkers),
 		inbox: cfg.Inbox, wake: make(chan struct{}, 1), drainEvery: drainEvery, unreach: cfg.Unreachables,
 		counter: cfg.Counter, botKey: botKey(cfg.Token), quota: cfg.MonthlyQuota, loc: cfg.Location, now: cfg.Now,

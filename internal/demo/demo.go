@@ -7,6 +7,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -132,12 +133,13 @@ func dayCommand(clock *Clock, sched Schedule, loc *time.Location) func(context.C
 }
 
 // runConsole sends what is due today before the prompt, then runs the console while the
-// schedule ticks on its own; nothing prints after it returns.
-func runConsole(ctx context.Context, c *console.Transport, sched Schedule, now func() time.Time, tick string) error {
-	if err := sched.Tick(ctx, now()); err != nil {
+// schedule ticks on its own; nothing prints after it returns. Ctrl+C or SIGTERM (parent
+// ending) is a normal way out, as is Ctrl+D.
+func runConsole(parent context.Context, c *console.Transport, sched Schedule, now func() time.Time, tick string) error {
+	if err := sched.Tick(parent, now()); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(parent)
 	ticking := make(chan struct{})
 	go func() {
 		defer close(ticking)
@@ -146,6 +148,9 @@ func runConsole(ctx context.Context, c *console.Transport, sched Schedule, now f
 	err := c.Run(ctx)
 	cancel()
 	<-ticking
+	if parent.Err() != nil && errors.Is(err, parent.Err()) {
+		return nil
+	}
 	return err
 }
 

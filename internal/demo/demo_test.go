@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -138,5 +139,31 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: got %v, want an error containing %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// TestRunStopsOnSignal: Ctrl+C or SIGTERM (ctx ending) ends the demo, as a normal way out, while
+// the terminal is open and sends nothing; the bot is released.
+func TestRunStopsOnSignal(t *testing.T) {
+	deadline, stop := context.WithTimeout(t.Context(), 10*time.Second)
+	defer stop()
+	ctx, signal := context.WithCancel(deadline)
+	in, terminal := io.Pipe()
+	defer terminal.Close()
+	var b built
+	d := Demo{Model: mustModel(t), Build: b.build, Real: (&fakeReal{at(t, "20/01/2026 08:30")}).now}
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx, nil, in, io.Discard) }()
+	signal()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: got %v, want nil", err)
+		}
+	case <-deadline.Done():
+		t.Fatal("Run: still running after the signal, want it returned")
+	}
+	if !b.closed {
+		t.Error("bot: got not closed, want closed")
 	}
 }

@@ -97,6 +97,7 @@ type Server struct {
 	failures  map[string][]failure
 	confirmed int // highest offset seen
 	flood     flood
+	held      map[int64]chan struct{} // chats whose sends wait until released (Hold)
 }
 
 // New starts a fake Bot API, closed when the test ends.
@@ -181,6 +182,31 @@ func (f *Server) FailNext(method string, code int, desc string, retryAfter int) 
 	f.failures[method] = append(f.failures[method], failure{code: code, desc: desc, retryAfter: retryAfter})
 }
 
+// Hold makes every send to chat (send* and edit* calls) hang, as a Bot API that does not answer,
+// until release is called or the fake closes; the call is recorded as it arrives.
+func (f *Server) Hold(chat int64) (release func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.held == nil {
+		f.held = map[int64]chan struct{}{}
+	}
+	ch := make(chan struct{})
+	f.held[chat] = ch
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			f.mu.Lock()
+			delete(f.held, chat)
+			f.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
+func isSend(method string) bool {
+	return strings.HasPrefix(method, "send") || strings.HasPrefix(method, "edit")
+}
+
 // DropNext makes the next call of method end with a closed connection: a network error.
 func (f *Server) DropNext(method string) {
 	f.mu.Lock()
@@ -246,7 +272,17 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests = append(f.requests, req)
 	f.notifyLocked()
 	accepts := f.flood.acceptLocked(req)
+	hold := f.held[req.ChatID()]
 	f.mu.Unlock()
+	if hold != nil && isSend(req.Method) {
+		select { // recorded already, so the test sees the call that hangs
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		case <-f.done:
+			return
+		}
+	}
 	if accepts != nil {
 		accepts <- req.ChatID() // outside the lock: the test's buffer may be full a moment
 	}

@@ -201,3 +201,32 @@ func deleteOn(ctx context.Context, rdb redis.Cmdable, prefix string) error {
 		cursor = next
 	}
 }
+
+// Keys lists the keys matching pattern on every master of a cluster (or on the one server), for
+// a test to check what a store wrote.
+func Keys(tb testing.TB, rdb redis.UniversalClient, pattern string) []string {
+	tb.Helper()
+	ctx := context.Background()
+	var (
+		mu  sync.Mutex
+		out []string
+	)
+	list := func(ctx context.Context, c redis.Cmdable) error {
+		ks, err := c.Keys(ctx, pattern).Result()
+		mu.Lock()
+		out = append(out, ks...)
+		mu.Unlock()
+		return err
+	}
+	var err error
+	if cc, ok := rdb.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return list(ctx, n) })
+	} else {
+		err = list(ctx, rdb)
+	}
+	if err != nil {
+		tb.Fatalf("keys %s: %v", pattern, err)
+	}
+	slices.Sort(out)
+	return out
+}
