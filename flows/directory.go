@@ -300,6 +300,16 @@ func (d *Directory) Active(id string, day Date) bool {
 	return ok && d.span[i].has(day)
 }
 
+// Span returns the first and last day node id is in force (its own dates within its places');
+// zero for open.
+func (d *Directory) Span(id string) (from, to Date) {
+	i, ok := d.node[id]
+	if !ok {
+		return 0, 0
+	}
+	return d.span[i].from, d.span[i].to
+}
+
 // Predecessors lists the nodes id continues, for "last period's figures" across a merger: its
 // merged_from, or for a unit without one the units of its organisation in the places its place
 // was merged from. Empty for a node that continues nothing.

@@ -12,7 +12,12 @@ func (t *turn) navRow() []Button {
 func (t *turn) renderUnits() Reply {
 	r := Reply{Text: t.T("pick_unit")}
 	for _, u := range t.units() {
-		r.Buttons = append(r.Buttons, []Button{t.btn(t.env.Dir.Label(u, t.lang), "u", u)})
+		label := t.env.Dir.Label(u, t.lang)
+		if _, to := t.env.Dir.Span(u); to != 0 {
+			// A unit merged away may share its name with its successor: say which is which.
+			label += t.T("unit_until", to.Time().Format("02/01/2006"))
+		}
+		r.Buttons = append(r.Buttons, []Button{t.btn(label, "u", u)})
 	}
 	r.Buttons = append(r.Buttons, []Button{t.btn(t.T("btn_cancel"), "cancel", "")})
 	return r

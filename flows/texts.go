@@ -29,6 +29,7 @@ var texts = map[string]Text{
 	"btn_back":       {Vi: "⬅️ Quay lại", En: "⬅️ Back"},
 	"btn_cancel":     {Vi: "✖️ Hủy", En: "✖️ Cancel"},
 	"btn_keep":       {Vi: "Giữ như kỳ trước: %s", En: "Keep last period's: %s"},
+	"unit_until":     {Vi: " (đến %s)", En: " (until %s)"},
 	"keep_sum":       {Vi: " (cộng %d đơn vị cũ)", En: " (%d former units added up)"},
 	"prev_sum":       {Vi: "\n(kỳ trước: cộng %d đơn vị cũ)", En: "\n(last period: %d former units added up)"},
 	"btn_keep_sent":  {Vi: "Giữ như đã gửi: %s", En: "Keep as submitted: %s"},
