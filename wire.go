@@ -81,13 +81,24 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 		// person's platforms while their choice has no transport.
 		Channels: []flows.Channel{telegram.Channel, zalo.Channel},
 	}
+	// The report template is data an admin may replace: a template that does not work stops the
+	// start here rather than failing a leader's report later.
+	text, err := cfg.ReportTemplateText()
+	if err != nil {
+		return nil, err
+	}
+	report, err := files.ParseReport(text)
+	if err != nil {
+		return nil, err
+	}
 	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
 	// unit's places, the calendar to know who is late and the targets to count units that met them.
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
 		Figures: store, Contacts: store,
-		Files:    &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets},
+		Files: &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets,
+			Report: report},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }

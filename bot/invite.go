@@ -62,6 +62,7 @@ func (d *Dispatcher) grant(ctx context.Context, in Incoming, p flows.Person, inv
 	if p.Name == "" {
 		p.Name = in.Name
 	}
+	p.Name = flows.NeutralLine(p.Name) // leaders' views and files show it: no bidi tricks
 	p = inv.Grant(p)
 	if err := d.People.Link(ctx, in.User, p); err != nil {
 		return nil, fmt.Errorf("link %s to %s: %w", in.User, p.ID, err)

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -98,6 +99,10 @@ type Config struct {
 	Office flows.Text `yaml:"office" json:"office"`
 	// Reminders is the reminder ladder, sending hours and fan-out pace (config/reminders.go).
 	Reminders RemindersConfig `yaml:"reminders" json:"reminders"`
+	// ReportTemplate is the path of the written report's template, the words of the .docx
+	// draft (a copy of defaults/report.yaml, edited); empty uses the built-in one. A relative
+	// path is read from the working directory.
+	ReportTemplate string `yaml:"report_template" json:"report_template,omitempty"`
 
 	// sources maps a field path ("forms[0].questions[3].le") to where its value came from
 	// ("config.yaml:42", "env WEBHOOK_URL"), so errors can point there.
@@ -191,6 +196,19 @@ func (c Config) FlowsCalendar() flows.Calendar {
 // Validate.
 func (c Config) Directory() (*flows.Directory, error) {
 	return flows.NewDirectory(slices.Clone(c.Orgs), slices.Clone(c.Units))
+}
+
+// ReportTemplateText returns the report template to parse: the file ReportTemplate names, or
+// the built-in defaults/report.yaml.
+func (c Config) ReportTemplateText() ([]byte, error) {
+	if c.ReportTemplate == "" {
+		return defaultFiles.ReadFile("defaults/report.yaml")
+	}
+	b, err := os.ReadFile(c.ReportTemplate)
+	if err != nil {
+		return nil, fmt.Errorf("report_template: %w", err)
+	}
+	return b, nil
 }
 
 // IsAdmin reports whether the Telegram user id is one of Admins.

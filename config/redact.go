@@ -42,6 +42,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("forms", len(c.Forms)),
 		slog.Int("calendar", len(c.Calendar)),
 		slog.Int("targets", len(c.Targets)),
+		slog.String("report_template", c.ReportTemplate),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -289,5 +290,10 @@ func (k *checker) misc() {
 	case "debug", "info", "warn", "error":
 	default:
 		k.add("log_level", "%q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.ReportTemplate != "" {
+		if _, err := os.Stat(c.ReportTemplate); err != nil {
+			k.add("report_template", "cannot read the report template: %v", err)
+		}
 	}
 }

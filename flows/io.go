@@ -55,6 +55,10 @@ const (
 	ChartFile AttachKind = "chart" // a PNG bar chart of one indicator
 	SheetFile AttachKind = "xlsx"  // the period's figures as an Excel workbook
 	CSVFile   AttachKind = "csv"   // the same, one CSV per form
+	// CSVSemiFile is CSVFile separated by semicolons, as Excel expects under a Vietnamese
+	// locale, where the comma is the decimal mark.
+	CSVSemiFile AttachKind = "csv;"
+	DocFile     AttachKind = "docx" // the draft of the period's written report (Word)
 )
 
 // Attachment describes a file to make: what, for which period, and over which part of the

@@ -45,7 +45,7 @@ func (t *turn) leader(r leaderReq) {
 		t.startReturn(r)
 	case "reo":
 		t.reopen(r)
-	case "chart", "xlsx", "csv":
+	case "chart", "xlsx", "csv", "csv;":
 		t.attach(r)
 	}
 }
@@ -95,6 +95,8 @@ func (t *turn) attach(r leaderReq) {
 	switch r.kind {
 	case "csv":
 		a.Kind = CSVFile
+	case "csv;":
+		a.Kind = CSVSemiFile
 	case "chart":
 		ind, ok := t.indicator(r.ind)
 		if !ok {

@@ -442,3 +442,31 @@ func TestNudgeNobody(t *testing.T) {
 		t.Errorf("got %q and effects %v, want the invite hint and no reminder", got, effects)
 	}
 }
+
+// TestReopenKeepsTheNotice: "Mở lại báo cáo" sits under the return notice, the only message that
+// holds the leader's reason. The reopened report comes as new messages below it, never over it,
+// whether the report is still returned (the reason is repeated above the summary) or was
+// resubmitted since the notice was sent.
+func TestReopenKeepsTheNotice(t *testing.T) {
+	k := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
+	for _, returned := range []bool{true, false} {
+		w := leaderWorld(t)
+		if returned {
+			s := w.subs[k]
+			s.Returned = &Return{By: "ward", At: leaderNow, Reason: "Sai số hội viên"}
+			w.subs[k] = s
+		}
+		_, replies, _, _ := stepAs(w, roles["organiser"], State{Version: 4}, Input{Kind: ButtonInput, Data: "*|reo|2026-Q1 tanphong-phunu membership"})
+		if len(replies) == 0 {
+			t.Fatalf("returned %t: got no reply", returned)
+		}
+		for i, r := range replies {
+			if r.Edit {
+				t.Errorf("returned %t: reply %d %q edits the notice, want a new message", returned, i+1, r.Text)
+			}
+		}
+		if got := allText(replies); returned && !strings.Contains(got, "Sai số hội viên") {
+			t.Errorf("returned: got %q, want the reason repeated", got)
+		}
+	}
+}

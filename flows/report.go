@@ -41,8 +41,8 @@ type Submission struct {
 	By      string           `json:"by"`
 	At      time.Time        `json:"at"`
 	Version int              `json:"version"` // 1 for the first submission, then 2, 3, ...
-	// FirstAt is when version 1 came in: a unit is on time or late by its first submission, and
-	// a correction later does not make it late. Zero means At (version 1 itself).
+	// FirstAt is when version 1 came in, for the record; zero means At (version 1 itself).
+	// Lateness follows the version in force, not the first (Late).
 	FirstAt time.Time `json:"first_at,omitzero"`
 	// Returned is set while a leader has sent this version back for correction: the unit counts
 	// as not reported until it submits again.
@@ -56,6 +56,11 @@ func (s Submission) First() time.Time {
 	}
 	return s.FirstAt
 }
+
+// Late reports whether s came in after due. The figures in force are this version's, so its own
+// time counts: a report corrected after the due date is late, however early its first version
+// was, or a unit could file anything on time and the real figures at leisure.
+func (s Submission) Late(due time.Time) bool { return s.At.After(due) }
 
 // Change is one figure that a resubmission changed.
 type Change struct {

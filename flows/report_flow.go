@@ -334,9 +334,21 @@ func (t *turn) submit() {
 		return
 	}
 	s := t.newSubmission()
-	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version, Replaces: t.info().Submitted})
+	t.effect(Submit{Submission: s, Form: t.form(), Draft: t.workDraft().Version, Replaces: t.info().Submitted, Next: t.following(s.Key)})
 	t.dirty = false
 	t.received(s)
+}
+
+// following lists the reports of k's unit and form, in the periods open now, whose previous
+// period is k's.
+func (t *turn) following(k Key) []Key {
+	var out []Key
+	for _, p := range t.open() {
+		if prev, ok := t.env.Calendar.Previous(p); ok && prev.ID == k.Period {
+			out = append(out, Key{Unit: k.Unit, Period: p.ID, Form: k.Form})
+		}
+	}
+	return out
 }
 
 func (t *turn) newSubmission() Submission {

@@ -86,10 +86,10 @@ func (s *Scheduler) digest(ctx context.Context, pr flows.Person, p flows.Period,
 	return r, true, nil
 }
 
-// late reports whether a unit's first submission of some form came after the due time.
+// late reports whether a unit's current submission of some form came after the due time.
 func (s *Scheduler) late(up flows.UnitProgress, p flows.Period) bool {
 	for _, sub := range up.Subs {
-		if sub != nil && sub.First().After(p.Due) {
+		if sub != nil && sub.Late(p.Due) {
 			return true
 		}
 	}

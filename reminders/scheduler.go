@@ -56,6 +56,10 @@ type Scheduler struct {
 	// claims numbers this process's claims: a claim's token is Holder#n, so two ticks of one
 	// process (the demo's /ngay and its cron) never take one claim twice.
 	claims atomic.Uint64
+	// ticking lets one tick of this process run at a time: a tick asked for by hand (the demo's
+	// /ngay) waits for the cron's catch-up rather than racing it for the same people, so it
+	// returns only once everything due by then has gone out.
+	ticking sync.Mutex
 }
 
 // New returns a Scheduler for cfg, with defaults filled in.
@@ -112,6 +116,8 @@ func (s *Scheduler) periods(now time.Time) []flows.Period {
 // organisers' ladder and the latest digest step, and nothing outside the sending hours. It is
 // safe to run in several processes at once.
 func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
+	s.ticking.Lock()
+	defer s.ticking.Unlock()
 	if !s.cfg.Rules.Allowed(now.In(s.cfg.Calendar.Loc)).Equal(now) {
 		return nil // a catch-up, too, waits for the sending hours of an allowed day
 	}

@@ -37,11 +37,15 @@ type HistoryEntry struct {
 // and, for a unit formed by a merger, its predecessors' submissions of that period. Reports with
 // nothing stored come back as a zero ReportInfo.
 func (s *Store) Reports(ctx context.Context, qs []flows.ReportQuery) (map[flows.Key]flows.ReportInfo, error) {
+	return s.reports(ctx, qs, nil)
+}
+
+// reports is Reports sending first, in the same pipeline, the commands already in all.
+func (s *Store) reports(ctx context.Context, qs []flows.ReportQuery, all []redis.Cmder) (map[flows.Key]flows.ReportInfo, error) {
 	if len(qs) == 0 {
 		return map[flows.Key]flows.ReportInfo{}, nil
 	}
 	cmds := make([]reportCmds, len(qs))
-	var all []redis.Cmder
 	get := func(key string) *redis.StringCmd {
 		cmd := redis.NewStringCmd(ctx, "get", key)
 		all = append(all, cmd)

@@ -230,17 +230,19 @@ func (s *Store) applyTally(ctx context.Context, c tallyChange) error {
 // runTallied runs script on a unit's keys with c folded in: in the same script on one Redis or
 // Sentinel (the script calls tally after its own keys and args), in tallyScript right after on
 // Cluster, where the tallies sit in another slot. It returns the script's result; c is applied
-// only when that is 1.
-func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []string, args []any, c tallyChange) (int, error) {
+// only when that is above 0 (written).
+func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []string, args []any, c tallyChange) (int64, error) {
 	if !s.cluster && !c.empty() {
-		return script.Run(ctx, s.rdb, append(keys, c.keys...), append(args, c.args...)...).Int()
+		return script.Run(ctx, s.rdb, append(keys, c.keys...), append(args, c.args...)...).Int64()
 	}
-	ok, err := script.Run(ctx, s.rdb, keys, args...).Int()
-	if err != nil || ok != 1 || c.empty() {
+	ok, err := script.Run(ctx, s.rdb, keys, args...).Int64()
+	if err != nil || ok < 1 || c.empty() {
 		return ok, err
 	}
 	if err := s.applyTally(ctx, c); err != nil {
-		return ok, fmt.Errorf("stored, but its tallies were not updated (Rebuild mends them): %w", err)
+		// The write itself stands: the step counts as done (its chat state was not saved after it),
+		// and a recount mends the tallies.
+		return ok, fmt.Errorf("stored, but its tallies were not updated (Rebuild mends them): %w: %w", flows.ErrStateNotSaved, err)
 	}
 	return ok, nil
 }
