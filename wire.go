@@ -87,7 +87,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins, Office: cfg.Office,
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.

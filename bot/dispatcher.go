@@ -24,6 +24,8 @@ type Settings struct {
 	Admins map[string]bool
 	// Channels are the platforms the bot runs, in the order texts name them; main fills it.
 	Channels []flows.Channel
+	// Office names the body that runs the bot (flows.Env.Office).
+	Office flows.Text
 }
 
 // Limits of the dispatcher's guards.
@@ -261,7 +263,7 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open 
 		// checks no stamps and is not kept, rather than be refused by its own write.
 		snap.stamps = nil
 	}
-	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
+	qs := flows.ReportQueries(p, d.Settings.Dir, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil
 	}
@@ -315,7 +317,7 @@ func (d *Dispatcher) env(snap snapshot) *flows.Env {
 	s := d.Settings
 	return &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Code: d.NewCode(),
+		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Office: s.Office, Code: d.NewCode(),
 	}
 }
 

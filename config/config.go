@@ -100,6 +100,9 @@ type Config struct {
 	Forms    []flows.Form      `yaml:"forms" json:"forms"`
 	Calendar []PeriodConfig    `yaml:"calendar" json:"calendar"`
 	Targets  []flows.Indicator `yaml:"targets" json:"targets"`
+	// Office names the body that runs the bot and that people are told to contact: since 2025
+	// the province's "Ban Tuyên giáo và Dân vận Tỉnh ủy". Data, like the directory.
+	Office flows.Text `yaml:"office" json:"office"`
 	// Reminders is the reminder ladder, sending hours and fan-out pace (config/reminders.go).
 	Reminders RemindersConfig `yaml:"reminders" json:"reminders"`
 	// ReportTemplate is the path of the written report's template, the words of the .docx
@@ -127,10 +130,11 @@ type PeriodConfig struct {
 var defaultFiles embed.FS
 
 // defaultSections lists the embedded files in the order they are read.
-var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets", "reminders"}
+var defaultSections = []string{"office", "orgs", "units", "forms", "calendar", "targets", "reminders"}
 
-// Default returns the built-in configuration: the settings below and the data of Lai Châu city
-// from the embedded defaults/*.yaml files.
+// Default returns the built-in configuration: the settings below and the data of Lai Châu
+// province as of 1 July 2025 (with the 2023 city as its history) from the embedded
+// defaults/*.yaml files.
 func Default() Config {
 	c := Config{
 		TelegramAPIURL: "https://api.telegram.org",

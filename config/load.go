@@ -167,6 +167,21 @@ func LoadWith(name string, args []string, getenv func(string) string, extra func
 	return c, nil
 }
 
+// Parse returns the defaults with the YAML data read over them and checked, as Load does with a
+// file named name, but without the environment or flags: for tests and tools that hold the
+// file in memory.
+func Parse(name string, data []byte) (Config, error) {
+	c := Default()
+	c.file = name
+	if err := c.decode(name, data); err != nil {
+		return Config{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
 func newFlagSet(name string) (*flag.FlagSet, *string, *[]flagValue) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned, usage is in the ErrHelp error

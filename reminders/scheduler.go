@@ -48,7 +48,6 @@ type Config struct {
 // Scheduler decides, at every tick, which reminders are due and sends them once.
 type Scheduler struct {
 	cfg   Config
-	units []string // every unit of the directory, in file order
 	forms []string
 	// sent remembers the reminders this process marked done, which stay done: it saves a
 	// round trip per person on every tick until the next step.
@@ -86,13 +85,21 @@ func New(cfg Config) *Scheduler {
 		cfg.Observer = nopObserver{}
 	}
 	s := &Scheduler{cfg: cfg, every: ticker}
-	for _, n := range cfg.Dir.Units("") {
-		s.units = append(s.units, n.ID)
-	}
 	for _, f := range cfg.Forms {
 		s.forms = append(s.forms, f.ID)
 	}
 	return s
+}
+
+// unitsIn lists the units that report for p, in file order: those in force on its due day
+// (flows.Directory.In), so the units merged away are not reminded of the periods after.
+func (s *Scheduler) unitsIn(p flows.Period) []string {
+	nodes := s.cfg.Dir.In(p).Units("")
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.ID
+	}
+	return out
 }
 
 // periods returns the periods whose ladder may be running at now.
@@ -176,11 +183,12 @@ func (s *Scheduler) done(up flows.UnitProgress) bool {
 
 // organisers sends step st of period p to every organiser with a unit still missing.
 func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, at, now time.Time) error {
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
+	units := s.unitsIn(p)
+	prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
 	if err != nil {
 		return fmt.Errorf("progress of %s: %w", p.ID, err)
 	}
-	byPerson := s.missing(prog, s.units)
+	byPerson := s.missing(prog, units)
 	people, err := s.cfg.Store.People(ctx, sortedKeys(byPerson))
 	if err != nil {
 		return fmt.Errorf("people to remind for %s: %w", p.ID, err)
