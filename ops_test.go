@@ -61,8 +61,8 @@ func TestDumpRestoreCommands(t *testing.T) {
 		return out.String(), err
 	}
 	out, err := restore()
-	if err != nil || !strings.Contains(out, "restored 3 keys from "+src+" into "+dst) {
-		t.Fatalf("restore: got %q, %v, want the person, the identity and the reminders' revision restored", out, err)
+	if err != nil || !strings.Contains(out, "restored 4 keys from "+src+" into "+dst) {
+		t.Fatalf("restore: got %q, %v, want the person, the identity, the person's stamp and the reminders' revision restored", out, err)
 	}
 	d := storage.New(redis.NewClient(&redis.Options{Addr: redistest.Addr()}), dst)
 	defer d.Close()

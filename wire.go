@@ -19,6 +19,7 @@ import (
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/demo"
+	"danvan/internal/metrics"
 	"danvan/reminders"
 	"danvan/storage"
 )
@@ -64,6 +65,17 @@ var (
 	_ demo.Store        = (*storage.Store)(nil)
 )
 
+// The operators' metrics observe every part through the ports those declare, and read the
+// store through their own.
+var (
+	_ bot.Observer         = (*metrics.Metrics)(nil)
+	_ telegram.Observer    = (*metrics.Transport)(nil)
+	_ zalo.Observer        = (*metrics.Transport)(nil)
+	_ reminders.Observer   = metrics.Reminders{}
+	_ metrics.Pinger       = (*storage.Store)(nil)
+	_ metrics.DraftCounter = (*storage.Store)(nil)
+)
+
 // newDispatcher builds the dispatcher from the configuration and the store.
 func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time, log *slog.Logger) (*bot.Dispatcher, error) {
 	dir, err := cfg.Directory()
@@ -79,11 +91,21 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins, Office: cfg.Office,
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.
 		Channels: []flows.Channel{telegram.Channel, zalo.Channel},
+	}
+	// The report template is data an admin may replace: a template that does not work stops the
+	// start here rather than failing a leader's report later.
+	text, err := cfg.ReportTemplateText()
+	if err != nil {
+		return nil, err
+	}
+	report, err := files.ParseReport(text)
+	if err != nil {
+		return nil, err
 	}
 	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
 	// unit's places, the calendar to know who is late and the targets to count units that met them.
@@ -91,7 +113,8 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
 		Figures: store, Census: store, Contacts: store,
-		Files:    &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets},
+		Files: &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets,
+			Report: report},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }
@@ -100,11 +123,11 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 // person's preferred channel, and the reminder schedule, which sends through the same router on
 // disp's clock, at the pace of the channel each message goes on. The transports register with
 // the router.
-func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
+func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, obs reminders.Observer, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
 	router := &bot.Router{People: store}
 	disp.Notifier = router
 	pace := fanoutRates(cfg, store, router.Channel)
-	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Files, disp.Now, log)
+	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Files, disp.Now, obs, log)
 	disp.Planner, disp.Reminder = sched, sched
 	return router, sched
 }
@@ -118,12 +141,12 @@ func blocked(err error) bool {
 // through sender (paced already), attaches the digests' lists made by files (nil: none) and
 // keeps its claims under this process's name.
 func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
-	files reminders.Files, now func() time.Time, log *slog.Logger) *reminders.Scheduler {
+	files reminders.Files, now func() time.Time, obs reminders.Observer, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
 	return reminders.New(reminders.Config{
 		Store: store, Survey: store, Steps: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender, Files: files,
 		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r), PerSecond: r.Rate,
-		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
+		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log, Observer: obs,
 	})
 }
 
@@ -226,7 +249,7 @@ func demoBuild(cfg config.Config) demo.Build {
 			return demo.Bot{}, err
 		}
 		disp.Settings.Admins = admins
-		router, sched := addRouting(cfg, store, disp, quiet)
+		router, sched := addRouting(cfg, store, disp, nil, quiet)
 		return demo.Bot{Handler: disp, Schedule: sched, Store: store, Route: router.Register, Close: closeAll}, nil
 	}
 }

@@ -24,6 +24,8 @@ type Settings struct {
 	Admins map[string]bool
 	// Channels are the platforms the bot runs, in the order texts name them; main fills it.
 	Channels []flows.Channel
+	// Office names the body that runs the bot (flows.Env.Office).
+	Office flows.Text
 }
 
 // Limits of the dispatcher's guards.
@@ -46,9 +48,10 @@ const (
 // processes nothing is locked: every write states the version it replaces (the chat's state,
 // the draft, the submission), so a step that raced another process writes nothing and is run
 // again on fresh data. That is also what makes the snapshot cache safe: a step may run on a
-// cached snapshot because the store commits it only when it checks, as it writes, the chat's
-// state and the draft it read (an answer); it refuses any other such step, which is run again
-// on stored data before it writes.
+// cached snapshot because the store commits it only when the stamps of what it read (the
+// person's record, their units' reports) have not moved since, checked in the same round trip
+// as an answer's write; a step on a snapshot another chat or replica has written past writes
+// nothing and is run again on stored data.
 type Dispatcher struct {
 	Sessions Sessions
 	Reports  Reports
@@ -70,6 +73,8 @@ type Dispatcher struct {
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files
+	// Observer counts the updates handled, for metrics; nil counts nothing.
+	Observer Observer
 	Settings Settings
 	// Background is the context of work that outlives an update (reminders asked for by hand);
 	// main cancels it at shutdown. Nil detaches such work from the update's context.
@@ -87,9 +92,11 @@ type Dispatcher struct {
 // An update handled before (a platform's redelivery, or another replica) changes nothing; in a
 // private chat it gets the chat's current screen again (see redraw).
 func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
+	start := time.Now()
 	unlock := d.chats.Lock(in.Chat)
 	defer unlock()
 	replies, err := d.handle(ctx, in)
+	defer d.observe(ctx, in, start, err) // once the replies below are made too
 	if errors.Is(err, flows.ErrDuplicate) {
 		d.cache.drop(in.Chat) // the first delivery moved the chat on
 		return d.redraw(ctx, in)
@@ -170,7 +177,7 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 		return nil, fmt.Errorf("load session %s: %w", in.Chat, err)
 	}
 	fresh := flows.State{Version: st.Version + 1, Lang: st.Lang}
-	if err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, fresh, st.Version, nil, false); err != nil {
+	if _, err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, fresh, st.Version, nil, nil); err != nil {
 		return nil, fmt.Errorf("restart session %s: %w", in.Chat, err)
 	}
 	d.logger().WarnContext(ctx, "conversation restarted after repeated conflicts", "chat", in.Chat)
@@ -206,15 +213,16 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 		}
 		return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
 	}
-	// The store refuses (flows.ErrConflict) a step on a cached snapshot whose effects its commit
-	// does not check against the stored state; it is run again on stored data.
-	switch err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, cached); {
+	// The store refuses (flows.ErrConflict) a step on a snapshot it has written past since (its
+	// stamps moved); it is run again on stored data.
+	stamps, err := d.Sessions.Commit(ctx, in.Chat, in.UpdateID, next, snap.state.Version, effects, snap.stamps)
+	switch {
 	case errors.Is(err, flows.ErrStateNotSaved) && next.Screen == flows.Idle:
 		d.stateLost(ctx, in, err)
 	case err != nil:
 		return nil, err
 	default:
-		d.cache.put(in.Chat, snap.after(next, effects))
+		d.keep(in.Chat, snap, next, effects, stamps, now)
 	}
 	d.carryOut(ctx, in, flows.Outgoing(effects))
 	return d.attach(ctx, in, snap.person, langOf(snap.person, next), replies), nil
@@ -231,21 +239,37 @@ func (d *Dispatcher) stateLost(ctx context.Context, in Incoming, err error) {
 	d.logger().WarnContext(ctx, "step stored without its chat state", "update", in.UpdateID, "chat", in.Chat, "err", err)
 }
 
-// load reads what a step needs from the store.
+// keep caches what the committed step leaves the chat reading, when the store returned the
+// stamps that vouch for it; a chat with nobody linked has nothing worth keeping.
+func (d *Dispatcher) keep(chat string, snap snapshot, st flows.State, effects []flows.Effect, stamps *flows.Stamps, now time.Time) {
+	if stamps == nil || stamps.Person == "" {
+		d.cache.drop(chat)
+		return
+	}
+	d.cache.put(chat, snap.after(st, effects, stamps, now), now)
+}
+
+// load reads what a step needs from the store, with the stamps of it.
 func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open string) (snapshot, error) {
-	st, p, err := d.Sessions.Load(ctx, in.Chat, in.User)
+	st, stored, stamps, err := d.Sessions.Load(ctx, in.Chat, in.User)
 	if err != nil {
 		return snapshot{}, err
 	}
-	if p, err = d.settle(ctx, in, p); err != nil {
+	p, err := d.settle(ctx, in, stored)
+	if err != nil {
 		return snapshot{}, err
 	}
-	snap := snapshot{state: st, person: p, loaded: now, open: open}
-	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
+	snap := snapshot{state: st, person: p, stamps: &stamps, used: now, open: open}
+	if p.ID != stored.ID || p.Unreachable != stored.Unreachable {
+		// settle wrote the person, past the stamp just read: this step runs on what it wrote,
+		// checks no stamps and is not kept, rather than be refused by its own write.
+		snap.stamps = nil
+	}
+	qs := flows.ReportQueries(p, d.Settings.Dir, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil
 	}
-	if snap.reports, err = d.Reports.Reports(ctx, qs); err != nil {
+	if snap.reports, stamps.Units, err = d.Reports.StampedReports(ctx, qs); err != nil {
 		return snapshot{}, fmt.Errorf("load reports of %s: %w", p.ID, err)
 	}
 	return snap, nil
@@ -274,7 +298,7 @@ func (d *Dispatcher) settle(ctx context.Context, in Incoming, p flows.Person) (f
 		if p.ID == "" {
 			// An admin named in config gets a record on first contact, so settings such as
 			// the language have somewhere to live.
-			p.ID, p.Name = in.User, in.Name
+			p.ID, p.Name = in.User, flows.NeutralLine(in.Name)
 			if err := d.People.Link(ctx, in.User, p); err != nil {
 				return p, fmt.Errorf("link admin %s: %w", in.User, err)
 			}
@@ -295,7 +319,7 @@ func (d *Dispatcher) env(snap snapshot) *flows.Env {
 	s := d.Settings
 	return &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Code: d.NewCode(),
+		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Office: s.Office, Code: d.NewCode(),
 	}
 }
 

@@ -9,3 +9,21 @@ const (
 	WrongCodes = wrongCodes
 	CodeTries  = codeTries
 )
+
+// SnapshotIdle is how long a chat's snapshot may stay unused before it goes.
+const SnapshotIdle = snapshotIdle
+
+// Cached reports whether d keeps a snapshot of chat.
+func Cached(d *Dispatcher, chat string) bool {
+	d.cache.mu.Lock()
+	defer d.cache.mu.Unlock()
+	_, ok := d.cache.m[chat]
+	return ok
+}
+
+// CachedChats is how many chats d keeps a snapshot of.
+func CachedChats(d *Dispatcher) int {
+	d.cache.mu.Lock()
+	defer d.cache.mu.Unlock()
+	return len(d.cache.m)
+}

@@ -62,6 +62,7 @@ func (d *Dispatcher) grant(ctx context.Context, in Incoming, p flows.Person, inv
 	if p.Name == "" {
 		p.Name = in.Name
 	}
+	p.Name = flows.NeutralLine(p.Name) // leaders' views and files show it: no bidi tricks
 	p = inv.Grant(p)
 	if err := d.People.Link(ctx, in.User, p); err != nil {
 		return nil, fmt.Errorf("link %s to %s: %w", in.User, p.ID, err)
@@ -106,7 +107,7 @@ func (d *Dispatcher) wrongCode(ctx context.Context, lang flows.Lang) ([]flows.Re
 		d.logger().ErrorContext(ctx, "invite codes: too many wrong codes from all chats; redemption paused until the window ends (someone may be guessing codes)",
 			"wrong", n, "window", wrongWindow)
 	}
-	return []flows.Reply{{Text: flows.T(lang, "inv_bad")}}, nil
+	return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.Settings.Office, lang))}}, nil
 }
 
 // codeAlphabet leaves out letters people confuse when reading a code aloud (0/O, 1/I/L).

@@ -11,23 +11,27 @@ import (
 type Sessions interface {
 	// Session returns the chat's state, or the zero State for a chat never seen.
 	Session(ctx context.Context, chat string) (flows.State, error)
-	// Load returns the chat's state and the person linked to ident (empty ID when none), in
-	// one round trip where it can.
-	Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, error)
+	// Load returns the chat's state, the person linked to ident (empty ID when none) and the
+	// stamp of the person's record (flows.Stamps, Units left empty), in one round trip where it
+	// can.
+	Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, flows.Stamps, error)
 	// Commit stores a step's effects (the outbound ones are the caller's) and then st, if the
 	// stored state is still at version prev (else flows.ErrConflict), and records update as
 	// handled (flows.ErrDuplicate if it was). An answer (one draft save) is stored whole or not
-	// at all. A step that ran on a cached snapshot (cached) is refused with flows.ErrConflict,
-	// writing nothing, unless the commit checks all it does against the stored state. Effects
-	// stored without the state that follows them give an error wrapping flows.ErrStateNotSaved,
-	// and the update stays recorded.
-	Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error
+	// at all. When a stamp of seen (what the step read; nil for nothing) has moved, it writes
+	// nothing and returns flows.ErrConflict. It returns the stamps after the step's own writes,
+	// or nil when the caller must not keep what the step read. Effects stored without the state
+	// that follows them give an error wrapping flows.ErrStateNotSaved, and the update stays recorded.
+	Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, seen *flows.Stamps) (*flows.Stamps, error)
 }
 
 // Reports reads and writes drafts and submissions.
 type Reports interface {
 	// Reports loads every report qs names, in one round trip.
 	Reports(ctx context.Context, qs []flows.ReportQuery) (map[flows.Key]flows.ReportInfo, error)
+	// StampedReports is Reports with the stamps of the units qs name (flows.Stamps.Units), read
+	// in the same round trip, before the reports.
+	StampedReports(ctx context.Context, qs []flows.ReportQuery) (map[flows.Key]flows.ReportInfo, map[string]int64, error)
 	// Apply makes effects durable. Each effect is atomic; a versioned one that lost a race
 	// returns flows.ErrConflict and writes nothing.
 	Apply(ctx context.Context, effects []flows.Effect) error

@@ -32,16 +32,19 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("webhook_url", c.scrub(c.WebhookURL)),
 		slog.String("webhook_secret", secret(c.WebhookSecret)),
 		slog.String("listen_addr", c.ListenAddr),
+		slog.String("metrics_addr", c.MetricsAddr),
 		slog.Any("admins", c.Admins),
 		slog.Duration("invite_ttl", c.InviteTTL),
 		slog.Duration("file_ttl", c.FileTTL),
 		slog.String("timezone", c.Timezone),
 		slog.String("log_level", c.LogLevel),
+		slog.String("log_format", c.LogFormat),
 		slog.Int("orgs", len(c.Orgs)),
 		slog.Int("units", len(c.Units)),
 		slog.Int("forms", len(c.Forms)),
 		slog.Int("calendar", len(c.Calendar)),
 		slog.Int("targets", len(c.Targets)),
+		slog.String("report_template", c.ReportTemplate),
 	}
 }
 

@@ -41,6 +41,10 @@ type Submit struct {
 	// Replaces is the submission this one replaces, as the step saw it (nil for the first): the
 	// store writes the history from it, and its version check makes sure it was the current one.
 	Replaces *Submission
+	// Next are the reports of the periods open at the step that count this one's period as
+	// their previous one: what they offer to keep, and check big changes against, is this
+	// version from now on. The store needs nothing of it; a reading kept across steps does.
+	Next []Key
 }
 
 // Emptied is the draft a submission from draft version Draft leaves behind: no answers, the
@@ -138,17 +142,29 @@ func (e Submit) read(r *Reading) {
 			info.Draft = &d
 		}
 	})
+	for _, k := range e.Next {
+		if _, ok := r.Reports[k]; ok {
+			r.edit(k, func(info *ReportInfo) { info.Previous = &sub })
+		}
+	}
 }
 
-// read marks the report returned where the chat reads it: a leader who also reports for the unit.
+// read marks the report returned where the chat reads it, as the current submission (a leader
+// who also reports for the unit) or as the previous period's of a later report.
 func (e ReturnSubmission) read(r *Reading) {
-	info, ok := r.Reports[e.Key]
-	if !ok || info.Submitted == nil || info.Submitted.Version != e.Version {
-		return
+	returned := func(s *Submission) *Submission {
+		if s == nil || s.Key != e.Key || s.Version != e.Version {
+			return s
+		}
+		ret, back := *s, e.Return
+		ret.Returned = &back
+		return &ret
 	}
-	ret, back := *info.Submitted, e.Return
-	ret.Returned = &back
-	r.edit(e.Key, func(info *ReportInfo) { info.Submitted = &ret })
+	for k, info := range r.Reports {
+		if sub, prev := returned(info.Submitted), returned(info.Previous); sub != info.Submitted || prev != info.Previous {
+			r.edit(k, func(info *ReportInfo) { info.Submitted, info.Previous = sub, prev })
+		}
+	}
 }
 
 func (e SavePerson) read(r *Reading) {

@@ -56,6 +56,39 @@ func TestReadingAfter(t *testing.T) {
 	}
 }
 
+// TestReadingAfterLaterPeriods: a submission or a return of one period shows, at once, in the
+// later report that counts it as its previous period's: what it offers to keep and compares
+// big changes with.
+func TestReadingAfterLaterPeriods(t *testing.T) {
+	at := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
+	q3 := Key{Unit: "u", Period: "2026-Q3", Form: "f"}
+	year := Key{Unit: "u", Period: "2026-Y", Form: "f"}
+	v1 := Submission{Key: q3, By: "tg:1", At: at, Version: 1, Values: map[string]int64{"a": 1}}
+	v2 := v1
+	v2.Version, v2.Values = 2, map[string]int64{"a": 2}
+	ret := Return{By: "tg:9", At: at, Reason: "sai"}
+	returned := v1
+	returned.Returned = &ret
+	tests := []struct {
+		name   string
+		prev   *Submission
+		effect Effect
+		want   *Submission
+	}{
+		{"first submission", nil, Submit{Submission: v1, Next: []Key{year}}, &v1},
+		{"correction", &v1, Submit{Submission: v2, Replaces: &v1, Next: []Key{year}}, &v2},
+		{"a period that does not follow", &v1, Submit{Submission: v2, Replaces: &v1}, &v1},
+		{"return", &v1, ReturnSubmission{Key: q3, Version: 1, Return: ret}, &returned},
+	}
+	for _, tt := range tests {
+		r := Reading{Reports: map[Key]ReportInfo{q3: {Submitted: &v1}, year: {Previous: tt.prev}}}
+		got := r.After([]Effect{tt.effect}).Reports[year].Previous
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got previous %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestOutgoing: the outbound effects, and only they, are picked out to send.
 func TestOutgoing(t *testing.T) {
 	notify, remind := Notify{To: "tg:1"}, Remind{Period: "2026-Q1", Nudge: true}

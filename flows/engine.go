@@ -15,7 +15,7 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 	t.st.Sent = nil // only the step that submitted confirms it again on a redraw
 	t.press = in.Kind == ButtonInput
 	if !env.Person.Known() {
-		t.say(t.T("stranger"))
+		t.say(t.T("stranger", t.env.OfficeName(t.lang)))
 		return st, t.replies, nil
 	}
 	if !t.run(in) {
@@ -57,6 +57,7 @@ type turn struct {
 	qs      []Question
 	qsKey   Key // the report qs belong to
 	periods []Period
+	below   bool // the pressed message stays as it is: the replies come as new messages below it
 }
 
 // open returns the periods open now, worked out once per step.
@@ -98,7 +99,7 @@ func (t *turn) finish() (State, []Reply, []Effect) {
 		t.effects = append(t.effects, SaveDraft{Draft: *t.draft})
 	}
 	t.st.Seen = t.seen()
-	if t.press && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
+	if t.press && !t.below && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
 		t.replies[0].Edit = true
 	}
 	return t.st, t.replies, t.effects
@@ -215,8 +216,8 @@ func (t *turn) choose(action, arg string) {
 // empty one behind.
 func hasAnswers(d *Draft) bool { return d != nil && len(d.Answers) > 0 }
 
-// seen is what the current report screen shows: the draft as this step leaves it and the
-// submitted version.
+// seen is what the current report screen shows: the draft as this step leaves it, the
+// submitted version and the previous period's.
 func (t *turn) seen() Seen {
 	if t.st.Key.Form == "" {
 		return Seen{}
@@ -229,6 +230,9 @@ func (t *turn) seen() Seen {
 	}
 	if sub := t.info().Submitted; sub != nil {
 		s.Sub = sub.Version
+	}
+	if prev := t.info().Previous; prev != nil {
+		s.Prev = prev.Version
 	}
 	return s
 }

@@ -11,6 +11,22 @@ const (
 	MediaInput
 )
 
+// String names the kind in one word, "text", "command", "button" or "media": what logs and
+// metrics label an update with.
+func (k InputKind) String() string {
+	switch k {
+	case TextInput:
+		return "text"
+	case CommandInput:
+		return "command"
+	case ButtonInput:
+		return "button"
+	case MediaInput:
+		return "media"
+	}
+	return "unknown"
+}
+
 // Input is one thing a person sent: text, a /command, a button press or a photo.
 type Input struct {
 	Kind    InputKind
@@ -55,6 +71,10 @@ const (
 	ChartFile AttachKind = "chart" // a PNG bar chart of one indicator
 	SheetFile AttachKind = "xlsx"  // the period's figures as an Excel workbook
 	CSVFile   AttachKind = "csv"   // the same, one CSV per form
+	// CSVSemiFile is CSVFile separated by semicolons, as Excel expects under a Vietnamese
+	// locale, where the comma is the decimal mark.
+	CSVSemiFile AttachKind = "csv;"
+	DocFile     AttachKind = "docx" // the draft of the period's written report (Word)
 )
 
 // Attachment describes a file to make: what, for which period, and over which part of the

@@ -45,7 +45,7 @@ func (t *turn) leader(r leaderReq) {
 		t.startReturn(r)
 	case "reo":
 		t.reopen(r)
-	case "chart", "xlsx", "csv":
+	case "chart", "xlsx", "csv", "csv;":
 		t.attach(r)
 	}
 }
@@ -59,7 +59,7 @@ func (t *turn) badRequest(r leaderReq) {
 	case "bad_ind":
 		t.say(t.T("bad_ind", r.badArg, t.indicatorList()))
 	case "no_scope":
-		t.say(t.T("no_scope"))
+		t.say(t.T("no_scope", t.env.OfficeName(t.lang)))
 	default:
 		t.refuse()
 	}
@@ -95,6 +95,8 @@ func (t *turn) attach(r leaderReq) {
 	switch r.kind {
 	case "csv":
 		a.Kind = CSVFile
+	case "csv;":
+		a.Kind = CSVSemiFile
 	case "chart":
 		ind, ok := t.indicator(r.ind)
 		if !ok {
@@ -105,7 +107,7 @@ func (t *turn) attach(r leaderReq) {
 			t.say(why)
 			return
 		}
-		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.view)
+		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.per, r.view)
 		caption = t.T("att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.reqLabel(r))
 	}
 	t.show(Reply{Text: caption, Attach: a})
@@ -170,8 +172,8 @@ func (t *turn) reqLabel(r leaderReq) string {
 
 // chartBy groups a chart's bars by the places below the view, or by organisation when the view
 // has no places below it.
-func (t *turn) chartBy(v View) string {
-	if len(t.env.Dir.ChildPlaces(v.Node)) > 0 {
+func (t *turn) chartBy(per Period, v View) string {
+	if len(t.env.Dir.In(per).ChildPlaces(v.Node)) > 0 {
 		return "node"
 	}
 	return "org"

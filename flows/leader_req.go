@@ -9,7 +9,7 @@ import (
 // leaderReq is one leader request, read from a command, a button's data or a typed reason. Wants
 // and Step read it the same way, so what is loaded is what is shown.
 type leaderReq struct {
-	kind    string // figures, unit, missing, nudge, nudgeall, ret, reo, reason, chart, xlsx, csv; "" for none
+	kind    string // figures, unit, missing, nudge, nudgeall, ret, reo, reason, chart, xlsx, csv, csv;; "" for none
 	bad     string // text key of an answer that needs no data: bad_period, bad_ind, bad_data, no_scope
 	badArg  string
 	per     Period
@@ -73,11 +73,7 @@ func parseLeaderCmd(env *Env, cmd, args string, now time.Time) leaderReq {
 	case "chart":
 		args = r.parseIndicator(env, args)
 	case "export":
-		r.kind = "xlsx"
-		if f := strings.Fields(args); len(f) > 0 && (strings.EqualFold(f[0], "csv") || strings.EqualFold(f[0], "xlsx")) {
-			r.kind = strings.ToLower(f[0])
-			args = strings.Join(f[1:], " ")
-		}
+		r.kind, args = exportKind(args)
 	}
 	if r.bad != "" {
 		return r
@@ -88,6 +84,34 @@ func parseLeaderCmd(env *Env, cmd, args string, now time.Time) leaderReq {
 	}
 	r.per = p
 	return r
+}
+
+// exportKind takes the format off the front of /export's arguments and returns the rest, the
+// period: "xlsx" (the default), "csv", or "csv;" for the semicolon-separated CSV that
+// Vietnamese-locale Excel opens in columns, written "csv;", "csv ;", "csv semicolon" or
+// "csv chấm phẩy".
+func exportKind(args string) (kind, rest string) {
+	f := strings.Fields(args)
+	if len(f) == 0 {
+		return "xlsx", args
+	}
+	switch strings.ToLower(f[0]) {
+	case "xlsx", "excel":
+		return "xlsx", strings.Join(f[1:], " ")
+	case "csv;":
+		return "csv;", strings.Join(f[1:], " ")
+	case "csv":
+	default:
+		return "xlsx", args
+	}
+	f = f[1:]
+	switch {
+	case len(f) > 0 && (f[0] == ";" || strings.EqualFold(f[0], "semicolon")):
+		return "csv;", strings.Join(f[1:], " ")
+	case len(f) > 1 && strings.EqualFold(f[0], "chấm") && strings.EqualFold(f[1], "phẩy"):
+		return "csv;", strings.Join(f[2:], " ")
+	}
+	return "csv", strings.Join(f, " ")
 }
 
 // parseIndicator takes the indicator off the front of a /chart's arguments (by id, "1.5", or by

@@ -78,7 +78,7 @@ func TestLeaderScopes(t *testing.T) {
 			w := leaderWorld(t)
 			_, replies, effects, want := stepAs(w, p, State{}, Input{Kind: ButtonInput, Data: tt.data})
 			allowed := strings.Contains(" "+tt.allowed+" ", " "+role+" ")
-			refused := len(replies) > 0 && (replies[0].Text == TFor(p, VI, "refuse") || replies[0].Text == T(VI, "stranger"))
+			refused := len(replies) > 0 && (replies[0].Text == TFor(p, VI, "refuse") || replies[0].Text == T(VI, "stranger", OfficeName(Text{}, VI)))
 			if refused == allowed {
 				t.Errorf("%s by %s: got refused %v, want %v (%q)", tt.data, role, refused, !allowed, allText(replies))
 			}
@@ -118,13 +118,13 @@ func TestLeaderCommands(t *testing.T) {
 		{"city", "figures", "Thành phố Lai Châu\nSố đơn vị: 3", nil},
 		{"admin", "figures", "Thành phố Lai Châu\nSố đơn vị: 3", nil},
 		{"organiser", "figures", "🏠 Hội LHPN · Phường Tân Phong", []string{"Đoàn TN", "San Thàng"}},
-		{"empty", "figures", TFor(roles["empty"], VI, "no_scope"), []string{"Tân Phong"}},
+		{"empty", "figures", TFor(roles["empty"], VI, "no_scope", OfficeName(Text{}, VI)), []string{"Tân Phong"}},
 		{"chair", "missing", "Hội viên: 0/2 chưa nộp · Hoạt động: 2/2 chưa nộp", []string{"Đoàn TN"}},
 		{"ward", "missing", "Hội viên: 0/2 chưa nộp · Hoạt động: 2/2 chưa nộp", []string{"San Thàng"}},
 		{"organiser", "missing", "Hội viên: 0/1 chưa nộp · Hoạt động: 1/1 chưa nộp", []string{"Đoàn TN", "San Thàng"}},
 		{"chair", "export", "Hội LHPN · Thành phố Lai Châu", nil},
-		{"empty", "chart", TFor(roles["empty"], VI, "no_scope"), nil},
-		{"stranger", "figures", T(VI, "stranger"), nil},
+		{"empty", "chart", TFor(roles["empty"], VI, "no_scope", OfficeName(Text{}, VI)), nil},
+		{"stranger", "figures", T(VI, "stranger", OfficeName(Text{}, VI)), nil},
 	}
 	for _, tt := range tests {
 		w := leaderWorld(t)
@@ -466,5 +466,33 @@ func TestNudgeNobody(t *testing.T) {
 	_, replies, effects, _ := stepAs(w, roles["city"], State{Version: 2}, Input{Kind: ButtonInput, Data: "*|nudge|2026-Q1 santhang-phunu"})
 	if got := allText(replies); !strings.Contains(got, "/invite") || len(effects) != 0 {
 		t.Errorf("got %q and effects %v, want the invite hint and no reminder", got, effects)
+	}
+}
+
+// TestReopenKeepsTheNotice: "Mở lại báo cáo" sits under the return notice, the only message that
+// holds the leader's reason. The reopened report comes as new messages below it, never over it,
+// whether the report is still returned (the reason is repeated above the summary) or was
+// resubmitted since the notice was sent.
+func TestReopenKeepsTheNotice(t *testing.T) {
+	k := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
+	for _, returned := range []bool{true, false} {
+		w := leaderWorld(t)
+		if returned {
+			s := w.subs[k]
+			s.Returned = &Return{By: "ward", At: leaderNow, Reason: "Sai số hội viên"}
+			w.subs[k] = s
+		}
+		_, replies, _, _ := stepAs(w, roles["organiser"], State{Version: 4}, Input{Kind: ButtonInput, Data: "*|reo|2026-Q1 tanphong-phunu membership"})
+		if len(replies) == 0 {
+			t.Fatalf("returned %t: got no reply", returned)
+		}
+		for i, r := range replies {
+			if r.Edit {
+				t.Errorf("returned %t: reply %d %q edits the notice, want a new message", returned, i+1, r.Text)
+			}
+		}
+		if got := allText(replies); returned && !strings.Contains(got, "Sai số hội viên") {
+			t.Errorf("returned: got %q, want the reason repeated", got)
+		}
 	}
 }

@@ -14,13 +14,14 @@ const missingPage = 10
 // maxText is the longest text a message may carry on Telegram; longer ones are cut.
 const maxText = 4000
 
-// missingUnits lists the units a /missing request covers and the person may see: every unit of
-// every home, or of one view; nothing for a view outside the scope. The units come view by view,
-// each in directory order, a unit once, under the first view that covers it; a view of one unit
-// is that unit whatever its organisation filter.
+// missingUnits lists the units a /missing request covers and the person may see, those of r.per
+// (Directory.In): every unit of every home, or of one view; nothing for a view outside the
+// scope. The units come view by view, each in directory order, a unit once, under the first view
+// that covers it; a view of one unit is that unit whatever its organisation filter (none when
+// the period does not have it).
 func missingUnits(env *Env, r leaderReq) []string {
-	key := coveredMemo{person: env.Person.ID, all: r.all, view: r.view}
-	if m := env.covered; m != nil && m.person == key.person && m.all == key.all && m.view == key.view {
+	key := coveredMemo{person: env.Person.ID, period: r.per.ID, all: r.all, view: r.view}
+	if m := env.covered; m != nil && m.person == key.person && m.period == key.period && m.all == key.all && m.view == key.view {
 		return slices.Clone(m.units)
 	}
 	key.units = coveredUnits(env, r)
@@ -31,6 +32,7 @@ func missingUnits(env *Env, r leaderReq) []string {
 // coveredMemo is what missingUnits worked out for one person and request.
 type coveredMemo struct {
 	person string
+	period string
 	all    bool
 	view   View
 	units  []string
@@ -47,7 +49,8 @@ func coveredUnits(env *Env, r leaderReq) []string {
 	type hit struct{ node, view int }
 	var hits []hit
 	sorted := true // by view already: the common case, an admin's roots or a single view
-	env.Dir.coveredUnits(views, true, func(node, view int) {
+	dir := env.Dir.In(r.per)
+	dir.coveredUnits(views, true, func(node, view int) {
 		sorted = sorted && (len(hits) == 0 || hits[len(hits)-1].view <= view)
 		hits = append(hits, hit{node, view})
 	})
@@ -56,7 +59,7 @@ func coveredUnits(env *Env, r leaderReq) []string {
 	}
 	out := make([]string, len(hits))
 	for i, h := range hits {
-		out[i] = env.Dir.nodes[h.node].ID
+		out[i] = dir.nodes[h.node].ID
 	}
 	return out
 }

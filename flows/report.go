@@ -41,8 +41,8 @@ type Submission struct {
 	By      string           `json:"by"`
 	At      time.Time        `json:"at"`
 	Version int              `json:"version"` // 1 for the first submission, then 2, 3, ...
-	// FirstAt is when version 1 came in: a unit is on time or late by its first submission, and
-	// a correction later does not make it late. Zero means At (version 1 itself).
+	// FirstAt is when version 1 came in, for the record; zero means At (version 1 itself).
+	// Lateness follows the version in force, not the first (Late).
 	FirstAt time.Time `json:"first_at,omitzero"`
 	// Returned is set while a leader has sent this version back for correction: the unit counts
 	// as not reported until it submits again.
@@ -56,6 +56,11 @@ func (s Submission) First() time.Time {
 	}
 	return s.FirstAt
 }
+
+// Late reports whether s came in after due. The figures in force are this version's, so its own
+// time counts: a report corrected after the due date is late, however early its first version
+// was, or a unit could file anything on time and the real figures at leisure.
+func (s Submission) Late(due time.Time) bool { return s.At.After(due) }
 
 // Change is one figure that a resubmission changed.
 type Change struct {
@@ -90,4 +95,33 @@ type ReportInfo struct {
 	Draft     *Draft      // the person's unfinished draft, if any
 	Submitted *Submission // the current submitted version, if any
 	Previous  *Submission // the unit's submission of the same form for the period before
+	// Before holds the submissions for the period before of the units this one continues
+	// (ReportQuery.Before), when the unit did not exist then: their sum is its last figures.
+	Before []Submission
+}
+
+// Last returns the figures "keep last period's" and the big-change check compare with: the
+// unit's own previous submission, or else the sum of its predecessors' (counts add; a rate is
+// worked out again from the summed counts wherever it is shown), with how many it summed (0 for
+// the unit's own). Returned submissions do not count. Nil when there is nothing.
+func (r ReportInfo) Last() (*Submission, int) {
+	if r.Previous != nil || len(r.Before) == 0 {
+		return r.Previous, 0
+	}
+	sum := Submission{Values: map[string]int64{}}
+	n := 0
+	for _, s := range r.Before {
+		if s.Returned != nil {
+			continue
+		}
+		sum.Key = s.Key
+		for q, v := range s.Values {
+			sum.Values[q] += v
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, 0
+	}
+	return &sum, n
 }

@@ -57,7 +57,7 @@ func (t *turn) typedReason(text string) {
 		t.say(t.T("period_closed", t.periodLabel(tg.Key.Period)))
 		return
 	}
-	reason := strings.Join(strings.Fields(text), " ")
+	reason := NeutralLine(text) // organisers, leaders and files show it: nothing in it may reorder it
 	if !hasWord(reason) {
 		t.say(t.T("ret_empty"))
 		t.prompt()
@@ -100,10 +100,13 @@ func (t *turn) langOf(id string) Lang {
 	return VI
 }
 
-// nameOf names person id in a leader's view: their name when loaded, else their id.
+// nameOf names person id in a leader's view: their name when loaded, else their id. Names are
+// neutralised when people are linked; this covers records linked before that.
 func (t *turn) nameOf(id string) string {
-	if p, ok := t.env.Contacts[id]; ok && p.Name != "" {
-		return p.Name
+	if p, ok := t.env.Contacts[id]; ok {
+		if name := NeutralLine(p.Name); name != "" {
+			return name
+		}
 	}
 	return id
 }
@@ -144,6 +147,7 @@ func (t *turn) reopen(r leaderReq) {
 		return
 	}
 	t.reset()
+	t.below = true // the notice under the button holds the leader's reason: keep it in view
 	t.st.Key = k
 	if d := t.workDraft(); !hasAnswers(info.Draft) {
 		for _, q := range f.For(r.per.Kind) {

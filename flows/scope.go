@@ -183,27 +183,26 @@ func unitOf(dir *Directory, node, org string) bool {
 	return ok && n.IsUnit() && n.Org == org
 }
 
-// ViewUnits returns the units views cover, each once, in directory order. A view of node ""
-// covers the whole directory. It walks the directory once, each unit up its places, whatever
-// the number of views: an admin's /missing covers 34 provinces of 20,000 units.
+// ViewUnits returns the units this directory view sees that views cover, each once, in
+// directory order. A view of node "" covers the whole directory. It walks the view's units once,
+// each up its places, whatever the number of views: an admin's /missing covers 34 provinces of
+// 20,000 units.
 func (d *Directory) ViewUnits(views ...View) []Node {
 	var out []Node
 	d.coveredUnits(views, false, func(i, _ int) { out = append(out, d.nodes[i]) })
 	return out
 }
 
-// coveredUnits calls fn, in directory order, with the index in d.nodes of each unit some of
-// views covers and the index of the first of them that does. With anyOrg, a view of a unit
-// covers it whatever its organisation filter.
+// coveredUnits calls fn, in directory order, with the index in d.nodes of each unit this view
+// sees that some of views covers, and the index of the first of them that does. With anyOrg, a
+// view of a unit covers it whatever its organisation filter.
 func (d *Directory) coveredUnits(views []View, anyOrg bool, fn func(node, view int)) {
 	at := map[string][]int{}
 	for i, v := range views {
 		at[v.Node] = append(at[v.Node], i)
 	}
-	for idx, n := range d.nodes {
-		if !n.IsUnit() {
-			continue
-		}
+	for _, idx := range d.lay.list {
+		n := d.nodes[idx]
 		first := -1
 		// NewDirectory refused cycles: the walk ends at the root ("") within len(nodes) steps.
 		for cur, steps := n.ID, 0; steps <= len(d.nodes); steps++ {
@@ -223,10 +222,11 @@ func (d *Directory) coveredUnits(views []View, anyOrg bool, fn func(node, view i
 	}
 }
 
-// ChildPlaces lists the places directly below node ("" for the roots), in directory order.
+// ChildPlaces lists the places this view sees directly below node ("" for the roots), in
+// directory order.
 func (d *Directory) ChildPlaces(node string) []string {
 	var out []string
-	for _, c := range d.kids[node] {
+	for _, c := range d.lay.kids[node] {
 		if n, _ := d.Node(c); !n.IsUnit() {
 			out = append(out, c)
 		}
@@ -251,7 +251,7 @@ func ScopeLabel(dir *Directory, s string, lang Lang) string {
 func unitCounts(dir *Directory, nodes []string) map[string]map[string]int {
 	out := make(map[string]map[string]int, len(nodes))
 	for _, n := range nodes {
-		out[n] = maps.Clone(dir.units[n])
+		out[n] = maps.Clone(dir.lay.units[n])
 		if out[n] == nil {
 			out[n] = map[string]int{}
 		}

@@ -62,11 +62,12 @@ type world struct {
 	replies []Reply              // every reply so far, numbered from 1 in the output
 	chats   []string             // the chat each reply went to
 	codes   int
+	tb      testing.TB
 }
 
 func newWorld(tb testing.TB) *world {
 	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{},
-		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}}
+		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}, tb: tb}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
 		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot", Channels: testChannels()}
 	w.fullDir = w.env.Dir
@@ -129,6 +130,9 @@ func (w *world) directive(f []string) error {
 		return w.seed(f[1], f[2], f[3], f[4:])
 	case len(f) == 2 && f[0] == "remove":
 		return w.remove(f[1])
+	case len(f) == 2 && f[0] == "dir" && f[1] == "merger":
+		w.env.Dir = mergerDirectory(w.tb)
+		w.fullDir = w.env.Dir
 	default:
 		return fmt.Errorf("unknown directive")
 	}
@@ -232,7 +236,7 @@ func (w *world) press(label string) (Input, error) {
 
 func (w *world) reports(p Person) map[Key]ReportInfo {
 	out := map[Key]ReportInfo{}
-	for _, q := range ReportQueries(p, w.env.Forms, w.env.Calendar, w.now) {
+	for _, q := range ReportQueries(p, w.env.Dir, w.env.Forms, w.env.Calendar, w.now) {
 		var info ReportInfo
 		if d, ok := w.drafts[q.Person+"|"+q.Key.String()]; ok {
 			info.Draft = &d
@@ -242,6 +246,11 @@ func (w *world) reports(p Person) map[Key]ReportInfo {
 		}
 		if s, ok := w.subs[Key{Unit: q.Key.Unit, Period: q.Previous, Form: q.Key.Form}]; ok && q.Previous != "" {
 			info.Previous = &s
+		}
+		for _, b := range q.Before {
+			if s, ok := w.subs[Key{Unit: b, Period: q.Previous, Form: q.Key.Form}]; ok {
+				info.Before = append(info.Before, s)
+			}
 		}
 		out[q.Key] = info
 	}

@@ -73,8 +73,10 @@ type ReturnTarget struct {
 	Version int `json:"v"`
 }
 
-// Seen holds the versions of a report's draft and submission a screen showed.
+// Seen holds the versions of a report's draft and submission a screen showed, and of the
+// previous period's submission its "keep" button and big-change check read.
 type Seen struct {
 	Draft int64 `json:"d,omitempty"`
 	Sub   int   `json:"s,omitempty"`
+	Prev  int   `json:"p,omitempty"`
 }

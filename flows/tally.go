@@ -19,7 +19,8 @@ type TallyKey struct {
 type Tally struct {
 	// Reported counts units whose current submission counts: submitted and not returned.
 	Reported int `json:"n"`
-	// Late counts those of them whose first version came after the period's due time.
+	// Late counts those of them whose current version came after the period's due time
+	// (Submission.Late).
 	Late int `json:"late"`
 	// Returned counts units whose current submission was returned for correction.
 	Returned int `json:"ret"`
@@ -41,7 +42,7 @@ func Contribution(s *Submission, inds []Indicator, due time.Time) Tally {
 		return Tally{Returned: 1}
 	}
 	t := Tally{Reported: 1, Sums: map[string]int64{}, Met: map[string]int{}}
-	if s.First().After(due) {
+	if s.Late(due) {
 		t.Late = 1
 	}
 	for q, v := range s.Values {

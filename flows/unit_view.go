@@ -75,8 +75,8 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 func (t *turn) unitStatus(per Period, s *Submission, drafts map[string]*Draft, f Form) string {
 	switch {
 	case s != nil && s.Returned != nil:
-		return t.T("unit_returned", s.Returned.Reason)
-	case s != nil && s.First().After(per.Due):
+		return t.T("unit_returned", Neutral(s.Returned.Reason))
+	case s != nil && s.Late(per.Due):
 		return t.T("unit_late")
 	case s != nil:
 		return t.T("unit_ontime")
@@ -99,20 +99,47 @@ func bestDraft(drafts map[string]*Draft, f Form, k PeriodKind) int {
 	return best
 }
 
-// historyLines lists every version of a report and every return, oldest first.
+// historyLines lists every version of a report and every return, oldest first; under each
+// version after the first, the figures it changed, old → new.
 func (t *turn) historyLines(k Key) []string {
 	hist := t.env.History[k]
 	if len(hist) < 2 && (len(hist) == 0 || hist[0].Returned == nil) {
 		return nil
 	}
+	f, _ := t.env.Form(k.Form)
 	out := []string{t.T("unit_history")}
-	for _, s := range hist {
+	for i, s := range hist {
 		out = append(out, t.T("unit_hist_v", s.Version, s.Ref, t.when(&s), t.nameOf(s.By)))
+		if i > 0 {
+			out = append(out, t.changeLines(f, hist[i-1].Values, s.Values)...)
+		}
 		if r := s.Returned; r != nil {
-			out = append(out, t.T("unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), r.Reason))
+			out = append(out, t.T("unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), Neutral(r.Reason)))
 		}
 	}
 	return out
+}
+
+// changeLines are the figures next changed against prev, in the form's order: "• Số hội viên:
+// 1.150 → 1.050", "—" for a figure one of them lacks.
+func (t *turn) changeLines(f Form, prev, next map[string]int64) []string {
+	var out []string
+	for _, c := range Changes(f, prev, next) {
+		label := c.Field
+		if q, ok := f.Question(c.Field); ok {
+			label = q.Label.In(t.lang)
+		}
+		out = append(out, "    • "+label+": "+figureOr(prev, c.Field)+" → "+figureOr(next, c.Field))
+	}
+	return out
+}
+
+// figureOr is values[id] as people write it, or "—" when there is none.
+func figureOr(values map[string]int64, id string) string {
+	if v, ok := values[id]; ok {
+		return FormatNumber(v)
+	}
+	return "—"
 }
 
 func (t *turn) when(s *Submission) string { return s.At.In(t.loc()).Format("15:04 02/01/2006") }

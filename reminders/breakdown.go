@@ -20,10 +20,10 @@ type group struct {
 // breakdown is a digest's counts by place or organisation: how many groups still have units to
 // report, and the ten furthest behind, the largest share missing first.
 func (s *Scheduler) breakdown(l flows.Lang, scopes []string, pos []int32, c *census) []string {
-	views := flows.Narrow(flows.Person{Scopes: scopes}, s.cfg.Dir, flows.View{})
+	views := flows.Narrow(flows.Person{Scopes: scopes}, c.x.dir, flows.View{})
 	gs := map[string]*group{}
 	for _, i := range pos {
-		key, g := s.groupOf(views, s.units[i], l)
+		key, g := s.groupOf(views, c.x.units[i], l)
 		if gs[key] == nil {
 			gs[key] = &g
 		}

@@ -10,21 +10,23 @@ import (
 	"danvan/flows"
 )
 
-// census is where every unit of the directory stands in one period, read in one go (Survey):
-// what a step, a digest and the plan start from.
+// census is where every unit that reports for one period stands, read in one go (Survey): what
+// a step, a digest and the plan start from.
 type census struct {
-	status []flows.UnitStatus // by unit position (scopes.units)
+	x      *scopes            // the period's units and leaders' views
+	status []flows.UnitStatus // by unit position (x.units)
 	forms  int
 }
 
-// census reads the status of every unit in p.
+// census reads the status of every unit of p.
 func (s *Scheduler) census(ctx context.Context, p flows.Period) (*census, error) {
-	st, err := s.cfg.Survey.Status(ctx, p.ID, s.units, s.forms)
+	x := s.scopeOf(p)
+	st, err := s.cfg.Survey.Status(ctx, p.ID, x.units, s.forms)
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", p.ID, err)
 	}
-	c := &census{status: make([]flows.UnitStatus, len(s.units)), forms: len(s.forms)}
-	for i, u := range s.units {
+	c := &census{x: x, status: make([]flows.UnitStatus, len(x.units)), forms: len(s.forms)}
+	for i, u := range x.units {
 		c.status[i] = st[u]
 	}
 	return c, nil
@@ -58,8 +60,8 @@ func (c *census) missing(pos []int32) []int32 {
 
 // byPerson maps each organiser of the units at pos to their units among them, in directory
 // order, reading the units' organisers in one round trip.
-func (s *Scheduler) byPerson(ctx context.Context, pos []int32) (map[string][]string, error) {
-	units := s.scope.ids(pos)
+func (s *Scheduler) byPerson(ctx context.Context, c *census, pos []int32) (map[string][]string, error) {
+	units := c.x.ids(pos)
 	orgs, err := s.cfg.Survey.Organisers(ctx, units)
 	if err != nil {
 		return nil, fmt.Errorf("organisers of %d units: %w", len(units), err)

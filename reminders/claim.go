@@ -30,6 +30,7 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	if err != nil || !ok {
 		return false, err
 	}
+	c.Observer.Reminded(st.ID, "claimed")
 	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
@@ -48,14 +49,18 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	c := s.cfg
 	switch {
 	case err == nil && send:
+		c.Observer.Reminded(st.ID, "sent")
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
 		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
 			return false, err
 		}
 		return true, nil
 	case err != nil && c.Unreachable(err):
+		c.Observer.Reminded(st.ID, "unreachable")
 		c.Log.Info("reminders: person unreachable", "period", p.ID, "step", st.ID, "person", pr.ID)
 		err = nil
+	case err != nil:
+		c.Observer.Reminded(st.ID, "failed")
 	}
 	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
 		err = errors.Join(err, rerr)
@@ -142,8 +147,12 @@ func (s *Scheduler) fanPeople(ctx context.Context, ids []string, fn func(context
 	return !unsettled.Load() && len(errs) == 0, errors.Join(errs...)
 }
 
-// fan runs fn for every id on the configured number of workers and joins their errors.
+// fan runs fn for every id on the configured number of workers and joins their errors; the
+// Observer sees the queue of ids still to go.
 func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Context, string) error) error {
+	queued := len(ids)
+	s.cfg.Observer.Queued(queued)
+	defer func() { s.cfg.Observer.Queued(-queued) }() // those ctx left unfed
 	jobs := make(chan string)
 	var mu sync.Mutex
 	var errs []error
@@ -151,7 +160,9 @@ func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Conte
 	for range min(s.cfg.Workers, len(ids)) {
 		wg.Go(func() {
 			for id := range jobs {
-				if err := fn(ctx, id); err != nil {
+				err := fn(ctx, id)
+				s.cfg.Observer.Queued(-1)
+				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -163,6 +174,7 @@ feed:
 	for _, id := range ids {
 		select {
 		case jobs <- id:
+			queued--
 		case <-ctx.Done():
 			mu.Lock()
 			errs = append(errs, ctx.Err())

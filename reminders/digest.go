@@ -19,7 +19,7 @@ const maxDigest = 4000
 
 // digests sends step st of period p to every leader whose scope has a unit missing or late and
 // who has not had it. Where units stand is read once for the whole directory; each leader's
-// units are a lookup in the index the Scheduler built at New.
+// units are a lookup in the index of the period's directory.
 func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) (outcome, error) {
 	ids, err := s.cfg.Store.Leaders(ctx)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) (outco
 	}
 	un := &unreachables{}
 	settled, err := s.fanPeople(ctx, ids, func(ctx context.Context, pr flows.Person) (bool, error) {
-		pos := s.scope.lead(pr.Scopes)
+		pos := c.x.lead(pr.Scopes)
 		if !c.anyMissingOrLate(pos) {
 			return true, nil
 		}
@@ -74,9 +74,9 @@ func (s *Scheduler) digest(ctx context.Context, pr flows.Person, p flows.Period,
 	if len(pos) > digestList {
 		lines = append(lines, s.breakdown(l, pr.Scopes, pos, c)...)
 	}
-	lines = s.section(lines, l, "dg_missing", s.labels(l, missing))
-	lines = s.section(lines, l, "dg_late", s.labels(l, late))
-	lines = s.section(lines, l, "dg_unreach", unreach.named(l, s, missing))
+	lines = s.section(lines, l, "dg_missing", s.labels(l, c, missing))
+	lines = s.section(lines, l, "dg_late", s.labels(l, c, late))
+	lines = s.section(lines, l, "dg_unreach", unreach.named(l, s, c, missing))
 	r := flows.Reply{}
 	if len(missing) > 0 {
 		r.Buttons = [][]flows.Button{{unbound(flows.T(l, "rm_btn_all"), ActAll, p.ID)}}
@@ -95,10 +95,10 @@ func (s *Scheduler) digest(ctx context.Context, pr flows.Person, p flows.Period,
 }
 
 // labels names the units at pos.
-func (s *Scheduler) labels(l flows.Lang, pos []int32) []string {
+func (s *Scheduler) labels(l flows.Lang, c *census, pos []int32) []string {
 	out := make([]string, len(pos))
 	for i, p := range pos {
-		out[i] = s.cfg.Dir.Label(s.units[p], l)
+		out[i] = s.cfg.Dir.Label(c.x.units[p], l)
 	}
 	return out
 }
@@ -140,7 +140,7 @@ type unreachables struct {
 func (u *unreachables) load(ctx context.Context, s *Scheduler, c *census) (*unreachables, error) {
 	u.once.Do(func() {
 		u.byUnit = map[string][]flows.Person{}
-		units := s.scope.ids(c.missing(nil))
+		units := c.x.ids(c.missing(nil))
 		orgs, err := s.cfg.Survey.Organisers(ctx, units)
 		if err != nil {
 			u.err = fmt.Errorf("organisers of missing units: %w", err)
@@ -181,11 +181,11 @@ func (u *unreachables) load(ctx context.Context, s *Scheduler, c *census) (*unre
 }
 
 // named lists "name (unit)" for the unreachable organisers of the units at pos, each once.
-func (u *unreachables) named(l flows.Lang, s *Scheduler, pos []int32) []string {
+func (u *unreachables) named(l flows.Lang, s *Scheduler, c *census, pos []int32) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range pos {
-		unit := s.units[p]
+		unit := c.x.units[p]
 		for _, o := range u.byUnit[unit] {
 			item := cmpOr(o.Name, o.ID) + " (" + s.cfg.Dir.Label(unit, l) + ")"
 			if !seen[item] {

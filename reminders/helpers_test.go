@@ -135,7 +135,7 @@ func (f *fakeStore) Status(_ context.Context, period string, units, forms []stri
 		for i, form := range forms {
 			if s := f.subs[period+"|"+u]; s != nil && form == "m" && s.Returned == nil {
 				st.Done |= 1 << i
-				if s.First().After(p.Due) {
+				if s.Late(p.Due) {
 					st.Late |= 1 << i
 				}
 			}

@@ -22,7 +22,7 @@ func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, at,
 	if err != nil {
 		return outcome{}, err
 	}
-	byPerson, err := s.byPerson(ctx, c.missing(nil))
+	byPerson, err := s.byPerson(ctx, c, c.missing(nil))
 	if err != nil {
 		return outcome{}, fmt.Errorf("people to remind for %s: %w", p.ID, err)
 	}

@@ -29,7 +29,7 @@ func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error
 			errs = append(errs, fmt.Errorf("plan: %w", err))
 			continue
 		}
-		byPerson, err := s.byPerson(ctx, c.missing(nil))
+		byPerson, err := s.byPerson(ctx, c, c.missing(nil))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("plan: %w", err))
 			continue
@@ -69,13 +69,13 @@ func (s *Scheduler) planDigest(ctx context.Context, plan *flows.Plan, p flows.Pe
 	var ids []string
 	for _, id := range sortedKeys(leaders) {
 		pr := leaders[id]
-		pos := s.scope.lead(pr.Scopes)
+		pos := c.x.lead(pr.Scopes)
 		if pr.Unreachable || !c.anyMissingOrLate(pos) {
 			continue
 		}
 		if len(ids) < planSample {
 			plan.Next = append(plan.Next, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Digest: true,
-				Person: id, Units: s.scope.ids(c.missing(pos))})
+				Person: id, Units: c.x.ids(c.missing(pos))})
 		}
 		ids = append(ids, id)
 	}
@@ -108,7 +108,7 @@ func (l *leaderCache) load(ctx context.Context, s *Scheduler) (map[string]flows.
 
 // planPeriod says where the reminders of open period p stand at now.
 func (s *Scheduler) planPeriod(p flows.Period, c *census, byPerson map[string][]string, now time.Time) flows.PlanPeriod {
-	pp := flows.PlanPeriod{Period: p.ID, Units: len(s.units), Missing: len(c.missing(nil)), Remind: s.fanout(sortedKeys(byPerson))}
+	pp := flows.PlanPeriod{Period: p.ID, Units: len(c.x.units), Missing: len(c.missing(nil)), Remind: s.fanout(sortedKeys(byPerson))}
 	_, pp.Last, _ = s.cfg.Rules.latest(p, false, now)
 	_, _, pp.Ahead = s.cfg.Rules.next(p, false, now)
 	return pp

@@ -23,7 +23,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	}
 	units := e.Units
 	if e.All {
-		units = s.units
+		units = s.scopeOf(p).units
 	}
 	if len(units) == 0 {
 		return nil // an empty list is nobody, never everybody
@@ -53,6 +53,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	var out reach
 	_, err = s.fanPeople(ctx, sortedKeys(byPerson), func(ctx context.Context, pr flows.Person) (bool, error) {
 		err := s.remindNow(ctx, p, pr, byPerson[pr.ID], now)
+		s.observeNow(err)
 		out.record(byPerson[pr.ID], err == nil)
 		if err != nil && !s.cfg.Unreachable(err) {
 			return false, fmt.Errorf("remind %s: %w", pr.ID, err)
@@ -78,6 +79,18 @@ func (s *Scheduler) remindNow(ctx context.Context, p flows.Period, pr flows.Pers
 		return nil
 	}
 	return s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, still, prog))
+}
+
+// observeNow counts a reminder sent by hand.
+func (s *Scheduler) observeNow(err error) {
+	outcome := "sent"
+	switch {
+	case err != nil && s.cfg.Unreachable(err):
+		outcome = "unreachable"
+	case err != nil:
+		outcome = "failed"
+	}
+	s.cfg.Observer.Reminded(NowStep, outcome)
 }
 
 // reach records, per unit, whether a reminder about it reached anybody.

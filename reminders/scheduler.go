@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,13 +51,16 @@ type Config struct {
 	// Now is the clock; time.Now by default, a fake one in tests and the demo.
 	Now func() time.Time
 	Log *slog.Logger
+	// Observer counts reminders and the fan-out's queue, for metrics; nil counts nothing.
+	Observer Observer
 }
 
 // Scheduler decides, at every tick, which reminders are due and sends them once.
 type Scheduler struct {
-	cfg   Config
-	scope *scopes // the directory's units and leaders' views, worked out once
-	units []string
+	cfg Config
+	// views keeps, per directory view (a period's, flows.Directory.In), its units and leaders'
+	// views, worked out once: a *scopes by *flows.Directory.
+	views sync.Map
 	forms []string
 	// dirSum fingerprints the directory and forms: a step settled under another one is not.
 	dirSum string
@@ -66,10 +70,14 @@ type Scheduler struct {
 	// claims numbers this process's claims: a claim's token is Holder#n, so two ticks of one
 	// process (the demo's /ngay and its cron) never take one claim twice.
 	claims atomic.Uint64
+	// ticking lets one tick of this process run at a time: a tick asked for by hand (the demo's
+	// /ngay) waits for the cron's catch-up rather than racing it for the same people, so it
+	// returns only once everything due by then has gone out.
+	ticking sync.Mutex
 }
 
-// New returns a Scheduler for cfg, with defaults filled in. It indexes the directory once: the
-// units every leader's scope covers are a lookup from then on.
+// New returns a Scheduler for cfg, with defaults filled in. It indexes each period's directory
+// once, when it first needs it: the units every leader's scope covers are a lookup from then on.
 func New(cfg Config) *Scheduler {
 	if cfg.Lease <= 0 {
 		cfg.Lease = 5 * time.Minute
@@ -89,13 +97,26 @@ func New(cfg Config) *Scheduler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Scheduler{cfg: cfg, every: ticker, scope: newScopes(cfg.Dir)}
-	s.units = s.scope.units
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
+	s := &Scheduler{cfg: cfg, every: ticker}
 	for _, f := range cfg.Forms {
 		s.forms = append(s.forms, f.ID)
 	}
 	s.dirSum = directorySum(cfg.Dir, s.forms)
 	return s
+}
+
+// scopeOf is the index of the units that report for p: those in force on its due day
+// (flows.Directory.In), so the units merged away are not reminded of the periods after.
+func (s *Scheduler) scopeOf(p flows.Period) *scopes {
+	dir := s.cfg.Dir.In(p)
+	if x, ok := s.views.Load(dir); ok {
+		return x.(*scopes)
+	}
+	x, _ := s.views.LoadOrStore(dir, newScopes(dir))
+	return x.(*scopes)
 }
 
 // directorySum fingerprints what a step's recipients follow from besides the store: the
@@ -155,6 +176,8 @@ func (s *Scheduler) due(now time.Time) []dueStep {
 // return, a new person or a snooze moves the revision, and the next tick looks at the step
 // again, sending only to those who have not had it (Steps.Reached).
 func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
+	s.ticking.Lock()
+	defer s.ticking.Unlock()
 	if !s.cfg.Rules.Allowed(now.In(s.cfg.Calendar.Loc)).Equal(now) {
 		return nil // a catch-up, too, waits for the sending hours of an allowed day
 	}

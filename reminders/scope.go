@@ -8,10 +8,11 @@ import (
 	"danvan/flows"
 )
 
-// scopes answers "which units does this leader see" from lists worked out once per directory:
-// for every place, the units at or below it, in directory order, all of them and per
-// organisation. A leader's units are then the lists of the views flows.Narrow gives them (the
-// one scope check), joined: a lookup, not a walk of the directory, on every tick and digest.
+// scopes answers "which units does this leader see" from lists worked out once per directory
+// view (a period's: flows.Directory.In): for every place, the units at or below it that report
+// for the period, in directory order, all of them and per organisation. A leader's units are
+// then the lists of the views flows.Narrow gives them (the one scope check), joined: a lookup,
+// not a walk of the directory, on every tick and digest.
 type scopes struct {
 	dir   *flows.Directory
 	units []string         // every unit, in directory order
@@ -23,13 +24,10 @@ type scopes struct {
 
 type view struct{ node, org string }
 
-// newScopes indexes dir: each unit is added to the lists of the places above it.
+// newScopes indexes the units dir sees: each is added to the lists of the places above it.
 func newScopes(dir *flows.Directory) *scopes {
 	x := &scopes{dir: dir, pos: map[string]int32{}, below: map[view][]int32{}}
-	for _, n := range dir.Nodes() {
-		if !n.IsUnit() {
-			continue
-		}
+	for _, n := range dir.Units("") {
 		i := int32(len(x.units))
 		x.units = append(x.units, n.ID)
 		x.pos[n.ID] = i
@@ -100,15 +98,4 @@ func (x *scopes) ids(pos []int32) []string {
 		out[i] = x.units[p]
 	}
 	return out
-}
-
-// ScopeUnits returns the units a leader with scopes sees, in directory order, as flows decides
-// it (flows.Narrow): a scope is a node id ("tanphong") or a node id and an organisation
-// ("laichau@phunu"). admin sees every unit. It indexes dir first: a Scheduler keeps its index.
-func ScopeUnits(dir *flows.Directory, scopes []string, admin bool) []string {
-	x := newScopes(dir)
-	if admin {
-		return x.units
-	}
-	return x.ids(x.lead(scopes))
 }

@@ -38,7 +38,7 @@ func yearEvents() []event {
 			fs.giveBack("2026-H1", "st-phunu", at("2026-06-14 10:00"))
 			return nil
 		}},
-		submitAt("2026-H1", "st-phunu", "2026-06-17 10:00"), // corrected: on time by its first version
+		submitAt("2026-H1", "st-phunu", "2026-06-17 10:00"), // corrected after the due day: late by the version in force
 		submitAt("2026-H1", "tp-doan", "2026-06-17 10:00"),  // late, after the +1d digest
 	}
 }
@@ -100,6 +100,7 @@ func TestSimulatedYear(t *testing.T) {
 		"minh": {
 			"02-23 09:00 digest 0/2 đơn vị đã báo cáo.",
 			"06-16 09:00 digest 1/2 đơn vị đã báo cáo.",
+			"06-18 09:00 digest 2/2 đơn vị đã báo cáo.",
 		},
 	}
 	for _, id := range []string{"an", "binh", "chi", "lan", "minh"} {
@@ -109,6 +110,7 @@ func TestSimulatedYear(t *testing.T) {
 	}
 	mustContain(t, rec.texts["minh"], 0, "Chi (Hội LHPN · Xã San Thàng)")                  // unreachable organiser listed
 	mustContain(t, rec.texts["lan"], 2, "Báo cáo muộn (1):\n• Đoàn TN · Phường Tân Phong") // late report after the digest
+	mustContain(t, rec.texts["minh"], 2, "Báo cáo muộn (1):\n• Hội LHPN · Xã San Thàng")   // corrected after the due day
 	mustContain(t, rec.texts["binh"], 3, "Hội viên bị trả lại")
 }
 

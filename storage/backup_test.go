@@ -39,7 +39,8 @@ func populate(t *testing.T, s *Store) {
 	must("link leader", s.Link(ctx, "tg:9", flows.Person{ID: "tg:9", Scopes: []string{"city"}}))
 	k := flows.Key{Unit: "w2-pn", Period: "2026-Q1", Form: "membership"}
 	d := flows.Draft{Key: k, Person: "tg:1", Answers: map[string]int64{"eligible": 1250}, Version: 1, Updated: day, Until: day.Add(30 * 24 * time.Hour)}
-	must("commit", s.Commit(ctx, "tg:1", "upd-1", flows.State{Version: 1, Screen: "question", Key: k}, 0, []flows.Effect{flows.SaveDraft{Draft: d}}, false))
+	_, err := s.Commit(ctx, "tg:1", "upd-1", flows.State{Version: 1, Screen: "question", Key: k}, 0, []flows.Effect{flows.SaveDraft{Draft: d}}, nil)
+	must("commit", err)
 
 	v1 := tsub("w1-pn", "membership", 1, dueQ1, dueQ1, map[string]int64{"eligible": 1250, "members": 1100})
 	ret := flows.Return{By: "tg:9", At: dueQ1.Add(time.Hour), Reason: "thiếu số liệu \"hội viên\"\nxin bổ sung"}
@@ -53,7 +54,7 @@ func populate(t *testing.T, s *Store) {
 		flows.CreateInvite{Invite: flows.Invite{Code: "ABC123", Role: flows.Organiser, Nodes: []string{"w2-pn"}, By: "tg:9", Created: day, Expires: day.Add(7 * 24 * time.Hour)}},
 		flows.Snooze{Person: "tg:1", Period: "2026-Q1", Until: day.Add(24 * time.Hour)})
 
-	_, err := s.ClaimReminder(ctx, "2026-Q1", "-2d", "tg:1", "host-a", day, 5*time.Minute)
+	_, err = s.ClaimReminder(ctx, "2026-Q1", "-2d", "tg:1", "host-a", day, 5*time.Minute)
 	must("claim reminder", err)
 	must("done reminder", s.DoneReminder(ctx, "2026-Q1", "-7d", "tg:1"))
 	_, err = s.NudgeOnce(ctx, "w2-pn", "2026-03-20", flows.Nudge{By: "tg:9", At: day})
@@ -129,7 +130,8 @@ func readPrefix(t *testing.T, s *Store) map[string]keyState {
 		case "zset":
 			st.val = fmt.Sprint(s.rdb.ZRangeWithScores(ctx, k, 0, -1).Val())
 		}
-		out[strings.TrimPrefix(k, s.prefix)] = st
+		// A person's stamp holds the prefix in its hash tag too.
+		out[strings.Replace(strings.TrimPrefix(k, s.prefix), "{"+s.prefix, "{P:", 1)] = st
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -17,13 +18,15 @@ import (
 const UpdateTTL = 48 * time.Hour
 
 // commitScript stores a chat's state, and optionally one draft, each only if its stored version
-// is the expected one, and records the update as handled. KEYS: session, update, [draft].
-// ARGV: session version expected, session JSON, session TTL ms, update TTL ms, a mark unique to
-// this call ("" not to record the update), [draft version expected, draft JSON, draft TTL ms].
-// Returns 1 when written, 0 when a version had moved on and -1 when the update was handled
-// before; then nothing is written. The update is recorded with the call's mark, so a client
-// that sends the call again (go-redis retries after a timeout) finds its own mark and is told
-// it wrote, not that the update was someone else's.
+// is the expected one and the stamps the step read (flows.Stamps) have not moved, records the
+// update as handled and counts the draft's write in its unit's stamp. KEYS: session, update, n
+// stamps, [draft, the draft's unit stamp]. ARGV: session version expected, session JSON, session
+// TTL ms, update TTL ms, a mark unique to this call ("" not to record the update), n, the n
+// counts expected, [draft version expected, draft JSON, draft TTL ms]. Returns 1 when written, 0
+// when a version or a stamp had moved on and -1 when the update was handled before; then nothing
+// is written. The update is recorded with the call's mark, so a client that sends the call again
+// (go-redis retries after a timeout) finds its own mark and is told it wrote, not that the
+// update was someone else's.
 var commitScript = redis.NewScript(`
 if ARGV[5] ~= '' then
   local seen = redis.call('GET', KEYS[2])
@@ -36,9 +39,17 @@ local function ver(key, field)
   return tonumber(cjson.decode(cur)[field]) or 0
 end
 if ver(KEYS[1], 'v') ~= tonumber(ARGV[1]) then return 0 end
-if KEYS[3] and ver(KEYS[3], 'version') ~= tonumber(ARGV[6]) then return 0 end
+local n = tonumber(ARGV[6]) or 0
+for i = 1, n do
+  if (tonumber(redis.call('GET', KEYS[2 + i])) or 0) ~= tonumber(ARGV[6 + i]) then return 0 end
+end
+local d = 3 + n
+if KEYS[d] and ver(KEYS[d], 'version') ~= tonumber(ARGV[7 + n]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-if KEYS[3] then redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[8]) end
+if KEYS[d] then
+  redis.call('SET', KEYS[d], ARGV[8 + n], 'PX', ARGV[9 + n])
+  redis.call('INCR', KEYS[d + 1])
+end
 if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4]) end
 return 1
 `)
@@ -47,7 +58,14 @@ return 1
 type write struct {
 	// draft is set for a draft save, which the commit script can store with the chat's state.
 	draft *flows.Draft
-	do    func(ctx context.Context) error
+	// do carries the effect out and returns the count it left in unit's stamp (0 for none).
+	do func(ctx context.Context) (int64, error)
+	// unit is the unit whose stamp the write moves by one ("" for none); blind is set for a
+	// write that may move a stamp without saying how far (a person's record).
+	unit  string
+	blind bool
+	// stamp is, once do ran, the count it left in unit's stamp.
+	stamp int64
 }
 
 // writeOf is the one place that says how the store keeps each effect. An outbound effect
@@ -55,19 +73,19 @@ type write struct {
 func (s *Store) writeOf(e flows.Effect) (write, error) {
 	switch e := e.(type) {
 	case flows.SaveDraft:
-		return write{draft: &e.Draft, do: func(ctx context.Context) error { return s.saveDraft(ctx, e.Draft) }}, nil
+		return write{draft: &e.Draft, unit: e.Draft.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.saveDraft(ctx, e.Draft) }}, nil
 	case flows.DropDraft:
-		return write{do: func(ctx context.Context) error { return s.dropDraft(ctx, e) }}, nil
+		return write{unit: e.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.dropDraft(ctx, e) }}, nil
 	case flows.Submit:
-		return write{do: func(ctx context.Context) error { return s.submit(ctx, e) }}, nil
+		return write{unit: e.Submission.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.submit(ctx, e) }}, nil
 	case flows.ReturnSubmission:
-		return write{do: func(ctx context.Context) error { return s.returnSubmission(ctx, e) }}, nil
+		return write{unit: e.Key.Unit, do: func(ctx context.Context) (int64, error) { return s.returnSubmission(ctx, e) }}, nil
 	case flows.CreateInvite:
-		return write{do: func(ctx context.Context) error { return s.createInvite(ctx, e.Invite) }}, nil
+		return write{do: func(ctx context.Context) (int64, error) { return 0, s.createInvite(ctx, e.Invite) }}, nil
 	case flows.SavePerson:
-		return write{do: func(ctx context.Context) error { return s.setLang(ctx, e.Person) }}, nil
+		return write{blind: true, do: func(ctx context.Context) (int64, error) { return 0, s.setLang(ctx, e.Person) }}, nil
 	case flows.Snooze:
-		return write{do: func(ctx context.Context) error { return s.snooze(ctx, e) }}, nil
+		return write{do: func(ctx context.Context) (int64, error) { return 0, s.snooze(ctx, e) }}, nil
 	}
 	return write{}, fmt.Errorf("unknown effect %T", e)
 }
@@ -112,34 +130,47 @@ func (b batch) single() (*flows.Draft, bool) {
 // empty update id is not recorded). Outbound effects are skipped: the caller sends them once
 // Commit returns nil.
 //
-// cached says the step ran on a snapshot kept from an earlier step, which may be stale in ways
-// no version covers (a unit granted from another chat). Such a step is committed only when the
-// commit checks all it does against what the step read: an answer (one draft save) or a move
-// between screens (no effect), with nothing to send. Any other batch is refused with
-// flows.ErrConflict before anything is written, and the caller runs the step again on stored
-// data.
+// seen are the stamps of what the step read besides the chat's state (nil: nothing to check).
+// If any has moved, another chat or process wrote something the step did not see, and Commit
+// returns flows.ErrConflict before writing anything: the caller runs the step again on fresh
+// data. So a step may run on a reading kept from an earlier step and still never show or write
+// anything behind a write already acknowledged to someone. On success Commit returns the stamps
+// as they stand after the step's own writes, for the caller to keep with its reading (brought
+// up to date with flows.Reading.After); nil when it cannot tell its own writes from others that
+// came in meanwhile, or a write moved a stamp without saying (a person's record), and then the
+// reading must go.
 //
-// Those commonest steps are one script on one Redis or Sentinel: one round trip, stored whole or
-// not at all, de-duplication included. Other steps, and every step on Cluster (the keys sit on
-// different slots), claim the update first, apply the effects, then store the state, so a
-// failure in between leaves the chat on the old question with the answer already safe. The
-// claim is released when nothing was stored or another step moved the chat on (the step is run
-// again); when the effects were stored but the state could not be, the update stays handled and
-// the error wraps flows.ErrStateNotSaved. (So a cached answer on Cluster has its draft and its
-// state each checked as it is written, one after the other.)
-func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, cached bool) error {
+// The commonest steps, an answer (one draft save) or a move between screens (no write), are one
+// script on one Redis or Sentinel: one round trip, stamps checked, stored whole or not at all,
+// de-duplication included. Other steps, and every step on Cluster (the keys sit on different
+// slots), check the chat's state and the stamps first (one round trip), then claim the update,
+// apply the effects and store the state, so a failure in between leaves the chat on the old
+// question with the answer already safe. The claim is released when nothing was stored or another
+// step moved the chat on (the step is run again); when the effects were stored but the state could
+// not be, the update stays handled and the error wraps flows.ErrStateNotSaved.
+func (s *Store) Commit(ctx context.Context, chat, update string, st flows.State, prev int64, effects []flows.Effect, seen *flows.Stamps) (*flows.Stamps, error) {
 	b, err := s.batchOf(effects)
 	if err != nil {
-		return fmt.Errorf("commit session %s: %w", chat, err)
+		return nil, fmt.Errorf("commit session %s: %w", chat, err)
 	}
-	draft, single := b.single()
-	switch {
-	case cached && (!single || b.sent):
-		return fmt.Errorf("commit session %s: a step on a kept snapshot with effects the commit does not check: %w", chat, flows.ErrConflict)
-	case single && !s.cluster:
-		return s.commitScripted(ctx, chat, update, st, prev, draft)
+	if draft, single := b.single(); single && !s.cluster {
+		if err := s.commitScripted(ctx, chat, update, st, prev, draft, seen); err != nil {
+			return nil, err
+		}
+		if draft != nil && seen != nil {
+			b.writes[0].stamp = seen.Units[draft.Key.Unit] + 1 // the script checked the count it moved
+		}
+		return b.stampsAfter(seen), nil
 	}
-	return s.commitInSteps(ctx, chat, update, st, prev, b)
+	if seen != nil {
+		if err := s.precheck(ctx, chat, prev, *seen); err != nil {
+			return nil, fmt.Errorf("commit session %s: %w", chat, err)
+		}
+	}
+	if err := s.commitInSteps(ctx, chat, update, st, prev, b); err != nil {
+		return nil, err
+	}
+	return b.stampsAfter(seen), nil
 }
 
 // Apply makes effects durable, in order, skipping the outbound ones. Each effect is atomic on
@@ -156,12 +187,39 @@ func (s *Store) Apply(ctx context.Context, effects []flows.Effect) error {
 }
 
 func (b batch) apply(ctx context.Context) error {
-	for i, w := range b.writes {
-		if err := w.do(ctx); err != nil {
+	for i := range b.writes {
+		w := &b.writes[i]
+		var err error
+		if w.stamp, err = w.do(ctx); err != nil {
 			return fmt.Errorf("effect %d of %d: %w", i+1, len(b.writes), err)
 		}
 	}
 	return nil
+}
+
+// stampsAfter is seen as the batch's own writes left it: each write moved its unit's count by
+// one from where the write before left it. It is nil when seen is, when a write may have moved a
+// count without saying (blind) or touched a unit seen does not count (the caller would keep
+// what nobody checks), and when a count moved otherwise: another write came in between.
+func (b batch) stampsAfter(seen *flows.Stamps) *flows.Stamps {
+	if seen == nil {
+		return nil
+	}
+	out := *seen
+	out.Units = maps.Clone(seen.Units)
+	for _, w := range b.writes {
+		if w.blind {
+			return nil
+		}
+		if w.unit == "" {
+			continue
+		}
+		if n, ok := out.Units[w.unit]; !ok || w.stamp != n+1 {
+			return nil
+		}
+		out.Units[w.unit]++
+	}
+	return &out
 }
 
 func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows.State, prev int64, b batch) error {
@@ -180,7 +238,9 @@ func (s *Store) commitInSteps(ctx context.Context, chat, update string, st flows
 		}
 	}
 	if err := b.apply(ctx); err != nil {
-		release()
+		if !errors.Is(err, flows.ErrStateNotSaved) {
+			release() // nothing stood: the step is run again
+		}
 		return err
 	}
 	err := s.SaveSession(ctx, chat, st, prev)
@@ -214,7 +274,7 @@ func (s *Store) evalBatched(ctx context.Context, script *redis.Script, keys []st
 	return cmd
 }
 
-func (s *Store) commitScripted(ctx context.Context, chat, update string, st flows.State, prev int64, d *flows.Draft) error {
+func (s *Store) commitScripted(ctx context.Context, chat, update string, st flows.State, prev int64, d *flows.Draft, seen *flows.Stamps) error {
 	stJSON, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("commit session %s: %w", chat, err)
@@ -223,8 +283,16 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 	if update != "" {
 		mark = newMark()
 	}
-	keys := []string{s.key("session", chat), s.key("update", update)}
-	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark}
+	var stamps []string
+	var counts []int64
+	if seen != nil {
+		stamps, counts = s.stampKeys(*seen)
+	}
+	keys := append([]string{s.key("session", chat), s.key("update", update)}, stamps...)
+	args := []any{prev, stJSON, SessionTTL.Milliseconds(), UpdateTTL.Milliseconds(), mark, len(stamps)}
+	for _, n := range counts {
+		args = append(args, n)
+	}
 	if d != nil {
 		ttl, err := draftTTL(*d)
 		if err != nil {
@@ -234,7 +302,7 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 		if err != nil {
 			return fmt.Errorf("commit draft %s: %w", d.Key, err)
 		}
-		keys = append(keys, s.draftKey(d.Key, d.Person))
+		keys = append(keys, s.draftKey(d.Key, d.Person), s.unitStampKey(d.Key.Unit))
 		args = append(args, d.Version-1, dJSON, ttl.Milliseconds())
 	}
 	switch ok, err := s.evalBatched(ctx, commitScript, keys, args...).Int(); {
@@ -243,7 +311,7 @@ func (s *Store) commitScripted(ctx context.Context, chat, update string, st flow
 	case ok == -1:
 		return fmt.Errorf("commit update %s: %w", update, flows.ErrDuplicate)
 	case ok == 0:
-		return fmt.Errorf("commit session %s at version %d: %w", chat, prev, flows.ErrConflict)
+		return fmt.Errorf("commit session %s at version %d (or what it read moved): %w", chat, prev, flows.ErrConflict)
 	}
 	return nil
 }

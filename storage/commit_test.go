@@ -24,14 +24,14 @@ func TestCommitDraftAndSession(t *testing.T) {
 	hook := &countHook{}
 	s.rdb.AddHook(hook)
 	st0 := flows.State{Version: 1, Screen: flows.Asking, Key: keyQ1}
-	if err := s.Commit(ctx, "tg:1", "tg:u0", st0, 0, nil, false); err != nil { // the server learns the script
+	if _, err := s.Commit(ctx, "tg:1", "tg:u0", st0, 0, nil, nil); err != nil { // the server learns the script
 		t.Fatalf("Commit: got %v, want nil", err)
 	}
 	hook.cmds.Store(0)
 	hook.pipes.Store(0)
 	st1 := flows.State{Version: 2, Screen: flows.Asking, Key: keyQ1, Step: 1}
 	d1 := draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1250})
-	if err := s.Commit(ctx, "tg:1", "tg:u1", st1, 1, []flows.Effect{flows.SaveDraft{Draft: d1}}, false); err != nil {
+	if _, err := s.Commit(ctx, "tg:1", "tg:u1", st1, 1, []flows.Effect{flows.SaveDraft{Draft: d1}}, nil); err != nil {
 		t.Fatalf("Commit: got %v, want nil", err)
 	}
 	trips, staleDraft := int64(1), int64(1250)
@@ -41,7 +41,7 @@ func TestCommitDraftAndSession(t *testing.T) {
 	if got := hook.cmds.Load() + hook.pipes.Load(); got != trips {
 		t.Errorf("round trips for one answer: got %d, want %d", got, trips)
 	}
-	err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 3}, 2, nil, false)
+	_, err := s.Commit(ctx, "tg:1", "tg:u1", flows.State{Version: 3}, 2, nil, nil)
 	if !errors.Is(err, flows.ErrDuplicate) {
 		t.Errorf("the same update again: got %v, want ErrDuplicate", err)
 	}
@@ -56,7 +56,7 @@ func TestCommitDraftAndSession(t *testing.T) {
 	for _, tt := range tests {
 		st := flows.State{Version: tt.prev + 1, Screen: flows.Summary, Key: keyQ1}
 		d := draft(keyQ1, "tg:1", tt.draft, map[string]int64{"eligible": 9})
-		err := s.Commit(ctx, "tg:1", "tg:u2-"+tt.name, st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}}, false)
+		_, err := s.Commit(ctx, "tg:1", "tg:u2-"+tt.name, st, tt.prev, []flows.Effect{flows.SaveDraft{Draft: d}}, nil)
 		if !errors.Is(err, flows.ErrConflict) {
 			t.Errorf("%s: got %v, want ErrConflict", tt.name, err)
 		}
@@ -192,8 +192,8 @@ func TestCommitSubmitStateNotSaved(t *testing.T) {
 				s.rdb.AddHook(tt.hook)
 			}
 			sub := submission(keyQ1, 1, "tg:1", map[string]int64{"eligible": 1250})
-			err := s.Commit(ctx, "tg:1", "tg:u7", flows.State{Version: tt.prev + 1}, tt.prev,
-				[]flows.Effect{flows.Submit{Submission: sub, Form: testForm, Draft: 1}}, false)
+			_, err := s.Commit(ctx, "tg:1", "tg:u7", flows.State{Version: tt.prev + 1}, tt.prev,
+				[]flows.Effect{flows.Submit{Submission: sub, Form: testForm, Draft: 1}}, nil)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Commit: got %v, want %v", err, tt.want)
 			}

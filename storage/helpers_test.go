@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,3 +69,25 @@ func pttl(t *testing.T, s *Store, key string) time.Duration {
 }
 
 func fmtAny(v any) string { return fmt.Sprintf("%+v", v) }
+
+// afterPrecheck runs do once, right after the first pipeline that reads a session (a commit's
+// check of what its step read), before the commit writes.
+type afterPrecheck struct {
+	fired atomic.Bool
+	do    func()
+}
+
+func (h *afterPrecheck) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *afterPrecheck) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (h *afterPrecheck) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if len(cmds) > 0 && cmds[0].Name() == "get" && strings.Contains(fmt.Sprint(cmds[0].Args()...), ":session:") &&
+			h.fired.CompareAndSwap(false, true) {
+			h.do()
+		}
+		return err
+	}
+}

@@ -16,7 +16,8 @@ import (
 func (s *Store) organisersKey(unit string) string { return s.unitKey(unit, "people") }
 
 // putPerson overwrites p's record (Units and Scopes as given) under WATCH, keeping the identities
-// already stored and adding ident, and returns the units the stored record had and p has not.
+// already stored and adding ident, counting the write in p's stamp, and returns the units the
+// stored record had and p has not.
 func (s *Store) putPerson(ctx context.Context, ident string, p flows.Person) ([]string, error) {
 	key := s.key("person", p.ID)
 	var dropped []string
@@ -38,7 +39,11 @@ func (s *Store) putPerson(ctx context.Context, ident string, p flows.Person) ([]
 		if err != nil {
 			return fmt.Errorf("encode person %s: %w", p.ID, err)
 		}
-		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error { return pipe.Set(ctx, key, b, 0).Err() })
+		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+			pipe.Set(ctx, key, b, 0)
+			pipe.Incr(ctx, s.personStampKey(p.ID))
+			return nil
+		})
 		return err
 	}
 	var err error

@@ -49,34 +49,42 @@ func (s *Store) personID(ctx context.Context, ident string) (string, error) {
 	return id, nil
 }
 
-// Load returns a chat's state and the person linked to ident, in one round trip once the
-// identity is known to this process (two before).
-func (s *Store) Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, error) {
+// Load returns a chat's state and the person linked to ident, with the count of writes to the
+// person's record (read before the record), in one round trip once the identity is known to
+// this process (two before).
+func (s *Store) Load(ctx context.Context, chat, ident string) (flows.State, flows.Person, flows.Stamps, error) {
+	var st flows.State
+	var p flows.Person
+	var stamps flows.Stamps
 	id, err := s.personID(ctx, ident)
 	if err != nil {
-		return flows.State{}, flows.Person{}, err
+		return st, p, stamps, err
 	}
 	stCmd := redis.NewStringCmd(ctx, "get", s.key("session", chat))
 	cmds := []redis.Cmder{stCmd}
-	var pCmd *redis.StringCmd
+	var pCmd, nCmd *redis.StringCmd
 	if id != "" {
+		nCmd = redis.NewStringCmd(ctx, "get", s.personStampKey(id))
 		pCmd = redis.NewStringCmd(ctx, "get", s.key("person", id))
-		cmds = append(cmds, pCmd)
+		cmds = append(cmds, nCmd, pCmd)
 	}
 	if err := s.batch.do(ctx, cmds...); err != nil {
-		return flows.State{}, flows.Person{}, fmt.Errorf("load chat %s of %s: %w", chat, ident, err)
+		return st, p, stamps, fmt.Errorf("load chat %s of %s: %w", chat, ident, err)
 	}
-	var st flows.State
-	var p flows.Person
 	if err := decodeOptional(stCmd, &st); err != nil {
-		return st, p, fmt.Errorf("load session %s: %w", chat, err)
+		return st, p, stamps, fmt.Errorf("load session %s: %w", chat, err)
 	}
-	if pCmd != nil {
-		if err := decodeOptional(pCmd, &p); err != nil {
-			return st, p, fmt.Errorf("load person %s: %w", id, err)
-		}
+	if pCmd == nil {
+		return st, p, stamps, nil
 	}
-	return st, p, nil
+	if err := decodeOptional(pCmd, &p); err != nil {
+		return st, p, stamps, fmt.Errorf("load person %s: %w", id, err)
+	}
+	stamps.Person = id
+	if stamps.Record, err = stampOf(nCmd); err != nil {
+		return st, p, stamps, fmt.Errorf("load stamp of person %s: %w", id, err)
+	}
+	return st, p, stamps, nil
 }
 
 // decodeOptional decodes cmd's JSON into v, leaving v as it is when the key was missing.
@@ -95,8 +103,9 @@ func decodeOptional(cmd *redis.StringCmd, v any) error {
 // keeping each of p's units' organiser index (P{u:<unit>}:people) in step with p.Units: p is
 // added to every unit's index and taken out of the units the stored record had and p has not.
 // The keys sit on different Cluster slots, so they are not one transaction: the person is written
-// first, then the unit indexes, then the identity, so a failure leaves at worst an unlinked
-// record or an index a Link again puts right, never an identity pointing at nothing.
+// first (its stamp counted with it), then the unit indexes, then the identity, so a failure
+// leaves at worst an unlinked record or an index a Link again puts right, never an identity
+// pointing at nothing.
 func (s *Store) Link(ctx context.Context, ident string, p flows.Person) error {
 	if p.ID == "" || ident == "" {
 		return fmt.Errorf("link %q to person %q: empty id", ident, p.ID)
@@ -167,7 +176,7 @@ func (s *Store) editPerson(ctx context.Context, id string, edit func(*flows.Pers
 	key := s.key("person", id)
 	var err error
 	for range maxWatchTries {
-		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, edit) }, key)
+		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error { return editTx(ctx, tx, key, s.personStampKey(id), edit) }, key)
 		if !errors.Is(err, redis.TxFailedErr) {
 			return err
 		}
@@ -175,7 +184,8 @@ func (s *Store) editPerson(ctx context.Context, id string, edit func(*flows.Pers
 	return err
 }
 
-func editTx(ctx context.Context, tx *redis.Tx, key string, edit func(*flows.Person) bool) error {
+// editTx edits the record at key and counts the write in stamp, in one transaction.
+func editTx(ctx context.Context, tx *redis.Tx, key, stamp string, edit func(*flows.Person) bool) error {
 	b, err := tx.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil
@@ -194,7 +204,9 @@ func editTx(ctx context.Context, tx *redis.Tx, key string, edit func(*flows.Pers
 		return err
 	}
 	_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		return pipe.Set(ctx, key, b, 0).Err()
+		pipe.Set(ctx, key, b, 0)
+		pipe.Incr(ctx, stamp)
+		return nil
 	})
 	return err
 }

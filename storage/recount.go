@@ -44,7 +44,9 @@ type RecountResult struct {
 }
 
 // Recount brings the tallies of forms up to date with the Store's model (UseModel) in the
-// periods people read at now: each open period and the one before it. A period whose stored
+// periods people read at now: each open period and those its figures compare with (the one
+// before, the same one last year), counting every unit the directory ever had, so the units
+// merged away keep counting in the periods they reported. A period whose stored
 // fingerprint (model, due time, forms) is the model's is left alone; any other is counted again
 // from its stored submissions into a new generation, which replaces the old one in one step
 // when complete (see the package comment). Meanwhile readers read the old generation, every
@@ -65,11 +67,7 @@ func (s *Store) Recount(ctx context.Context, forms []flows.Form, now time.Time) 
 	var out []RecountResult
 	done := map[string]bool{}
 	for _, p := range m.cal.Open(now) {
-		periods := []flows.Period{p}
-		if prev, ok := m.cal.Previous(p); ok {
-			periods = append(periods, prev)
-		}
-		for _, q := range periods {
+		for _, q := range append([]flows.Period{p}, m.cal.Compared(p)...) {
 			if done[q.ID] {
 				continue
 			}

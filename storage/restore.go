@@ -213,6 +213,9 @@ func (w *restoreWriter) add(ctx context.Context, l dumpLine) error {
 	if err != nil {
 		return fmt.Errorf("key: %w", err)
 	}
+	// A person's stamp carries the prefix in its hash tag too ("P{P person:<id>}:stamp"): it
+	// follows the record to the new prefix, or it would leave its slot on Cluster.
+	rel = strings.Replace(rel, "{"+w.from, "{"+w.s.prefix, 1)
 	key := w.s.prefix + rel
 	ttl := time.Duration(l.TTL) * time.Millisecond
 	p := w.pipe

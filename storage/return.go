@@ -13,10 +13,11 @@ import (
 
 // returnScript marks a unit's current submission returned if it is still at version ARGV[1] and
 // not returned yet, and in the same step appends the history entry, takes the report out of the
-// "who has submitted" index and moves the tallies. KEYS: submission, history, index, then (not
-// on Cluster) the period's tally generation pointer. ARGV: expected version, the returned
-// submission JSON, history entry JSON, index field, then tallyLua's arguments. Returns 1 when
-// written, 0 on conflict.
+// "who has submitted" index, counts the write in the unit's stamp and moves the tallies. KEYS:
+// submission, history, index, the unit's stamp, then (not on Cluster) the period's tally
+// generation pointer. ARGV: expected version, the returned submission JSON, history entry JSON,
+// index field, then tallyLua's arguments. Returns the unit's new stamp when written (never 0),
+// 0 on conflict.
 var returnScript = redis.NewScript(tallyLua + `
 local cur = redis.call('GET', KEYS[1])
 if not cur then return 0 end
@@ -26,26 +27,28 @@ if o['returned'] ~= nil and o['returned'] ~= cjson.null then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('HDEL', KEYS[3], ARGV[4])
-tally(4, 5)
-return 1
+local n = redis.call('INCR', KEYS[4])
+tally(5, 5)
+return n
 `)
 
 // returnSubmission sends version e.Version of report e.Key back for correction: the unit counts
 // as not reported (in the index and the tallies) until it submits again, and the history keeps
-// who returned it, when and why. The returned copy is made here from a read, not in Lua, so the
+// who returned it, when and why. It returns the unit's stamp after the write. The returned copy
+// is made here from a read, not in Lua, so the
 // figures keep their exact JSON; the script checks the version is still current and not
 // returned, which pins that read down (a version is written once, and only a return edits it).
-func (s *Store) returnSubmission(ctx context.Context, e flows.ReturnSubmission) error {
+func (s *Store) returnSubmission(ctx context.Context, e flows.ReturnSubmission) (int64, error) {
 	k := e.Key
 	cur, err := s.Submission(ctx, k)
 	if errors.Is(err, flows.ErrNotFound) {
-		return fmt.Errorf("return %s version %d: nothing submitted: %w", k, e.Version, flows.ErrConflict)
+		return 0, fmt.Errorf("return %s version %d: nothing submitted: %w", k, e.Version, flows.ErrConflict)
 	}
 	if err != nil {
-		return fmt.Errorf("return %s version %d: %w", k, e.Version, err)
+		return 0, fmt.Errorf("return %s version %d: %w", k, e.Version, err)
 	}
 	if cur.Version != e.Version || cur.Returned != nil {
-		return fmt.Errorf("return %s version %d: current is version %d (returned %t): %w",
+		return 0, fmt.Errorf("return %s version %d: current is version %d (returned %t): %w",
 			k, e.Version, cur.Version, cur.Returned != nil, flows.ErrConflict)
 	}
 	ret := cur
@@ -53,26 +56,26 @@ func (s *Store) returnSubmission(ctx context.Context, e flows.ReturnSubmission) 
 	ret.Returned = &r
 	subJSON, err := json.Marshal(ret)
 	if err != nil {
-		return fmt.Errorf("return %s: %w", k, err)
+		return 0, fmt.Errorf("return %s: %w", k, err)
 	}
 	entryJSON, err := json.Marshal(HistoryEntry{Version: cur.Version, By: r.By, At: r.At, Ref: cur.Ref, Returned: &r})
 	if err != nil {
-		return fmt.Errorf("return %s: %w", k, err)
+		return 0, fmt.Errorf("return %s: %w", k, err)
 	}
-	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit)}
+	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.unitStampKey(k.Unit)}
 	args := []any{cur.Version, subJSON, entryJSON, indexField(k.Period, k.Form)}
 	ok, err := s.runTallied(ctx, returnScript, keys, args, s.change(k, &cur, &ret))
 	if err != nil {
-		return fmt.Errorf("return %s version %d: %w", k, e.Version, err)
+		return 0, fmt.Errorf("return %s version %d: %w", k, e.Version, err)
 	}
 	if ok == 0 {
-		return fmt.Errorf("return %s version %d: %w", k, e.Version, flows.ErrConflict)
+		return 0, fmt.Errorf("return %s version %d: %w", k, e.Version, flows.ErrConflict)
 	}
 	// The unit owes the report again: the reminders' settled steps look again.
 	if err := s.moved(ctx); err != nil {
-		return fmt.Errorf("return %s version %d: %w", k, e.Version, err)
+		return ok, fmt.Errorf("return %s version %d: %w", k, e.Version, err)
 	}
-	return nil
+	return ok, nil
 }
 
 // returnedFlag is the submit script's ARGV for whether the replaced submission was returned.

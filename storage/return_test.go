@@ -39,9 +39,10 @@ func TestReturnThenResubmit(t *testing.T) {
 				t.Errorf("tally after return: got %+v, want %+v", got, wantTally)
 			}
 
+			// Resubmitted after the due time: the version in force is late, whatever the first was.
 			v2 := tsub("w1-pn", "membership", 2, dueQ1.Add(2*time.Hour), dueQ1, map[string]int64{"members": 6})
 			mustApply(t, s, flows.Submit{Submission: v2, Form: testForm, Replaces: &returned})
-			wantTally = map[flows.TallyKey]flows.Tally{tk("w1", "phunu", "membership"): {Reported: 1, Sums: map[string]int64{"members": 6}}}
+			wantTally = map[flows.TallyKey]flows.Tally{tk("w1", "phunu", "membership"): {Reported: 1, Late: 1, Sums: map[string]int64{"members": 6}}}
 			if got := mustTallies(t, s, tk("w1", "phunu", "membership")); !reflect.DeepEqual(got, wantTally) {
 				t.Errorf("tally after resubmit: got %+v, want %+v", got, wantTally)
 			}

@@ -79,20 +79,16 @@ func BenchmarkRecountNation(b *testing.B) {
 	b.ReportMetric(float64(pingMax.Microseconds())/1000, "ping-max-ms")
 }
 
-// recountPeriods are the periods Recount reads at now: the open ones and the one before each.
+// recountPeriods are the periods Recount reads at now: the open ones and those each compares with.
 func recountPeriods(cal flows.Calendar, now time.Time) []flows.Period {
 	var out []flows.Period
 	seen := map[string]bool{}
 	for _, p := range cal.Open(now) {
-		for _, q := range []flows.Period{p} {
+		for _, q := range append([]flows.Period{p}, cal.Compared(p)...) {
 			if !seen[q.ID] {
 				seen[q.ID] = true
 				out = append(out, q)
 			}
-		}
-		if prev, ok := cal.Previous(p); ok && !seen[prev.ID] {
-			seen[prev.ID] = true
-			out = append(out, prev)
 		}
 	}
 	return out

@@ -29,6 +29,9 @@
 //	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer);
 //	                                            a returned report has no field until resubmitted
 //	P{u:<unit>}:people                          set of the ids of the unit's organisers (Link)
+//	P{u:<unit>}:stamp                           integer, no TTL: counts the writes of the unit's
+//	                                            drafts, submissions and returns (flows.Stamps),
+//	                                            moved by the script or transaction that writes
 //
 // The tallies of one period share the hash tag {t:<period>}, so on Cluster they sit in one slot:
 // one script moves all those a write touches, and a figures view reads one node per period. <node>,
@@ -72,6 +75,9 @@
 //	P session:<chat>    flows.State; TTL SessionTTL, refreshed on every save
 //	P ident:<ident>     the person id (plain string) a platform identity ("tg:12345") is linked to
 //	P person:<id>       flows.Person (Admin is never stored)
+//	P{P person:<id>}:stamp
+//	                    integer, no TTL: counts the writes of P person:<id> (flows.Stamps), in
+//	                    the same transaction; its hash tag is the record's key, so one slot
 //	P invite:<code>     flows.Invite, plus "holder": the identity that began redeeming it, which
 //	                    alone may finish (Redeem, Redeemed); lives Expires − Created (the bot
 //	                    checks Expires itself); <code> is upper case
@@ -140,10 +146,11 @@
 // differs from the build's taints it, so its fingerprint is not stored and the next start
 // recounts.
 //
-// Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script
-// (two slots, so not on Cluster, where it writes them one after the other, draft first). The
-// version is
-// read from the stored JSON with cjson, which every Redis since 2.6 ships. MarkUnreachable, which
+// Commit, on one Redis or Sentinel, saves an answer's draft and the chat's session in one script,
+// checking in the same step that the stamps of what the step read have not moved (several slots,
+// so not on Cluster, where it reads the session and the stamps first, then writes the draft and
+// the session one after the other). The version is read from the stored JSON with cjson, which
+// every Redis since 2.6 ships. MarkUnreachable, which
 // edits a person record without a version, uses WATCH/MULTI instead. Apply runs effects in order;
 // each is atomic on its own, but a failure leaves the effects before it applied. Link writes a
 // person, its units' organiser indexes and an identity that live on different slots, in that

@@ -39,6 +39,11 @@ func TestOutage(t *testing.T) {
 			_, err := s.Reports(ctx, []flows.ReportQuery{{Key: keyQ1}})
 			return err
 		},
+		"StampedReports": func(ctx context.Context) error {
+			_, _, err := s.StampedReports(ctx, []flows.ReportQuery{{Key: keyQ1}})
+			return err
+		},
+		"Load":         func(ctx context.Context) error { _, _, _, err := s.Load(ctx, "tg:1", "tg:1"); return err },
 		"SaveDraft":    apply(s, flows.SaveDraft{Draft: draft(keyQ1, "tg:1", 1, nil)}),
 		"DropDraft":    apply(s, flows.DropDraft{Key: keyQ1, Person: "tg:1"}),
 		"Submit":       apply(s, flows.Submit{Submission: sub, Form: testForm}),
@@ -53,7 +58,8 @@ func TestOutage(t *testing.T) {
 		"Claim":        func(ctx context.Context) error { _, err := s.Claim(ctx, "u1"); return err },
 		"Release":      func(ctx context.Context) error { return s.Release(ctx, "u1") },
 		"Commit": func(ctx context.Context) error {
-			return s.Commit(ctx, "tg:1", "u1", flows.State{Version: 1}, 0, nil, false)
+			_, err := s.Commit(ctx, "tg:1", "u1", flows.State{Version: 1}, 0, nil, nil)
+			return err
 		},
 		"Unreachable": func(ctx context.Context) error { return s.MarkUnreachable(ctx, "tg:1") },
 		"Submission":  func(ctx context.Context) error { _, err := s.Submission(ctx, keyQ1); return err },

@@ -13,12 +13,12 @@ import (
 
 // submitScript replaces a unit's current submission if it is still at version ARGV[1] and
 // returned (1) or not (0) as ARGV[8] says, and in the same step appends the history entry,
-// updates the "who has submitted" index, empties the submitter's draft and moves the tallies.
-// KEYS: submission, history, index, draft, then (not on Cluster) the period's tally generation
-// pointer.
+// updates the "who has submitted" index, empties the submitter's draft, counts the write in the
+// unit's stamp and moves the tallies. KEYS: submission, history, index, draft, the unit's stamp,
+// then (not on Cluster) the period's tally generation pointer.
 // ARGV: expected version, submission JSON, history entry JSON, index field, new version,
 // expected draft version (0: no draft), the emptied draft, expected returned flag, then
-// tallyLua's arguments. Returns 1 when written, 0 on conflict.
+// tallyLua's arguments. Returns the unit's new stamp when written (never 0), 0 on conflict.
 //
 // The submitter's draft is emptied, not deleted, and its version goes on counting: were it
 // deleted, a new draft would count from 1 again, and a step still holding the old draft at the
@@ -42,26 +42,27 @@ redis.call('SET', KEYS[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
 if dv > 0 then redis.call('SET', KEYS[4], ARGV[7], 'KEEPTTL') end
-tally(5, 9)
-return 1
+local n = redis.call('INCR', KEYS[5])
+tally(6, 9)
+return n
 `)
 
-// submit stores sub as the new current version of its report. The changes against the version it
-// replaces, and the tally change, are worked out here, from a read before the script; the script
-// then checks that version is still the stored one, so neither can describe a version that lost
-// a race.
-func (s *Store) submit(ctx context.Context, e flows.Submit) error {
+// submit stores sub as the new current version of its report and returns the unit's stamp after
+// it. The changes against the version it replaces, and the tally change, are worked out here,
+// from a read before the script; the script then checks that version is still the stored one, so
+// neither can describe a version that lost a race.
+func (s *Store) submit(ctx context.Context, e flows.Submit) (int64, error) {
 	sub, form, draft := e.Submission, e.Form, e.Draft
 	k := sub.Key
 	if sub.Version < 1 {
-		return fmt.Errorf("submit %s: version %d is below 1", k, sub.Version)
+		return 0, fmt.Errorf("submit %s: version %d is below 1", k, sub.Version)
 	}
 	old, err := s.replaced(ctx, e)
 	if err != nil {
-		return fmt.Errorf("submit %s: %w", k, err)
+		return 0, fmt.Errorf("submit %s: %w", k, err)
 	}
 	if old.Version != sub.Version-1 {
-		return fmt.Errorf("submit %s as version %d over version %d: %w", k, sub.Version, old.Version, flows.ErrConflict)
+		return 0, fmt.Errorf("submit %s as version %d over version %d: %w", k, sub.Version, old.Version, flows.ErrConflict)
 	}
 	entry := HistoryEntry{Version: sub.Version, By: sub.By, At: sub.At, Ref: sub.Ref, Values: sub.Values}
 	if old.Version > 0 {
@@ -69,30 +70,30 @@ func (s *Store) submit(ctx context.Context, e flows.Submit) error {
 	}
 	subJSON, err := json.Marshal(sub)
 	if err != nil {
-		return fmt.Errorf("submit %s: %w", k, err)
+		return 0, fmt.Errorf("submit %s: %w", k, err)
 	}
 	entryJSON, err := json.Marshal(entry)
 	if err != nil {
-		return fmt.Errorf("submit %s: %w", k, err)
+		return 0, fmt.Errorf("submit %s: %w", k, err)
 	}
 	emptied, err := json.Marshal(e.Emptied())
 	if err != nil {
-		return fmt.Errorf("submit %s: %w", k, err)
+		return 0, fmt.Errorf("submit %s: %w", k, err)
 	}
 	var prev *flows.Submission
 	if old.Version > 0 {
 		prev = &old
 	}
-	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By)}
+	keys := []string{s.subKey(k), s.histKey(k), s.indexKey(k.Unit), s.draftKey(k, sub.By), s.unitStampKey(k.Unit)}
 	args := []any{sub.Version - 1, subJSON, entryJSON, indexField(k.Period, k.Form), sub.Version, draft, emptied, returnedFlag(prev)}
 	ok, err := s.runTallied(ctx, submitScript, keys, args, s.change(k, prev, &sub))
 	if err != nil {
-		return fmt.Errorf("submit %s as version %d: %w", k, sub.Version, err)
+		return 0, fmt.Errorf("submit %s as version %d: %w", k, sub.Version, err)
 	}
 	if ok == 0 {
-		return fmt.Errorf("submit %s as version %d: %w", k, sub.Version, flows.ErrConflict)
+		return 0, fmt.Errorf("submit %s as version %d: %w", k, sub.Version, flows.ErrConflict)
 	}
-	return nil
+	return ok, nil
 }
 
 // replaced is the submission e replaces: the one the step saw when it says so and its version

@@ -216,11 +216,12 @@ func rankOf(sub *flows.Submission) int {
 	return 2 * sub.Version
 }
 
-// stateOf is a report's state as the generations keep it: 2·rank + 1 when its first version
-// came after the due time, so a leader's digest tells late reports without reading them.
+// stateOf is a report's state as the generations keep it: 2·rank + 1 when it is late
+// (Submission.Late: its current version came after the due time), so a leader's digest tells
+// late reports without reading them.
 func stateOf(sub *flows.Submission, due time.Time) int {
 	st := 2 * rankOf(sub)
-	if sub != nil && sub.First().After(due) {
+	if sub != nil && sub.Late(due) {
 		st++
 	}
 	return st
@@ -295,19 +296,21 @@ func (s *Store) applyTally(ctx context.Context, c tallyChange) error {
 // runTallied runs script on a unit's keys with c folded in: in the same script on one Redis or
 // Sentinel (the script calls tally after its own keys and args), in tallyScript right after on
 // Cluster, where the tallies sit in another slot. It returns the script's result; c is applied
-// only when that is 1. A tally script that failed drops the period's fingerprint, when it can,
-// so the next start recounts the period.
-func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []string, args []any, c tallyChange) (int, error) {
+// only when that is above 0 (written). A tally script that failed drops the period's
+// fingerprint, when it can, so the next start recounts the period.
+func (s *Store) runTallied(ctx context.Context, script *redis.Script, keys []string, args []any, c tallyChange) (int64, error) {
 	if !s.cluster && !c.empty() {
-		return script.Run(ctx, s.rdb, append(keys, c.key), append(args, c.args...)...).Int()
+		return script.Run(ctx, s.rdb, append(keys, c.key), append(args, c.args...)...).Int64()
 	}
-	ok, err := script.Run(ctx, s.rdb, keys, args...).Int()
-	if err != nil || ok != 1 || c.empty() {
+	ok, err := script.Run(ctx, s.rdb, keys, args...).Int64()
+	if err != nil || ok < 1 || c.empty() {
 		return ok, err
 	}
 	if err := s.applyTally(ctx, c); err != nil {
 		_ = s.rdb.Del(context.WithoutCancel(ctx), strings.TrimSuffix(c.key, "gen")+"fp").Err()
-		return ok, fmt.Errorf("stored, but its tallies were not updated (a recount mends them): %w", err)
+		// The write itself stands: the step counts as done (its chat state was not saved after it),
+		// and a recount mends the tallies.
+		return ok, fmt.Errorf("stored, but its tallies were not updated (a recount mends them): %w: %w", flows.ErrStateNotSaved, err)
 	}
 	return ok, nil
 }

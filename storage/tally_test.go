@@ -202,7 +202,7 @@ func checkStatus(tb tbLike, s *Store, dir *flows.Directory, period string, subs 
 			if ok && sub.Returned == nil {
 				want.Done |= 1 << i
 			}
-			if ok && sub.First().After(dueQ1) {
+			if ok && sub.Late(dueQ1) {
 				want.Late |= 1 << i
 			}
 		}
@@ -434,6 +434,7 @@ func randomWrite(rt *rapid.T, s *Store, k flows.Key, step int) {
 			}
 		}
 		next := tsub(k.Unit, k.Form, cur.Version+1, at, cur.First(), values)
+		next.Key = k
 		var replaces *flows.Submission
 		if cur.Version > 0 {
 			replaces = &cur

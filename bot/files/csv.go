@@ -17,8 +17,10 @@ import (
 const utf8BOM = "\uFEFF"
 
 // RenderCSV writes each table of wb as a CSV file (UTF-8 with BOM, the same columns as the
-// spreadsheet) and packs them in one zip: a reply carries one file, and there is a CSV per form.
-func RenderCSV(wb Workbook) ([]byte, error) {
+// spreadsheet's unit rows) separated by sep, and packs them in one zip: a reply carries one file,
+// and there is a CSV per form. sep is ',' or ';': Excel under a Vietnamese (or most European)
+// locale, where the comma is the decimal mark, splits columns at semicolons only.
+func RenderCSV(wb Workbook, sep rune) ([]byte, error) {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	for _, t := range wb.Tables {
@@ -26,7 +28,7 @@ func RenderCSV(wb Workbook) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
-		if err := WriteTableCSV(w, t, wb.Lang); err != nil {
+		if err := WriteTableCSV(w, t, wb.Lang, sep); err != nil {
 			return nil, fmt.Errorf("csv %s: %w", t.FormID, err)
 		}
 	}
@@ -36,14 +38,16 @@ func RenderCSV(wb Workbook) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteTableCSV writes one table as CSV with a BOM. Numbers are plain digits, rates as percents
-// for readers of lang ("88,1%", "88.1%" in English), times "2006-01-02 15:04" in the calendar's
-// time zone.
-func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, lang flows.Lang) error {
+// WriteTableCSV writes one table as CSV with a BOM, fields separated by sep. Numbers are plain
+// digits, rates as percents for readers of lang ("88,1%", "88.1%" in English), times
+// "2006-01-02 15:04" in the calendar's time zone. Only units' rows: a CSV is read by programs,
+// which would count subtotals twice.
+func WriteTableCSV(w interface{ Write([]byte) (int, error) }, t Table, lang flows.Lang, sep rune) error {
 	if _, err := w.Write([]byte(utf8BOM)); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	cw.Comma = sep
 	rec := make([]string, len(t.Headers))
 	for i, h := range t.Headers {
 		rec[i] = csvText(h)
@@ -89,13 +93,16 @@ func csvRecord(rec []string, r Row, lang flows.Lang) {
 	rec[i+5] = csvText(r.Reason)
 }
 
-// csvText defuses CSV formula injection (OWASP "CSV Injection"): a spreadsheet opening the file
-// runs a cell that starts with = + - @, a tab or a carriage return as a formula, and the sender's
-// display name or a return's reason are whatever a user typed ("=HYPERLINK(…)"). Such a text cell
-// gets a leading single quote, so it shows as text. Only text cells go through it: numbers stay
-// numbers.
+// csvText makes a text cell safe. It drops bidirectional controls and control characters
+// (flows.Neutral: a tab becomes a space, a carriage return goes), with which a name could read as
+// another, and defuses CSV formula injection (OWASP "CSV Injection"): a spreadsheet opening the
+// file runs a cell that starts with = + - @ (after spaces, for the lenient ones) as a formula,
+// and the sender's display name or a return's reason are whatever a user typed
+// ("=HYPERLINK(…)"). Such a text cell gets a leading single quote, so it shows as text. Only
+// text cells go through it: numbers stay numbers.
 func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	s = flows.Neutral(s)
+	if t := strings.TrimLeft(s, " "); t != "" && strings.ContainsRune("=+-@", rune(t[0])) {
 		return "'" + s
 	}
 	return s

@@ -3,6 +3,7 @@ package files
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,18 +43,7 @@ func (s *mapSource) People(context.Context, []string) (map[string]flows.Person, 
 func mustBigMaker(tb testing.TB, places int) *Maker {
 	tb.Helper()
 	cfg := config.Default()
-	nodes := []flows.Node{{ID: "city", Name: flows.Text{Vi: "Tỉnh Lai Châu"}}}
-	for i := range places {
-		p := "p" + strconv.Itoa(i)
-		nodes = append(nodes, flows.Node{ID: p, Parent: "city", Name: flows.Text{Vi: "Phường số " + strconv.Itoa(i)}})
-		for _, o := range cfg.Orgs[:5] {
-			nodes = append(nodes, flows.Node{ID: p + "-" + o.ID, Parent: p, Org: o.ID, Name: flows.Text{Vi: o.Short.Vi + " phường số " + strconv.Itoa(i)}})
-		}
-	}
-	dir, err := flows.NewDirectory(cfg.Orgs, nodes)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	dir := mustGrid(tb, "city", "p", "Phường", places, cfg.Orgs[:5])
 	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets}
 	per, _ := m.Calendar.Period("2026-Q1")
 	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{},
@@ -81,6 +71,25 @@ func mustBigMaker(tb testing.TB, places int) *Maker {
 	}
 	m.Source = src
 	return m
+}
+
+// mustGrid makes a directory of root, "Tỉnh Lai Châu", and n places below it of kind ("Phường",
+// "Xã"), ids prefix0, prefix1, …, each with a unit per organisation of orgs.
+func mustGrid(tb testing.TB, root, prefix, kind string, n int, orgs []flows.Org) *flows.Directory {
+	tb.Helper()
+	nodes := []flows.Node{{ID: root, Name: flows.Text{Vi: "Tỉnh Lai Châu"}}}
+	for i := range n {
+		p, num := prefix+strconv.Itoa(i), " số "+strconv.Itoa(i)
+		nodes = append(nodes, flows.Node{ID: p, Parent: root, Name: flows.Text{Vi: kind + num}})
+		for _, o := range orgs {
+			nodes = append(nodes, flows.Node{ID: p + "-" + o.ID, Parent: p, Org: o.ID, Name: flows.Text{Vi: o.Short.Vi + " " + strings.ToLower(kind) + num}})
+		}
+	}
+	dir, err := flows.NewDirectory(config.Default().Orgs, nodes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
 
 // benchFile makes attachment a for an admin b.N times and reports the peak live heap.
@@ -125,4 +134,58 @@ func BenchmarkChart(b *testing.B) {
 			benchFile(b, c.m, flows.Attachment{Kind: flows.ChartFile, Period: "2026-Q1", Indicator: "1.5"})
 		})
 	}
+}
+
+// BenchmarkXLSX20k is the nationwide workbook: 20,000 units (4,000 places × 5), both forms
+// submitted (target: ≤ 3 s).
+func BenchmarkXLSX20k(b *testing.B) {
+	benchFile(b, mustBigMaker(b, 4000), flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"})
+}
+
+// BenchmarkReportProvince is the province's report draft: 38 communes × 6 organisations, both
+// forms of 2026-Q1 and the Year before submitted, three written answers of about 400 characters
+// per unit and a model or two each (target: ≤ 1 s, ≤ 100 MB).
+func BenchmarkReportProvince(b *testing.B) {
+	benchFile(b, mustProvinceMaker(b, 38), flows.Attachment{Kind: flows.DocFile, Period: "2026-Q1"})
+}
+
+// mustProvinceMaker makes a province of communes × every organisation, everything reported.
+func mustProvinceMaker(tb testing.TB, communes int) *Maker {
+	tb.Helper()
+	cfg := config.Default()
+	dir := mustGrid(tb, "laichau", "xa", "Xã", communes, cfg.Orgs)
+	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets, Report: mustReportTemplate(tb)}
+	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{}}
+	texts, models := &fakeNarratives{}, &fakeModels{}
+	fields := []string{"Phát triển kinh tế, thay đổi tập quán lạc hậu", "Bảo vệ và phát triển rừng",
+		"Giữ gìn bản sắc văn hóa dân tộc", "Xóa bỏ hủ tục lạc hậu", "An ninh trật tự"}
+	words := strings.Repeat("Chi hội tổ chức sinh hoạt định kỳ, vận động hội viên tham gia phát triển kinh tế hộ gia đình. ", 4)
+	for _, per := range []string{"2025-Y", "2026-Q1"} {
+		p, _ := m.Calendar.Period(per)
+		at := p.Due.AddDate(0, 0, -5)
+		for i, u := range dir.Units("") {
+			for form, v := range map[string]map[string]int64{
+				"membership": {"eligible": 1000 + int64(i%300), "members": 850 + int64(i%100), "new_members": 5, "active": 800,
+					"branches": 10, "branches_good": 9},
+				"activities": {"meetings": 4, "participants": 90, "models": int64(i % 3), "exemplars": 1, "petitions": 9, "resolved": 6},
+			} {
+				k := flows.Key{Unit: u.ID, Period: per, Form: form}
+				sub := flows.Submission{Key: k, Values: v, By: "tg:1", At: at, Version: 1}
+				src.subs[k] = sub
+				t := src.tallies[flows.TallyKey{Period: per, Node: "laichau", Org: flows.AllOrgs, Form: form}]
+				t.Add(flows.Contribution(&sub, cfg.Targets, p.Due))
+				src.tallies[flows.TallyKey{Period: per, Node: "laichau", Org: flows.AllOrgs, Form: form}] = t
+			}
+		}
+	}
+	for i, u := range dir.Units("") {
+		for _, q := range []string{"results", "shortcomings", "proposals"} {
+			texts.list = append(texts.list, Narrative{Unit: u.ID, Question: q, Text: words})
+		}
+		for j := range 1 + i%2 {
+			models.list = append(models.list, Model{Unit: u.ID, Name: "Mô hình " + strconv.Itoa(j), Field: fields[(i+j)%len(fields)], Recognised: j == 0})
+		}
+	}
+	m.Source, m.Narratives, m.Models = src, texts, models
+	return m
 }

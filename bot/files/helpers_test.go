@@ -9,6 +9,7 @@ import (
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/fixture"
 )
 
 // The fixtures of this package's tests: a FigureSource over a few submissions. The readers of
@@ -93,7 +94,7 @@ func fixtureAt(tb testing.TB, day, hour int) time.Time {
 // zero eligible people, Quyết Thắng's Veterans returned.
 func mustMaker(tb testing.TB) (*Maker, *fakeFigures) {
 	tb.Helper()
-	cfg := config.Default()
+	cfg := fixture.Config(tb)
 	dir, err := cfg.Directory()
 	if err != nil {
 		tb.Fatal(err)
@@ -114,8 +115,36 @@ func mustMaker(tb testing.TB) (*Maker, *fakeFigures) {
 	ret := add("quyetthang-ccb", "membership", fixtureAt(tb, 12, 9), map[string]int64{"eligible": 300, "members": 290, "new_members": 1, "active": 280})
 	ret.Returned = &flows.Return{By: "tg:9", At: fixtureAt(tb, 13, 9), Reason: "Số hội viên chưa khớp"}
 	src.subs[ret.Key] = *ret
-	return &Maker{Source: src, Dir: dir, Forms: cfg.Forms, Calendar: cal, Indicators: cfg.Targets}, src
+	return &Maker{Source: src, Dir: dir, Forms: cfg.Forms, Calendar: cal, Indicators: cfg.Targets,
+		Report: mustReportTemplate(tb)}, src
 }
+
+// mustReportTemplate parses the built-in report template.
+func mustReportTemplate(tb testing.TB) *ReportTemplate {
+	tb.Helper()
+	text, err := config.Default().ReportTemplateText()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t, err := ParseReport(text)
+	if err != nil {
+		tb.Fatalf("ParseReport(built-in): %v", err)
+	}
+	return t
+}
+
+// fakeNarratives is a NarrativeSource over a list; it returns every answer, whatever the units
+// asked, so a test can see Maker drop those outside the scope.
+type fakeNarratives struct{ list []Narrative }
+
+func (f *fakeNarratives) Narratives(context.Context, string, []string) ([]Narrative, error) {
+	return f.list, nil
+}
+
+// fakeModels is a ModelSource over a list, returned whole like fakeNarratives.
+type fakeModels struct{ list []Model }
+
+func (f *fakeModels) Models(context.Context, string, []string) ([]Model, error) { return f.list, nil }
 
 // mustFile renders attachment a for p, failing the test on error.
 func mustFile(tb testing.TB, m *Maker, p flows.Person, a flows.Attachment) flows.File {

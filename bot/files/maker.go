@@ -24,18 +24,26 @@ type FigureSource interface {
 // ErrOutOfScope is returned for a file about a place or organisation the person may not see.
 var ErrOutOfScope = errors.New("outside the person's scope")
 
-// Maker renders the charts and spreadsheets flows asks for (flows.Attachment). It satisfies the
-// dispatcher's Files port: File(ctx, person, attachment, lang).
+// Maker renders the charts, spreadsheets and report drafts flows asks for (flows.Attachment).
+// It satisfies the dispatcher's Files port: File(ctx, person, attachment, lang).
 type Maker struct {
 	Source     FigureSource
 	Dir        *flows.Directory
 	Forms      []flows.Form
 	Calendar   flows.Calendar
 	Indicators []flows.Indicator
+	// Report is the written report's template (ParseReport of the file main reads): the words
+	// of the .docx draft and the issuing body at the top of a workbook. Nil makes no draft.
+	Report *ReportTemplate
+	// Narratives and Models are the sources of the organisers' written answers and of the
+	// "Dân vận khéo" register; nil while there are none.
+	Narratives NarrativeSource
+	Models     ModelSource
 }
 
-// File renders attachment a for p in lang. It narrows the request to p's scope again (the
-// attachment came through a chat and may be forged) before it loads anything.
+// File renders attachment a for p in lang (a report draft is in Vietnamese whatever lang: it is
+// a Party document). It narrows the request to p's scope again (the attachment came through a
+// chat and may be forged) before it loads anything.
 func (m *Maker) File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error) {
 	per, ok := m.Calendar.Period(a.Period)
 	if !ok {
@@ -45,11 +53,18 @@ func (m *Maker) File(ctx context.Context, p flows.Person, a flows.Attachment, la
 	if len(views) == 0 {
 		return flows.File{}, fmt.Errorf("file %s for %s: node %q org %q: %w", a.Kind, p.ID, a.Node, a.Org, ErrOutOfScope)
 	}
+	// The rows and bars are the units and places of the period (in force on its due day): a
+	// file of a period before a merger shows the units merged away, one after it the new ones.
+	in := *m
+	in.Dir = m.Dir.In(per)
+	m = &in
 	switch a.Kind {
 	case flows.ChartFile:
 		return m.chart(ctx, per, views, a, lang)
-	case flows.SheetFile, flows.CSVFile:
+	case flows.SheetFile, flows.CSVFile, flows.CSVSemiFile:
 		return m.sheet(ctx, per, views, a.Kind, lang)
+	case flows.DocFile:
+		return m.report(ctx, per, views)
 	}
 	return flows.File{}, fmt.Errorf("file: unknown kind %q", a.Kind)
 }

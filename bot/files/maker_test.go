@@ -15,7 +15,7 @@ import (
 func TestMakerRefusesBeforeLoading(t *testing.T) {
 	m, src := mustMaker(t)
 	ward := flows.Person{ID: "tg:7", Scopes: []string{"tanphong"}}
-	for _, kind := range []flows.AttachKind{flows.ChartFile, flows.SheetFile, flows.CSVFile} {
+	for _, kind := range []flows.AttachKind{flows.ChartFile, flows.SheetFile, flows.CSVFile, flows.CSVSemiFile, flows.DocFile} {
 		a := flows.Attachment{Kind: kind, Period: "2026-Q1", Node: "doanket", Indicator: "1.5"}
 		if _, err := m.File(context.Background(), ward, a, flows.VI); !errors.Is(err, ErrOutOfScope) {
 			t.Errorf("%s of another ward: got %v, want ErrOutOfScope", kind, err)

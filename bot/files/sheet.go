@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"danvan/flows"
 )
 
 // sheetName makes a valid, unique worksheet name: at most 31 characters, none of []:*?/\.
@@ -16,7 +19,7 @@ func sheetName(name string, taken []string) string {
 			return '-'
 		}
 		return r
-	}, name)
+	}, flows.NeutralLine(name))
 	rs := []rune(name)
 	if len(rs) > 28 {
 		rs = rs[:28]
@@ -28,26 +31,32 @@ func sheetName(name string, taken []string) string {
 	return out
 }
 
-// xlsxStyles are the cell styles of a workbook, made once per file.
+// xlsxStyles are the cell styles of a workbook, made once per file; the bold ones mark total
+// rows.
 type xlsxStyles struct {
-	title, header, num, pct, date, text int
+	title, issuer, header, num, pct, date, text, bold, boldNum, boldPct int
 }
 
 func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
 	var s xlsxStyles
 	pctFmt, dateFmt := "0.0%", "dd/mm/yyyy hh:mm"
+	bold := &excelize.Font{Bold: true}
 	specs := []struct {
 		dst   *int
 		style *excelize.Style
 	}{
 		{&s.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
-		{&s.header, &excelize.Style{Font: &excelize.Font{Bold: true},
+		{&s.issuer, &excelize.Style{Font: bold}},
+		{&s.header, &excelize.Style{Font: bold,
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}}},
 		{&s.num, &excelize.Style{NumFmt: 3}}, // #,##0: thousands as the reader's locale writes them
 		{&s.pct, &excelize.Style{CustomNumFmt: &pctFmt}},
 		{&s.date, &excelize.Style{CustomNumFmt: &dateFmt}},
 		{&s.text, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.bold, &excelize.Style{Font: bold}},
+		{&s.boldNum, &excelize.Style{Font: bold, NumFmt: 3}},
+		{&s.boldPct, &excelize.Style{Font: bold, CustomNumFmt: &pctFmt}},
 	}
 	for _, sp := range specs {
 		id, err := f.NewStyle(sp.style)
@@ -59,8 +68,10 @@ func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
 	return s, nil
 }
 
-// RenderXLSX writes wb as an Excel workbook: the summary first, then a sheet per form, each
-// streamed row by row so ten thousand units need little memory.
+// RenderXLSX writes wb as an Excel workbook an official can file: the summary first, then a
+// sheet per form, each headed by the issuing body and the period, with a numbered row per unit
+// (streamed, so ten thousand units need little memory), subtotals per place and a total, and
+// set up to print on A4 landscape, fitted to the width, the header row on every page.
 func RenderXLSX(wb Workbook) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -76,13 +87,13 @@ func RenderXLSX(wb Workbook) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx summary: %w", err)
 	}
 	taken := []string{summary}
-	for i, t := range wb.Tables {
+	for _, t := range wb.Tables {
 		name := sheetName(t.Name, taken)
 		taken = append(taken, name)
 		if _, err := f.NewSheet(name); err != nil {
 			return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
 		}
-		if err := writeTable(f, name, fmt.Sprintf("Bang%d", i+1), t, st); err != nil {
+		if err := writeTable(f, name, wb, t, st); err != nil {
 			return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
 		}
 	}
@@ -93,10 +104,47 @@ func RenderXLSX(wb Workbook) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// writeSummary fills the summary sheet: title, indicators against targets, completeness.
+// topRows are the lines above a sheet's table: the issuing body (its superior, then its
+// name in bold), the title in large bold, then one more line.
+func topRows(wb Workbook, st xlsxStyles, last string) [][]any {
+	var rows [][]any
+	for i, l := range wb.Issuer {
+		style := st.text
+		if i == len(wb.Issuer)-1 {
+			style = st.issuer
+		}
+		rows = append(rows, []any{cell(style, l)})
+	}
+	return append(rows, []any{cell(st.title, wb.Title)}, []any{last}, []any{})
+}
+
+// printSetup sets sh to print on A4 landscape, fitted to one page wide and as many long as
+// needed, with row headRow repeated at the top of every page and "page/pages" at the foot. It
+// must run before a stream writer opens sh: that writes the sheet's properties first.
+func printSetup(f *excelize.File, sh string, headRow int) error {
+	a4, landscape, one, any := 9, "landscape", 1, 0
+	fit := true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape,
+		FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{OddFooter: "&C&P/&N"}); err != nil {
+		return err
+	}
+	quoted := "'" + strings.ReplaceAll(sh, "'", "''") + "'"
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sh,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, headRow, headRow)})
+}
+
+// writeSummary fills the summary sheet: the issuing body and title, indicators against targets
+// with their verdict in words, completeness.
 func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error {
 	l := wb.Lang
-	rows := [][]any{{cell(st.title, wb.Title)}, {wb.Scope}, {}}
+	rows := topRows(wb, st, wb.Scope)
+	head := len(rows) + 1
 	rows = append(rows, headerRow(st, fmText(l, "sum_ind"), fmText(l, "sum_name"), fmText(l, "sum_value"),
 		fmText(l, "sum_target"), fmText(l, "sum_status"), fmText(l, "sum_basis")))
 	for _, r := range wb.Summary {
@@ -107,7 +155,7 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 		case r.Figure.OK:
 			v = r.Figure.Value
 		}
-		rows = append(rows, []any{r.ID, r.Name, v, r.Target, r.Status, r.Basis})
+		rows = append(rows, []any{r.ID, r.Name, v, r.Target, r.Verdict, r.Basis})
 	}
 	rows = append(rows, []any{}, headerRow(st, fmText(l, "sum_form"), fmText(l, "sum_units"), fmText(l, "sum_rep"),
 		fmText(l, "sum_late"), fmText(l, "sum_miss"), fmText(l, "sum_ret")))
@@ -123,7 +171,7 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 				}
 				v = c.Value
 			}
-			if err := f.SetCellValue(sh, ref, v); err != nil {
+			if err := f.SetCellValue(sh, ref, neutral(v)); err != nil {
 				return err
 			}
 		}
@@ -133,22 +181,57 @@ func writeSummary(f *excelize.File, sh string, wb Workbook, st xlsxStyles) error
 			return err
 		}
 	}
-	return nil
+	return printSetup(f, sh, head)
 }
 
 func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
 
+// neutral is v fit for a cell: a text, bare or in a styled cell, goes through flows.Neutral, so
+// a name or a reason stored with bidirectional controls cannot read as something else in the
+// file; other values pass.
+func neutral(v any) any {
+	switch x := v.(type) {
+	case string:
+		return flows.Neutral(x)
+	case excelize.Cell:
+		if s, ok := x.Value.(string); ok {
+			x.Value = flows.Neutral(s)
+		}
+		return x
+	}
+	return v
+}
+
+// neutralRow puts every value of a row about to be streamed through neutral.
+func neutralRow(vals []any) {
+	for j, v := range vals {
+		vals[j] = neutral(v)
+	}
+}
+
 func headerRow(st xlsxStyles, labels ...string) []any {
 	out := make([]any, len(labels))
 	for i, l := range labels {
-		out[i] = cell(st.header, l)
+		out[i] = cell(st.header, flows.Neutral(l))
 	}
 	return out
 }
 
-// writeTable streams one form's table: a frozen bold header, a row per unit, and a table over
-// it all so Excel offers filters on every column.
-func writeTable(f *excelize.File, sh, table string, t Table, st xlsxStyles) error {
+// writeTable streams one form's table under the issuing body and the title: a frozen bold
+// header with a filter on every column, a numbered row per unit, subtotals per place and a
+// total (formulas, so they follow an official's corrections, with their values cached).
+func writeTable(f *excelize.File, sh string, wb Workbook, t Table, st xlsxStyles) error {
+	top := topRows(wb, st, t.Name)
+	lay := layoutTable(t, len(top)+1, wb.Lang)
+	last, _ := excelize.CoordinatesToCellName(len(t.Headers)+1, max(lay.lastRow, lay.head))
+	first, _ := excelize.CoordinatesToCellName(1, lay.head)
+	// The filter first: it replaces the sheet's properties, which printSetup then extends.
+	if err := f.AutoFilter(sh, first+":"+last, nil); err != nil {
+		return err
+	}
+	if err := printSetup(f, sh, lay.head); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sh)
 	if err != nil {
 		return err
@@ -156,34 +239,29 @@ func writeTable(f *excelize.File, sh, table string, t Table, st xlsxStyles) erro
 	if err := tableColumns(sw, t); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	topLeft, _ := excelize.CoordinatesToCellName(1, lay.head+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: lay.head, TopLeftCell: topLeft, ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", headerRow(st, uniqueHeaders(t.Headers)...), excelize.RowOpts{Height: 48}); err != nil {
-		return err
-	}
-	vals := make([]any, len(t.Headers))
-	for i, r := range t.Rows {
-		fillRow(vals, r, st)
-		ref, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(ref, vals); err != nil {
+	for i, r := range top {
+		neutralRow(r)
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), r); err != nil {
 			return err
 		}
 	}
-	if len(t.Rows) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(t.Headers), len(t.Rows)+1)
-		off := false
-		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: table, StyleName: "TableStyleLight1",
-			ShowRowStripes: &off}); err != nil {
-			return err
-		}
+	heads := append([]string{fmText(wb.Lang, "col_no")}, t.Headers...)
+	if err := sw.SetRow("A"+strconv.Itoa(lay.head), headerRow(st, heads...), excelize.RowOpts{Height: 48}); err != nil {
+		return err
+	}
+	if err := lay.write(sw, t, st); err != nil {
+		return err
 	}
 	return sw.Flush()
 }
 
 // tableColumns sets widths fit for each kind of column.
 func tableColumns(sw *excelize.StreamWriter, t Table) error {
-	widths := []float64{22, 18, 34}
+	widths := []float64{6, 22, 18, 34}
 	for range t.Questions {
 		widths = append(widths, 14)
 	}
@@ -197,48 +275,4 @@ func tableColumns(sw *excelize.StreamWriter, t Table) error {
 		}
 	}
 	return nil
-}
-
-// fillRow puts r into vals (reused across rows): numbers as number cells, rates as percents,
-// the time as a date cell, empty where there is no value.
-func fillRow(vals []any, r Row, st xlsxStyles) {
-	vals[0], vals[1], vals[2] = r.Place, r.Org, r.Unit
-	i := 3
-	for j, v := range r.Values {
-		vals[i] = nil
-		if r.Has[j] {
-			vals[i] = cell(st.num, v)
-		}
-		i++
-	}
-	for j, v := range r.Rates {
-		switch {
-		case r.RateOK[j]:
-			vals[i] = cell(st.pct, v)
-		case r.Version > 0:
-			vals[i] = "—" // submitted, but nothing to divide by
-		default:
-			vals[i] = nil
-		}
-		i++
-	}
-	vals[i], vals[i+1], vals[i+2], vals[i+3], vals[i+4], vals[i+5] = r.Status, nil, nil, nil, nil, nil
-	if r.Version > 0 {
-		vals[i+1], vals[i+2], vals[i+3], vals[i+4] = r.By, cell(st.date, r.At), r.Version, r.Ref
-	}
-	if r.Reason != "" {
-		vals[i+5] = r.Reason
-	}
-}
-
-// uniqueHeaders makes headers unique, as an Excel table needs: a repeat gets " (2)".
-func uniqueHeaders(hs []string) []string {
-	out := make([]string, len(hs))
-	for i, h := range hs {
-		out[i] = h
-		for n := 2; slices.Contains(out[:i], out[i]); n++ {
-			out[i] = fmt.Sprintf("%s (%d)", h, n)
-		}
-	}
-	return out
 }

@@ -12,6 +12,9 @@ import (
 // Workbook is one period's figures laid out as tables, in one language: the summary and a table
 // per form with a row per unit. RenderXLSX and RenderCSV write it.
 type Workbook struct {
+	// Issuer names the body that files it, its superior first ("TỈNH ỦY LAI CHÂU", "BAN TUYÊN
+	// GIÁO VÀ DÂN VẬN"), as the report template says; empty without a template.
+	Issuer       []string
 	Title        string
 	Scope        string
 	Summary      []SummaryRow
@@ -24,9 +27,12 @@ type Workbook struct {
 type SummaryRow struct {
 	ID, Name string
 	Figure   flows.Figure
-	Target   string // flows.TargetText: "> 85%", "1–2", "" for a figure without target
-	Status   string // ✅, ⚠️, ℹ️, or "—" when there is nothing to compute
-	Basis    string // the totals behind the value: "1.234 / 1.450"
+	Target   string // flows.TargetText: "> 85%", "> 95% đơn vị đạt ≥ 1", "" for a figure without target
+	Status   string // ✅, ⚠️, ℹ️, or "—" when there is nothing to compute: for text
+	// Verdict is the status as a file writes it: "Đạt", "Chưa đạt", "—" when there is nothing
+	// to compute, "" for a figure without target.
+	Verdict string
+	Basis   string // the totals behind the value: "1.234 / 1.450"
 }
 
 // Completeness is how many units reported one form.
@@ -43,11 +49,15 @@ type Table struct {
 	Headers   []string
 	Questions int
 	Rates     int
-	Rows      []Row
+	// RateOf holds, per rate column, the indexes in Row.Values of its numerator and
+	// denominator, so a total row can divide its own sums.
+	RateOf [][2]int
+	Rows   []Row
 }
 
 // Row is one unit's line in a form's table. Has and RateOK tell a value from an empty cell.
 type Row struct {
+	PlaceID          string // the place's id: rows of one place are grouped under a subtotal
 	Place, Org, Unit string
 	Values           []int64
 	Has              []bool
@@ -70,8 +80,12 @@ func (m *Maker) sheet(ctx context.Context, per flows.Period, views []flows.View,
 	if err != nil {
 		return flows.File{}, err
 	}
-	if kind == flows.CSVFile {
-		data, err := RenderCSV(wb)
+	if kind == flows.CSVFile || kind == flows.CSVSemiFile {
+		sep := ','
+		if kind == flows.CSVSemiFile {
+			sep = ';'
+		}
+		data, err := RenderCSV(wb, sep)
 		if err != nil {
 			return flows.File{}, err
 		}
@@ -143,6 +157,11 @@ func (m *Maker) workbook(ctx context.Context, per flows.Period, views []flows.Vi
 		Title: fmText(lang, "sum_title", per.Label(lang), viewLabel(m.Dir, views, lang)),
 		Scope: viewLabel(m.Dir, views, lang), Lang: lang,
 	}
+	if m.Report != nil {
+		if wb.Issuer, err = m.Report.IssuerLines(Report{Node: m.reportNode(views), Org: m.reportOrg(views)}); err != nil {
+			return Workbook{}, fmt.Errorf("workbook %s: issuer: %w", per.ID, err)
+		}
+	}
 	tallies := map[string]flows.Tally{}
 	for _, f := range m.Forms {
 		t, c := m.formTable(f, per, units, subs, people, lang)
@@ -175,6 +194,9 @@ func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, su
 		}
 	}
 	t := Table{FormID: f.ID, Name: f.Title.In(lang), Questions: len(qs), Rates: len(rates), Rows: make([]Row, 0, len(units))}
+	for _, ind := range rates {
+		t.RateOf = append(t.RateOf, [2]int{questionIndex(qs, ind.Num), questionIndex(qs, ind.Den)})
+	}
 	t.Headers = []string{fmText(lang, "col_place"), fmText(lang, "col_org"), fmText(lang, "col_unit")}
 	for _, q := range qs {
 		t.Headers = append(t.Headers, q.Label.In(lang))
@@ -187,24 +209,14 @@ func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, su
 	}
 	c := Completeness{Form: f.Title.In(lang), Units: len(units)}
 	for _, u := range units {
-		sub, ok := subs[flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}]
+		k := flows.Key{Unit: u.ID, Period: per.ID, Form: f.ID}
+		sub, ok := subs[k]
 		var sp *flows.Submission
 		if ok {
 			sp = &sub
 		}
-		r := m.unitRow(u, qs, rates, sp, per, people, lang)
-		t.Rows = append(t.Rows, r)
-		switch {
-		case sp == nil:
-			c.Missing++
-		case sp.Returned != nil:
-			c.Return++
-		default:
-			c.Reported++
-			if sp.First().After(per.Due) {
-				c.Late++
-			}
-		}
+		t.Rows = append(t.Rows, m.unitRow(u, qs, rates, sp, per, people, lang))
+		countForm(&c, subs, k, per)
 	}
 	return t, c
 }
@@ -213,7 +225,7 @@ func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, su
 func (m *Maker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Indicator, s *flows.Submission,
 	per flows.Period, people map[string]flows.Person, lang flows.Lang) Row {
 	dir := m.Dir
-	r := Row{Place: dir.Label(u.Parent, lang), Unit: u.Name.In(lang), Status: fmText(lang, "st_missing"),
+	r := Row{PlaceID: u.Parent, Place: dir.Label(u.Parent, lang), Unit: u.Name.In(lang), Status: fmText(lang, "st_missing"),
 		Values: make([]int64, len(qs)), Has: make([]bool, len(qs)),
 		Rates: make([]float64, len(rates)), RateOK: make([]bool, len(rates))}
 	if o, ok := dir.Org(u.Org); ok {
@@ -236,7 +248,7 @@ func (m *Maker) unitRow(u flows.Node, qs []flows.Question, rates []flows.Indicat
 	switch {
 	case s.Returned != nil:
 		r.Status, r.Reason = fmText(lang, "st_return"), s.Returned.Reason
-	case s.First().After(per.Due):
+	case s.Late(per.Due):
 		r.Status = fmText(lang, "st_late")
 	default:
 		r.Status = fmText(lang, "st_ontime")
@@ -260,21 +272,23 @@ func summaryRow(ind flows.Indicator, t flows.Tally, lang flows.Lang) SummaryRow 
 	switch {
 	case ind.Info:
 	case !f.OK:
-		r.Status = "—"
+		r.Status, r.Verdict = "—", "—"
 	case f.Met:
-		r.Status = "✅"
+		r.Status, r.Verdict = "✅", fmText(lang, "verdict_met")
 	default:
-		r.Status = "⚠️"
+		r.Status, r.Verdict = "⚠️", fmText(lang, "verdict_missed")
 	}
 	r.Target = flows.TargetText(ind, lang)
-	units := map[flows.Lang]string{flows.VI: "đơn vị", flows.EN: "units"}[lang]
-	switch {
-	case ind.IsRate():
-		r.Basis = flows.FormatNumberIn(t.Sums[ind.Num], lang) + " / " + flows.FormatNumberIn(t.Sums[ind.Den], lang)
-	case ind.Share > 0:
-		r.Basis = fmt.Sprintf("%d / %d %s", t.Met[ind.ID], t.Reported, units)
-	default:
-		r.Basis = fmt.Sprintf("%s / %d %s", flows.FormatNumberIn(t.Sums[ind.Num], lang), t.Reported, units)
-	}
+	r.Basis = basisText(ind, t, lang)
 	return r
+}
+
+// questionIndex returns the index of the question with id in qs, -1 when it is not there.
+func questionIndex(qs []flows.Question, id string) int {
+	for i, q := range qs {
+		if q.ID == id {
+			return i
+		}
+	}
+	return -1
 }

@@ -1,9 +1,6 @@
 package telegram
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
 	"strings"
 	"testing"
 
@@ -62,7 +59,7 @@ func scopeCases() []scopeCase {
 				"*|miss|2026-Q1 0 tanphong -", "*|nudge|2026-Q1 tanphong-phunu", "*|reo|2026-Q1 doanket-phunu membership",
 				"*|fig|garbage"}},
 		{name: "stranger", chat: chatNobody,
-			figures:   []string{flows.T(flows.VI, "stranger")},
+			figures:   []string{flows.T(flows.VI, "stranger", flows.OfficeName(flows.Text{}, flows.VI))},
 			forbidden: append([]string{"Tân Phong", "Hội LHPN", "Lai Châu", "Lò Thị Lan"}, otherWards...),
 			forged:    []string{"*|fig|2026-Q1 laichau - -", "*|unit|2026-Q1 tanphong-phunu", "*|xlsx|2026-Q1 laichau -"}},
 	}
@@ -93,7 +90,7 @@ func TestE2ELeaderScopes(t *testing.T) {
 				refusal = flows.T(flows.VI, "refuse")
 			}
 			if c.chat == chatNobody {
-				refusal = flows.T(flows.VI, "stranger")
+				refusal = flows.T(flows.VI, "stranger", flows.OfficeName(flows.Text{}, flows.VI))
 			}
 			for _, data := range c.forged {
 				got := x.do(c.chat, faketg.Callback(c.chat, 1, data))
@@ -142,11 +139,7 @@ func (x *leaderE2E) checkFiles(t *testing.T, c scopeCase) {
 	filetest.MustPNG(t, mustOneFile(t, chart, "sendPhoto"))
 	xf := filetest.MustOpenXLSX(t, mustOneFile(t, sheet, "sendDocument"))
 	list := xf.GetSheetList()
-	rows, err := xf.GetRows(list[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := len(rows) - 1; got != c.units {
+	if got := len(filetest.UnitRows(t, xf, list[1])); got != c.units {
 		t.Errorf("workbook unit rows: got %d, want %d", got, c.units)
 	}
 	all := workbookText(t, xf) + zipText(t, mustOneFile(t, x.say(c.chat, "/export csv"), "sendDocument"))
@@ -160,22 +153,9 @@ func (x *leaderE2E) checkFiles(t *testing.T, c scopeCase) {
 // zipText joins the files of the CSV export's zip.
 func zipText(tb testing.TB, data []byte) string {
 	tb.Helper()
-	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		tb.Fatalf("open the CSV zip: got %v, want a zip", err)
-	}
 	var sb strings.Builder
-	for _, f := range z.File {
-		rc, err := f.Open()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sb.Write(b)
+	for _, f := range filetest.MustUnzip(tb, data) {
+		sb.Write(f.Data)
 	}
 	if sb.Len() == 0 {
 		tb.Errorf("CSV zip: got no content, want the units' rows")

@@ -2,13 +2,15 @@ package filetest
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// UnitCol is the column (from 0) of the unit's name in every per-form sheet: C.
-const UnitCol = 2
+// UnitCol is the column (from 0) of the unit's name in every per-form sheet: D, after the STT,
+// the place and the organisation.
+const UnitCol = 3
 
 // MustOpenXLSX reads a workbook back with excelize; it is closed when the test ends.
 func MustOpenXLSX(tb testing.TB, data []byte) *excelize.File {
@@ -60,4 +62,32 @@ func FindRow(tb testing.TB, x *excelize.File, sheet, unit string) []string {
 	tb.Helper()
 	_, r := RowWhere(tb, x, sheet, UnitCol, unit)
 	return r
+}
+
+// SheetHeader returns the header row of a form's sheet: the row that starts with "STT", below
+// the issuing body and the title.
+func SheetHeader(tb testing.TB, x *excelize.File, sheet string) []string {
+	tb.Helper()
+	_, r := RowWhere(tb, x, sheet, 0, "STT")
+	return r
+}
+
+// UnitRows returns the rows of a form's sheet that are units: those numbered in the STT
+// column (subtotals and the total are not).
+func UnitRows(tb testing.TB, x *excelize.File, sheet string) [][]string {
+	tb.Helper()
+	rows, err := x.GetRows(sheet)
+	if err != nil {
+		tb.Fatalf("rows of %s: %v", sheet, err)
+	}
+	var out [][]string
+	for _, r := range rows {
+		if len(r) == 0 {
+			continue
+		}
+		if n, err := strconv.Atoi(r[0]); err == nil && n > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
 }

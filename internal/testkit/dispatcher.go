@@ -7,8 +7,8 @@ import (
 
 	"danvan/bot"
 	"danvan/bot/files"
-	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/fixture"
 	"danvan/storage"
 )
 
@@ -18,11 +18,12 @@ const Admin = "tg:1000"
 // BotName is the bot's username in the tests' invite links.
 const BotName = "danvan_test_bot"
 
-// Settings are the default configuration's directory, forms, calendar (in Vietnam) and targets,
-// with Admin as the one admin.
+// Settings are the tests' configuration (internal/fixture: the defaults with the 2023 city as the
+// directory): its directory, forms, calendar (in Vietnam) and targets, with Admin as the one
+// admin.
 func Settings(tb testing.TB) bot.Settings {
 	tb.Helper()
-	cfg := config.Default()
+	cfg := fixture.Config(tb)
 	dir, err := cfg.Directory()
 	if err != nil {
 		tb.Fatal(err)
@@ -45,7 +46,8 @@ func MustDispatcher(tb testing.TB, store *storage.Store, clock *Clock) *bot.Disp
 	codes := 0
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Census: store, Contacts: store, Files: &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
+		Figures: store, Census: store, Contacts: store, Files: &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators,
+			Report: MustReportTemplate(tb)},
 		Notifier: &bot.Router{People: store}, Settings: settings, Now: clock.Now,
 		// Errors only: a failing test shows why, a passing one stays quiet.
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
@@ -76,4 +78,18 @@ func MustBot(tb testing.TB) (*storage.Store, *bot.Dispatcher, *Clock) {
 // Env is a getenv reading only m, so no test depends on the process environment.
 func Env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
+}
+
+// MustReportTemplate parses the built-in report template, as main does at start.
+func MustReportTemplate(tb testing.TB) *files.ReportTemplate {
+	tb.Helper()
+	text, err := fixture.Config(tb).ReportTemplateText()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t, err := files.ParseReport(text)
+	if err != nil {
+		tb.Fatalf("report template: %v", err)
+	}
+	return t
 }
