@@ -15,13 +15,15 @@ import (
 	"danvan/bot"
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/nationwide"
 	"danvan/internal/scaletest"
 	"danvan/internal/testkit"
 	"danvan/storage"
 )
 
-// BenchmarkMissingNation presses through the /missing list of an admin of a nation (19,992
-// units, ten organisers each, half the units having sent each form) on a Redis of its own,
+// BenchmarkMissingNation presses through the /missing list of an admin of a nation
+// (internal/nationwide: 20,130 units, ten organisers each, half the units having sent each form)
+// on a Redis of its own,
 // wired as main wires the bot: a page a press, each press a fresh update. It reports the
 // latency's p50 and p99 and the Redis round trips and commands of one press.
 //
@@ -32,7 +34,7 @@ func BenchmarkMissingNation(b *testing.B) {
 	rdb := redis.NewClient(&redis.Options{Addr: scaletest.StartRedis(b), PoolSize: 128})
 	store := storage.New(rdb, "nation:")
 	b.Cleanup(func() { _ = store.Close() })
-	dir, err := scaletest.FlatDirectory(scaletest.Provinces, scaletest.Communes, cfg.Orgs)
+	dir, err := nationwide.Directory(cfg.Orgs)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,14 +13,16 @@ import (
 	"danvan/bot/files"
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/nationwide"
 	"danvan/internal/scaletest"
 	"danvan/internal/testkit"
 	"danvan/reminders"
 	"danvan/storage"
 )
 
-// nation is a country on a Redis of the benchmark's own: 19,992 units, ten organisers each
-// (199,920 people), 4,000 leaders, half the units having sent each form of 2026-Q1.
+// nation is a country on a Redis of the benchmark's own: internal/nationwide's 20,130 units, ten
+// organisers each (201,300 people), 4,000 leaders, half the units having sent each form of
+// 2026-Q1.
 type nation struct {
 	store *storage.Store
 	rdb   *redis.Client
@@ -38,7 +40,7 @@ func mustNation(b *testing.B) *nation {
 	n.store = storage.New(n.rdb, "nation:")
 	b.Cleanup(func() { _ = n.store.Close() })
 	var err error
-	if n.dir, err = scaletest.FlatDirectory(scaletest.Provinces, scaletest.Communes, n.cfg.Orgs); err != nil {
+	if n.dir, err = nationwide.Directory(n.cfg.Orgs); err != nil {
 		b.Fatal(err)
 	}
 	cal := n.cfg.FlowsCalendar()

@@ -1,8 +1,7 @@
 // Package scaletest fills a store with a nation for the scale benchmarks: organisers, leaders
-// and submissions over whatever *flows.Directory it is given, written through the storage API
-// (Link and Apply, as invites and reports write them), and, until the nationwide directory
-// generator takes its place, a flat synthetic directory of provinces, communes and
-// organisations. It decides nothing about the bot and is imported only by benchmarks.
+// and submissions over whatever *flows.Directory it is given (internal/nationwide's), written
+// through the storage API (Link and Apply, as invites and reports write them), and runs the
+// benchmarks' own Redis. It decides nothing about the bot and is imported only by benchmarks.
 package scaletest
 
 import (
@@ -16,35 +15,12 @@ import (
 	"danvan/flows"
 )
 
-// Nation is the size issue 16 measures: 34 provinces of 98 communes and wards, each with a unit
-// of every organisation (6: 19,992 units), ten organisers a unit (about 200,000 people) and
-// 4,000 leaders.
+// Nation is the size issue 16 measures over internal/nationwide's directory (20,130 units): ten
+// organisers a unit (about 200,000 people) and 4,000 leaders.
 const (
-	Provinces  = 34
-	Communes   = 98
 	Organisers = 10
 	Leaders    = 4000
 )
-
-// FlatDirectory is provinces × communes places, each commune with a unit of every organisation
-// of orgs: provinces "p01", communes "p01-c001", units "p01-c001-<org>".
-func FlatDirectory(provinces, communes int, orgs []flows.Org) (*flows.Directory, error) {
-	nodes := make([]flows.Node, 0, provinces*communes*(len(orgs)+1)+provinces)
-	for p := range provinces {
-		prov := fmt.Sprintf("p%02d", p+1)
-		nodes = append(nodes, flows.Node{ID: prov, Name: flows.Text{Vi: fmt.Sprintf("Tỉnh %02d", p+1), En: fmt.Sprintf("Province %02d", p+1)}})
-		for c := range communes {
-			com := fmt.Sprintf("%s-c%03d", prov, c+1)
-			name := fmt.Sprintf("Xã Nậm Loỏng %d-%d", p+1, c+1)
-			nodes = append(nodes, flows.Node{ID: com, Parent: prov, Name: flows.Text{Vi: name}})
-			for _, o := range orgs {
-				nodes = append(nodes, flows.Node{ID: com + "-" + o.ID, Parent: com, Org: o.ID,
-					Name: flows.Text{Vi: o.Short.Vi + " " + name}})
-			}
-		}
-	}
-	return flows.NewDirectory(orgs, nodes)
-}
 
 // Store is what Seed writes through: storage.Store.
 type Store interface {
