@@ -1,9 +1,9 @@
 // Package reminders chases the organisers who have not reported before each quarterly,
 // six-monthly and yearly deadline (section III.3 of the plan), and tells leaders after it.
 // It never talks to Redis or a platform itself: it reads and claims through the ports it
-// declares (Store, Claims, Snoozes, Nudges) and sends through Sender, importing neither
-// storage nor any transport; what it does is counted through its Observer port, which the
-// operators' metrics implement.
+// declares (Store, Survey, Steps, Claims, Snoozes, Nudges, Files) and sends through Sender,
+// importing neither storage nor any transport; what it does is counted through its Observer
+// port, which the operators' metrics implement.
 //
 // # What goes out
 //
@@ -21,8 +21,15 @@
 // every form (a returned report counts as not submitted), with "Báo cáo ngay", "▶️ Tiếp tục"
 // for a draft, and "Nhắc lại ngày mai". Who is missing is read again just before each send, so a
 // unit that submitted a minute ago is left out. A leader's digest covers their scopes only
-// ("node" or "node@org"), lists the missing units, the late ones and the organisers who blocked
-// the bot, and has "Nhắc tất cả". People marked unreachable are skipped.
+// ("node" or "node@org") and fits one message (4,000 characters) whatever their size: how many
+// units reported; for more than ten units, the count by place (or organisation) with the ten
+// furthest behind; ten each of the missing units, the late ones and the organisers who blocked
+// the bot, with how many more; "Nhắc tất cả"; and the full list, unit by unit, as a spreadsheet
+// (Files: the workbook /export sends). People marked unreachable are skipped.
+//
+// A period's units are those in force on its due day (flows.Directory.In); the units each
+// leader's scopes cover are a lookup in an index of that directory built once (never a walk of
+// the directory per leader).
 //
 // # When
 //
@@ -30,6 +37,20 @@
 // for each period the latest step whose moment has come. A restart after a downtime therefore
 // catches up with that one step only (never a −7-day reminder after the due day), and waits for
 // the sending hours to do it. The cron chain is SkipIfStillRunning around Recover (see Chain).
+//
+// A tick costs what is due. Where every unit stands is read at once (Survey.Status: a byte per
+// unit and form from the tallies), the organisers of the missing units in one pipelined round
+// trip, who has had the step in one more (Steps.Reached, sets DoneReminder fills), the snoozes
+// in one; the people's records are read a thousand at a time as the fan-out goes. Once
+// everybody a step is for has had it or has no need of it, the step is marked settled in Redis
+// (Steps.MarkStep) with the Survey's revision, which every return, Link and snooze moves, and the
+// moment the first snooze still holding someone back runs out. A tick whose marks hold reads the
+// marks and the revision, two round trips, and stops: in this process, in every replica and
+// after a restart alike.
+//
+// Plan, for /reminders and /remind, reads the same: per coming step how many people it reaches
+// (ten named), on which channel (the platform each joined on) and how long the fan-out takes at
+// Config.PerSecond per bot token; per open period what a /remind would send.
 //
 // # Exactly once, and which way it fails
 //

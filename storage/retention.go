@@ -13,7 +13,10 @@ import "time"
 //	drafts                               P{u:…}:draft:…            until their period closes
 //	                                                               (Draft.Until); DraftTTL without
 //	conversation state of a chat         P session:<chat>          SessionTTL after its last save
-//	reminder log: sent marks, snoozes    P{rm:…}:done:…, snooze:   ReminderTTL
+//	reminder log: sent marks, snoozes,   P{rm:…}:done:…, snooze:,  ReminderTTL
+//	  who had a step, settled steps      snoozes:, rsent:,
+//	                                     remind:step:
+//	the reminders' revision              P remind:rev              for good (one integer)
 //	reminder claims                      P{rm:…}:claim:…           lease (config reminders.lease)
 //	                                                               + claimGrace
 //	leaders' nudges                      P{u:<unit>}:nudge         NudgeTTL

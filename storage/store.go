@@ -57,6 +57,10 @@
 //	G state                                     hash "<unit>:<form>" → 2·rank + late of the report's
 //	                                            latest state counted (rankOf: nothing 0, version v
 //	                                            2v, returned 2v+1): Status reads it
+//	G layout                                    the order of units (a fingerprint of the directory's
+//	                                            unit list) the generation's status bytes follow
+//	G bits:<form>                               string, a byte per unit at its place in that order:
+//	                                            1 in, 2 late (Status reads them all in one command)
 //	G seen                                      hash "<unit>:<form>" → the rank a recount read and
 //	                                            counted; a write to a rank at or below it is in
 //	G pend                                      while building: hash "<unit>:<form>" → the highest
