@@ -37,12 +37,12 @@ func leaderWants(env *Env, r leaderReq) Want {
 // is loaded (Want.Again), the progress of the units its page shows (the organisers and drafts
 // of ten units), or, for a press on "Nhắc tất cả", of every unit still owing.
 func missingWants(env *Env, r leaderReq, w Want) Want {
-	units := missingUnits(env, r)
 	if env.Status == nil {
+		units := missingUnits(env, r)
 		w.Status, w.Again = units, len(units) > 0
 		return w
 	}
-	owing := owingUnits(env, units)
+	_, owing := owingOf(env, r)
 	if r.kind != "nudgeall" {
 		owing, _, _ = missingPageOf(owing, r.page)
 	}

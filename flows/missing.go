@@ -29,13 +29,29 @@ func missingUnits(env *Env, r leaderReq) []string {
 	return slices.Clone(key.units)
 }
 
-// coveredMemo is what missingUnits worked out for one person and request.
+// coveredMemo is what missingUnits worked out for one person and request, and which of those
+// units owe a report once their status is in (owingOf).
 type coveredMemo struct {
 	person string
 	period string
 	all    bool
 	view   View
 	units  []string
+	owing  []string
+	owed   bool
+}
+
+// owingOf is owingUnits of missingUnits(env, r), worked out once per step when the status is in.
+func owingOf(env *Env, r leaderReq) ([]string, []string) {
+	units := missingUnits(env, r)
+	m := env.covered
+	if env.Status == nil || m == nil {
+		return units, owingUnits(env, units)
+	}
+	if !m.owed {
+		m.owing, m.owed = owingUnits(env, units), true
+	}
+	return units, slices.Clone(m.owing)
 }
 
 func coveredUnits(env *Env, r leaderReq) []string {
@@ -71,15 +87,21 @@ func (t *turn) missing(r leaderReq) {
 		t.refuse()
 		return
 	}
-	units := missingUnits(t.env, r)
-	t.show(t.missingReply(r, units, owingUnits(t.env, units)))
+	units, owing := owingOf(t.env, r)
+	t.show(t.missingReply(r, units, owing))
 }
 
-// owingUnits keeps the units of units that have not (or no longer) submitted every form.
+// owingUnits keeps the units of units that have not (or no longer) submitted every form: one
+// status lookup a unit when the status is loaded.
 func owingUnits(env *Env, units []string) []string {
 	var out []string
+	all := len(env.Forms)
 	for _, u := range units {
-		if missingForms(env, u) > 0 {
+		if st, ok := env.Status[u]; ok && all <= 64 {
+			if !st.DoneAll(all) {
+				out = append(out, u)
+			}
+		} else if missingForms(env, u) > 0 {
 			out = append(out, u)
 		}
 	}

@@ -23,20 +23,22 @@ import (
 //	                                      clock) decides
 //	P{rm:<period>:<person>}:done:<step>   "1" once sent; ReminderTTL
 //	P snooze:<period>:<person>            the snooze's end, unix ms; ReminderTTL, set only once
+//	                                      (and in P snoozes:<period>, read at once: steps.go)
 //	P{u:<unit>}:nudge                     "<day>|<flows.Nudge JSON>": the unit's latest nudge; NudgeTTL
 //	P leaders                             set of the ids of people with a leader's scope
 //	P rate:fanout:<channel>:<token hash>  the fan-out's shared pace of one bot token (FanoutRate)
 //
-// How long each lives is in retention.go.
+// What a step's ticks share (the revision, settled steps, who had a step) is in steps.go; how
+// long each key lives is in retention.go.
 
 func (s *Store) remindKey(period, person, kind, step string) string {
 	return s.prefix + "{rm:" + esc(period) + ":" + esc(person) + "}:" + kind + ":" + esc(step)
 }
 
 // claimScript takes a reminder's claim, or extends it for the holder that has it, unless it
-// is done or another holder's lease is still running.
+// is done (2) or another holder's lease is still running (0); 1 when taken.
 var claimScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
 local v = redis.call('GET', KEYS[2])
 if v and string.sub(v, 1, string.len(ARGV[1]) + 1) ~= ARGV[1] .. '|' then
   local exp = tonumber(string.match(v, '|(%d+)$'))
@@ -57,13 +59,19 @@ return 0`)
 // being the moment of the claim on the caller's clock; called again by the holder that has it,
 // it extends the lease to now+lease. It returns false when the reminder is done or another
 // holder's lease runs past now; a claim whose holder died is taken over once its lease has run
-// out.
+// out. A reminder found done that the step's sent set (Reached) lacks, marked before there were
+// sets or whose set write failed, is added to it, so the next tick knows without a claim.
 func (s *Store) ClaimReminder(ctx context.Context, period, step, person, holder string, now time.Time, lease time.Duration) (bool, error) {
 	keys := []string{s.remindKey(period, person, "done", step), s.remindKey(period, person, "claim", step)}
 	end := now.Add(lease).UnixMilli()
 	n, err := claimScript.Run(ctx, s.rdb, keys, holder, now.UnixMilli(), end, (lease + claimGrace).Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("claim reminder %s/%s/%s: %w", period, step, person, err)
+	}
+	if n == 2 {
+		if err := s.reached(ctx, period, step, person); err != nil {
+			return false, fmt.Errorf("claim reminder %s/%s/%s: %w", period, step, person, err)
+		}
 	}
 	return n == 1, nil
 }
@@ -79,14 +87,22 @@ func (s *Store) DoneReminder(ctx context.Context, period, step, person string) e
 	if err != nil {
 		return fmt.Errorf("mark reminder %s/%s/%s done: %w", period, step, person, err)
 	}
+	if err := s.reached(ctx, period, step, person); err != nil {
+		return fmt.Errorf("mark reminder %s/%s/%s done: %w", period, step, person, err)
+	}
+	return nil
+}
+
+// reached adds person to the sent set of (period, step).
+func (s *Store) reached(ctx context.Context, period, step, person string) error {
 	sent := s.stepSentKey(period, step, sentBucket(person))
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, sent, person)
 		p.Expire(ctx, sent, ReminderTTL)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("record reminder %s/%s/%s sent: %w", period, step, person, err)
+		return fmt.Errorf("record who had %s/%s: %w", period, step, err)
 	}
 	return nil
 }

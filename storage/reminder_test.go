@@ -115,3 +115,22 @@ func TestReminderNudgeAndLeaders(t *testing.T) {
 		t.Errorf("leaders: got %v, %v, want lan and minh", got, err)
 	}
 }
+
+// A reminder done before the steps kept sent sets (or whose set write failed) is refused a
+// claim and added to the set, so the step's next look at who had it finds it.
+func TestClaimOfDoneReminderJoinsSentSet(t *testing.T) {
+	s, ctx := mustStore(t), t.Context()
+	if err := s.rdb.Set(ctx, s.remindKey("2026-Q1", "an", "done", "-7d"), "1", ReminderTTL).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Reached(ctx, "2026-Q1", "-7d"); err != nil || got["an"] {
+		t.Fatalf("Reached before: got %v, %v; want An missing", got, err)
+	}
+	ok, err := s.ClaimReminder(ctx, "2026-Q1", "-7d", "an", "a#1", dueQ1, time.Minute)
+	if err != nil || ok {
+		t.Fatalf("ClaimReminder of a done reminder: got %t, %v; want false, nil", ok, err)
+	}
+	if got, err := s.Reached(ctx, "2026-Q1", "-7d"); err != nil || !got["an"] {
+		t.Errorf("Reached after: got %v, %v; want An in it", got, err)
+	}
+}
