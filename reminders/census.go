@@ -3,6 +3,7 @@ package reminders
 import (
 	"context"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -78,16 +79,18 @@ func (s *Scheduler) byPerson(ctx context.Context, c *census, pos []int32) (map[s
 // fanout is what sending one message to each of ids would take: how many, per channel (the
 // platform each person joined on, the first part of their id: the estimate of the plan), at
 // the pace of one token per channel.
-func (s *Scheduler) fanout(ids []string) flows.Fanout {
+func (s *Scheduler) fanout(ids iter.Seq[string]) flows.Fanout {
 	per := map[string]int{}
-	for _, id := range ids {
+	n := 0
+	for id := range ids {
 		ch, _, ok := strings.Cut(id, ":")
 		if !ok {
 			ch = ""
 		}
 		per[ch]++
+		n++
 	}
-	f := flows.Fanout{People: len(ids)}
+	f := flows.Fanout{People: n}
 	for _, ch := range slices.Sorted(maps.Keys(per)) {
 		f.Channels = append(f.Channels, flows.ChannelLoad{Channel: ch, Messages: per[ch], PerSecond: s.cfg.PerSecond})
 	}

@@ -32,7 +32,7 @@ func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, at,
 	}
 	if len(d.due) > 0 {
 		s.cfg.Log.Info("reminders: step", "period", p.ID, "step", st.ID, "people", len(d.due),
-			"finish", s.fanout(d.due).Takes().Round(time.Second))
+			"finish", s.fanout(slices.Values(d.due)).Takes().Round(time.Second))
 	}
 	settled, err := s.fanPeople(ctx, d.due, func(ctx context.Context, pr flows.Person) (bool, error) {
 		return s.remindOne(ctx, p, d.step[pr.ID], pr, byPerson[pr.ID], now)
