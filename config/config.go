@@ -94,6 +94,9 @@ type Config struct {
 	Forms    []flows.Form      `yaml:"forms" json:"forms"`
 	Calendar []PeriodConfig    `yaml:"calendar" json:"calendar"`
 	Targets  []flows.Indicator `yaml:"targets" json:"targets"`
+	// Register is the "Dân vận khéo" register's fields and recognising levels (defaults in
+	// defaults/register.yaml); a file's section replaces it whole, and no fields turn it off.
+	Register flows.Register `yaml:"register" json:"register"`
 	// Reminders is the reminder ladder, sending hours and fan-out pace (config/reminders.go).
 	Reminders RemindersConfig `yaml:"reminders" json:"reminders"`
 	// ReportTemplate is the path of the written report's template, the words of the .docx
@@ -121,7 +124,7 @@ type PeriodConfig struct {
 var defaultFiles embed.FS
 
 // defaultSections lists the embedded files in the order they are read.
-var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets", "reminders"}
+var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets", "register", "reminders"}
 
 // Default returns the built-in configuration: the settings below and the data of Lai Châu city
 // from the embedded defaults/*.yaml files.

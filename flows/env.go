@@ -33,6 +33,10 @@ type Env struct {
 	// by id, loaded by the caller along with Progress and History: names to show, and each
 	// one's language for what is sent to them.
 	Contacts map[string]Person
+	// Register is the "Dân vận khéo" register's data (its fields and levels); Models holds, by
+	// unit id, the models of the units Want.Models named, loaded by the caller.
+	Register Register
+	Models   map[string][]Model
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string
