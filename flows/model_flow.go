@@ -157,7 +157,7 @@ func (t *turn) typedModel(s string) bool {
 	}
 	switch t.st.Screen {
 	case AskModelName:
-		name := NeutralLine(s)
+		name := NeutralLine(strings.ToValidUTF8(s, ""))
 		if !hasWord(name) || utf8.RuneCountInString(name) > maxModelName {
 			t.say(t.T("mh_name_bad", maxModelName))
 			t.prompt()

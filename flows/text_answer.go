@@ -51,7 +51,7 @@ func (t *turn) typedText(q Question, s string) {
 	}
 	// Stored as plain text: what is shown to others or written into the report must read as it
 	// was typed, so the characters that reorder text go; markup stays the letters it is.
-	s = strings.TrimSpace(Neutral(s))
+	s = strings.TrimSpace(Neutral(strings.ToValidUTF8(s, "")))
 	if !hasWord(s) {
 		t.say(t.T("text_empty"))
 		t.prompt()
