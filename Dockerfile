@@ -23,6 +23,6 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/danvan /usr/local/bin/danvan
 USER nonroot:nonroot
-# Webhooks, served files and /healthz (webhook mode or PUBLIC_URL only).
+# Webhooks, served files, and /healthz, /readyz and /metrics (or those on METRICS_ADDR).
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/danvan"]

@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	log := newLog(cfg)
 	redis.SetLogger(redisLog{log})
 	if cfg.TelegramToken == "" && !cfg.Zalo() {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or set ZALO_BOT_TOKEN for Zalo (or try the bot without one: go run . demo)")
@@ -65,19 +65,23 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		return err
 	}
 	defer store.Close()
-	if _, err := startChecks(ctx, store, log); err != nil {
+	m := newMetrics(store, log)
+	problems, err := startChecks(ctx, store, log)
+	if err != nil {
 		return err
 	}
+	m.Warn(problems...) // /readyz shows them too, as long as the bot runs
 	disp, err := newDispatcher(cfg, store, time.Now, log)
 	if err != nil {
 		return err
 	}
+	disp.Observer = m
 	if err := store.Recount(ctx, cfg.Forms, time.Now()); err != nil {
 		// Submissions kept landing during the recount (a busy deadline day): the tallies kept
 		// along each submission stand; a directory edit shows at the next start.
 		log.Warn("tallies not recounted at start", "err", err)
 	}
-	router, sched := addRouting(cfg, store, disp, log)
+	router, sched := addRouting(cfg, store, disp, m.Reminders(), log)
 	// Reminders asked for by hand get a grace period at shutdown, then stop; the store closes
 	// after them.
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
@@ -87,7 +91,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	mux := http.NewServeMux()
 	var runs []func(context.Context) error
 	if cfg.TelegramToken != "" {
-		tg, err := startTelegram(ctx, cfg, disp, mux, log)
+		tg, err := startTelegram(ctx, cfg, disp, mux, m.Transport(telegram.Prefix), log)
 		if err != nil {
 			return err
 		}
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		runs = append(runs, tg.Run)
 	}
 	if cfg.Zalo() {
-		z, err := startZalo(ctx, cfg, store, disp, mux, log)
+		z, err := startZalo(ctx, cfg, store, disp, mux, m.Transport(zalo.Prefix), log)
 		if err != nil {
 			return err
 		}
@@ -104,14 +108,16 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 		runs = append(runs, z.Run)
 	}
 	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
-	return serve(ctx, cfg, mux, runs, log)
+	runs = append(runs, func(ctx context.Context) error { return m.CountDrafts(ctx, store, draftsEvery) })
+	return serve(ctx, cfg, mux, m.Mount, runs, log)
 }
 
 // startTelegram connects to Telegram and mounts its webhook on mux in webhook mode.
-func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*telegram.Transport, error) {
+func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux,
+	obs telegram.Observer, log *slog.Logger) (*telegram.Transport, error) {
 	tg, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log, Observer: obs,
 	}, disp, disp)
 	if err != nil {
 		return nil, fmt.Errorf("start telegram: %w", err)
@@ -130,7 +136,8 @@ func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher,
 // Served files, each chat's last choices, the webhook's inbox and the month's count of messages
 // live in store, so every replica serves any file URL, reads any typed number, handles what
 // another acknowledged and adds to one count.
-func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux, log *slog.Logger) (*zalo.Transport, error) {
+func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux,
+	obs zalo.Observer, log *slog.Logger) (*zalo.Transport, error) {
 	var files *zalo.Files
 	if cfg.PublicURL != "" {
 		files = &zalo.Files{Base: cfg.PublicURL, Store: store, TTL: cfg.FileTTL, Logger: log}
@@ -140,7 +147,7 @@ func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, dis
 		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
 		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
 		Inbox: store, Counter: store, MonthlyQuota: cfg.ZaloMonthlyQuota, Location: cfg.Location(),
-		Unreachables: disp,
+		Unreachables: disp, Observer: obs,
 	}, disp)
 	if err != nil {
 		return nil, fmt.Errorf("start zalo: %w", err)
@@ -161,9 +168,15 @@ func webhookPath(raw, def string) string {
 	return u.Path
 }
 
-// serve runs the transports until ctx ends and, when anything is mounted on mux (webhooks,
-// files), the shared HTTP server; then it lets the updates in hand finish.
-func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []func(context.Context) error, log *slog.Logger) error {
+// serve binds the HTTP listeners (listen.go), runs the transports until ctx ends and serves
+// HTTP meanwhile: webhooks, files, and the operators' endpoints that mount puts on a mux, in
+// every mode. Then it lets the updates in hand finish.
+func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, mount func(*http.ServeMux),
+	runs []func(context.Context) error, log *slog.Logger) error {
+	srvs, err := listen(cfg, mux, mount)
+	if err != nil {
+		return err // the port is taken, say: nothing was handled yet
+	}
 	runErr := make(chan error, len(runs))
 	for _, run := range runs {
 		go func() { runErr <- run(ctx) }()
@@ -175,27 +188,27 @@ func serve(ctx context.Context, cfg config.Config, mux *http.ServeMux, runs []fu
 		}
 		return errors.Join(errs...)
 	}
-	if !cfg.Webhook() && cfg.ZaloWebhookURL == "" && cfg.PublicURL == "" {
-		return wait()
+	srvErr := make(chan error, len(srvs))
+	for _, s := range srvs {
+		go func() {
+			log.Info("listening", "addr", s.ln.Addr().String(), "serves", s.serves)
+			srvErr <- s.srv.Serve(s.ln)
+		}()
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	srv := newServer(cfg.ListenAddr, mux, serverLimits)
-	srvErr := make(chan error, 1)
-	go func() {
-		log.Info("listening", "addr", cfg.ListenAddr)
-		srvErr <- srv.ListenAndServe()
-	}()
 	select {
 	case err := <-srvErr:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return err // the port is taken, say: nothing was handled yet
+			return err
 		}
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
-	err := srv.Shutdown(shutdown)
+	var errs []error
+	for _, s := range srvs {
+		errs = append(errs, s.srv.Shutdown(shutdown))
+	}
 	// The transports return once the updates in hand are finished; only then may main close
 	// the store.
-	return errors.Join(err, wait())
+	return errors.Join(append(errs, wait())...)
 }

@@ -208,9 +208,17 @@ func startChecks(ctx context.Context, store *storage.Store, log *slog.Logger) ([
 	return problems, nil
 }
 
-// newLog is the operators' log on standard error, at the configured level.
+// logOutput is where the operators' log goes: standard error, a buffer in tests.
+var logOutput io.Writer = os.Stderr
+
+// newLog is the operators' log on logOutput, at the configured level, as text (logfmt) or JSON
+// lines for a log shipper.
 func newLog(cfg config.Config) *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(logOutput, opts))
+	}
+	return slog.New(slog.NewTextHandler(logOutput, opts))
 }
 
 // isTerminal reports whether f is a terminal, where gzip must not go and a dump cannot come from.

@@ -19,6 +19,7 @@ import (
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/demo"
+	"danvan/internal/metrics"
 	"danvan/reminders"
 	"danvan/storage"
 )
@@ -63,6 +64,17 @@ var (
 	_ demo.Store        = (*storage.Store)(nil)
 )
 
+// The operators' metrics observe every part through the ports those declare, and read the
+// store through their own.
+var (
+	_ bot.Observer         = (*metrics.Metrics)(nil)
+	_ telegram.Observer    = (*metrics.Transport)(nil)
+	_ zalo.Observer        = (*metrics.Transport)(nil)
+	_ reminders.Observer   = metrics.Reminders{}
+	_ metrics.Pinger       = (*storage.Store)(nil)
+	_ metrics.DraftCounter = (*storage.Store)(nil)
+)
+
 // newDispatcher builds the dispatcher from the configuration and the store.
 func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time, log *slog.Logger) (*bot.Dispatcher, error) {
 	dir, err := cfg.Directory()
@@ -78,7 +90,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins,
+		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins, Office: cfg.Office,
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.
@@ -111,13 +123,13 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 // person's preferred channel, and the reminder schedule, which sends through the same router on
 // disp's clock, at the pace of the channel each message goes on. The transports register with
 // the router.
-func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
+func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, obs reminders.Observer, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
 	// The router renders the files the reminders' last step pushes to leaders, as the
 	// dispatcher renders those of a conversation.
 	router := &bot.Router{People: store, Files: disp.Files}
 	disp.Notifier = router
 	pace := fanoutRates(cfg, store, router.Channel)
-	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Now, log)
+	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Now, obs, log)
 	disp.Planner, disp.Reminder = sched, sched
 	return router, sched
 }
@@ -130,12 +142,12 @@ func blocked(err error) bool {
 // newScheduler builds the reminder schedule from the configuration: it reads the store, sends
 // through sender (paced already) and keeps its claims under this process's name.
 func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
-	now func() time.Time, log *slog.Logger) *reminders.Scheduler {
+	now func() time.Time, obs reminders.Observer, log *slog.Logger) *reminders.Scheduler {
 	r := cfg.Reminders
 	return reminders.New(reminders.Config{
 		Store: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender,
 		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Indicators: cfg.Targets, Rules: reminderRules(r),
-		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log,
+		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log, Observer: obs,
 	})
 }
 
@@ -238,7 +250,7 @@ func demoBuild(cfg config.Config) demo.Build {
 			return demo.Bot{}, err
 		}
 		disp.Settings.Admins = admins
-		router, sched := addRouting(cfg, store, disp, quiet)
+		router, sched := addRouting(cfg, store, disp, nil, quiet)
 		return demo.Bot{Handler: disp, Schedule: sched, Store: store, Route: router.Register, Close: closeAll}, nil
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"danvan/bot/files"
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/fixture"
 	"danvan/internal/redistest"
 	"danvan/internal/testkit"
 	"danvan/storage"
@@ -46,10 +47,16 @@ const bigCityOrgs = 5
 // setup.
 func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	b.Helper()
+	cfg := fixture.Config(b)
+	return mustSeeded(b, cfg, mustBigDirectory(b, cfg, districts, wards), "city")
+}
+
+// mustSeeded wires the dispatcher on dir, seeds every unit and links a leader of scope. It stops
+// b's timer: seeding is setup.
+func mustSeeded(b *testing.B, cfg config.Config, dir *flows.Directory, scope string) *bigCity {
+	b.Helper()
 	b.StopTimer()
 	defer b.StartTimer()
-	cfg := config.Default()
-	dir := mustBigDirectory(b, cfg, districts, wards)
 	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr(), PoolSize: 64})
 	c := &bigCity{rdb: rdb, trips: &testkit.RoundTrips{}, leader: "tg:900000"}
 	rdb.AddHook(c.trips)
@@ -75,7 +82,7 @@ func mustBigCity(b *testing.B, districts, wards int) *bigCity {
 	}
 	start := time.Now()
 	c.units = c.seed(b, dir)
-	testkit.MustLink(b, c.store, c.leader, flows.Person{ID: c.leader, Name: "Nguyễn Văn Lãnh Đạo", Scopes: []string{"city"}})
+	testkit.MustLink(b, c.store, c.leader, flows.Person{ID: c.leader, Name: "Nguyễn Văn Lãnh Đạo", Scopes: []string{scope}})
 	b.Logf("seeded %d units × %d forms × 2 periods (%s, %s) in %v", c.units, len(cfg.Forms), c.per.ID, c.prev.ID, time.Since(start).Round(time.Millisecond))
 	return c
 }

@@ -26,6 +26,8 @@ type Settings struct {
 	Admins map[string]bool
 	// Channels are the platforms the bot runs, in the order texts name them; main fills it.
 	Channels []flows.Channel
+	// Office names the body that runs the bot (flows.Env.Office).
+	Office flows.Text
 }
 
 // Limits of the dispatcher's guards.
@@ -73,6 +75,8 @@ type Dispatcher struct {
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files
+	// Observer counts the updates handled, for metrics; nil counts nothing.
+	Observer Observer
 	Settings Settings
 	// Background is the context of work that outlives an update (reminders asked for by hand);
 	// main cancels it at shutdown. Nil detaches such work from the update's context.
@@ -90,9 +94,11 @@ type Dispatcher struct {
 // An update handled before (a platform's redelivery, or another replica) changes nothing; in a
 // private chat it gets the chat's current screen again (see redraw).
 func (d *Dispatcher) Handle(ctx context.Context, in Incoming) []flows.Reply {
+	start := time.Now()
 	unlock := d.chats.Lock(in.Chat)
 	defer unlock()
 	replies, err := d.handle(ctx, in)
+	defer d.observe(ctx, in, start, err) // once the replies below are made too
 	if errors.Is(err, flows.ErrDuplicate) {
 		d.cache.drop(in.Chat) // the first delivery moved the chat on
 		return d.redraw(ctx, in)
@@ -261,7 +267,7 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open 
 		// checks no stamps and is not kept, rather than be refused by its own write.
 		snap.stamps = nil
 	}
-	qs := flows.ReportQueries(p, d.Settings.Forms, d.Settings.Calendar, now)
+	qs := flows.ReportQueries(p, d.Settings.Dir, d.Settings.Forms, d.Settings.Calendar, now)
 	if len(qs) == 0 {
 		return snap, nil
 	}
@@ -315,7 +321,8 @@ func (d *Dispatcher) env(snap snapshot) *flows.Env {
 	s := d.Settings
 	return &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Register: s.Register, Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Code: d.NewCode(),
+		Register: s.Register, Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels,
+		Office: s.Office, Code: d.NewCode(),
 	}
 }
 

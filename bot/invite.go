@@ -107,7 +107,7 @@ func (d *Dispatcher) wrongCode(ctx context.Context, lang flows.Lang) ([]flows.Re
 		d.logger().ErrorContext(ctx, "invite codes: too many wrong codes from all chats; redemption paused until the window ends (someone may be guessing codes)",
 			"wrong", n, "window", wrongWindow)
 	}
-	return []flows.Reply{{Text: flows.T(lang, "inv_bad")}}, nil
+	return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.Settings.Office, lang))}}, nil
 }
 
 // codeAlphabet leaves out letters people confuse when reading a code aloud (0/O, 1/I/L).

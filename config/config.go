@@ -72,8 +72,12 @@ type Config struct {
 	// WebhookSecret is the secret_token Telegram sends back with every update; required with
 	// WebhookURL.
 	WebhookSecret string `yaml:"webhook_secret" json:"-"`
-	// ListenAddr is where the HTTP server (webhooks, health) listens.
+	// ListenAddr is where the HTTP server (webhooks, files; health and metrics unless
+	// MetricsAddr is set) listens.
 	ListenAddr string `yaml:"listen_addr" json:"listen_addr"`
+	// MetricsAddr, when set, is where /healthz, /readyz and /metrics are served instead of
+	// ListenAddr: an address the public cannot reach, such as 127.0.0.1:9090.
+	MetricsAddr string `yaml:"metrics_addr" json:"metrics_addr,omitempty"`
 
 	// Admins are the Telegram user ids of the admins (staff of Ban Dân vận).
 	Admins []int64 `yaml:"admins" json:"admins"`
@@ -86,6 +90,8 @@ type Config struct {
 	Timezone string `yaml:"timezone" json:"timezone"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level" json:"log_level"`
+	// LogFormat is text (logfmt, for people) or json (one object a line, for a log shipper).
+	LogFormat string `yaml:"log_format" json:"log_format"`
 
 	// Orgs, Units, Forms, Calendar and Targets are data: a section in the file replaces the
 	// whole default section, so the admin never has to know what the defaults held.
@@ -94,6 +100,9 @@ type Config struct {
 	Forms    []flows.Form      `yaml:"forms" json:"forms"`
 	Calendar []PeriodConfig    `yaml:"calendar" json:"calendar"`
 	Targets  []flows.Indicator `yaml:"targets" json:"targets"`
+	// Office names the body that runs the bot and that people are told to contact: since 2025
+	// the province's "Ban Tuyên giáo và Dân vận Tỉnh ủy". Data, like the directory.
+	Office flows.Text `yaml:"office" json:"office"`
 	// Register is the "Dân vận khéo" register's fields and recognising levels (defaults in
 	// defaults/register.yaml); a file's section replaces it whole, and no fields turn it off.
 	Register flows.Register `yaml:"register" json:"register"`
@@ -124,10 +133,11 @@ type PeriodConfig struct {
 var defaultFiles embed.FS
 
 // defaultSections lists the embedded files in the order they are read.
-var defaultSections = []string{"orgs", "units", "forms", "calendar", "targets", "register", "reminders"}
+var defaultSections = []string{"office", "orgs", "units", "forms", "calendar", "targets", "register", "reminders"}
 
-// Default returns the built-in configuration: the settings below and the data of Lai Châu city
-// from the embedded defaults/*.yaml files.
+// Default returns the built-in configuration: the settings below and the data of Lai Châu
+// province as of 1 July 2025 (with the 2023 city as its history) from the embedded
+// defaults/*.yaml files.
 func Default() Config {
 	c := Config{
 		TelegramAPIURL: "https://api.telegram.org",
@@ -140,6 +150,7 @@ func Default() Config {
 		FileTTL:        time.Hour,
 		Timezone:       "Asia/Ho_Chi_Minh",
 		LogLevel:       "info",
+		LogFormat:      "text",
 		sources:        map[string]string{},
 	}
 	for _, s := range defaultSections {

@@ -20,7 +20,9 @@ func TestDefaultValidates(t *testing.T) {
 		got, want int
 	}{
 		{"orgs", len(c.Orgs), 6},
-		{"units", len(c.Units), 1 + 6 + 7*6},
+		// the province and its 6 bodies, 38 communes and wards with 5 units each, and the 2023
+		// city (its 6 bodies, 7 wards and communes with 5 units each) as history
+		{"units", len(c.Units), 1 + 6 + 38*6 + 1 + 6 + 7*6},
 		{"forms", len(c.Forms), 2},
 		{"calendar", len(c.Calendar), 4},
 		{"targets", len(c.Targets), 6},
@@ -37,18 +39,43 @@ func TestDefaultDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Directory(): got %v, want nil", err)
 	}
+	city, province := flows.Date(20250615), flows.Date(20250915)
 	tests := []struct {
+		day   flows.Date
 		scope string
 		want  int
 	}{
-		{"", 6 + 7*5},
-		{"laichau", 6 + 7*5},
-		{"tanphong", 5},
-		{"namloong", 5},
+		{0, "", 6 + 38*5 + 6 + 7*5}, // the whole history
+		{province, "", 6 + 38*5},
+		{province, "lc", 6 + 38*5},
+		{province, "lc-tanphong", 5},
+		{province, "laichau", 0},
+		{city, "", 6 + 7*5},
+		{city, "lc", 6 + 7*5},
+		{city, "laichau", 6 + 7*5},
+		{city, "tanphong", 5},
+		{city, "namloong", 5},
 	}
 	for _, tt := range tests {
-		if got := len(d.Units(tt.scope)); got != tt.want {
-			t.Errorf("len(Units(%q)): got %d, want %d", tt.scope, got, tt.want)
+		if got := len(d.At(tt.day).Units(tt.scope)); got != tt.want {
+			t.Errorf("len(At(%v).Units(%q)): got %d, want %d", tt.day, tt.scope, got, tt.want)
+		}
+	}
+	if got := d.At(province).ChildPlaces("lc"); len(got) != 38 {
+		t.Errorf("communes and wards in force on %v: got %d, want 38", province, len(got))
+	}
+	preds := []struct {
+		id   string
+		want []string
+	}{
+		{"lc-tanphong", []string{"tanphong", "dongphong", "santhang"}},
+		{"lc-tanphong-phunu", []string{"tanphong-phunu", "dongphong-phunu", "santhang-phunu"}},
+		{"lc-doanket-mttq", []string{"doanket-mttq", "quyettien-mttq", "quyetthang-mttq"}},
+		{"lc-muongkim-phunu", nil},
+	}
+	for _, tt := range preds {
+		if got := d.Predecessors(tt.id); !slices.Equal(got, tt.want) {
+			t.Errorf("Predecessors(%s): got %v, want %v", tt.id, got, tt.want)
 		}
 	}
 	labels := []struct {
@@ -60,6 +87,9 @@ func TestDefaultDirectory(t *testing.T) {
 		{"tanphong-phunu", flows.EN, "Women's Union · Tan Phong ward"},
 		{"laichau-congdoan", flows.VI, "Công đoàn · Thành phố Lai Châu"},
 		{"namloong", flows.VI, "Xã Nậm Loỏng"},
+		{"lc-tanphong-phunu", flows.VI, "Hội LHPN · Phường Tân Phong"},
+		{"lc-congdoan", flows.VI, "Công đoàn · Tỉnh Lai Châu"},
+		{"lc-khonglao", flows.VI, "Xã Khổng Lào"},
 	}
 	for _, tt := range labels {
 		if got := d.Label(tt.id, tt.lang); got != tt.want {

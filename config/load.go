@@ -45,11 +45,13 @@ var settings = []setting{
 	{"webhook_url", "WEBHOOK_URL", "webhook-url", "public https `url` of the webhook; empty means long polling", str(func(c *Config) *string { return &c.WebhookURL })},
 	{"webhook_secret", "WEBHOOK_SECRET", "", "webhook secret token", str(func(c *Config) *string { return &c.WebhookSecret })},
 	{"listen_addr", "LISTEN_ADDR", "listen", "HTTP listen `address`", str(func(c *Config) *string { return &c.ListenAddr })},
+	{"metrics_addr", "METRICS_ADDR", "metrics-addr", "serve /healthz, /readyz and /metrics on this `address` (such as 127.0.0.1:9090) instead of the listen address", str(func(c *Config) *string { return &c.MetricsAddr })},
 	{"admins", "ADMINS", "admins", "comma list of admin Telegram user `ids`", setAdmins},
 	{"invite_ttl", "INVITE_TTL", "invite-ttl", "lifetime of invite codes, a `duration` such as 168h", duration(func(c *Config) *time.Duration { return &c.InviteTTL })},
 	{"file_ttl", "FILE_TTL", "file-ttl", "lifetime of the chart and spreadsheet links sent to Zalo, a `duration` such as 1h", duration(func(c *Config) *time.Duration { return &c.FileTTL })},
 	{"timezone", "TIMEZONE", "timezone", "time `zone` of the calendar", str(func(c *Config) *string { return &c.Timezone })},
 	{"log_level", "LOG_LEVEL", "log-level", "log `level`: debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
+	{"log_format", "LOG_FORMAT", "log-format", "log `format`: text or json", str(func(c *Config) *string { return &c.LogFormat })},
 }
 
 func str(field func(*Config) *string) func(*Config, string) error {
@@ -159,6 +161,21 @@ func LoadWith(name string, args []string, getenv func(string) string, extra func
 		return Config{}, err
 	}
 	c.BotName = strings.TrimPrefix(c.BotName, "@")
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Parse returns the defaults with the YAML data read over them and checked, as Load does with a
+// file named name, but without the environment or flags: for tests and tools that hold the
+// file in memory.
+func Parse(name string, data []byte) (Config, error) {
+	c := Default()
+	c.file = name
+	if err := c.decode(name, data); err != nil {
+		return Config{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}

@@ -19,6 +19,9 @@ func (c *Config) decode(name string, data []byte) error {
 	if err != nil || root == nil {
 		return err
 	}
+	if err := checkDates(name, root); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {

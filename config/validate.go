@@ -223,6 +223,13 @@ func (k *checker) http() {
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || !validPort(port) {
 		k.add("listen_addr", "%q is not [host]:port such as :8080", c.ListenAddr)
 	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || !validPort(port) {
+			k.add("metrics_addr", "%q is not [host]:port such as 127.0.0.1:9090", c.MetricsAddr)
+		} else if c.MetricsAddr == c.ListenAddr {
+			k.add("metrics_addr", "%q is listen_addr too; leave it empty to serve health and metrics there", c.MetricsAddr)
+		}
+	}
 	if c.WebhookSecret != "" && !webhookSecret.MatchString(c.WebhookSecret) {
 		k.add("webhook_secret", "must be 1–256 characters of A-Z a-z 0-9 _ - (value not shown)")
 	}
@@ -291,6 +298,11 @@ func (k *checker) misc() {
 	case "debug", "info", "warn", "error":
 	default:
 		k.add("log_level", "%q: want debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		k.add("log_format", "%q: want text or json", c.LogFormat)
 	}
 	if c.ReportTemplate != "" {
 		if _, err := os.Stat(c.ReportTemplate); err != nil {

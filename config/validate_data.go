@@ -79,6 +79,7 @@ func (k *checker) units(orgs map[string]bool) {
 	if reporting == 0 {
 		k.add("units", "no reporting unit (an entry with org set)")
 	}
+	k.history(index)
 	for i, n := range k.c.Units {
 		p := fmt.Sprintf("units[%d].parent", i)
 		j, ok := index[n.Parent]

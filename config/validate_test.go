@@ -143,6 +143,7 @@ func TestValidateAcceptsVariants(t *testing.T) {
 		{"rediss", func(c *Config) { c.RedisURL = "rediss://:pw@redis.example.vn:6380/2" }},
 		{"unix socket", func(c *Config) { c.RedisURL = "unix:///run/redis.sock" }},
 		{"listen host", func(c *Config) { c.ListenAddr = "127.0.0.1:8081" }},
+		{"metrics apart, json logs", func(c *Config) { c.MetricsAddr, c.LogFormat = "127.0.0.1:9090", "json" }},
 		{"deeper tree", func(c *Config) {
 			c.Units = append(c.Units,
 				flows.Node{ID: "to1", Parent: "tanphong", Name: flows.Text{Vi: "Tổ dân phố 1"}},

@@ -155,7 +155,7 @@ func (t *turn) back() {
 		t.st.Screen = Summary
 	case AskResume, PickForm:
 		t.st.Screen = PickPeriod
-		if len(t.open()) < 2 {
+		if len(t.openFor(t.st.Key.Unit)) < 2 {
 			t.st.Screen = PickUnit
 		}
 	case PickPeriod:

@@ -15,7 +15,7 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 	t.st.Sent = nil // only the step that submitted confirms it again on a redraw
 	t.press = in.Kind == ButtonInput
 	if !env.Person.Known() {
-		t.say(t.T("stranger"))
+		t.say(t.T("stranger", t.env.OfficeName(t.lang)))
 		return st, t.replies, nil
 	}
 	if !t.run(in) {

@@ -33,6 +33,10 @@ type Env struct {
 	// by id, loaded by the caller along with Progress and History: names to show, and each
 	// one's language for what is sent to them.
 	Contacts map[string]Person
+	// Office names the body that runs the bot, the one people without an invite or a scope are
+	// told to contact: since 2025 the province's Ban Tuyên giáo và Dân vận. It is data (config);
+	// empty reads DefaultOffice.
+	Office Text
 	// Register is the "Dân vận khéo" register's data (its fields and levels); Models holds, by
 	// unit id, the models of the units Want.Models named, loaded by the caller.
 	Register Register
@@ -40,6 +44,20 @@ type Env struct {
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string
+}
+
+// DefaultOffice is what texts call the body that runs the bot when the configuration names none.
+var DefaultOffice = Text{Vi: "Ban Dân vận", En: "Ban Dân vận"}
+
+// OfficeName is Office (or DefaultOffice) in lang.
+func (e *Env) OfficeName(lang Lang) string { return OfficeName(e.Office, lang) }
+
+// OfficeName is office in lang, or DefaultOffice's name when office has no Vietnamese name.
+func OfficeName(office Text, lang Lang) string {
+	if office.Vi == "" {
+		office = DefaultOffice
+	}
+	return office.In(lang)
 }
 
 // Form returns the form with id.
@@ -58,19 +76,32 @@ type ReportQuery struct {
 	Key      Key
 	Person   string
 	Previous string // period id, "" when there is none
+	// Before names the units whose submissions for Previous stand in for the unit's own (into
+	// ReportInfo.Before): its predecessors, when the unit was not yet in force on the previous
+	// period's due day. Empty otherwise.
+	Before []string
 }
 
-// ReportQueries lists the reports Env.Reports must hold for p at now.
-func ReportQueries(p Person, forms []Form, cal Calendar, now time.Time) []ReportQuery {
+// ReportQueries lists the reports Env.Reports must hold for p at now: each of p's units in
+// force in each open period (Directory.In) × each form.
+func ReportQueries(p Person, dir *Directory, forms []Form, cal Calendar, now time.Time) []ReportQuery {
 	var out []ReportQuery
 	for _, per := range cal.Open(now) {
-		prev := ""
-		if pp, ok := cal.Previous(per); ok {
-			prev = pp.ID
-		}
+		pp, hasPrev := cal.Previous(per)
 		for _, u := range p.Units {
+			if dir.In(per).UnitCount(u, AllOrgs) == 0 {
+				continue // merged away, not yet formed, or unknown: nothing to report for per
+			}
+			q := ReportQuery{Person: p.ID}
+			if hasPrev {
+				q.Previous = pp.ID
+				if !dir.Active(u, DateOf(pp.Due)) {
+					q.Before = dir.Predecessors(u)
+				}
+			}
 			for _, f := range forms {
-				out = append(out, ReportQuery{Key: Key{Unit: u, Period: per.ID, Form: f.ID}, Person: p.ID, Previous: prev})
+				q.Key = Key{Unit: u, Period: per.ID, Form: f.ID}
+				out = append(out, q)
 			}
 		}
 	}

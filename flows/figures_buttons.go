@@ -38,10 +38,10 @@ func (t *turn) drillRow(per Period, v View) []Button {
 	} else if all := (View{Node: v.Node}); CanSee(t.env.Person, t.env.Dir, all) {
 		row = append(row, leaderBtn(t.T("fig_btn_allorgs"), "fig", per.ID, v.Node, "", ""))
 	}
-	if len(t.env.Dir.ChildPlaces(v.Node)) > 0 {
+	if len(t.env.Dir.In(per).ChildPlaces(v.Node)) > 0 {
 		row = append(row, leaderBtn(t.T("fig_btn_places"), "fig", per.ID, v.Node, v.Org, "p"))
 	}
-	if len(t.childUnits(v)) > 0 {
+	if len(t.childUnits(per, v)) > 0 {
 		row = append(row, leaderBtn(t.T("fig_btn_units"), "fig", per.ID, v.Node, v.Org, "u"))
 	}
 	return row
@@ -75,7 +75,7 @@ func (t *turn) orgButtons(per Period, v View, counts map[string]map[string]int) 
 
 func (t *turn) placeButtons(per Period, v View, counts map[string]map[string]int) [][]Button {
 	var rows [][]Button
-	for _, c := range t.env.Dir.ChildPlaces(v.Node) {
+	for _, c := range t.env.Dir.In(per).ChildPlaces(v.Node) {
 		cv := View{Node: c, Org: v.Org}
 		if !CanSee(t.env.Person, t.env.Dir, cv) {
 			continue
@@ -88,16 +88,16 @@ func (t *turn) placeButtons(per Period, v View, counts map[string]map[string]int
 
 func (t *turn) unitButtons(per Period, v View) [][]Button {
 	var rows [][]Button
-	for _, u := range t.childUnits(v) {
+	for _, u := range t.childUnits(per, v) {
 		rows = append(rows, []Button{leaderBtn("🏠 "+t.env.Dir.Label(u, t.lang), "unit", per.ID, u)})
 	}
 	return capRows(rows)
 }
 
-// childUnits lists the units directly below the view's node that the person may see.
-func (t *turn) childUnits(v View) []string {
+// childUnits lists the units of per directly below the view's node that the person may see.
+func (t *turn) childUnits(per Period, v View) []string {
 	var out []string
-	for _, c := range t.env.Dir.Children(v.Node) {
+	for _, c := range t.env.Dir.In(per).Children(v.Node) {
 		n, _ := t.env.Dir.Node(c)
 		if n.IsUnit() && (v.Org == "" || n.Org == v.Org) && CanSee(t.env.Person, t.env.Dir, View{Node: c}) {
 			out = append(out, c)

@@ -60,8 +60,9 @@ func (t *turn) homesReply(per Period, homes []View) Reply {
 
 // figuresReply is one figures message: the same text in every mode, the mode's buttons under it.
 func (t *turn) figuresReply(per Period, v View, mode string) Reply {
-	nodes := append([]string{v.Node}, t.env.Dir.ChildPlaces(v.Node)...)
-	counts := unitCounts(t.env.Dir, nodes)
+	dir := t.env.Dir.In(per)
+	nodes := append([]string{v.Node}, dir.ChildPlaces(v.Node)...)
+	counts := unitCounts(dir, nodes)
 	return Reply{Text: t.figuresText(per, v, counts), Buttons: t.figuresButtons(per, v, mode, counts)}
 }
 
@@ -197,23 +198,48 @@ func (t *turn) qLabel(f Form, id string) string {
 	return id
 }
 
-// trend compares val with the period before and the same period last year, where known.
+// trend compares val with the period before and the same period last year, where known; a
+// place formed by a merger is compared with the sum of the places it continues.
 func (t *turn) trend(ind Indicator, f Form, per Period, v View, val float64) string {
 	var parts []string
-	if prev, ok := t.env.Calendar.Previous(per); ok {
-		if pf := Evaluate(ind, t.tally(prev.ID, v, f.ID)); pf.OK {
-			parts = append(parts, t.T("fig_prev", prev.Label(t.lang), t.aggShown(ind, pf.Value), t.delta(ind, val-pf.Value)))
-		}
-	}
-	if last, ok := t.env.Calendar.sameLastYear(per); ok {
-		if lf := Evaluate(ind, t.tally(last.ID, v, f.ID)); lf.OK {
-			parts = append(parts, t.T("fig_prev", last.Label(t.lang), t.aggShown(ind, lf.Value), t.delta(ind, val-lf.Value)))
+	for _, p := range t.env.Calendar.Compared(per) {
+		tl, n := t.pastTally(p, v, f.ID)
+		if pf := Evaluate(ind, tl); pf.OK {
+			s := t.T("fig_prev", p.Label(t.lang), t.aggShown(ind, pf.Value), t.delta(ind, val-pf.Value))
+			if n > 0 {
+				s += t.T("keep_sum", n)
+			}
+			parts = append(parts, s)
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return t.T("fig_vs") + strings.Join(parts, " · ")
+}
+
+// pastNodes are the nodes whose tallies of the earlier period p stand for node's: node itself,
+// or, when it was not yet in force on p's due day, the nodes it continues (Predecessors).
+func pastNodes(dir *Directory, node string, p Period) []string {
+	if preds := dir.Predecessors(node); len(preds) > 0 && !dir.Active(node, DateOf(p.Due)) {
+		return preds
+	}
+	return []string{node}
+}
+
+// pastTally is view v's tally of form in the earlier period p, over pastNodes: counts add up,
+// so rates are worked out again from the summed counts. n is how many predecessors were summed,
+// 0 for the node's own tally.
+func (t *turn) pastTally(p Period, v View, form string) (Tally, int) {
+	nodes := pastNodes(t.env.Dir, v.Node, p)
+	if len(nodes) == 1 && nodes[0] == v.Node {
+		return t.tally(p.ID, v, form), 0
+	}
+	var sum Tally
+	for _, n := range nodes {
+		sum.Add(t.tally(p.ID, View{Node: n, Org: v.Org}, form))
+	}
+	return sum, len(nodes)
 }
 
 // delta writes a change: "▲ 2,1 điểm" for shares (percentage points), "▼ 0,5" for averages.

@@ -102,3 +102,38 @@ func mustDirectory(tb testing.TB) *Directory {
 	}
 	return d
 }
+
+// mergerDirectory is a province whose old city ended on 30 June 2025: its wards Tân Phong and
+// Đông Phong and its commune San Thàng became the ward Tân Phong of 2025 (lc-tanphong), whose
+// units continue the old units of their organisation; Mường Kim is a new commune that continues
+// nothing in this directory.
+func mergerDirectory(tb testing.TB) *Directory {
+	tb.Helper()
+	old, from := Date(20250630), Date(20250701)
+	d, err := NewDirectory(
+		[]Org{
+			{ID: "phunu", Short: Text{Vi: "Hội LHPN", En: "Women's Union"}, Name: Text{Vi: "Hội Liên hiệp Phụ nữ"}},
+			{ID: "doan", Short: Text{Vi: "Đoàn TN", En: "Youth Union"}, Name: Text{Vi: "Đoàn TNCS Hồ Chí Minh"}},
+		},
+		[]Node{
+			{ID: "lc", Name: Text{Vi: "Tỉnh Lai Châu", En: "Lai Châu province"}},
+			{ID: "laichau", Name: Text{Vi: "Thành phố Lai Châu", En: "Lai Châu city"}, Parent: "lc", ValidTo: old},
+			{ID: "tanphong", Name: Text{Vi: "Phường Tân Phong (cũ)"}, Parent: "laichau"},
+			{ID: "dongphong", Name: Text{Vi: "Phường Đông Phong"}, Parent: "laichau"},
+			{ID: "santhang", Name: Text{Vi: "Xã San Thàng"}, Parent: "laichau"},
+			{ID: "tanphong-phunu", Name: Text{Vi: "Hội LHPN phường Tân Phong"}, Parent: "tanphong", Org: "phunu"},
+			{ID: "tanphong-doan", Name: Text{Vi: "Đoàn phường Tân Phong"}, Parent: "tanphong", Org: "doan"},
+			{ID: "dongphong-phunu", Name: Text{Vi: "Hội LHPN phường Đông Phong"}, Parent: "dongphong", Org: "phunu"},
+			{ID: "santhang-phunu", Name: Text{Vi: "Hội LHPN xã San Thàng"}, Parent: "santhang", Org: "phunu"},
+			{ID: "lc-tanphong", Name: Text{Vi: "Phường Tân Phong", En: "Tân Phong ward"}, Parent: "lc", ValidFrom: from,
+				MergedFrom: []string{"tanphong", "dongphong", "santhang"}},
+			{ID: "lc-tanphong-phunu", Name: Text{Vi: "Hội LHPN phường Tân Phong"}, Parent: "lc-tanphong", Org: "phunu"},
+			{ID: "lc-tanphong-doan", Name: Text{Vi: "Đoàn phường Tân Phong"}, Parent: "lc-tanphong", Org: "doan"},
+			{ID: "lc-muongkim", Name: Text{Vi: "Xã Mường Kim", En: "Mường Kim commune"}, Parent: "lc", ValidFrom: from},
+			{ID: "lc-muongkim-phunu", Name: Text{Vi: "Hội LHPN xã Mường Kim"}, Parent: "lc-muongkim", Org: "phunu"},
+		})
+	if err != nil {
+		tb.Fatalf("merger directory: %v", err)
+	}
+	return d
+}

@@ -153,6 +153,9 @@ func (t *turn) mine() {
 		var b strings.Builder
 		b.WriteString(t.T("mine_head", per.Label(t.lang)))
 		for _, u := range t.units() {
+			if t.env.Dir.In(per).UnitCount(u, AllOrgs) == 0 {
+				continue // not a unit of this period: merged away, or not yet formed
+			}
 			b.WriteString("\n" + t.env.Dir.Label(u, t.lang))
 			for _, f := range t.env.Forms {
 				t.mineForm(&b, Key{Unit: u, Period: per.ID, Form: f.ID}, f, per.Kind)

@@ -27,7 +27,7 @@ func (t *turn) inviteAct(action, arg string) bool {
 	case action == "role" && t.st.Screen == InviteRole && (arg == string(Organiser) || arg == string(Leader)):
 		t.st.Invite = &Invite{Role: Role(arg)}
 		t.st.Screen, t.st.Place = InviteNodes, ""
-		if roots := t.env.Dir.Children(""); len(roots) == 1 {
+		if roots := t.env.Dir.At(DateOf(t.now)).Children(""); len(roots) == 1 {
 			t.st.Place = roots[0]
 		}
 	case inv == nil || t.st.Screen != InviteNodes:
@@ -132,7 +132,8 @@ func (t *turn) renderInvite() Reply {
 		r.Buttons = append(r.Buttons, []Button{t.btn(t.check(t.st.Place)+t.T("inv_all", t.env.Dir.Label(t.st.Place, t.lang)), "n", t.st.Place)})
 		r.Buttons = append(r.Buttons, t.orgScopeButtons()...)
 	}
-	for _, id := range t.env.Dir.Children(t.st.Place) {
+	// Only what is in force today can be handed to someone; history stays where it is.
+	for _, id := range t.env.Dir.At(DateOf(t.now)).Children(t.st.Place) {
 		n, _ := t.env.Dir.Node(id)
 		switch {
 		case !n.IsUnit():

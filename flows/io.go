@@ -11,6 +11,22 @@ const (
 	MediaInput
 )
 
+// String names the kind in one word, "text", "command", "button" or "media": what logs and
+// metrics label an update with.
+func (k InputKind) String() string {
+	switch k {
+	case TextInput:
+		return "text"
+	case CommandInput:
+		return "command"
+	case ButtonInput:
+		return "button"
+	case MediaInput:
+		return "media"
+	}
+	return "unknown"
+}
+
 // Input is one thing a person sent: text, a /command, a button press or a photo.
 type Input struct {
 	Kind    InputKind

@@ -59,7 +59,7 @@ func (t *turn) badRequest(r leaderReq) {
 	case "bad_ind":
 		t.say(t.T("bad_ind", r.badArg, t.indicatorList()))
 	case "no_scope":
-		t.say(t.T("no_scope"))
+		t.say(t.T("no_scope", t.env.OfficeName(t.lang)))
 	default:
 		t.refuse()
 	}
@@ -112,7 +112,7 @@ func (t *turn) attach(r leaderReq) {
 			t.say(why)
 			return
 		}
-		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.view)
+		a.Kind, a.Indicator, a.By = ChartFile, ind.ID, t.chartBy(r.per, r.view)
 		caption = t.T("att_chart", ind.ID, ind.Name.In(t.lang), r.per.Label(t.lang), t.reqLabel(r))
 	}
 	t.show(Reply{Text: caption, Attach: a})
@@ -177,8 +177,8 @@ func (t *turn) reqLabel(r leaderReq) string {
 
 // chartBy groups a chart's bars by the places below the view, or by organisation when the view
 // has no places below it.
-func (t *turn) chartBy(v View) string {
-	if len(t.env.Dir.ChildPlaces(v.Node)) > 0 {
+func (t *turn) chartBy(per Period, v View) string {
+	if len(t.env.Dir.In(per).ChildPlaces(v.Node)) > 0 {
 		return "node"
 	}
 	return "org"

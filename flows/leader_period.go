@@ -119,3 +119,17 @@ func (c Calendar) periodOf(kind PeriodKind, year int, now time.Time) (Period, bo
 func (c Calendar) sameLastYear(p Period) (Period, bool) {
 	return c.periodOf(p.Kind, p.Year-1, time.Time{})
 }
+
+// Compared lists the earlier periods a figures view compares p with: the period before, then
+// the same period last year, where the calendar has them. Their tallies are what the store
+// recounts at start besides the open periods, so a changed directory shows in the trend too.
+func (c Calendar) Compared(p Period) []Period {
+	var out []Period
+	if prev, ok := c.Previous(p); ok {
+		out = append(out, prev)
+	}
+	if last, ok := c.sameLastYear(p); ok && (len(out) == 0 || last.ID != out[0].ID) {
+		out = append(out, last)
+	}
+	return out
+}

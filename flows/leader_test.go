@@ -79,7 +79,7 @@ func TestLeaderScopes(t *testing.T) {
 			w := leaderWorld(t)
 			_, replies, effects, want := stepAs(w, p, State{}, Input{Kind: ButtonInput, Data: tt.data})
 			allowed := strings.Contains(" "+tt.allowed+" ", " "+role+" ")
-			refused := len(replies) > 0 && (replies[0].Text == TFor(p, VI, "refuse") || replies[0].Text == T(VI, "stranger"))
+			refused := len(replies) > 0 && (replies[0].Text == TFor(p, VI, "refuse") || replies[0].Text == T(VI, "stranger", OfficeName(Text{}, VI)))
 			if refused == allowed {
 				t.Errorf("%s by %s: got refused %v, want %v (%q)", tt.data, role, refused, !allowed, allText(replies))
 			}
@@ -119,13 +119,13 @@ func TestLeaderCommands(t *testing.T) {
 		{"city", "figures", "Thành phố Lai Châu\nSố đơn vị: 3", nil},
 		{"admin", "figures", "Thành phố Lai Châu\nSố đơn vị: 3", nil},
 		{"organiser", "figures", "🏠 Hội LHPN · Phường Tân Phong", []string{"Đoàn TN", "San Thàng"}},
-		{"empty", "figures", TFor(roles["empty"], VI, "no_scope"), []string{"Tân Phong"}},
+		{"empty", "figures", TFor(roles["empty"], VI, "no_scope", OfficeName(Text{}, VI)), []string{"Tân Phong"}},
 		{"chair", "missing", "Hội viên: 0/2 chưa nộp · Hoạt động: 2/2 chưa nộp", []string{"Đoàn TN"}},
 		{"ward", "missing", "Hội viên: 0/2 chưa nộp · Hoạt động: 2/2 chưa nộp", []string{"San Thàng"}},
 		{"organiser", "missing", "Hội viên: 0/1 chưa nộp · Hoạt động: 1/1 chưa nộp", []string{"Đoàn TN", "San Thàng"}},
 		{"chair", "export", "Hội LHPN · Thành phố Lai Châu", nil},
-		{"empty", "chart", TFor(roles["empty"], VI, "no_scope"), nil},
-		{"stranger", "figures", T(VI, "stranger"), nil},
+		{"empty", "chart", TFor(roles["empty"], VI, "no_scope", OfficeName(Text{}, VI)), nil},
+		{"stranger", "figures", T(VI, "stranger", OfficeName(Text{}, VI)), nil},
 	}
 	for _, tt := range tests {
 		w := leaderWorld(t)

@@ -5,7 +5,7 @@ func init() { addTexts(leaderTexts) }
 // leaderTexts are what leaders read: figures, missing units, returns, charts and spreadsheets.
 var leaderTexts = map[string]Text{
 	"refuse":           {Vi: "Xin lỗi, nội dung này nằm ngoài phạm vi bạn được xem.", En: "Sorry, this is outside what you may see."},
-	"no_scope":         {Vi: "Bạn chưa được giao phạm vi xem số liệu nào. Vui lòng liên hệ Ban Dân vận.", En: "You have no scope of figures to read yet. Please contact the Ban Dân vận."},
+	"no_scope":         {Vi: "Bạn chưa được giao phạm vi xem số liệu nào. Vui lòng liên hệ %s.", En: "You have no scope of figures to read yet. Please contact the %s."},
 	"bad_period":       {Vi: "Không hiểu kỳ báo cáo «%s». Ví dụ: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025.", En: "Unknown period “%s”. Examples: 2026-Q1, Q1, quý 1, q1/2026, 6 tháng, 9 tháng, năm 2025."},
 	"bad_ind":          {Vi: "Không có chỉ tiêu «%s». Các chỉ tiêu:\n%s", En: "There is no indicator “%s”. The indicators:\n%s"},
 	"att_sheet":        {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},

@@ -94,11 +94,10 @@ func figuresTallies(env *Env, per Period, v View, mode string) []TallyKey {
 		}
 	}
 	add(per.ID, v.Node, v.Org)
-	if prev, ok := env.Calendar.Previous(per); ok {
-		add(prev.ID, v.Node, v.Org)
-	}
-	if last, ok := env.Calendar.sameLastYear(per); ok {
-		add(last.ID, v.Node, v.Org)
+	for _, p := range env.Calendar.Compared(per) {
+		for _, n := range pastNodes(env.Dir, v.Node, p) {
+			add(p.ID, n, v.Org)
+		}
 	}
 	switch mode {
 	case "o":
@@ -106,7 +105,7 @@ func figuresTallies(env *Env, per Period, v View, mode string) []TallyKey {
 			add(per.ID, v.Node, o.ID)
 		}
 	case "p":
-		for _, c := range env.Dir.ChildPlaces(v.Node) {
+		for _, c := range env.Dir.In(per).ChildPlaces(v.Node) {
 			add(per.ID, c, v.Org)
 		}
 	}

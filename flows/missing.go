@@ -25,7 +25,7 @@ func missingUnits(env *Env, r leaderReq) []Node {
 	var out []Node
 	seen := map[string]bool{}
 	for _, v := range views {
-		for _, n := range unitsOfView(env.Dir, v) {
+		for _, n := range unitsOfView(env.Dir.In(r.per), v) {
 			if !seen[n.ID] {
 				seen[n.ID] = true
 				out = append(out, n)
@@ -36,9 +36,12 @@ func missingUnits(env *Env, r leaderReq) []Node {
 }
 
 // unitsOfView is Directory.ViewUnits of v, except that a view of one unit is that unit whatever
-// its organisation filter.
+// its organisation filter (none when dir's period does not have it).
 func unitsOfView(dir *Directory, v View) []Node {
 	if n, ok := dir.Node(v.Node); ok && n.IsUnit() {
+		if dir.UnitCount(n.ID, AllOrgs) == 0 {
+			return nil
+		}
 		return []Node{n}
 	}
 	return dir.ViewUnits(v)

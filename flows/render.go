@@ -12,7 +12,12 @@ func (t *turn) navRow() []Button {
 func (t *turn) renderUnits() Reply {
 	r := Reply{Text: t.T("pick_unit")}
 	for _, u := range t.units() {
-		r.Buttons = append(r.Buttons, []Button{t.btn(t.env.Dir.Label(u, t.lang), "u", u)})
+		label := t.env.Dir.Label(u, t.lang)
+		if _, to := t.env.Dir.Span(u); to != 0 {
+			// A unit merged away may share its name with its successor: say which is which.
+			label += t.T("unit_until", to.Time().Format("02/01/2006"))
+		}
+		r.Buttons = append(r.Buttons, []Button{t.btn(label, "u", u)})
 	}
 	r.Buttons = append(r.Buttons, []Button{t.btn(t.T("btn_cancel"), "cancel", "")})
 	return r
@@ -20,7 +25,7 @@ func (t *turn) renderUnits() Reply {
 
 func (t *turn) renderPeriods() Reply {
 	r := Reply{Text: t.T("pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
-	for _, p := range t.open() {
+	for _, p := range t.openFor(t.st.Key.Unit) {
 		r.Buttons = append(r.Buttons, []Button{t.btn(p.Label(t.lang), "p", p.ID)})
 	}
 	r.Buttons = append(r.Buttons, t.navRow())
@@ -110,7 +115,8 @@ func (t *turn) renderSoft() Reply {
 	if t.st.Pending != nil {
 		v = *t.st.Pending
 	}
-	if prev := t.info().Previous; prev != nil {
+	prev, n := t.info().Last()
+	if prev != nil {
 		p = prev.Values[q.ID]
 	}
 	dir := t.T("rose")
@@ -119,12 +125,20 @@ func (t *turn) renderSoft() Reply {
 	}
 	return Reply{
 		Free: true,
-		Text: t.T("soft", q.Label.In(t.lang), dir, t.num(p), t.num(v)),
+		Text: t.T("soft", q.Label.In(t.lang), dir, t.num(p), t.num(v)) + t.prevSum(n),
 		Buttons: [][]Button{
 			{t.btn(t.T("btn_yes", t.num(v)), "ok", ""), t.btn(t.T("btn_retype"), "redo", "")},
 			t.navRow(),
 		},
 	}
+}
+
+// prevSum says, when n > 0, that last period's figures are the sum of n former units.
+func (t *turn) prevSum(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return t.T("prev_sum", n)
 }
 
 func (t *turn) renderSummary() Reply {

@@ -136,4 +136,33 @@ type ReportInfo struct {
 	Draft     *Draft      // the person's unfinished draft, if any
 	Submitted *Submission // the current submitted version, if any
 	Previous  *Submission // the unit's submission of the same form for the period before
+	// Before holds the submissions for the period before of the units this one continues
+	// (ReportQuery.Before), when the unit did not exist then: their sum is its last figures.
+	Before []Submission
+}
+
+// Last returns the figures "keep last period's" and the big-change check compare with: the
+// unit's own previous submission, or else the sum of its predecessors' (counts add; a rate is
+// worked out again from the summed counts wherever it is shown), with how many it summed (0 for
+// the unit's own). Returned submissions do not count. Nil when there is nothing.
+func (r ReportInfo) Last() (*Submission, int) {
+	if r.Previous != nil || len(r.Before) == 0 {
+		return r.Previous, 0
+	}
+	sum := Submission{Values: map[string]int64{}}
+	n := 0
+	for _, s := range r.Before {
+		if s.Returned != nil {
+			continue
+		}
+		sum.Key = s.Key
+		for q, v := range s.Values {
+			sum.Values[q] += v
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, 0
+	}
+	return &sum, n
 }

@@ -3,15 +3,29 @@ package flows
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 )
 
-// units lists the person's units that the directory still knows.
+// units lists the person's units that the directory knows and that report for an open period
+// (all it knows when none is open, so the person hears that no period is open).
 func (t *turn) units() []string {
 	var out []string
 	for _, u := range t.env.Person.Units {
-		if _, ok := t.env.Dir.Node(u); ok {
+		if _, ok := t.env.Dir.Node(u); ok && (len(t.open()) == 0 || len(t.openFor(u)) > 0) {
 			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// openFor lists the open periods unit reports for: those whose due day finds it in force
+// (Directory.In), so a unit merged away stops being asked and its successor starts.
+func (t *turn) openFor(unit string) []Period {
+	var out []Period
+	for _, p := range t.open() {
+		if t.env.Dir.In(p).UnitCount(unit, AllOrgs) > 0 {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -35,7 +49,7 @@ func (t *turn) pickUnit(unit string) {
 		t.prompt()
 		return
 	}
-	open := t.open()
+	open := t.openFor(unit)
 	t.st.Key = Key{Unit: unit}
 	switch len(open) {
 	case 0:
@@ -50,7 +64,7 @@ func (t *turn) pickUnit(unit string) {
 }
 
 func (t *turn) pickPeriod(id string) {
-	if !t.isOpen(id) || t.st.Key.Unit == "" {
+	if !t.isOpen(id) || t.st.Key.Unit == "" || !slices.ContainsFunc(t.openFor(t.st.Key.Unit), func(p Period) bool { return p.ID == id }) {
 		t.prompt()
 		return
 	}
@@ -242,7 +256,7 @@ func (t *turn) violation(q Question, v int64) string {
 // bigChange reports whether v moved from the previous period's figure by more than q allows
 // and the person has not confirmed it yet.
 func (t *turn) bigChange(q Question, v int64) bool {
-	prev := t.info().Previous
+	prev, _ := t.info().Last()
 	if c, ok := t.workDraft().Confirmed[q.ID]; q.SoftChange <= 0 || prev == nil || (ok && c == v) {
 		return false
 	}
@@ -278,8 +292,11 @@ func (t *turn) keepValue(q Question) (int64, string, bool) {
 			return v, t.T("btn_keep_sent", t.num(v)), true
 		}
 	}
-	if s := t.info().Previous; s != nil {
+	if s, n := t.info().Last(); s != nil {
 		if v, ok := s.Values[q.ID]; ok {
+			if n > 0 {
+				return v, t.T("btn_keep", t.num(v)) + t.T("keep_sum", n), true
+			}
 			return v, t.T("btn_keep", t.num(v)), true
 		}
 	}

@@ -183,12 +183,13 @@ func unitOf(dir *Directory, node, org string) bool {
 	return ok && n.IsUnit() && n.Org == org
 }
 
-// ViewUnits returns the units views cover, each once, in directory order. A view of node ""
-// covers the whole directory.
+// ViewUnits returns the units this directory view sees that views cover, each once, in
+// directory order. A view of node "" covers the whole directory.
 func (d *Directory) ViewUnits(views ...View) []Node {
 	var out []Node
-	for _, n := range d.nodes {
-		if n.IsUnit() && slices.ContainsFunc(views, func(v View) bool {
+	for _, i := range d.lay.list {
+		n := d.nodes[i]
+		if slices.ContainsFunc(views, func(v View) bool {
 			return (v.Node == "" || d.Within(n.ID, v.Node)) && (v.Org == "" || v.Org == n.Org)
 		}) {
 			out = append(out, n)
@@ -197,10 +198,11 @@ func (d *Directory) ViewUnits(views ...View) []Node {
 	return out
 }
 
-// ChildPlaces lists the places directly below node ("" for the roots), in directory order.
+// ChildPlaces lists the places this view sees directly below node ("" for the roots), in
+// directory order.
 func (d *Directory) ChildPlaces(node string) []string {
 	var out []string
-	for _, c := range d.kids[node] {
+	for _, c := range d.lay.kids[node] {
 		if n, _ := d.Node(c); !n.IsUnit() {
 			out = append(out, c)
 		}
@@ -225,7 +227,7 @@ func ScopeLabel(dir *Directory, s string, lang Lang) string {
 func unitCounts(dir *Directory, nodes []string) map[string]map[string]int {
 	out := make(map[string]map[string]int, len(nodes))
 	for _, n := range nodes {
-		out[n] = maps.Clone(dir.units[n])
+		out[n] = maps.Clone(dir.lay.units[n])
 		if out[n] == nil {
 			out[n] = map[string]int{}
 		}

@@ -63,11 +63,12 @@ type world struct {
 	replies []Reply              // every reply so far, numbered from 1 in the output
 	chats   []string             // the chat each reply went to
 	codes   int
+	tb      testing.TB
 }
 
 func newWorld(tb testing.TB) *world {
 	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{},
-		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}, models: map[string][]Model{}}
+		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}, models: map[string][]Model{}, tb: tb}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
 		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot", Channels: testChannels(), Register: testRegister()}
 	w.fullDir = w.env.Dir
@@ -132,6 +133,9 @@ func (w *world) directive(f []string) error {
 		return w.remove(f[1])
 	case len(f) >= 5 && f[0] == "model":
 		return w.seedModel(f[1:]) // model_world_test.go
+	case len(f) == 2 && f[0] == "dir" && f[1] == "merger":
+		w.env.Dir = mergerDirectory(w.tb)
+		w.fullDir = w.env.Dir
 	default:
 		return fmt.Errorf("unknown directive")
 	}
@@ -241,7 +245,7 @@ func (w *world) press(label string) (Input, error) {
 
 func (w *world) reports(p Person) map[Key]ReportInfo {
 	out := map[Key]ReportInfo{}
-	for _, q := range ReportQueries(p, w.env.Forms, w.env.Calendar, w.now) {
+	for _, q := range ReportQueries(p, w.env.Dir, w.env.Forms, w.env.Calendar, w.now) {
 		var info ReportInfo
 		if d, ok := w.drafts[q.Person+"|"+q.Key.String()]; ok {
 			info.Draft = &d
@@ -251,6 +255,11 @@ func (w *world) reports(p Person) map[Key]ReportInfo {
 		}
 		if s, ok := w.subs[Key{Unit: q.Key.Unit, Period: q.Previous, Form: q.Key.Form}]; ok && q.Previous != "" {
 			info.Previous = &s
+		}
+		for _, b := range q.Before {
+			if s, ok := w.subs[Key{Unit: b, Period: q.Previous, Form: q.Key.Form}]; ok {
+				info.Before = append(info.Before, s)
+			}
 		}
 		out[q.Key] = info
 	}

@@ -6,8 +6,8 @@ import "fmt"
 // golden scripts stay readable.
 var texts = map[string]Text{
 	"stranger": {
-		Vi: "Xin chào! Đây là bot báo cáo công tác dân vận của Ban Dân vận. Bạn chưa được mời sử dụng bot. Vui lòng liên hệ Ban Dân vận để nhận mã mời, rồi mở liên kết mời hoặc gõ /start <mã>.",
-		En: "Hello! This is the Ban Dân vận reporting bot. You have not been invited yet. Please ask the Ban Dân vận for an invite code, then open the invite link or type /start <code>.",
+		Vi: "Xin chào! Đây là bot báo cáo công tác dân vận của %[1]s. Bạn chưa được mời sử dụng bot. Vui lòng liên hệ %[1]s để nhận mã mời, rồi mở liên kết mời hoặc gõ /start <mã>.",
+		En: "Hello! This is the %[1]s reporting bot. You have not been invited yet. Please ask the %[1]s for an invite code, then open the invite link or type /start <code>.",
 	},
 	"welcome":        {Vi: "Xin chào %s! Bạn có thể dùng các lệnh sau:", En: "Hello %s! You can use these commands:"},
 	"help_units":     {Vi: "Đơn vị bạn phụ trách: %s", En: "Your units: %s"},
@@ -29,6 +29,9 @@ var texts = map[string]Text{
 	"btn_back":       {Vi: "⬅️ Quay lại", En: "⬅️ Back"},
 	"btn_cancel":     {Vi: "✖️ Hủy", En: "✖️ Cancel"},
 	"btn_keep":       {Vi: "Giữ như kỳ trước: %s", En: "Keep last period's: %s"},
+	"unit_until":     {Vi: " (đến %s)", En: " (until %s)"},
+	"keep_sum":       {Vi: " (cộng %d đơn vị cũ)", En: " (%d former units added up)"},
+	"prev_sum":       {Vi: "\n(kỳ trước: cộng %d đơn vị cũ)", En: "\n(last period: %d former units added up)"},
 	"btn_keep_sent":  {Vi: "Giữ như đã gửi: %s", En: "Keep as submitted: %s"},
 	"btn_keep_cur":   {Vi: "Giữ như đã nhập: %s", En: "Keep: %s"},
 	"btn_send":       {Vi: "📤 Gửi", En: "📤 Submit"},
@@ -70,7 +73,7 @@ var texts = map[string]Text{
 	"inv_make":       {Vi: "🎟 Tạo mã mời", En: "🎟 Make the code"},
 	"inv_made":       {Vi: "Mã mời: %s\nLiên kết: %s\nDùng một lần, hết hạn lúc %s.\n%s: %s\nGửi liên kết này cho người được mời.", En: "Invite code: %s\nLink: %s\nOne use only, expires %s.\n%s: %s\nSend this link to the person you invite."},
 	"inv_ok":         {Vi: "Chào mừng %s! Bạn đã được liên kết: %s.", En: "Welcome %s! You are now linked: %s."},
-	"inv_bad":        {Vi: "Mã mời không đúng, đã dùng hoặc đã hết hạn. Vui lòng kiểm tra lại hoặc xin mã mới từ Ban Dân vận.", En: "This invite code is wrong, used or expired. Please check it or ask the Ban Dân vận for a new one."},
+	"inv_bad":        {Vi: "Mã mời không đúng, đã dùng hoặc đã hết hạn. Vui lòng kiểm tra lại hoặc xin mã mới từ %s.", En: "This invite code is wrong, used or expired. Please check it or ask the %s for a new one."},
 	"inv_throttle":   {Vi: "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.", En: "Too many wrong codes. Please try again in an hour."},
 	"inv_paused":     {Vi: "Hệ thống tạm ngừng nhận mã mời vài phút vì có quá nhiều mã sai. Vui lòng thử lại sau 10 phút.", En: "Invite codes are paused for a few minutes after too many wrong ones. Please try again in 10 minutes."},
 	"file_off":       {Vi: "Chức năng gửi tệp chưa được bật trên bot này.", En: "Sending files is not enabled on this bot."},

@@ -11,7 +11,7 @@ import (
 
 // ScopeUnits returns the units a leader with scopes sees, in directory order, as flows decides
 // it (flows.Narrow): a scope is a node id ("tanphong") or a node id and an organisation
-// ("laichau@phunu"). admin sees every unit.
+// ("laichau@phunu"). admin sees every unit. Hand it dir.In(period) for the units of one period.
 func ScopeUnits(dir *flows.Directory, scopes []string, admin bool) []string {
 	views := flows.Narrow(flows.Person{Scopes: scopes, Admin: admin}, dir, flows.View{})
 	if len(views) == 0 {
@@ -38,7 +38,7 @@ func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) error 
 	}
 	return s.fan(ctx, sortedKeys(leaders), func(ctx context.Context, id string) error {
 		pr := leaders[id]
-		units := ScopeUnits(s.cfg.Dir, pr.Scopes, false)
+		units := ScopeUnits(s.cfg.Dir.In(p), pr.Scopes, false)
 		if pr.Unreachable || len(units) == 0 {
 			return nil
 		}

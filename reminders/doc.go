@@ -2,7 +2,8 @@
 // six-monthly and yearly deadline (section III.3 of the plan), and tells leaders after it.
 // It never talks to Redis or a platform itself: it reads and claims through the ports it
 // declares (Store, Claims, Snoozes, Nudges) and sends through Sender, importing neither
-// storage nor any transport.
+// storage nor any transport; what it does is counted through its Observer port, which the
+// operators' metrics implement.
 //
 // # What goes out
 //

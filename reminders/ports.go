@@ -64,3 +64,25 @@ type Rate interface {
 // ErrUnreachable is what a Sender wraps when the person blocked the bot; main's Sender maps the
 // transports' errors (bot.ErrUnreachable) to it, or sets Config.Unreachable.
 var ErrUnreachable = errors.New("reminders: person unreachable")
+
+// Observer is told how reminders go, for the operators' metrics; main wires internal/metrics.
+// A nil one in Config observes nothing.
+type Observer interface {
+	// Reminded counts one reminder of step (a ladder step's id, SnoozeStep, or NowStep for
+	// one sent by hand): outcome is "claimed" (this process took it), "sent", "failed" (it
+	// goes again at a later tick) or "unreachable" (the person blocked the bot).
+	Reminded(step, outcome string)
+	// Queued moves by delta the number of people a fan-out still has to get through: the
+	// depth of the reminders' queue.
+	Queued(delta int)
+}
+
+// NowStep is the step Observer is told for a reminder sent by hand (Remind): it has no place on
+// the ladder.
+const NowStep = "now"
+
+// nopObserver is the Observer of a Config without one.
+type nopObserver struct{}
+
+func (nopObserver) Reminded(string, string) {}
+func (nopObserver) Queued(int)              {}

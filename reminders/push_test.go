@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +31,7 @@ type pushes struct {
 	mu    sync.Mutex
 	clock func() time.Time
 	got   map[string][]string
+	texts []string
 	fail  func(p flows.Person, a flows.Attachment) error
 }
 
@@ -46,6 +48,7 @@ func (p *pushes) Send(_ context.Context, pr flows.Person, r flows.Reply) error {
 	defer p.mu.Unlock()
 	a := r.Attach
 	p.got[pr.ID] = append(p.got[pr.ID], fmt.Sprintf("%s %s %s node=%q %s", p.clock().Format("01-02 15:04"), a.Kind, a.Period, a.Node, a.Indicator))
+	p.texts = append(p.texts, r.Text)
 	return nil
 }
 
@@ -92,6 +95,11 @@ func TestReportPushOnce(t *testing.T) {
 	for _, id := range []string{"lan", "minh"} {
 		if got := rec.got[id]; !slices.Equal(got, want) {
 			t.Errorf("%s: got %q, want %q", id, got, want)
+		}
+	}
+	for _, text := range rec.texts {
+		if strings.Contains(text, "%!") || !strings.Contains(text, "6 tháng năm 2026") {
+			t.Errorf("caption %q: want the period named and no formatting error", text)
 		}
 	}
 	if got := len(rec.got["an"]) + len(rec.got["binh"]) + len(rec.got["chi"]); got != 0 {

@@ -24,7 +24,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	}
 	units := e.Units
 	if e.All {
-		units = s.units
+		units = s.unitsIn(p)
 	}
 	if len(units) == 0 {
 		return nil // an empty list is nobody, never everybody
@@ -52,6 +52,7 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 			return nil
 		}
 		err := s.cfg.Sender.Send(ctx, pr, s.reminder(pr, p, now, byPerson[id], prog))
+		s.observeNow(err)
 		out.record(byPerson[id], err == nil)
 		if err != nil && !s.cfg.Unreachable(err) {
 			return fmt.Errorf("remind %s: %w", id, err)
@@ -64,6 +65,18 @@ func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 		s.forgetNudges(ctx, out.unreached(), now)
 	}
 	return err
+}
+
+// observeNow counts a reminder sent by hand.
+func (s *Scheduler) observeNow(err error) {
+	outcome := "sent"
+	switch {
+	case err != nil && s.cfg.Unreachable(err):
+		outcome = "unreachable"
+	case err != nil:
+		outcome = "failed"
+	}
+	s.cfg.Observer.Reminded(NowStep, outcome)
 }
 
 // outcome records, per unit, whether a reminder about it reached anybody.
@@ -131,7 +144,7 @@ func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error
 	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
 	var errs []error
 	for _, p := range s.periods(now) {
-		prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
+		prog, err := s.cfg.Store.Progress(ctx, p.ID, s.unitsIn(p), s.forms)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("plan: progress of %s: %w", p.ID, err))
 			continue
@@ -155,8 +168,9 @@ func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error
 
 // planPeriod says where the reminders of open period p stand at now.
 func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgress, now time.Time) flows.PlanPeriod {
-	pp := flows.PlanPeriod{Period: p.ID, Units: len(s.units)}
-	for _, u := range s.units {
+	units := s.unitsIn(p)
+	pp := flows.PlanPeriod{Period: p.ID, Units: len(units)}
+	for _, u := range units {
 		if !s.done(prog[u]) {
 			pp.Missing++
 		}
@@ -170,7 +184,7 @@ func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgres
 func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[string]flows.UnitProgress, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
 	var out []flows.PlannedReminder
 	if !digest {
-		byPerson := s.missing(prog, s.units)
+		byPerson := s.missing(prog, s.unitsIn(p))
 		for _, id := range sortedKeys(byPerson) {
 			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Person: id, Units: byPerson[id]})
 		}
@@ -186,7 +200,7 @@ func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[strin
 	}
 	for _, id := range sortedKeys(leaders) {
 		var miss []string
-		for _, u := range ScopeUnits(s.cfg.Dir, leaders[id].Scopes, false) {
+		for _, u := range ScopeUnits(s.cfg.Dir.In(p), leaders[id].Scopes, false) {
 			if !s.done(prog[u]) {
 				miss = append(miss, u)
 			}

@@ -43,12 +43,13 @@ type Config struct {
 	// Now is the clock; time.Now by default, a fake one in tests and the demo.
 	Now func() time.Time
 	Log *slog.Logger
+	// Observer counts reminders and the fan-out's queue, for metrics; nil counts nothing.
+	Observer Observer
 }
 
 // Scheduler decides, at every tick, which reminders are due and sends them once.
 type Scheduler struct {
 	cfg   Config
-	units []string // every unit of the directory, in file order
 	forms []string
 	// sent remembers the reminders this process marked done, which stay done: it saves a
 	// round trip per person on every tick until the next step.
@@ -82,14 +83,25 @@ func New(cfg Config) *Scheduler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Scheduler{cfg: cfg, every: ticker}
-	for _, n := range cfg.Dir.Units("") {
-		s.units = append(s.units, n.ID)
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
+	s := &Scheduler{cfg: cfg, every: ticker}
 	for _, f := range cfg.Forms {
 		s.forms = append(s.forms, f.ID)
 	}
 	return s
+}
+
+// unitsIn lists the units that report for p, in file order: those in force on its due day
+// (flows.Directory.In), so the units merged away are not reminded of the periods after.
+func (s *Scheduler) unitsIn(p flows.Period) []string {
+	nodes := s.cfg.Dir.In(p).Units("")
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.ID
+	}
+	return out
 }
 
 // periods returns the periods whose ladder may be running at now.
@@ -176,11 +188,12 @@ func (s *Scheduler) done(up flows.UnitProgress) bool {
 
 // organisers sends step st of period p to every organiser with a unit still missing.
 func (s *Scheduler) organisers(ctx context.Context, p flows.Period, st Step, at, now time.Time) error {
-	prog, err := s.cfg.Store.Progress(ctx, p.ID, s.units, s.forms)
+	units := s.unitsIn(p)
+	prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
 	if err != nil {
 		return fmt.Errorf("progress of %s: %w", p.ID, err)
 	}
-	byPerson := s.missing(prog, s.units)
+	byPerson := s.missing(prog, units)
 	people, err := s.cfg.Store.People(ctx, sortedKeys(byPerson))
 	if err != nil {
 		return fmt.Errorf("people to remind for %s: %w", p.ID, err)
@@ -247,6 +260,7 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	if err != nil || !ok {
 		return err
 	}
+	c.Observer.Reminded(st.ID, "claimed")
 	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
@@ -265,6 +279,7 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	c := s.cfg
 	switch {
 	case err == nil && send:
+		c.Observer.Reminded(st.ID, "sent")
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
 		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
 			return err
@@ -272,8 +287,11 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 		s.sent.Store(p.ID+"|"+st.ID+"|"+pr.ID, true)
 		return nil
 	case err != nil && c.Unreachable(err):
+		c.Observer.Reminded(st.ID, "unreachable")
 		c.Log.Info("reminders: person unreachable", "period", p.ID, "step", st.ID, "person", pr.ID)
 		err = nil
+	case err != nil:
+		c.Observer.Reminded(st.ID, "failed")
 	}
 	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
 		err = errors.Join(err, rerr)
@@ -325,6 +343,9 @@ func ticker(d time.Duration) (<-chan time.Time, func()) {
 
 // fan runs fn for every id on the configured number of workers and joins their errors.
 func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Context, string) error) error {
+	queued := len(ids)
+	s.cfg.Observer.Queued(queued)
+	defer func() { s.cfg.Observer.Queued(-queued) }() // those ctx left unfed
 	jobs := make(chan string)
 	var mu sync.Mutex
 	var errs []error
@@ -332,7 +353,9 @@ func (s *Scheduler) fan(ctx context.Context, ids []string, fn func(context.Conte
 	for range min(s.cfg.Workers, len(ids)) {
 		wg.Go(func() {
 			for id := range jobs {
-				if err := fn(ctx, id); err != nil {
+				err := fn(ctx, id)
+				s.cfg.Observer.Queued(-1)
+				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -344,6 +367,7 @@ feed:
 	for _, id := range ids {
 		select {
 		case jobs <- id:
+			queued--
 		case <-ctx.Done():
 			mu.Lock()
 			errs = append(errs, ctx.Err())

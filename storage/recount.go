@@ -10,9 +10,10 @@ import (
 )
 
 // Recount recounts the tallies of forms in the periods people read at now, each open period and
-// the one before it, from the stored submissions of the units in the Store's directory
-// (UseModel), so a directory edited since they were counted (a unit moved, merged or removed)
-// shows in them. With an unchanged directory it writes what was already there. main calls it at
+// those its figures compare with (the one before, the same one last year), from the stored
+// submissions of every unit the Store's directory (UseModel) ever had, so a directory edited
+// since they were counted (a unit moved, merged or removed; a province put above an old city)
+// shows in them, and the units merged away keep counting in the periods they reported. With an unchanged directory it writes what was already there. main calls it at
 // start; a submission landing meanwhile may make it give up with flows.ErrConflict, and then the
 // tallies kept along each submission stand.
 func (s *Store) Recount(ctx context.Context, forms []flows.Form, now time.Time) error {
@@ -21,7 +22,7 @@ func (s *Store) Recount(ctx context.Context, forms []flows.Form, now time.Time) 
 		return errors.New("recount tallies: the store has no model (UseModel)")
 	}
 	var units, formIDs []string
-	for _, n := range m.dir.Units("") {
+	for _, n := range m.dir.History().Units("") {
 		units = append(units, n.ID)
 	}
 	for _, f := range forms {
@@ -29,11 +30,7 @@ func (s *Store) Recount(ctx context.Context, forms []flows.Form, now time.Time) 
 	}
 	done := map[string]bool{}
 	for _, p := range m.cal.Open(now) {
-		periods := []flows.Period{p}
-		if prev, ok := m.cal.Previous(p); ok {
-			periods = append(periods, prev)
-		}
-		for _, q := range periods {
+		for _, q := range append([]flows.Period{p}, m.cal.Compared(p)...) {
 			if done[q.ID] {
 				continue
 			}

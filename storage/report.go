@@ -38,8 +38,9 @@ type HistoryEntry struct {
 }
 
 // Reports loads every report qs names in one pipelined round trip (one per node on Cluster): the
-// asking person's draft, the current submission and the submission of the query's previous
-// period. Reports with nothing stored come back as a zero ReportInfo.
+// asking person's draft, the current submission, the submission of the query's previous period
+// and, for a unit formed by a merger, its predecessors' submissions of that period. Reports with
+// nothing stored come back as a zero ReportInfo.
 func (s *Store) Reports(ctx context.Context, qs []flows.ReportQuery) (map[flows.Key]flows.ReportInfo, error) {
 	return s.reports(ctx, qs, nil)
 }
@@ -64,6 +65,10 @@ func (s *Store) reports(ctx context.Context, qs []flows.ReportQuery, all []redis
 			prev := q.Key
 			prev.Period = q.Previous
 			cmds[i].prev = get(s.subKey(prev))
+			for _, b := range q.Before {
+				prev.Unit = b
+				cmds[i].before = append(cmds[i].before, get(s.subKey(prev)))
+			}
 		}
 	}
 	// A missing key fails its GET with redis.Nil, which only means "none"; any other error is in
@@ -83,7 +88,10 @@ func (s *Store) reports(ctx context.Context, qs []flows.ReportQuery, all []redis
 }
 
 // reportCmds are the pipelined reads of one ReportQuery; nil for a read not needed.
-type reportCmds struct{ draft, sub, prev *redis.StringCmd }
+type reportCmds struct {
+	draft, sub, prev *redis.StringCmd
+	before           []*redis.StringCmd
+}
 
 func (c reportCmds) decode() (flows.ReportInfo, error) {
 	var info flows.ReportInfo
@@ -96,6 +104,15 @@ func (c reportCmds) decode() (flows.ReportInfo, error) {
 	}
 	if info.Previous, err = decodeCmd[flows.Submission](c.prev); err != nil {
 		return info, fmt.Errorf("previous submission: %w", err)
+	}
+	for _, cmd := range c.before {
+		s, err := decodeCmd[flows.Submission](cmd)
+		if err != nil {
+			return info, fmt.Errorf("predecessor's previous submission: %w", err)
+		}
+		if s != nil {
+			info.Before = append(info.Before, *s)
+		}
 	}
 	return info, nil
 }

@@ -11,6 +11,7 @@ func TestReportsOneRoundTrip(t *testing.T) {
 	s, ctx := mustStore(t), t.Context()
 	keyAct := flows.Key{Unit: keyQ1.Unit, Period: keyQ1.Period, Form: "activities"}
 	keyOther := flows.Key{Unit: "doan-ket/hlphn", Period: keyQ1.Period, Form: "membership"}
+	keyMerged := flows.Key{Unit: "merged-unit", Period: keyQ1.Period, Form: "membership"}
 	prevY := flows.Key{Unit: keyQ1.Unit, Period: "2025-Y", Form: "membership"}
 	mine := draft(keyQ1, "tg:1", 1, map[string]int64{"eligible": 1300})
 	prev := submission(prevY, 1, "tg:1", map[string]int64{"eligible": 1250})
@@ -25,11 +26,15 @@ func TestReportsOneRoundTrip(t *testing.T) {
 		{Key: keyQ1, Person: "tg:1", Previous: "2025-Y"},
 		{Key: keyAct, Person: "tg:1", Previous: "2025-Y"},
 		{Key: keyOther, Person: "tg:1"},
+		// a unit formed by a merger: its predecessors' submissions of the period before, in
+		// the same round trip (one of them filed none)
+		{Key: keyMerged, Person: "tg:1", Previous: "2025-Y", Before: []string{keyQ1.Unit, "gone-unit"}},
 	}
 	want := map[flows.Key]flows.ReportInfo{
-		keyQ1:    {Draft: &mine, Previous: &prev},
-		keyAct:   {Submitted: &act},
-		keyOther: {},
+		keyQ1:     {Draft: &mine, Previous: &prev},
+		keyAct:    {Submitted: &act},
+		keyOther:  {},
+		keyMerged: {Before: []flows.Submission{prev}},
 	}
 
 	// Warm up first: go-redis dials pipelines a connection pool of their own, and a new

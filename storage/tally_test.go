@@ -408,6 +408,7 @@ func randomWrite(rt *rapid.T, s *Store, k flows.Key, step int) {
 			}
 		}
 		next := tsub(k.Unit, k.Form, cur.Version+1, at, cur.First(), values)
+		next.Key = k
 		var replaces *flows.Submission
 		if cur.Version > 0 {
 			replaces = &cur

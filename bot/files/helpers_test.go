@@ -9,6 +9,7 @@ import (
 
 	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/fixture"
 )
 
 // The fixtures of this package's tests: a FigureSource over a few submissions. The readers of
@@ -93,7 +94,7 @@ func fixtureAt(tb testing.TB, day, hour int) time.Time {
 // zero eligible people, Quyết Thắng's Veterans returned.
 func mustMaker(tb testing.TB) (*Maker, *fakeFigures) {
 	tb.Helper()
-	cfg := config.Default()
+	cfg := fixture.Config(tb)
 	dir, err := cfg.Directory()
 	if err != nil {
 		tb.Fatal(err)

@@ -53,6 +53,11 @@ func (m *Maker) File(ctx context.Context, p flows.Person, a flows.Attachment, la
 	if len(views) == 0 {
 		return flows.File{}, fmt.Errorf("file %s for %s: node %q org %q: %w", a.Kind, p.ID, a.Node, a.Org, ErrOutOfScope)
 	}
+	// The rows and bars are the units and places of the period (in force on its due day): a
+	// file of a period before a merger shows the units merged away, one after it the new ones.
+	in := *m
+	in.Dir = m.Dir.In(per)
+	m = &in
 	switch a.Kind {
 	case flows.ChartFile:
 		return m.chart(ctx, per, views, a, lang)

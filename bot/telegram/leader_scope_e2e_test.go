@@ -59,7 +59,7 @@ func scopeCases() []scopeCase {
 				"*|miss|2026-Q1 0 tanphong -", "*|nudge|2026-Q1 tanphong-phunu", "*|reo|2026-Q1 doanket-phunu membership",
 				"*|fig|garbage"}},
 		{name: "stranger", chat: chatNobody,
-			figures:   []string{flows.T(flows.VI, "stranger")},
+			figures:   []string{flows.T(flows.VI, "stranger", flows.OfficeName(flows.Text{}, flows.VI))},
 			forbidden: append([]string{"Tân Phong", "Hội LHPN", "Lai Châu", "Lò Thị Lan"}, otherWards...),
 			forged:    []string{"*|fig|2026-Q1 laichau - -", "*|unit|2026-Q1 tanphong-phunu", "*|xlsx|2026-Q1 laichau -"}},
 	}
@@ -90,7 +90,7 @@ func TestE2ELeaderScopes(t *testing.T) {
 				refusal = flows.T(flows.VI, "refuse")
 			}
 			if c.chat == chatNobody {
-				refusal = flows.T(flows.VI, "stranger")
+				refusal = flows.T(flows.VI, "stranger", flows.OfficeName(flows.Text{}, flows.VI))
 			}
 			for _, data := range c.forged {
 				got := x.do(c.chat, faketg.Callback(c.chat, 1, data))

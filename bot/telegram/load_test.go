@@ -28,7 +28,6 @@ import (
 	"danvan/config"
 	"danvan/flows"
 	"danvan/internal/faketg"
-	"danvan/internal/redistest"
 	"danvan/internal/testkit"
 	"danvan/storage"
 )
@@ -144,11 +143,11 @@ func (r *loadRun) percentile(p float64) time.Duration {
 
 // loadBot starts the Telegram transport in webhook mode with h behind it and returns the
 // webhook's URL on loopback.
-func loadBot(tb testing.TB, fake *loadFake, h bot.Handler, u bot.Unreachables) string {
+func loadBot(tb testing.TB, fake *loadFake, h bot.Handler, u bot.Unreachables, obs Observer) string {
 	tb.Helper()
 	api := httptest.NewServer(fake)
 	tb.Cleanup(api.Close)
-	cfg := Config{Token: "1:LOAD", APIURL: api.URL, WebhookURL: "https://bot.example.org/hook", WebhookSecret: "load-secret"}
+	cfg := Config{Token: "1:LOAD", APIURL: api.URL, WebhookURL: "https://bot.example.org/hook", WebhookSecret: "load-secret", Observer: obs}
 	tg, err := New(context.Background(), cfg, h, u)
 	if err != nil {
 		tb.Fatal(err)
@@ -362,15 +361,16 @@ func median(xs []float64) float64 {
 // load is queueing (N ÷ throughput), so it is also measured paced: organisers pause a random
 // 0–2× -load.think between actions, as people do, and the bot keeps up.
 //
+// With -load.metrics=on the bot runs with the Prometheus observers wired as main wires them
+// (dispatcher, transport, Redis hook); with both, a bot without and one with take turns in each
+// round (their order swapped every round) and the metrics-… figures are the second's.
+//
 // Run: go test ./bot/telegram -run '^$' -bench BenchmarkLoad -benchtime 1x
 func BenchmarkLoad(b *testing.B) {
 	n := *loadN
-	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr(), PoolSize: 4 * maxWorkers})
-	trips := &testkit.RoundTrips{}
-	rdb.AddHook(trips)
-	store := storage.New(rdb, testkit.MustPrefix(b))
-	b.Cleanup(func() { store.Close() })
-	d := loadDispatcher(b, store, n)
+	setups := loadSetups(b, n)
+	primary := setups[0]
+	d, store, rdb, trips := primary.d, primary.store, primary.rdb, primary.trips
 	script := func(chat int64, step func(tgbotapi.Update) loadMsg) { organiser(b, chat, step) }
 	b.ResetTimer()
 	for range b.N {
@@ -381,19 +381,25 @@ func BenchmarkLoad(b *testing.B) {
 		trips.N.Store(0)
 		trips.Cmds.Store(0)
 		stop := heapPeak()
-		for range *loadRounds {
+		for round := range *loadRounds {
 			echoFake := newLoadFake()
-			echoRun := drive(b, n, loadBot(b, echoFake, echo{}, nil), echoFake, echoScript)
-			botFake := newLoadFake()
-			hook := loadBot(b, botFake, d, store)
-			r0 := redisCPU(rdb)
-			botRun := drive(b, n, hook, botFake, script)
-			redisTime += redisCPU(rdb) - r0
-			echoRate, botRate = append(echoRate, echoRun.perSecond()), append(botRate, botRun.perSecond())
-			echoCPU = append(echoCPU, echoRun.cpuPerUpdate())
-			bot = append(bot, botRun)
+			echoRun := drive(b, n, loadBot(b, echoFake, echo{}, nil, nil), echoFake, echoScript)
+			echoRate, echoCPU = append(echoRate, echoRun.perSecond()), append(echoCPU, echoRun.cpuPerUpdate())
+			for i := range setups {
+				s := setups[(i+round)%len(setups)]
+				botFake := newLoadFake()
+				hook := loadBot(b, botFake, s.d, s.store, s.obs)
+				r0 := redisCPU(rdb)
+				botRun := drive(b, n, hook, botFake, script)
+				s.runs = append(s.runs, botRun)
+				if s == primary {
+					redisTime += redisCPU(rdb) - r0
+					botRate, bot = append(botRate, botRun.perSecond()), append(bot, botRun)
+				}
+			}
 		}
 		heap := stop()
+		reportMetricsCost(b, setups)
 		all := &loadRun{}
 		for _, r := range bot {
 			all.latencies = append(all.latencies, r.latencies...)
@@ -401,7 +407,7 @@ func BenchmarkLoad(b *testing.B) {
 			all.cpu += r.cpu
 		}
 		pacedFake := newLoadFake()
-		paced := drive(b, n, loadBot(b, pacedFake, d, store), pacedFake, func(chat int64, step func(tgbotapi.Update) loadMsg) {
+		paced := drive(b, n, loadBot(b, pacedFake, d, store, primary.obs), pacedFake, func(chat int64, step func(tgbotapi.Update) loadMsg) {
 			script(chat, func(u tgbotapi.Update) loadMsg {
 				time.Sleep(time.Duration(rand.Int64N(int64(2 * *loadThink)))) // a person reading and typing
 				return step(u)

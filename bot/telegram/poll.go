@@ -32,6 +32,7 @@ func (t *Transport) poll(ctx context.Context) error {
 				continue
 			}
 			needDelete = false
+			t.polled()
 		}
 		offset := hand.floor(next)
 		updates, err := t.getUpdates(ctx, offset)
@@ -43,6 +44,7 @@ func (t *Transport) poll(ctx context.Context) error {
 			continue
 		}
 		attempt, confirmed = 0, offset
+		t.polled()
 		var taken int
 		next, taken = t.dispatch(ctx, updates, next, hand)
 		if taken == 0 && offset < next {
@@ -79,6 +81,7 @@ func (t *Transport) pollFailed(ctx context.Context, method string, err error, at
 	if ctx.Err() != nil {
 		return attempt // shutting down: the error is the cancelled request
 	}
+	t.obs.Polled(t.redact(err), 0)
 	d := t.backoff(attempt)
 	if apiErr, ok := apiError(err); ok && apiErr.RetryAfter > 0 {
 		d = time.Duration(apiErr.RetryAfter) * time.Second
@@ -101,6 +104,7 @@ func (t *Transport) dispatch(ctx context.Context, updates []tgbotapi.Update, nex
 			return next, taken
 		}
 		if job, ok := t.convert(u); ok {
+			t.obs.Received(job.in.Input.Kind.String())
 			id := u.UpdateID
 			hand.add(id)
 			handleCtx := context.WithoutCancel(ctx) // what is in hand finishes, even on shutdown

@@ -97,6 +97,7 @@ func (t *Transport) sendReply(ctx context.Context, chat string, chatID int64, r 
 	if editID != 0 && len(chunks) == 1 {
 		err := t.edit(ctx, chat, chatID, editID, chunks[0], kb)
 		if err == nil || errors.Is(err, bot.ErrUnreachable) || ctx.Err() != nil {
+			t.sent(err)
 			return err
 		}
 		t.log.Info("telegram: edit failed, sending a new message", "chat", chat, "err", err)
@@ -110,6 +111,7 @@ func (t *Transport) sendReply(ctx context.Context, chat string, chatID int64, r 
 		_, err := t.retry(ctx, chat, false, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
 			return api.Request(msg)
 		})
+		t.sent(err)
 		if err != nil {
 			return err
 		}
@@ -147,6 +149,7 @@ func (t *Transport) sendFile(ctx context.Context, chat string, chatID int64, r f
 	_, err := t.retry(ctx, chat, false, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
 		return api.Request(cfg)
 	})
+	t.sent(err)
 	return err
 }
 

@@ -48,6 +48,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives the transport's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// Observer counts updates, messages and polls, for metrics and readiness; nil counts
+	// nothing.
+	Observer Observer
 }
 
 // Transport is the Telegram transport: it turns Bot API updates into bot.Incoming for the
@@ -60,6 +63,7 @@ type Transport struct {
 	handler    bot.Handler
 	unreach    bot.Unreachables
 	log        *slog.Logger
+	obs        Observer
 
 	webhookURL  string
 	secret      string
@@ -154,6 +158,7 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 		handler:       h,
 		unreach:       u,
 		log:           cfg.Logger,
+		obs:           cfg.Observer,
 		webhookURL:    cfg.WebhookURL,
 		secret:        cfg.WebhookSecret,
 		pollTimeout:   cfg.PollTimeout,
@@ -167,6 +172,9 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 	}
 	if t.log == nil {
 		t.log = slog.Default()
+	}
+	if t.obs == nil {
+		t.obs = nopObserver{}
 	}
 	if t.pollTimeout <= 0 {
 		t.pollTimeout = defaultPollTimeout

@@ -38,6 +38,7 @@ func (t *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return // an ignored kind: 200, or Telegram would keep resending it
 	}
+	t.obs.Received(job.in.Input.Kind.String())
 	// The handling must not die with the request: Telegram may hang up, the work goes on.
 	handleCtx := context.WithoutCancel(r.Context())
 	if job.callbackID != "" {
@@ -111,8 +112,13 @@ func (x *inline) take() (string, bool) {
 // runWebhook registers the webhook and waits for ctx; updates arrive through WebhookHandler.
 // The webhook is left set on the way out: other replicas keep serving it.
 func (t *Transport) runWebhook(ctx context.Context) error {
-	if err := t.setWebhook(ctx); err != nil && ctx.Err() == nil {
+	err := t.setWebhook(ctx)
+	if err != nil && ctx.Err() == nil {
+		t.obs.Polled(err, 0)
 		return err
+	}
+	if err == nil {
+		t.obs.Polled(nil, 0) // ready: updates come to the webhook, whenever people write
 	}
 	<-ctx.Done()
 	t.queues.Wait()

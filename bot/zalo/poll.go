@@ -16,14 +16,17 @@ func (z *Transport) poll(ctx context.Context) error {
 		u, ok, err := z.api.getUpdates(ctx, int(z.pollTimeout/time.Second))
 		switch {
 		case isTimeout(err):
+			z.polled()
 			attempt = z.recovered(attempt)
 			continue
 		case err != nil:
 			attempt = z.pollFailed(ctx, "getUpdates", err, attempt)
 			continue
 		}
+		z.polled()
 		attempt = z.recovered(attempt)
 		if j, keep := convert(u); ok && keep {
+			z.obs.Received(j.kind())
 			if err := z.submit(ctx, j, func() {}); err != nil {
 				return nil // ctx ended while every worker was busy; Run waits for them
 			}
@@ -41,11 +44,15 @@ func (z *Transport) clearWebhook(ctx context.Context) {
 	info, err := z.api.getWebhookInfo(ctx)
 	switch {
 	case err == nil && info.URL == "", isNotFound(err):
+		z.polled() // the API answers: ready, before the first getUpdates has waited out its timeout
 		return
 	case err != nil:
 		z.log.Debug("zalo: getWebhookInfo failed; deleting any webhook anyway", "err", err)
 	}
-	if err := z.api.deleteWebhook(ctx); err != nil && !isNotFound(err) && ctx.Err() == nil {
+	switch err := z.api.deleteWebhook(ctx); {
+	case err == nil || isNotFound(err):
+		z.polled()
+	case ctx.Err() == nil:
 		z.log.Warn("zalo: could not delete the webhook; polling anyway", "err", err)
 	}
 }
@@ -55,6 +62,7 @@ func (z *Transport) pollFailed(ctx context.Context, method string, err error, at
 	if ctx.Err() != nil {
 		return attempt // shutting down: the error is the cancelled request
 	}
+	z.obs.Polled(err, 0)
 	d := z.backoff(attempt)
 	if attempt == 0 {
 		z.log.Warn("zalo: "+method+" failing, retrying with backoff", "retry_in", d, "err", err)

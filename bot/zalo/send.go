@@ -97,6 +97,7 @@ func (z *Transport) sendFile(ctx context.Context, chat, id string, r flows.Reply
 		caption, rest = text, "" // a short caption under the photo; choices go in a message after
 	}
 	err := z.retry(ctx, func() error { return z.api.sendPhoto(ctx, id, link, caption) })
+	z.delivered(err)
 	if err == nil {
 		z.sent(ctx, chat)
 		return rest
@@ -108,8 +109,9 @@ func (z *Transport) sendFile(ctx context.Context, chat, id string, r flows.Reply
 
 // sendText sends one message, counts it, and tells a person who cannot be reached from a
 // passing failure (see strikes).
-func (z *Transport) sendText(ctx context.Context, chat, id, text string) error {
-	err := z.retry(ctx, func() error { return z.api.sendMessage(ctx, id, text) })
+func (z *Transport) sendText(ctx context.Context, chat, id, text string) (err error) {
+	defer func() { z.delivered(err) }()
+	err = z.retry(ctx, func() error { return z.api.sendMessage(ctx, id, text) })
 	switch {
 	case err == nil:
 		z.strikes.ok(chat)

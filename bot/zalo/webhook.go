@@ -47,6 +47,7 @@ func (z *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		writeOK(w) // an ignored kind: 200, or Zalo would keep resending it
 		return
 	}
+	z.obs.Received(j.kind())
 	data, err := json.Marshal(u) // the update alone, as the workers read it back
 	if err == nil {
 		err = z.inbox.PushUpdate(r.Context(), j.in.Chat, data, z.now())
@@ -72,11 +73,13 @@ func (z *Transport) runWebhook(ctx context.Context) error {
 		info, err := z.api.setWebhook(ctx, z.webhookURL, z.secret)
 		if err == nil {
 			z.logVerification(info.Verification)
+			z.obs.Polled(nil, 0) // ready: updates come to the webhook, whenever people write
 			break
 		}
 		if ctx.Err() != nil {
 			return nil
 		}
+		z.obs.Polled(err, 0)
 		if attempt+1 >= 5 {
 			return fmt.Errorf("zalo setWebhook: %w", err)
 		}

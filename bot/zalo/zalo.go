@@ -64,6 +64,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives the transport's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// Observer counts updates, messages and polls, for metrics and readiness; nil counts
+	// nothing.
+	Observer Observer
 }
 
 // Transport is the Zalo Bot Platform transport. Zalo has no buttons, so choices are shown as
@@ -72,6 +75,7 @@ type Transport struct {
 	api     *client
 	handler bot.Handler
 	log     *slog.Logger
+	obs     Observer
 	files   *Files
 
 	webhookURL  string
@@ -139,7 +143,7 @@ func New(ctx context.Context, cfg Config, h bot.Handler) (*Transport, error) {
 // newTransport fills in the defaults; it makes no request.
 func newTransport(cfg Config, h bot.Handler) *Transport {
 	z := &Transport{
-		handler: h, log: cfg.Logger, files: cfg.Files,
+		handler: h, log: cfg.Logger, obs: cfg.Observer, files: cfg.Files,
 		webhookURL: cfg.WebhookURL, secret: cfg.WebhookSecret, pollTimeout: cfg.PollTimeout,
 		wait: transport.Sleep, backoff: transport.Backoff, handleTimeout: transport.MaxHandling,
 		menus: cfg.Menus, queues: transport.NewChatQueues(maxWorkers),
@@ -164,6 +168,9 @@ func newTransport(cfg Config, h bot.Handler) *Transport {
 func (z *Transport) defaults() {
 	if z.log == nil {
 		z.log = slog.Default()
+	}
+	if z.obs == nil {
+		z.obs = nopObserver{}
 	}
 	if z.menus == nil {
 		z.menus = &memMenus{max: menusMax}

@@ -73,9 +73,9 @@ func (b *built) build(_ func() time.Time, admins map[string]bool) (Bot, error) {
 func mustModel(tb testing.TB) Model {
 	tb.Helper()
 	dir, err := flows.NewDirectory([]flows.Org{{ID: "phunu", Name: flows.Text{Vi: "Hội LHPN"}}}, []flows.Node{
-		{ID: "tanphong", Name: flows.Text{Vi: "Phường Tân Phong"}},
-		{ID: "tanphong-phunu", Name: flows.Text{Vi: "Hội LHPN Tân Phong"}, Parent: "tanphong", Org: "phunu"},
-		{ID: "doanket-phunu", Name: flows.Text{Vi: "Hội LHPN Đoàn Kết"}, Parent: "tanphong", Org: "phunu"},
+		{ID: "lc-tanphong", Name: flows.Text{Vi: "Phường Tân Phong"}},
+		{ID: "lc-tanphong-phunu", Name: flows.Text{Vi: "Hội LHPN Tân Phong"}, Parent: "lc-tanphong", Org: "phunu"},
+		{ID: "lc-doanket-phunu", Name: flows.Text{Vi: "Hội LHPN Đoàn Kết"}, Parent: "lc-tanphong", Org: "phunu"},
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -12,20 +12,25 @@ import (
 
 // The demo's people: one of each role, switched with /as.
 var people = map[string]struct{ ident, name string }{
-	"organiser": {"console:organiser", "Chị Lan (Hội LHPN, Đoàn TN Tân Phong)"},
-	"leader":    {"console:leader", "Anh Hùng (Ban Dân vận Thành ủy)"},
+	"organiser": {"console:organiser", "Chị Lan (Hội LHPN, Đoàn TN phường Tân Phong)"},
+	"leader":    {"console:leader", "Anh Hùng (Ban Tuyên giáo và Dân vận Tỉnh ủy)"},
 	"admin":     {"console:admin", "Chị Mai (quản trị)"},
 }
 
 // sample is who sent the sample reports of the units nobody in the demo reports for.
 const sample = "console:sample"
 
-// organiserUnits are the units the demo's organiser reports for.
-var organiserUnits = []string{"tanphong-phunu", "tanphong-doan"}
+// organiserUnits are the units the demo's organiser reports for: in the ward Tân Phong of 2025.
+var organiserUnits = []string{"lc-tanphong-phunu", "lc-tanphong-doan"}
 
-// seed links the demo people and files reports: last period's for every unit, so "keep last
-// period's value" and the big-change check can be tried, and this period's for most units, so a
-// leader has figures to read.
+// leaderScope is what the demo's leader reads: the province of 2025, whose figures of the
+// periods before 1 July 2025 are those of the old city below it.
+const leaderScope = "lc"
+
+// seed links the demo people and files reports: last period's for every unit of that period, so
+// "keep last period's value" and the big-change check can be tried, and this period's for most
+// units of this one, so a leader has figures to read. Each period has its own units
+// (Directory.In): on a demo day before 1 July 2025 the old city's, after it the province's.
 func seed(ctx context.Context, store Store, m Model, now time.Time) error {
 	if err := seedPeople(ctx, store); err != nil {
 		return err
@@ -39,12 +44,11 @@ func seed(ctx context.Context, store Store, m Model, now time.Time) error {
 		return nil
 	}
 	var effects []flows.Effect
-	for i, u := range m.Dir.Units("") {
-		by := sample
-		if slices.Contains(organiserUnits, u.ID) {
-			by = people["organiser"].ident
-		}
-		effects = append(effects, reports(m.Forms, u.ID, by, prev, prev.Due.Add(-48*time.Hour), 0)...)
+	for _, u := range m.Dir.In(prev).Units("") {
+		effects = append(effects, reports(m.Forms, u.ID, sender(u.ID), prev, prev.Due.Add(-48*time.Hour), 0)...)
+	}
+	for i, u := range m.Dir.In(open[0]).Units("") {
+		by := sender(u.ID)
 		// This period: most units have reported, some late, a few not yet; the organiser's
 		// own units are left for the person trying the demo.
 		if i%4 != 3 && !slices.Contains(organiserUnits, u.ID) && open[0].Opens.Before(now) {
@@ -58,13 +62,21 @@ func seed(ctx context.Context, store Store, m Model, now time.Time) error {
 	return store.Apply(ctx, effects)
 }
 
+// sender is who filed the sample reports of unit.
+func sender(unit string) string {
+	if slices.Contains(organiserUnits, unit) {
+		return people["organiser"].ident
+	}
+	return sample
+}
+
 func seedPeople(ctx context.Context, store Store) error {
 	links := []struct {
 		who string
 		p   flows.Person
 	}{
 		{"organiser", flows.Person{Units: organiserUnits}},
-		{"leader", flows.Person{Scopes: []string{"laichau"}}},
+		{"leader", flows.Person{Scopes: []string{leaderScope}}},
 		{"admin", flows.Person{}},
 	}
 	for _, l := range links {

@@ -3,6 +3,7 @@ package layout
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"os/exec"
 	"slices"
 	"strings"
@@ -34,11 +35,18 @@ var transports = []string{"danvan/bot/telegram", "danvan/bot/zalo", "danvan/bot/
 
 func isTransport(dep string) bool { return slices.Contains(transports, dep) }
 
+// metricsPackage alone implements the observer ports with Prometheus.
+const metricsPackage = "danvan/internal/metrics"
+
+func prometheusClient(dep string) bool { return strings.HasPrefix(dep, "github.com/prometheus/") }
+
 func redisClient(dep string) bool {
 	return strings.HasPrefix(dep, "github.com/redis/go-redis") || strings.HasPrefix(dep, "github.com/alicebob/miniredis")
 }
 
-func rules() []rule {
+// rules are the import rules for the packages in pkgs: the fixed ones below, and those that
+// hold for every package of ours but a few.
+func rules(pkgs map[string]pkg) []rule {
 	rs := []rule{
 		{"danvan/flows", ours, "flows is the pure engine: it imports none of our packages"},
 		{"danvan/flows", redisClient, "flows is the pure engine: no Redis client"},
@@ -52,6 +60,13 @@ func rules() []rule {
 		{"danvan/bot/files", redisClient, "the files package knows no Redis client"},
 		{"danvan/bot/transport", func(d string) bool { return isTransport(d) }, "the transport kit is shared by the transports and imports none of them"},
 		{"danvan/internal/filetest", ours, "filetest imports none of ours: the files package's own tests use it"},
+		{metricsPackage, ours, "internal/metrics implements the observer ports without importing their packages (the transports' tests import it)"},
+	}
+	for _, path := range slices.Sorted(maps.Keys(pkgs)) {
+		if ours(path) && path != module && path != metricsPackage {
+			rs = append(rs, rule{path, prometheusClient,
+				"only main and internal/metrics know Prometheus: the others declare observer ports, and main wires the metrics to them"})
+		}
 	}
 	for _, t := range transports {
 		rs = append(rs, rule{t, func(d string) bool { return isTransport(d) && d != t },
@@ -129,14 +144,16 @@ func TestImportRules(t *testing.T) {
 			t.Fatalf("go list: got no %s, want every top-level package listed", want)
 		}
 	}
-	for _, msg := range check(pkgs, rules()) {
+	for _, msg := range check(pkgs, rules(pkgs)) {
 		t.Error(msg)
 	}
 }
 
-// TestImportRulesCatch makes sure the rules bite: a made-up storage that imports the dispatcher
-// and a transport that imports another are both reported, naming the import.
+// TestImportRulesCatch makes sure the rules bite: a made-up storage that imports the dispatcher,
+// a transport that imports another and a reminders that imports Prometheus are reported, naming
+// the import; main and the metrics package, which may link Prometheus, are not.
 func TestImportRulesCatch(t *testing.T) {
+	const promClient = "github.com/prometheus/client_golang/prometheus"
 	pkgs := map[string]pkg{
 		"danvan/storage":      {ImportPath: "danvan/storage", Imports: []string{"danvan/bot"}, Deps: []string{"danvan/bot", "danvan/flows"}},
 		"danvan/bot":          {ImportPath: "danvan/bot", Imports: []string{"danvan/flows"}, Deps: []string{"danvan/flows"}},
@@ -144,15 +161,24 @@ func TestImportRulesCatch(t *testing.T) {
 		"danvan/bot/telegram": {ImportPath: "danvan/bot/telegram"},
 		"danvan/bot/files":    {ImportPath: "danvan/bot/files", Imports: []string{"danvan/x"}, Deps: []string{"danvan/x", "github.com/redis/go-redis/v9"}},
 		"danvan/x":            {ImportPath: "danvan/x", Deps: []string{"github.com/redis/go-redis/v9"}},
+		"danvan/reminders":    {ImportPath: "danvan/reminders", Imports: []string{promClient}, Deps: []string{promClient}},
+		"danvan":              {ImportPath: "danvan", Imports: []string{metricsPackage}, Deps: []string{metricsPackage, promClient}},
+		metricsPackage:        {ImportPath: metricsPackage, Imports: []string{promClient}, Deps: []string{promClient}},
 	}
-	got := strings.Join(check(pkgs, rules()), "\n")
+	got := strings.Join(check(pkgs, rules(pkgs)), "\n")
 	for _, want := range []string{
 		"danvan/storage imports danvan/bot: storage imports only flows of ours",
 		"danvan/bot/zalo imports danvan/bot/telegram: a transport never imports another transport",
 		"danvan/bot/files imports danvan/x, which links github.com/redis/go-redis/v9: the files package knows no Redis client",
+		"danvan/reminders imports " + promClient + ": only main and internal/metrics know Prometheus",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("got %q, want it to contain %q", got, want)
+		}
+	}
+	for _, allowed := range []string{"danvan imports", metricsPackage + " imports"} {
+		if strings.Contains(got, allowed) {
+			t.Errorf("got %q, want nothing said of %q: main and the metrics package may link Prometheus", got, allowed)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 type Server struct {
 	// Addr is where the server listens, host:port.
 	Addr string
+	argv []string
 	cmd  *exec.Cmd
 }
 
@@ -40,7 +41,16 @@ func StartServer(tb testing.TB, args ...string) *Server {
 	port := freePort(tb)
 	base := []string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 		"--dir", tb.TempDir(), "--daemonize", "no"}
-	s := &Server{Addr: "127.0.0.1:" + port, cmd: exec.Command(bin, append(base, args...)...)}
+	s := &Server{Addr: "127.0.0.1:" + port, argv: append([]string{bin}, append(base, args...)...)}
+	tb.Cleanup(s.stop)
+	s.start(tb)
+	return s
+}
+
+// start runs the server's command and waits until it accepts connections.
+func (s *Server) start(tb testing.TB) {
+	tb.Helper()
+	s.cmd = exec.Command(s.argv[0], s.argv[1:]...)
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -48,11 +58,20 @@ func StartServer(tb testing.TB, args ...string) *Server {
 	if err := s.cmd.Start(); err != nil {
 		tb.Fatalf("start redis-server: %v", err)
 	}
-	tb.Cleanup(s.stop)
 	if !waitReady(out) {
-		tb.Fatalf("redis-server %v did not become ready", args)
+		tb.Fatalf("redis-server %v did not become ready", s.argv[1:])
 	}
-	return s
+}
+
+// Stop kills the server: an outage. Its data, kept nowhere, is gone.
+func (s *Server) Stop() { s.stop() }
+
+// Restart starts the server again on the same port, with the same settings and no data, and
+// returns once it accepts connections: the end of an outage.
+func (s *Server) Restart(tb testing.TB) {
+	tb.Helper()
+	s.stop()
+	s.start(tb)
 }
 
 func freePort(tb testing.TB) string {
@@ -91,6 +110,9 @@ func waitReady(out io.Reader) bool {
 }
 
 func (s *Server) stop() {
+	if s.cmd == nil || s.cmd.Process == nil || s.cmd.ProcessState != nil {
+		return // never started, or stopped already
+	}
 	_ = s.cmd.Process.Kill()
 	_ = s.cmd.Wait()
 }

@@ -7,8 +7,8 @@ import (
 
 	"danvan/bot"
 	"danvan/bot/files"
-	"danvan/config"
 	"danvan/flows"
+	"danvan/internal/fixture"
 	"danvan/storage"
 )
 
@@ -18,11 +18,12 @@ const Admin = "tg:1000"
 // BotName is the bot's username in the tests' invite links.
 const BotName = "danvan_test_bot"
 
-// Settings are the default configuration's directory, forms, calendar (in Vietnam) and targets,
-// with Admin as the one admin.
+// Settings are the tests' configuration (internal/fixture: the defaults with the 2023 city as the
+// directory): its directory, forms, calendar (in Vietnam) and targets, with Admin as the one
+// admin.
 func Settings(tb testing.TB) bot.Settings {
 	tb.Helper()
-	cfg := config.Default()
+	cfg := fixture.Config(tb)
 	dir, err := cfg.Directory()
 	if err != nil {
 		tb.Fatal(err)
@@ -86,7 +87,7 @@ func Env(m map[string]string) func(string) string {
 // MustReportTemplate parses the built-in report template, as main does at start.
 func MustReportTemplate(tb testing.TB) *files.ReportTemplate {
 	tb.Helper()
-	text, err := config.Default().ReportTemplateText()
+	text, err := fixture.Config(tb).ReportTemplateText()
 	if err != nil {
 		tb.Fatal(err)
 	}
