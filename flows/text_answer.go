@@ -26,6 +26,8 @@ func init() {
 			En: "📝 Got %s/%s characters:\n%s\nType more to add to it, or tap ✅ Done."},
 		"text_long": {Vi: "Câu trả lời tối đa %s ký tự. Tin nhắn này dài %s ký tự nên chưa được nhận; phần đã nhận (%s ký tự) vẫn được giữ. Vui lòng rút gọn rồi gửi lại, hoặc bấm ✅ Xong.",
 			En: "An answer takes at most %s characters. This message is %s characters long, so it was not taken; what you wrote before (%s characters) is kept. Please shorten it and send it again, or tap ✅ Done."},
+		"text_long0": {Vi: "Câu trả lời tối đa %s ký tự. Tin nhắn này dài %s ký tự nên chưa được nhận. Vui lòng rút gọn rồi gửi lại.",
+			En: "An answer takes at most %s characters. This message is %s characters long, so it was not taken. Please shorten it and send it again."},
 		"text_empty":     {Vi: "Tin nhắn không có chữ nào nên chưa được nhận. Vui lòng gõ nội dung.", En: "That message has no words, so it was not taken. Please type your answer."},
 		"text_media":     {Vi: "Câu này cần trả lời bằng chữ; ảnh, tệp hay nhãn dán chưa được lưu. Vui lòng gõ nội dung.", En: "This question takes a written answer; a photo, file or sticker is not saved. Please type your answer."},
 		"text_skipped":   {Vi: "(bỏ qua)", En: "(skipped)"},
@@ -67,7 +69,12 @@ func (t *turn) typedText(q Question, s string) {
 		joined = sofar + "\n" + s
 	}
 	if limit := q.TextLimit(); utf8.RuneCountInString(joined) > limit {
-		t.say(t.T("text_long", t.num(int64(limit)), t.num(int64(utf8.RuneCountInString(s))), t.num(int64(utf8.RuneCountInString(sofar)))))
+		n := t.num(int64(utf8.RuneCountInString(s)))
+		if sofar == "" {
+			t.say(t.T("text_long0", t.num(int64(limit)), n))
+		} else {
+			t.say(t.T("text_long", t.num(int64(limit)), n, t.num(int64(utf8.RuneCountInString(sofar)))))
+		}
 		t.prompt()
 		return
 	}
@@ -153,7 +160,9 @@ func (t *turn) renderText(q Question) Reply {
 	if h := q.Hint.In(t.lang); h != "" {
 		lines = append(lines, h)
 	}
-	r := Reply{Free: true}
+	// Not Free: a written answer is no figure, so a platform without buttons may number the
+	// choices ("1 – Xong"); a message that is a bare number is no paragraph anyone writes.
+	var r Reply
 	if d.Typing == q.ID {
 		text := d.Texts[q.ID]
 		lines = append(lines, t.T("text_got", t.num(int64(utf8.RuneCountInString(text))), t.num(int64(q.TextLimit())), quoteLines(text, summaryLines+1, summaryRunes)))
