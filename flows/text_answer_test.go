@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -46,4 +47,29 @@ func FuzzTextAnswer(f *testing.F) {
 			t.Errorf("stored %q, which is not neutral", got)
 		}
 	})
+}
+
+// TestReopenKeepsWrittenAnswers: a returned report reopens with its written answers in the
+// draft, a skipped optional one still skipped, so the summary shows them all.
+func TestReopenKeepsWrittenAnswers(t *testing.T) {
+	w := newWorld(t)
+	w.now = time.Date(2026, 6, 5, 9, 0, 0, 0, testLoc)
+	k := Key{Unit: "tanphong-phunu", Period: "2026-H1", Form: "activities"}
+	w.subs[k] = Submission{Key: k, Version: 1, By: "lan", At: w.now.Add(-time.Hour), Ref: "AAAAAA",
+		Values:   map[string]int64{"meetings": 4, "models": 1, "petitions": 3, "resolved": 2},
+		Texts:    map[string]string{"results": "Tổ chức 4 buổi.", "shortcomings": "Kinh phí hạn hẹp."},
+		Returned: &Return{By: "ward", At: w.now, Reason: "Thiếu số liệu"}}
+	lan := Person{ID: "lan", Units: []string{"tanphong-phunu"}}
+	next, replies, effects, _ := stepAs(w, lan, State{Version: 2}, Input{Kind: ButtonInput, Data: "*|reo|2026-H1 tanphong-phunu activities"})
+	if next.Screen != Summary || len(effects) != 1 {
+		t.Fatalf("reopen: got screen %q, effects %v, want the summary and a draft saved", next.Screen, effects)
+	}
+	d := effects[0].(SaveDraft).Draft
+	want := map[string]string{"results": "Tổ chức 4 buổi.", "shortcomings": "Kinh phí hạn hẹp.", "proposals": ""}
+	if !maps.Equal(d.Texts, want) {
+		t.Errorf("draft texts: got %q, want %q", d.Texts, want)
+	}
+	if text := allText(replies); !strings.Contains(text, "6. Hạn chế, khó khăn: Kinh phí hạn hẹp.") || !strings.Contains(text, "7. Đề xuất, kiến nghị: (bỏ qua)") {
+		t.Errorf("summary: got %q, want the written answers", text)
+	}
 }
