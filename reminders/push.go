@@ -16,7 +16,8 @@ import (
 // files nor transports.
 
 // chartSuffix makes the chart's claim of a report step its own: the chart and the draft go out
-// once each, and a failed one is tried again without sending the other twice.
+// once each, and a failed one is tried again without sending the other twice. One replica sends
+// the chart first; with several, the draft may come first (another holds the chart's claim).
 const chartSuffix = "/chart"
 
 // reportStep returns the report step due at now for p: the latest one whose moment has come,
