@@ -223,9 +223,10 @@ func TestDemoLeaderReturnsReport(t *testing.T) {
 	real := func() time.Time { return time.Date(2026, 1, 20, 8, 30, 0, 0, config.Default().Location()) }
 	go func() { done <- runDemo(ctx, []string{"-date", "13/03/2026"}, in, out, real) }()
 	go func() {
-		// Lan files Q1's membership keeping last year's figures; Hùng opens the Women's Union
-		// of Tân Phong through /figures and returns it.
-		_, _ = io.WriteString(typing, "/report\n1\n1\na\na\na\na\n1\n/as leader\n/figures\n1\n6\n2\n4\n2\n3\n1\nSai số liệu\n/help\n")
+		// Lan files Q1's membership keeping last year's figures (/report asks for her unit,
+		// then opens its first form); Hùng opens the Women's Union of Tân Phong through
+		// /figures and returns it.
+		_, _ = io.WriteString(typing, "/report\n1\na\na\na\na\n1\n/as leader\n/figures\n1\n6\n2\n4\n2\n3\n1\nSai số liệu\n/help\n")
 		_ = typing.Close()
 	}()
 	select {

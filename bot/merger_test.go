@@ -73,7 +73,6 @@ func TestMergerThroughTheDispatcher(t *testing.T) {
 	}
 	lan.Press("Hội LHPN · Phường Tân Phong")
 	lan.MustSay("Hội LHPN · Phường Tân Phong · 9 tháng năm 2025") // the new unit: the nine months only
-	lan.Press("Sinh hoạt")
 	for _, want := range []string{"1.250", "1.000", "20", "900"} {
 		if b := lan.MustButton("Giữ như kỳ trước"); !strings.Contains(b.Label, want+" (cộng 3 đơn vị cũ)") {
 			t.Fatalf("keep: got %q, want %s (cộng 3 đơn vị cũ)", b.Label, want)

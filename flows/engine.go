@@ -14,6 +14,7 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 	t.st.Version = st.Version + 1
 	t.st.Sent = nil // only the step that submitted confirms it again on a redraw
 	t.press = in.Kind == ButtonInput
+	t.below = t.press && keepsPressed(in.Data)
 	if !env.Person.Known() {
 		t.say(t.T("stranger", t.env.OfficeName(t.lang)))
 		return st, t.replies, nil

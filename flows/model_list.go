@@ -315,10 +315,22 @@ func modelWants(env *Env, st State, in Input) []string {
 	if st.Model != nil && env.Person.Organises(st.Model.Unit) {
 		return []string{st.Model.Unit}
 	}
-	if st.Key.Unit != "" && env.Person.Organises(st.Key.Unit) && hasRegisterQuestion(env.Forms) {
+	if !hasRegisterQuestion(env.Forms) {
+		return nil
+	}
+	if (in.Kind == CommandInput && in.Command == "report") || choosing(st.Screen) {
+		return slices.Clone(env.Person.Units) // the journey may land on any of them
+	}
+	if st.Key.Unit != "" && env.Person.Organises(st.Key.Unit) {
 		return []string{st.Key.Unit}
 	}
 	return nil
+}
+
+// choosing reports whether s is a screen that chooses a report, on which a choice may open
+// another unit's.
+func choosing(s Screen) bool {
+	return s == PickUnit || s == PickPeriod || s == PickForm || s == PickDraft
 }
 
 // mohinhWants names the units /mohinh shows: the person's own, and their scope for a leader's list.
@@ -356,7 +368,7 @@ func buttonModelWants(env *Env, data string) []string {
 			out = append(out, n.ID)
 		}
 		return out
-	case action == "rg" || action == "rr":
+	case action == "rg" || action == "rr" || action == "nx":
 		if parts := strings.Split(arg, "|"); len(parts) > 1 && env.Person.Organises(parts[1]) {
 			return []string{parts[1]}
 		}

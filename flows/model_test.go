@@ -42,6 +42,10 @@ func TestForgedModelButtons(t *testing.T) {
 			Model: &ModelDraft{Unit: "santhang-phunu", ID: "1", Ver: 1, Name: "Thoát nghèo"}}, Input{Kind: ButtonInput, Data: "3|ml|tinh"}},
 		{"malformed", State{Version: 3}, Input{Kind: ButtonInput, Data: "*|mhr|santhang-phunu"}},
 		{"a leader's list outside the scope", State{Version: 3}, Input{Kind: ButtonInput, Data: "*|mhl|field santhang -"}},
+		{"the next report of another unit", State{Version: 3}, Input{Kind: ButtonInput, Data: "*|nx|2026-Q1|santhang-phunu|activities"}},
+		{"another unit in the chooser", State{Version: 3, Screen: PickForm, Key: Key{Unit: "tanphong-phunu", Period: "2026-Q1"}},
+			Input{Kind: ButtonInput, Data: "3|u|santhang-phunu"}},
+		{"another unit's draft", State{Version: 3, Screen: PickDraft}, Input{Kind: ButtonInput, Data: "3|d|2026-Q1|santhang-phunu|activities"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

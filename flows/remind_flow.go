@@ -221,7 +221,7 @@ func (t *turn) remindAction(action, arg string) bool {
 	period, unit, form := parts[0], parts[1], parts[2]
 	switch action {
 	case "rg", "rr":
-		t.reportFromReminder(period, unit, form)
+		t.openFromButton(period, unit, form)
 	case "rs":
 		t.snooze(period)
 	case "ra":
@@ -234,32 +234,6 @@ func (t *turn) remindAction(action, arg string) bool {
 		return false
 	}
 	return true
-}
-
-// reportFromReminder opens the report of unit for period, at the form's draft when one is named.
-func (t *turn) reportFromReminder(period, unit, form string) {
-	switch {
-	case !t.env.Person.Organises(unit):
-		t.reset()
-		t.say(t.T("not_yours"))
-		return
-	case !t.isOpen(period):
-		t.reset()
-		t.say(t.T("period_closed", t.periodLabel(period)))
-		return
-	}
-	t.reset()
-	t.st.Key = Key{Unit: unit}
-	if form == "" {
-		t.pickPeriod(period)
-		return
-	}
-	t.st.Key.Period = period
-	t.pickForm(form) // prompts for the resume choice when the draft has answers
-	if t.st.Screen == AskResume {
-		t.replies = nil
-		t.resume(true)
-	}
 }
 
 // snooze puts off the person's reminders of period until tomorrow; the scheduler sends them at

@@ -83,7 +83,11 @@ func TestRemindButtons(t *testing.T) {
 		text    string
 		effects string
 	}{
-		{"report now", org, "*|rg|2026-Q1|tanphong-phunu", PickForm, "Chọn biểu mẫu", "[]"},
+		// "Báo cáo ngay" lands on the first form owed, at its first question left: the draft's.
+		{"report now", org, "*|rg|2026-Q1|tanphong-phunu", Asking, "(3/4) Kết nạp mới", "[]"},
+		{"next form after a report", org, "*|nx|2026-Q1|tanphong-phunu|activities", Asking, "(1/4) Số buổi sinh hoạt", "[]"},
+		{"next, forged unit", org, "*|nx|2026-Q1|santhang-phunu|activities", Idle, "không còn phụ trách", "[]"},
+		{"next, closed period", org, "*|nx|2025-Q1|tanphong-phunu|activities", Idle, "đã đóng", "[]"},
 		{"forged unit", org, "*|rg|2026-Q1|santhang-phunu", Idle, "không còn phụ trách", "[]"},
 		{"closed period", org, "*|rg|2025-Q1|tanphong-phunu", Idle, "đã đóng", "[]"},
 		{"resume", org, "*|rr|2026-Q1|tanphong-phunu|membership", Asking, "(3/4) Kết nạp mới", "[]"},

@@ -9,48 +9,6 @@ func (t *turn) navRow() []Button {
 	return []Button{t.btn(t.T("btn_back"), "back", ""), t.btn(t.T("btn_cancel"), "cancel", "")}
 }
 
-func (t *turn) renderUnits() Reply {
-	r := Reply{Text: t.T("pick_unit")}
-	for _, u := range t.units() {
-		label := t.env.Dir.Label(u, t.lang)
-		if _, to := t.env.Dir.Span(u); to != 0 {
-			// A unit merged away may share its name with its successor: say which is which.
-			label += t.T("unit_until", to.Time().Format("02/01/2006"))
-		}
-		r.Buttons = append(r.Buttons, []Button{t.btn(label, "u", u)})
-	}
-	r.Buttons = append(r.Buttons, []Button{t.btn(t.T("btn_cancel"), "cancel", "")})
-	return r
-}
-
-func (t *turn) renderPeriods() Reply {
-	r := Reply{Text: t.T("pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
-	for _, p := range t.openFor(t.st.Key.Unit) {
-		r.Buttons = append(r.Buttons, []Button{t.btn(p.Label(t.lang), "p", p.ID)})
-	}
-	r.Buttons = append(r.Buttons, t.navRow())
-	return r
-}
-
-func (t *turn) renderForms() Reply {
-	k := t.st.Key
-	r := Reply{Text: t.T("pick_form", t.env.Dir.Label(k.Unit, t.lang), t.periodLabel(k.Period))}
-	for _, f := range t.env.Forms {
-		label := f.Title.In(t.lang)
-		info := t.env.Reports[Key{Unit: k.Unit, Period: k.Period, Form: f.ID}]
-		n := len(f.For(t.period().Kind))
-		if info.Submitted != nil {
-			label += " — " + t.T("mark_sent")
-		}
-		if hasAnswers(info.Draft) {
-			label += " — " + t.T("mark_draft", answered(f, t.period().Kind, info.Draft), n)
-		}
-		r.Buttons = append(r.Buttons, []Button{t.btn(label, "f", f.ID)})
-	}
-	r.Buttons = append(r.Buttons, t.navRow())
-	return r
-}
-
 // answered counts the draft's answers to questions the period asks.
 func answered(f Form, k PeriodKind, d *Draft) int {
 	n := 0
@@ -62,6 +20,8 @@ func answered(f Form, k PeriodKind, d *Draft) int {
 	return n
 }
 
+// renderResume is the screen that asked whether to go on with a draft, before drafts were
+// continued without asking: a chat saved on it still shows it.
 func (t *turn) renderResume() Reply {
 	d := t.info().Draft
 	n := 0
@@ -91,7 +51,7 @@ func (t *turn) renderQuestion() Reply {
 	if q.IsText() {
 		return t.renderText(q)
 	}
-	text := fmt.Sprintf("%s\n(%d/%d) %s", t.header(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
+	text := fmt.Sprintf("%s\n(%d/%d) %s", t.where(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
 	if h := q.Hint.In(t.lang); h != "" {
 		text += "\n" + h
 	}
@@ -102,7 +62,7 @@ func (t *turn) renderQuestion() Reply {
 	if _, label, ok := t.keepValue(q); ok {
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "keep", "")})
 	}
-	r.Buttons = append(r.Buttons, t.navRow())
+	r.Buttons = append(r.Buttons, t.questionNav())
 	return r
 }
 

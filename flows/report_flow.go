@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"maps"
-	"slices"
 	"strings"
 )
 
@@ -31,48 +30,6 @@ func (t *turn) openFor(unit string) []Period {
 	return out
 }
 
-func (t *turn) startReport() {
-	units := t.units()
-	switch len(units) {
-	case 0:
-		t.say(t.T("no_units"))
-	case 1:
-		t.pickUnit(units[0])
-	default:
-		t.st.Screen = PickUnit
-		t.prompt()
-	}
-}
-
-func (t *turn) pickUnit(unit string) {
-	if !t.env.Person.Organises(unit) {
-		t.prompt()
-		return
-	}
-	open := t.openFor(unit)
-	t.st.Key = Key{Unit: unit}
-	switch len(open) {
-	case 0:
-		t.reset()
-		t.say(t.T("no_period"))
-	case 1:
-		t.pickPeriod(open[0].ID)
-	default:
-		t.st.Screen = PickPeriod
-		t.prompt()
-	}
-}
-
-func (t *turn) pickPeriod(id string) {
-	if !t.isOpen(id) || t.st.Key.Unit == "" || !slices.ContainsFunc(t.openFor(t.st.Key.Unit), func(p Period) bool { return p.ID == id }) {
-		t.prompt()
-		return
-	}
-	t.st.Key.Period, t.st.Key.Form = id, ""
-	t.st.Screen = PickForm
-	t.prompt()
-}
-
 func (t *turn) isOpen(id string) bool {
 	for _, p := range t.open() {
 		if p.ID == id {
@@ -82,32 +39,13 @@ func (t *turn) isOpen(id string) bool {
 	return false
 }
 
-func (t *turn) pickForm(id string) {
-	if _, ok := t.env.Form(id); !ok || t.st.Key.Period == "" {
-		t.prompt()
-		return
-	}
-	t.st.Key.Form = id
-	t.st.Step, t.st.Editing, t.st.Pending = 0, false, nil
-	if hasAnswers(t.info().Draft) {
-		t.st.Screen = AskResume
-		t.prompt()
-		return
-	}
-	t.st.Screen = Asking
-	t.prompt()
-}
-
 func (t *turn) resume(cont bool) {
 	d := t.workDraft()
 	if !cont {
 		d.Answers, d.Confirmed, d.Texts, d.Typing = map[string]int64{}, nil, nil, ""
 		t.dirty = true
 	}
-	t.st.Screen, t.st.Step = Asking, t.firstUnanswered()
-	if t.st.Step >= len(t.questions()) {
-		t.st.Screen = Summary
-	}
+	t.toFirstUnanswered()
 	t.prompt()
 }
 
@@ -178,6 +116,9 @@ func (t *turn) typedAnswer(s string) {
 		t.typedText(q, s)
 		return
 	}
+	if t.typedChoice(s) {
+		return
+	}
 	if t.st.Screen == SoftConfirm {
 		switch yesNo(s) {
 		case "yes":
@@ -199,6 +140,24 @@ func (t *turn) typedAnswer(s string) {
 		return
 	}
 	t.answer(q, v, false)
+}
+
+// typedChoice carries out a choice of the question's screen typed by its label ("Giữ như kỳ
+// trước", "Hủy"), or "đổi" for the chooser, on any question; false when s is neither, and is
+// read as the answer. No label of a figure's screen is a number.
+func (t *turn) typedChoice(s string) bool {
+	if isChange(s) {
+		t.change()
+		return true
+	}
+	b, ok := matchChoice(t.render().Buttons, s)
+	if !ok {
+		return false
+	}
+	_, rest, _ := strings.Cut(b.Data, "|")
+	action, arg, _ := strings.Cut(rest, "|")
+	t.act(action, arg)
+	return true
 }
 
 // answer checks v against q's rules and, when it passes, records it and moves on.

@@ -133,6 +133,10 @@ func (w *world) directive(f []string) error {
 		return w.remove(f[1])
 	case len(f) >= 5 && f[0] == "model":
 		return w.seedModel(f[1:]) // model_world_test.go
+	case len(f) == 2 && f[0] == "forms" && f[1] == "defaults":
+		forms, err := defaultForms() // journey_test.go
+		w.env.Forms = forms
+		return err
 	case len(f) == 2 && f[0] == "dir" && f[1] == "merger":
 		w.env.Dir = mergerDirectory(w.tb)
 		w.fullDir = w.env.Dir

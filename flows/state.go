@@ -23,10 +23,16 @@ type Screen string
 
 // The screens of the conversation.
 const (
-	Idle        Screen = ""
-	PickUnit    Screen = "pick_unit"
-	PickPeriod  Screen = "pick_period"
-	PickForm    Screen = "pick_form"
+	Idle     Screen = ""
+	PickUnit Screen = "pick_unit"
+	// PickPeriod and AskResume are screens the journey no longer opens (a period's choice, a
+	// draft's "Tiếp tục / Làm lại"); a chat saved on one still works: PickPeriod shows the chooser.
+	PickPeriod Screen = "pick_period"
+	// PickForm is the chooser ("🔁 Đổi"): the forms of a unit's period, its other periods, the
+	// person's other units.
+	PickForm Screen = "pick_form"
+	// PickDraft asks which of several drafts to go on with.
+	PickDraft   Screen = "pick_draft"
 	AskResume   Screen = "resume"
 	Asking      Screen = "asking"
 	SoftConfirm Screen = "soft_confirm"

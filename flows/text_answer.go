@@ -156,7 +156,7 @@ func (t *turn) submittedText(q Question) *string {
 // renderText draws a text question: how to answer it, or what is written so far, and its buttons.
 func (t *turn) renderText(q Question) Reply {
 	d := t.workDraft()
-	lines := []string{t.header(), "(" + strconv.Itoa(t.st.Step+1) + "/" + strconv.Itoa(len(t.questions())) + ") " + q.Label.In(t.lang)}
+	lines := []string{t.where(), "(" + strconv.Itoa(t.st.Step+1) + "/" + strconv.Itoa(len(t.questions())) + ") " + q.Label.In(t.lang)}
 	if h := q.Hint.In(t.lang); h != "" {
 		lines = append(lines, h)
 	}
@@ -183,7 +183,7 @@ func (t *turn) renderText(q Question) Reply {
 			r.Buttons = append(r.Buttons, row)
 		}
 	}
-	r.Buttons = append(r.Buttons, t.navRow())
+	r.Buttons = append(r.Buttons, t.questionNav())
 	r.Text = strings.Join(lines, "\n")
 	return r
 }

@@ -19,8 +19,6 @@ var texts = map[string]Text{
 	"not_yours":      {Vi: "Bạn không còn phụ trách đơn vị của báo cáo này. Gõ /report để bắt đầu lại.", En: "You no longer report for this unit. Type /report to start again."},
 	"no_period":      {Vi: "Hiện không có kỳ báo cáo nào đang mở.", En: "No reporting period is open right now."},
 	"pick_unit":      {Vi: "Bạn báo cáo cho đơn vị nào?", En: "Which unit are you reporting for?"},
-	"pick_period":    {Vi: "%s\nBáo cáo kỳ nào?", En: "%s\nWhich period?"},
-	"pick_form":      {Vi: "%s · %s\nChọn biểu mẫu:", En: "%s · %s\nChoose a form:"},
 	"mark_sent":      {Vi: "✅ đã gửi", En: "✅ sent"},
 	"mark_draft":     {Vi: "📝 nháp %d/%d", En: "📝 draft %d/%d"},
 	"resume":         {Vi: "Bạn có bản nháp %d/%d của biểu mẫu này.", En: "You have a draft of this form, %d/%d answered."},

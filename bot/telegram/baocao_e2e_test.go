@@ -19,7 +19,8 @@ import (
 // ("" skips one), each a message per line, then "Xong".
 func (x *leaderE2E) fillActivities(chat int64, written ...string) {
 	x.t.Helper()
-	x.say(chat, "/report")
+	mustSee(x.t, x.say(chat, "/report"), "(1/4)") // Membership, owed first
+	x.press(chat, "Đổi")
 	mustSee(x.t, x.press(chat, "Hoạt động"), "(1/9)")
 	for _, v := range []string{"6", "180"} {
 		x.say(chat, v)
