@@ -59,6 +59,7 @@ type world struct {
 	hist    map[Key][]Submission // every version, oldest first, as the store's history
 	fullDir *Directory           // the directory the tallies were kept with (see @remove)
 	nudges  map[string]Nudge     // each unit's latest nudge, as the reminders record it
+	sheet   *DirectoryCheck      // what the caller's check of any file sent makes of it (@sheet)
 	replies []Reply              // every reply so far, numbered from 1 in the output
 	chats   []string             // the chat each reply went to
 	codes   int
@@ -130,6 +131,10 @@ func (w *world) directive(f []string) error {
 		return w.seed(f[1], f[2], f[3], f[4:])
 	case len(f) == 2 && f[0] == "remove":
 		return w.remove(f[1])
+	case len(f) == 2 && f[0] == "sheet":
+		return w.setSheet(f[1]) // directory_flow_test.go
+	case len(f) == 2 && f[0] == "via":
+		return w.setVia(f[1])
 	case len(f) == 2 && f[0] == "dir" && f[1] == "merger":
 		w.env.Dir = mergerDirectory(w.tb)
 		w.fullDir = w.env.Dir
@@ -192,11 +197,13 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 }
 
 // input reads the script's notation: /cmd args, [button label] or [label@N] for a button of
-// reply N, (photo) for media, anything else is typed text.
+// reply N, (photo) for media, (file NAME) for a document, anything else is typed text.
 func (w *world) input(s string) (Input, error) {
 	switch {
 	case s == "(photo)" || s == "(sticker)":
 		return Input{Kind: MediaInput}, nil
+	case strings.HasPrefix(s, "(file ") && strings.HasSuffix(s, ")"):
+		return Input{Kind: MediaInput, File: s[len("(file ") : len(s)-1]}, nil
 	case strings.HasPrefix(s, "/"):
 		cmd, args, _ := strings.Cut(s[1:], " ")
 		return Input{Kind: CommandInput, Command: cmd, Args: args}, nil
