@@ -44,7 +44,7 @@ type importFlags struct {
 func runImport(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
 	file, args := sheetArg(args)
 	var f importFlags
-	cfg, err := config.LoadForImport("danvan directory import", args, getenv, func(fs *flag.FlagSet) {
+	cfg, err := config.LoadForDirectory("danvan directory import", args, getenv, func(fs *flag.FlagSet) {
 		fs.StringVar(&f.out, "o", "", "write the directory `file` here instead of directory_file (DIRECTORY_FILE)")
 		fs.BoolVar(&f.check, "check", false, "check the sheet and say what it changes; write nothing")
 		fs.BoolVar(&f.replace, "replace", false, "drop the entries of the directory in force that the sheet leaves out, rather than keep them: for a first import over the built-in directory (refused when any of them has reports)")
@@ -192,7 +192,7 @@ func writeFile(file string, write func(io.Writer) error) error {
 // or to standard output (CSV, or XLSX with -format xlsx into a file or pipe).
 func runExport(args []string, out io.Writer, getenv func(string) string) error {
 	var file, format string
-	cfg, err := config.LoadWith("danvan directory export", args, getenv, func(fs *flag.FlagSet) {
+	cfg, err := config.LoadForDirectory("danvan directory export", args, getenv, func(fs *flag.FlagSet) {
 		fs.StringVar(&file, "o", "", "write the sheet to `file`, .xlsx or .csv, instead of standard output")
 		fs.StringVar(&format, "format", "", "xlsx or csv (default: by -o's extension; csv on standard output)")
 	})

@@ -55,7 +55,7 @@ func TestLoadDirectoryFile(t *testing.T) {
 	if err := mustFail(t, nil, map[string]string{"DIRECTORY_FILE": missing}); !errors.Is(err, ErrNoDirectoryFile) {
 		t.Errorf("missing file: got %v, want ErrNoDirectoryFile", err)
 	}
-	c, err := LoadForImport("danvan directory import", nil, env(map[string]string{"DIRECTORY_FILE": missing}), nil)
+	c, err := LoadForDirectory("danvan directory import", nil, env(map[string]string{"DIRECTORY_FILE": missing}), nil)
 	if err != nil || !reflect.DeepEqual(c.Units, Default().Units) {
 		t.Errorf("missing file before the first import: got %d units, %v; want the built-in ones", len(c.Units), err)
 	}

@@ -133,9 +133,10 @@ func LoadWith(name string, args []string, getenv func(string) string, extra func
 	return load(name, args, getenv, extra, false)
 }
 
-// LoadForImport is LoadWith for `danvan directory import`: a directory_file that does not exist
-// yet leaves the units of the configuration, which the first import is read against.
-func LoadForImport(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, error) {
+// LoadForDirectory is LoadWith for `danvan directory import` and `export`: a directory_file that
+// does not exist yet leaves the units of the configuration, which the first import is read
+// against and export writes.
+func LoadForDirectory(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, error) {
 	return load(name, args, getenv, extra, true)
 }
 
