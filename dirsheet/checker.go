@@ -11,7 +11,8 @@ import (
 
 // Checker checks the sheets admins send in a chat against the directory in force, and renders
 // that directory as a sheet for them to edit: the bot's port for directory sheets. It applies
-// nothing: the import command does, on the server (see the package's README section).
+// nothing: `danvan directory import` does, on the server, and the replicas load the result at
+// their next start (README, "Directory").
 type Checker struct {
 	// Orgs and Dir are the configuration's organisations and the directory in force.
 	Orgs []flows.Org

@@ -128,11 +128,16 @@ func clean(s string, list bool) string {
 	return flows.NeutralLine(s)
 }
 
+// maxUnzipped is the most a workbook may unpack to: the nationwide directory unpacks to under
+// 10 MB.
+const maxUnzipped = 256 << 20
+
 // readXLSX reads the directory's sheet of a workbook twice: as shown (a code keeps the leading
 // zeros its number format gives it) and as stored (a date cell is a serial number, whatever
 // format shows it).
 func readXLSX(data []byte) (grid, raw [][]string, err error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	// A workbook is a zip: bound what it may unpack to, so a small file cannot fill the memory.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		return nil, nil, err
 	}

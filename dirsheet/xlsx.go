@@ -46,14 +46,20 @@ func WriteXLSX(w io.Writer, orgs []flows.Org, nodes []flows.Node) error {
 	return err
 }
 
-func writeEntries(f *excelize.File, rows []exported) error {
+// entryStyles are the header's style and the dates'.
+func entryStyles(f *excelize.File) (header, date int, err error) {
 	dateFmt := "dd/mm/yyyy"
-	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+	header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	return header, date, err
+}
+
+func writeEntries(f *excelize.File, rows []exported) error {
+	header, date, err := entryStyles(f)
 	if err != nil {
 		return err
 	}
