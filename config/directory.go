@@ -90,28 +90,45 @@ func DirectoryYAML(nodes []flows.Node, head string) ([]byte, error) {
 			b.WriteString("# " + line + "\n")
 		}
 	}
-	b.WriteString("units:\n")
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, n := range nodes {
-		var doc yaml.Node
-		if err := doc.Encode(n); err != nil {
-			return nil, fmt.Errorf("directory file: entry %s: %w", n.ID, err)
-		}
-		flow(&doc)
-		line, err := yaml.Marshal(&doc)
-		if err != nil {
-			return nil, fmt.Errorf("directory file: entry %s: %w", n.ID, err)
-		}
-		b.WriteString("  - " + strings.TrimSpace(string(line)) + "\n")
+		seq.Content = append(seq.Content, entryNode(n))
+	}
+	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{yamlStr("units"), seq}}
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("directory file: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("directory file: %w", err)
 	}
 	return b.Bytes(), nil
 }
 
-// flow writes n and everything in it on one line.
-func flow(n *yaml.Node) {
-	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-		n.Style = yaml.FlowStyle
+// entryNode is n as one line of YAML: its fields as the file names them, the empty ones left
+// out (the English name kept, as the defaults write it).
+func entryNode(n flows.Node) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	add := func(key string, v *yaml.Node) { m.Content = append(m.Content, yamlStr(key), v) }
+	add("id", yamlStr(n.ID))
+	add("name", &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle,
+		Content: []*yaml.Node{yamlStr("vi"), yamlStr(n.Name.Vi), yamlStr("en"), yamlStr(n.Name.En)}})
+	for _, f := range []struct{ key, v string }{{"parent", n.Parent}, {"org", n.Org}, {"code", n.Code},
+		{"valid_from", n.ValidFrom.String()}, {"valid_to", n.ValidTo.String()}} {
+		if f.v != "" {
+			add(f.key, yamlStr(f.v))
+		}
 	}
-	for _, c := range n.Content {
-		flow(c)
+	if len(n.MergedFrom) > 0 {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, id := range n.MergedFrom {
+			seq.Content = append(seq.Content, yamlStr(id))
+		}
+		add("merged_from", seq)
 	}
+	return m
 }
+
+// yamlStr is a string scalar: quoted where YAML would read it as something else ("12", "yes").
+func yamlStr(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

@@ -85,20 +85,20 @@ func (c DirectoryChange) Empty() bool {
 
 func init() {
 	addTexts(map[string]Text{
-		"sheet_bad":       {Vi: "❌ Bảng danh bạ “%s” có %d lỗi, chưa áp dụng được:", En: "❌ The directory sheet “%s” has %d errors and cannot be applied:"},
-		"sheet_more_errs": {Vi: "… và %d lỗi khác.", En: "… and %d more errors."},
+		"sheet_bad":       {Vi: "❌ Bảng danh bạ “%s” có %s lỗi, chưa áp dụng được:", En: "❌ The directory sheet “%s” has %s errors and cannot be applied:"},
+		"sheet_more_errs": {Vi: "… và %s lỗi khác.", En: "… and %s more errors."},
 		"sheet_fix":       {Vi: "Sửa các lỗi trên rồi gửi lại tệp.", En: "Fix these and send the file again."},
 		"sheet_big":       {Vi: "❌ Tệp “%s” lớn quá (tối đa %d MB), bot không đọc. Một bảng danh bạ cả nước chỉ khoảng 1 MB: hãy kiểm tra lại tệp.", En: "❌ The file “%s” is too large (at most %d MB) and was not read. A directory of the whole country is about 1 MB: please check the file."},
-		"sheet_ok":        {Vi: "✅ Bảng danh bạ “%s” hợp lệ: %d dòng. Danh bạ mới có %d địa bàn và %d đơn vị báo cáo (kể cả lịch sử).", En: "✅ The directory sheet “%s” is valid: %d rows. The new directory has %d places and %d reporting units (history included)."},
+		"sheet_ok":        {Vi: "✅ Bảng danh bạ “%s” hợp lệ: %s dòng. Danh bạ mới có %s địa bàn và %s đơn vị báo cáo (kể cả lịch sử).", En: "✅ The directory sheet “%s” is valid: %s rows. The new directory has %s places and %s reporting units (history included)."},
 		"sheet_same":      {Vi: "Không có thay đổi nào so với danh bạ đang dùng.", En: "Nothing changes against the directory in use."},
-		"sheet_added":     {Vi: "➕ Thêm %d: %s", En: "➕ Added %d: %s"},
-		"sheet_ended":     {Vi: "⏹ Kết thúc %d: %s", En: "⏹ Ended %d: %s"},
-		"sheet_merged":    {Vi: "🔀 Sáp nhập %d: %s", En: "🔀 Merged %d: %s"},
-		"sheet_changed":   {Vi: "✏️ Đổi tên, chuyển cấp trên hoặc đổi ngày hiệu lực: %d mục.", En: "✏️ Renamed, moved or redated: %d entries."},
-		"sheet_kept":      {Vi: "📌 %d mục của danh bạ đang dùng không có trong bảng: được giữ nguyên (danh bạ không bao giờ xoá một mục).", En: "📌 %d entries of the directory in use are not in the sheet: they are kept as they are (a directory never drops an entry)."},
-		"sheet_kept_on":   {Vi: "⚠️ %d mục trong đó vẫn còn hiệu lực: nếu chúng đã thôi hoạt động, thêm dòng của chúng vào bảng với Hiệu lực đến.", En: "⚠️ %d of them are still in force: if they have closed, add their rows to the sheet with Hiệu lực đến (valid to)."},
+		"sheet_added":     {Vi: "➕ Thêm %s: %s", En: "➕ Added %s: %s"},
+		"sheet_ended":     {Vi: "⏹ Kết thúc %s: %s", En: "⏹ Ended %s: %s"},
+		"sheet_merged":    {Vi: "🔀 Sáp nhập %s: %s", En: "🔀 Merged %s: %s"},
+		"sheet_changed":   {Vi: "✏️ Đổi tên, chuyển cấp trên hoặc đổi ngày hiệu lực: %s mục.", En: "✏️ Renamed, moved or redated: %s entries."},
+		"sheet_kept":      {Vi: "📌 %s mục của danh bạ đang dùng không có trong bảng: được giữ nguyên (danh bạ không bao giờ xoá một mục).", En: "📌 %s entries of the directory in use are not in the sheet: they are kept as they are (a directory never drops an entry)."},
+		"sheet_kept_on":   {Vi: "⚠️ %s mục trong đó vẫn còn hiệu lực: nếu chúng đã thôi hoạt động, thêm dòng của chúng vào bảng với Hiệu lực đến.", En: "⚠️ %s of them are still in force: if they have closed, add their rows to the sheet with Hiệu lực đến (valid to)."},
 		"sheet_subs":      {Vi: "🗂 Giữ nguyên toàn bộ %s báo cáo đã nộp; %s trong đó thuộc đơn vị đã kết thúc, chỉ xem được.", En: "🗂 All %s submitted reports are kept; %s of them belong to units that have ended, and are read only."},
-		"sheet_more":      {Vi: "%s … và %d mục khác", En: "%s … and %d more"},
+		"sheet_more":      {Vi: "%s … và %s mục khác", En: "%s … and %s more"},
 		"sheet_from":      {Vi: "%s ← %s", En: "%s ← %s"},
 	})
 }
@@ -116,10 +116,10 @@ func (c DirectoryCheck) Text(lang Lang) string {
 	case c.TooBigMB > 0:
 		return T(lang, "sheet_big", c.File, c.TooBigMB)
 	case len(c.Errors) > 0:
-		lines := []string{T(lang, "sheet_bad", c.File, len(c.Errors))}
+		lines := []string{T(lang, "sheet_bad", c.File, count(len(c.Errors), lang))}
 		for i, e := range c.Errors {
 			if i == sheetErrorsMax {
-				lines = append(lines, T(lang, "sheet_more_errs", len(c.Errors)-i))
+				lines = append(lines, T(lang, "sheet_more_errs", count(len(c.Errors)-i, lang)))
 				break
 			}
 			lines = append(lines, "• "+e.In(lang))
@@ -127,7 +127,7 @@ func (c DirectoryCheck) Text(lang Lang) string {
 		return strings.Join(append(lines, T(lang, "sheet_fix")), "\n")
 	}
 	ch := c.Change
-	lines := []string{T(lang, "sheet_ok", c.File, c.Rows, ch.Places, ch.Units)}
+	lines := []string{T(lang, "sheet_ok", c.File, count(c.Rows, lang), count(ch.Places, lang), count(ch.Units, lang))}
 	return strings.Join(append(lines, ch.lines(lang)...), "\n")
 }
 
@@ -138,28 +138,28 @@ func (ch DirectoryChange) lines(lang Lang) []string {
 		out = append(out, T(lang, "sheet_same"))
 	}
 	if len(ch.Added) > 0 {
-		out = append(out, T(lang, "sheet_added", len(ch.Added), names(ch.Added, lang)))
+		out = append(out, T(lang, "sheet_added", count(len(ch.Added), lang), names(ch.Added, lang)))
 	}
 	if len(ch.Ended) > 0 {
-		out = append(out, T(lang, "sheet_ended", len(ch.Ended), names(ch.Ended, lang)))
+		out = append(out, T(lang, "sheet_ended", count(len(ch.Ended), lang), names(ch.Ended, lang)))
 	}
 	if len(ch.Merged) > 0 {
 		merged := make([]string, len(ch.Merged))
 		for i, m := range ch.Merged {
 			merged[i] = T(lang, "sheet_from", m.Name.In(lang), strings.Join(textsIn(m.From, lang), ", "))
 		}
-		out = append(out, T(lang, "sheet_merged", len(ch.Merged), listSome(merged, lang, "; ")))
+		out = append(out, T(lang, "sheet_merged", count(len(ch.Merged), lang), listSome(merged, lang, "; ")))
 	}
 	if ch.Changed > 0 {
-		out = append(out, T(lang, "sheet_changed", ch.Changed))
+		out = append(out, T(lang, "sheet_changed", count(ch.Changed, lang)))
 	}
 	if len(ch.Kept) > 0 {
-		out = append(out, T(lang, "sheet_kept", len(ch.Kept)))
+		out = append(out, T(lang, "sheet_kept", count(len(ch.Kept), lang)))
 		if ch.KeptActive > 0 {
-			out = append(out, T(lang, "sheet_kept_on", ch.KeptActive))
+			out = append(out, T(lang, "sheet_kept_on", count(ch.KeptActive, lang)))
 		}
 	}
-	return append(out, T(lang, "sheet_subs", FormatNumberIn(int64(ch.Submissions), lang), FormatNumberIn(int64(ch.ReadOnly), lang)))
+	return append(out, T(lang, "sheet_subs", count(ch.Submissions, lang), count(ch.ReadOnly, lang)))
 }
 
 func textsIn(ts []Text, lang Lang) []string {
@@ -177,5 +177,8 @@ func listSome(items []string, lang Lang, sep string) string {
 	if len(items) <= sheetListMax {
 		return strings.Join(items, sep)
 	}
-	return T(lang, "sheet_more", strings.Join(items[:sheetListMax], sep), len(items)-sheetListMax)
+	return T(lang, "sheet_more", strings.Join(items[:sheetListMax], sep), count(len(items)-sheetListMax, lang))
 }
+
+// count writes n as people of lang read it: 23.485, 23,485.
+func count(n int, lang Lang) string { return FormatNumberIn(int64(n), lang) }

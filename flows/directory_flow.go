@@ -2,7 +2,7 @@ package flows
 
 func init() {
 	addTexts(map[string]Text{
-		"dir_head":     {Vi: "📇 Danh bạ đang dùng: %d địa bàn và %d đơn vị báo cáo (kể cả lịch sử); hôm nay %d đơn vị đang hoạt động.", En: "📇 The directory in use: %d places and %d reporting units (history included); %d units are in force today."},
+		"dir_head":     {Vi: "📇 Danh bạ đang dùng: %s địa bàn và %s đơn vị báo cáo (kể cả lịch sử); hôm nay %s đơn vị đang hoạt động.", En: "📇 The directory in use: %s places and %s reporting units (history included); %s units are in force today."},
 		"dir_sheet":    {Vi: "Tệp kèm theo là danh bạ này dưới dạng bảng tính: mỗi dòng một địa bàn hoặc một đơn vị, các cột Mã, Tên, Cấp trên, Tổ chức, Hiệu lực từ, Hiệu lực đến, Sáp nhập từ.", En: "The file attached is this directory as a spreadsheet: one place or unit a row, in the columns Mã (code), Tên (name), Cấp trên (parent), Tổ chức (organisation), Hiệu lực từ (valid from), Hiệu lực đến (valid to), Sáp nhập từ (merged from)."},
 		"dir_upload":   {Vi: "Sửa bảng rồi gửi lại tệp (.xlsx hoặc .csv) vào đây: bot kiểm tra và trả lời từng lỗi theo dòng và cột, hoặc tóm tắt thay đổi. Một đơn vị không bao giờ bị xoá: để một đơn vị thôi hoạt động, ghi ngày vào cột Hiệu lực đến.", En: "Edit it and send the file (.xlsx or .csv) back here: the bot checks it and answers with each error by row and column, or a summary of the changes. A unit is never deleted: to close one, write the day in Hiệu lực đến."},
 		"dir_no_up":    {Vi: "%s không cho bot nhận tệp, nên không gửi bảng vào đây được: hãy gửi tệp cho bot qua %s, hoặc nhờ người vận hành chạy lệnh danvan directory import <tệp> trên máy chủ.", En: "%s does not let the bot receive files, so the sheet cannot be sent here: send it to the bot on %s, or ask the operator to run danvan directory import <file> on the server."},
@@ -56,7 +56,7 @@ func (t *turn) directory() {
 		}
 	}
 	today := len(d.At(DateOf(t.now.In(t.loc()))).Units(""))
-	text := t.T("dir_head", places, units, today) + "\n" + t.T("dir_sheet") + "\n\n" + t.uploadHow()
+	text := t.T("dir_head", count(places, t.lang), count(units, t.lang), count(today, t.lang)) + "\n" + t.T("dir_sheet") + "\n\n" + t.uploadHow()
 	t.show(Reply{Text: text, Attach: &Attachment{Kind: DirectoryFile}})
 	t.prompt()
 }
