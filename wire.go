@@ -27,6 +27,7 @@ import (
 
 // The store must serve every interface the bot consumes.
 var (
+	_ bot.Models       = (*storage.Store)(nil)
 	_ bot.Sessions     = (*storage.Store)(nil)
 	_ bot.Reports      = (*storage.Store)(nil)
 	_ bot.People       = (*storage.Store)(nil)
@@ -42,13 +43,15 @@ var (
 )
 
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's
-// Files port, reading the store through its own FigureSource. The directory's sheets are
-// dirsheet's, which counts reports through its own Counter.
+// Files port, reading the store through its own FigureSource, and the written answers and the
+// register through the files' adapters over the store (SubmittedNarratives, RegisteredModels).
+// The directory's sheets are dirsheet's, which counts reports through its own Counter.
 var (
-	_ bot.Files          = (*files.Maker)(nil)
-	_ files.FigureSource = (*storage.Store)(nil)
-	_ bot.Sheets         = (*dirsheet.Checker)(nil)
-	_ dirsheet.Counter   = (*storage.Store)(nil)
+	_ bot.Files            = (*files.Maker)(nil)
+	_ files.FigureSource   = (*storage.Store)(nil)
+	_ files.RegisterSource = (*storage.Store)(nil)
+	_ bot.Sheets           = (*dirsheet.Checker)(nil)
+	_ dirsheet.Counter     = (*storage.Store)(nil)
 )
 
 // The store and the router must serve what the reminders and the demo consume.
@@ -91,7 +94,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins, Office: cfg.Office,
+		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins, Office: cfg.Office,
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.
@@ -112,9 +115,10 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	store.UseModel(dir, settings.Calendar, cfg.Targets)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store,
+		Figures: store, Contacts: store, Models: store,
 		Files: &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets,
-			Report: report},
+			Report: report, Narratives: files.SubmittedNarratives(store, cfg.Forms),
+			Models: files.RegisteredModels(store, settings.Calendar, cfg.Register)},
 		Sheets:   &dirsheet.Checker{Orgs: cfg.Orgs, Dir: dir, Counter: store, Now: now, Loc: cfg.Location()},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
@@ -125,7 +129,9 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 // disp's clock, at the pace of the channel each message goes on. The transports register with
 // the router.
 func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, obs reminders.Observer, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
-	router := &bot.Router{People: store}
+	// The router renders the files the reminders' last step pushes to leaders, as the
+	// dispatcher renders those of a conversation.
+	router := &bot.Router{People: store, Files: disp.Files}
 	disp.Notifier = router
 	pace := fanoutRates(cfg, store, router.Channel)
 	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Now, obs, log)
@@ -145,7 +151,7 @@ func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory,
 	r := cfg.Reminders
 	return reminders.New(reminders.Config{
 		Store: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender,
-		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r),
+		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Indicators: cfg.Targets, Rules: reminderRules(r),
 		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log, Observer: obs,
 	})
 }
@@ -201,7 +207,7 @@ func reminderRules(r config.RemindersConfig) reminders.Rules {
 func steps(ladder []config.StepConfig) []reminders.Step {
 	var out []reminders.Step
 	for _, s := range ladder {
-		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
+		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest, Report: s.Report})
 	}
 	return out
 }

@@ -60,6 +60,7 @@ func (c Config) Validate() error {
 	kinds := k.calendar()
 	k.forms(kinds)
 	k.targets()
+	k.register()
 	k.reminders(kinds)
 	return errors.Join(tidy(k.errs, c.file != "")...)
 }

@@ -25,7 +25,7 @@ func wantsSheet(env *Env, in Input) bool {
 func (t *turn) media(in Input) {
 	switch {
 	case !wantsSheet(t.env, in):
-		t.say(t.T("media"))
+		t.say(t.T(t.mediaText()))
 	case t.env.Sheet == nil:
 		t.say(t.T("sheet_off"))
 	default:

@@ -15,6 +15,8 @@ type Want struct {
 	History []Key
 	// Plan asks for the reminder plan an admin previews (into Env.Plan).
 	Plan bool
+	// Models names units whose "Dân vận khéo" models the step reads (into Env.Models).
+	Models []string
 	// Sheet asks for the check of the file an admin sent as a directory sheet (into Env.Sheet).
 	Sheet bool
 }
@@ -28,6 +30,7 @@ func Wants(env *Env, st State, in Input, now time.Time) Want {
 	}
 	w := leaderWants(env, parseLeader(env, st, in, now))
 	w.Plan = wantsPlan(env, in)
+	w.Models = modelWants(env, st, in)
 	w.Sheet = wantsSheet(env, in)
 	return w
 }

@@ -26,7 +26,9 @@ type Config struct {
 	Calendar flows.Calendar
 	Dir      *flows.Directory
 	Forms    []flows.Form
-	Rules    Rules
+	// Indicators are the plan's targets; the report push charts the first the period measures.
+	Indicators []flows.Indicator
+	Rules      Rules
 	// Lease is how long a claim protects a send in progress, counted from the claim and extended
 	// every third of it while the send runs: the time a crashed replica's reminders wait
 	// before another replica sends them. Default 5m.
@@ -135,6 +137,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 		}
 		if st, _, ok := s.cfg.Rules.latest(p, true, now); ok {
 			errs = append(errs, s.digests(ctx, p, st))
+		}
+		if st, ok := s.cfg.Rules.reportStep(p, now); ok {
+			errs = append(errs, s.pushReports(ctx, p, st))
 		}
 	}
 	return errors.Join(errs...)

@@ -47,6 +47,11 @@ func (z *Transport) publish(ctx context.Context, chat string, r flows.Reply) (st
 		return "", r
 	}
 	if z.files == nil {
+		if r.File.Kind == flows.Document { // a file was asked for: say why it is text
+			r = transport.FileAsText(r)
+			r.Text = strings.TrimSpace(r.Text + "\n\n" + noFilesNote)
+			return "", r
+		}
 		return "", transport.FileAsText(r)
 	}
 	link, err := z.files.Put(ctx, chat, *r.File)
@@ -69,6 +74,9 @@ func (z *Transport) publish(ctx context.Context, chat string, r flows.Reply) (st
 const (
 	fileTooBigNote = "(Tệp này quá lớn để gửi qua Zalo, nên số liệu được gửi dưới dạng chữ ở trên.)"
 	fileQuotaNote  = "(Bạn đã nhận nhiều tệp trong giờ qua, nên lần này số liệu được gửi dưới dạng chữ ở trên. Mời bạn thử lại sau ít phút.)"
+	// noFilesNote ends a spreadsheet or report draft sent as text because this bot serves no
+	// files to Zalo (no PUBLIC_URL): with one, the file comes as a link.
+	noFilesNote = "(Bot chưa được cấu hình để gửi tệp qua Zalo (cần PUBLIC_URL), nên thay cho tệp là bản tóm tắt bằng chữ ở trên. Có thể nhận tệp qua Telegram: /kenh telegram.)"
 )
 
 // sendFile sends r's file, if any, by its link and returns the text still to send: text is r's

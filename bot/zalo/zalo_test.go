@@ -296,8 +296,8 @@ func TestZaloPushedMenuFollowsCurrent(t *testing.T) {
 	}
 }
 
-// Without a file server a chart or spreadsheet goes as text: the reply's text, then the file's,
-// then the choices, cut into messages of at most 2,000 characters; no photo, no link.
+// Without a file server a chart or spreadsheet goes as text: the reply's text, then the file's
+// (a document's with a line saying it is its summary), then the choices, cut into messages of at most 2,000 characters; no photo, no link.
 func TestZaloSendsFileAsText(t *testing.T) {
 	fake := fakezalo.New(t)
 	z := newTransport(fakeConfig(fake), testkit.HandlerFunc(nil))
@@ -313,8 +313,9 @@ func TestZaloSendsFileAsText(t *testing.T) {
 	}{
 		{"chart", flows.Reply{Text: "Chỉ tiêu 1.5", File: chart, Buttons: [][]flows.Button{{{Label: "🏢 Theo tổ chức", Data: "1|org|"}}}}, 1,
 			"Chỉ tiêu 1.5\n\n" + chart.Text + "\n\nNhắn số để chọn: 1 – Theo tổ chức"},
-		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + sheet.Text},
-		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1, "Số liệu"},
+		// A document (a spreadsheet, a report draft) says it came as its summary, and why.
+		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + sheet.Text + "\n\n" + noFilesNote},
+		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1, "Số liệu\n\n" + noFilesNote},
 		{"long", flows.Reply{Text: "Chỉ tiêu 1.5", File: long}, 3, "Chỉ tiêu 1.5\n\n" + long.Text},
 	}
 	for _, tt := range tests {
