@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"danvan/config"
-	"danvan/dirsheet"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"danvan/config"
-	"danvan/dirsheet"
+	"danvan/config/dirsheet"
 	"danvan/internal/nationwide"
 	"danvan/internal/redistest"
 	"danvan/internal/testkit"

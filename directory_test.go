@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"danvan/config"
-	"danvan/dirsheet"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/redistest"
 	"danvan/internal/testkit"

@@ -17,7 +17,7 @@ import (
 	"danvan/bot/telegram"
 	"danvan/bot/zalo"
 	"danvan/config"
-	"danvan/dirsheet"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/demo"
 	"danvan/internal/metrics"

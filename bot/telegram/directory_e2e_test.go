@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"danvan/bot"
-	"danvan/dirsheet"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/faketg"
 	"danvan/internal/fixture"

@@ -7,7 +7,7 @@ import (
 
 	"danvan/bot"
 	"danvan/bot/files"
-	"danvan/dirsheet"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/fixture"
 	"danvan/storage"
