@@ -75,6 +75,9 @@ type Dispatcher struct {
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files
+	// Sheets checks the directory sheets admins send and renders the directory as one (nil:
+	// no directory sheets in chats).
+	Sheets Sheets
 	// Observer counts the updates handled, for metrics; nil counts nothing.
 	Observer Observer
 	Settings Settings
@@ -167,7 +170,7 @@ func (d *Dispatcher) redraw(ctx context.Context, in Incoming) []flows.Reply {
 		d.logger().WarnContext(ctx, "redraw a repeated update", "update", in.UpdateID, "chat", in.Chat, "err", err)
 		return nil
 	}
-	replies := flows.Redraw(d.env(snap), snap.state, in.Input, now)
+	replies := flows.Redraw(d.env(snap, in.Chat), snap.state, in.Input, now)
 	return d.attach(ctx, in, snap.person, langOf(snap.person, snap.state), replies)
 }
 
@@ -199,8 +202,12 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 			return nil, err
 		}
 	}
-	env := d.env(snap)
-	if err := d.fill(ctx, env, flows.Wants(env, snap.state, in.Input, now), now); err != nil {
+	env := d.env(snap, in.Chat)
+	w := flows.Wants(env, snap.state, in.Input, now)
+	if err := d.fill(ctx, env, w, now); err != nil {
+		return nil, err
+	}
+	if err := d.checkSheet(ctx, env, w, in); err != nil {
 		return nil, err
 	}
 	next, replies, effects := flows.Step(env, snap.state, in.Input, now)
@@ -317,13 +324,25 @@ func (d *Dispatcher) MarkUnreachable(ctx context.Context, ident string) error {
 	return d.Unreach.MarkUnreachable(ctx, ident)
 }
 
-func (d *Dispatcher) env(snap snapshot) *flows.Env {
+// env is what a step of chat reads.
+func (d *Dispatcher) env(snap snapshot, chat string) *flows.Env {
 	s := d.Settings
 	return &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
 		Register: s.Register, Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels,
-		Office: s.Office, Code: d.NewCode(),
+		Office: s.Office, Code: d.NewCode(), Via: d.channelOf(chat),
 	}
+}
+
+// channelOf is the channel of Settings.Channels whose identities chat's ("tg:12345") are.
+func (d *Dispatcher) channelOf(chat string) flows.Channel {
+	prefix, _, _ := strings.Cut(chat, ":")
+	for _, c := range d.Settings.Channels {
+		if c.ID == prefix {
+			return c
+		}
+	}
+	return flows.Channel{}
 }
 
 // fail logs err for operators and tells the person, kindly, to try again.

@@ -45,6 +45,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("calendar", len(c.Calendar)),
 		slog.Int("targets", len(c.Targets)),
 		slog.String("report_template", c.ReportTemplate),
+		slog.String("directory_file", c.DirectoryFile),
 	}
 }
 

@@ -12,6 +12,9 @@ type Channel struct {
 	Name string
 	// Label is how texts name the platform: "Telegram".
 	Label string
+	// Uploads is set when the bot receives the files people send on the platform (Telegram
+	// does; Zalo's Bot Platform does not), such as a directory sheet.
+	Uploads bool
 }
 
 // channelNamed returns the channel of chans that people call name: its Name or its ID, in any
