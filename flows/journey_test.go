@@ -139,3 +139,39 @@ func TestJourneyChoicesChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedChoicesOnAQuestion: on a platform without buttons a choice can be typed, also on a
+// question: "đổi" (with or without its marks) opens the chooser on any question, a button's
+// label chooses it, and a figure is always the answer.
+func TestTypedChoicesOnAQuestion(t *testing.T) {
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
+	lan := Person{ID: "lan", Units: []string{"tanphong-phunu"}}
+	k := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
+	tests := []struct {
+		typed  string
+		step   int
+		screen Screen
+	}{
+		{"đổi", 0, PickForm},
+		{"Đổi", 2, PickForm},
+		{"doi.", 2, PickForm},
+		{"Hủy", 2, Idle},
+		{"Quay lại", 2, Asking},
+		{"12", 2, Asking},
+		{"đổi mới 12", 2, Asking}, // words around a figure: the figure
+	}
+	for _, tt := range tests {
+		t.Run(tt.typed, func(t *testing.T) {
+			env := &Env{Person: lan, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar(),
+				Reports: map[Key]ReportInfo{k: {Draft: &Draft{Key: k, Person: "lan", Version: 2, Answers: map[string]int64{"eligible": 100, "members": 90}}}}}
+			st := State{Version: 5, Screen: Asking, Key: k, Step: tt.step, Seen: Seen{Draft: 2}}
+			next, replies, _ := Step(env, st, Input{Kind: TextInput, Text: tt.typed}, now)
+			if next.Screen != tt.screen {
+				t.Errorf("got screen %q (%q), want %q", next.Screen, allText(replies), tt.screen)
+			}
+			if tt.screen == Asking && tt.typed != "Quay lại" && next.Step != tt.step+1 {
+				t.Errorf("got question %d, want the figure taken and question %d", next.Step+1, tt.step+2)
+			}
+		})
+	}
+}

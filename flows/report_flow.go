@@ -143,8 +143,8 @@ func (t *turn) typedAnswer(s string) {
 }
 
 // typedChoice carries out a choice of the question's screen typed by its label ("Giữ như kỳ
-// trước", "Hủy"), or "đổi" for the chooser, on any question; false when s is neither, and is
-// read as the answer. No label of a figure's screen is a number.
+// trước", "Hủy"), or "đổi" for the chooser on any question; false when s is neither, and s is
+// then the answer. No label of a figure's screen is a number, so a figure never chooses.
 func (t *turn) typedChoice(s string) bool {
 	if isChange(s) {
 		t.change()
@@ -156,7 +156,7 @@ func (t *turn) typedChoice(s string) bool {
 	}
 	_, rest, _ := strings.Cut(b.Data, "|")
 	action, arg, _ := strings.Cut(rest, "|")
-	t.act(action, arg)
+	t.choose(action, arg)
 	return true
 }
 
