@@ -24,7 +24,7 @@ func TestRunRefusesToStart(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{"no token", nil, "TELEGRAM_BOT_TOKEN is not set"},
+		{"no token", nil, "ZALO_BOT_TOKEN is not set"},
 		{"no redis", map[string]string{"TELEGRAM_BOT_TOKEN": "123:secret-token", "REDIS_URL": "redis://127.0.0.1:1/0"}, "will not start without it"},
 		{"bad config", map[string]string{"WEBHOOK_URL": "https://bot.example.org/tg"}, "webhook_secret"},
 	}

@@ -63,10 +63,10 @@ func mustSeeded(b *testing.B, cfg config.Config, dir *flows.Directory, scope str
 	c.store = storage.New(rdb, redistest.Prefix(b, "bigcity"))
 	b.Cleanup(func() { _ = c.store.Close() })
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, cfg.Location())
-	settings := bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+	settings := bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
 		InviteTTL: cfg.InviteTTL, BotName: "danvan_bench_bot", Admins: map[string]bool{}}
 	// As main.go's newDispatcher.
-	c.store.UseModel(dir, settings.Calendar, cfg.Targets)
+	c.store.UseModel(dir, settings.Calendar, cfg.Indicators())
 	c.d = &bot.Dispatcher{
 		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Throttle: c.store, Guard: c.store, Unreach: c.store,
 		Figures: c.store, Files: &files.Maker{Source: c.store, Dir: dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},

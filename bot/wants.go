@@ -20,7 +20,7 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 		}
 	}
 	if w.Plan && d.Planner != nil {
-		plan, err := d.Planner.Plan(ctx, now)
+		plan, err := d.Planner.Plan(ctx, now, env.Person)
 		if err != nil {
 			return fmt.Errorf("plan reminders: %w", err)
 		}

@@ -122,7 +122,7 @@ func shareText(n, d int, lang Lang) string {
 func (t *turn) formSection(per Period, v View, f Form, total int) string {
 	tl := t.tally(per.ID, v, f.ID)
 	lines := []string{"📋 " + t.doneLine(tl, f, total)}
-	for _, ind := range t.env.Indicators {
+	for _, ind := range t.env.IndicatorsIn(v.Node, per) {
 		if Measures(ind, f, per.Kind) {
 			lines = append(lines, t.aggLines(ind, f, per, v)...)
 		}

@@ -11,6 +11,7 @@ var leaderTexts = map[string]Text{
 	"att_sheet":        {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},
 	"chart_nodata":     {Vi: "📊 Chưa có đơn vị nào trong %s gửi báo cáo %s kỳ %s, nên chưa có biểu đồ chỉ tiêu %s.", En: "📊 No unit in %s has sent the %s report for %s yet, so there is no chart of indicator %s."},
 	"chart_unmeasured": {Vi: "📊 Chỉ tiêu %s không tính cho kỳ %s: báo cáo kỳ này không hỏi các số liệu của chỉ tiêu.", En: "📊 Indicator %s is not computed for %s: this period's report does not ask its figures."},
+	"chart_noplan":     {Vi: "📊 Chỉ tiêu %s không có trong kế hoạch áp dụng cho kỳ %s.", En: "📊 Indicator %s is not a target of the plan in force for %s."},
 	"att_chart":        {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
 
 	"fig_head":        {Vi: "📊 Số liệu %s · %s\nSố đơn vị: %d", En: "📊 Figures %s · %s\nUnits: %d"},

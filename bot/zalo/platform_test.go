@@ -156,7 +156,7 @@ func TestZaloSenderName(t *testing.T) {
 		u := update{EventName: "message.text.received", Message: &message{MessageID: "m1", Text: "hi"}}
 		u.Message.From.ID, u.Message.Chat.ID = "u1", "u1"
 		u.Message.From.DisplayName, u.Message.From.Name = tt.display, tt.name
-		j, _ := convert(u)
+		j, _ := (&Transport{prefix: Prefix}).convert(u)
 		if j.in.Name != tt.want {
 			t.Errorf("display_name %q, name %q: got %q, want %q", tt.display, tt.name, j.in.Name, tt.want)
 		}

@@ -25,7 +25,7 @@ func (z *Transport) Send(ctx context.Context, chat string, r flows.Reply) error 
 // boundaries. The choices are remembered for the chat, so a typed number chooses one: a reply to
 // the chat's own message (own) replaces the menu, anything else adds to it (renderChoices).
 func (z *Transport) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
-	id, ok := strings.CutPrefix(chat, Prefix+":")
+	id, ok := strings.CutPrefix(chat, z.prefix+":")
 	if !ok || id == "" {
 		return fmt.Errorf("send to %s: not a zalo chat", chat)
 	}
