@@ -16,6 +16,8 @@ var leaderTexts = map[string]Text{
 
 	"fig_head":        {Vi: "📊 Số liệu %s · %s\nSố đơn vị: %d", En: "📊 Figures %s · %s\nUnits: %d"},
 	"fig_homes":       {Vi: "📊 Số liệu %s — bạn xem được %d phạm vi. Chọn phạm vi để xem:", En: "📊 Figures %s — you may read %d scopes. Choose one:"},
+	"fig_plan":        {Vi: "🎯 Chỉ tiêu theo %s", En: "🎯 Targets of %s"},
+	"fig_noplan":      {Vi: "🎯 Không có kế hoạch nào áp dụng cho năm %d: số liệu không so với chỉ tiêu.", En: "🎯 No plan covers %d: the figures are not judged against targets."},
 	"fig_nodata":      {Vi: "Chưa có đơn vị nào báo cáo kỳ này.", En: "No unit has reported for this period yet."},
 	"fig_done":        {Vi: "%s: Đã báo cáo %d/%d đơn vị (%s) · đúng hạn %d · trễ %d · chưa nộp %d", En: "%s: reported %d/%d units (%s) · on time %d · late %d · missing %d"},
 	"fig_returned":    {Vi: " · trả lại %d", En: " · returned %d"},
