@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	disp.Background = bg
 	defer disp.Wait(20*time.Second, stopBg)
 	mux := http.NewServeMux()
-	runs, err := startBots(ctx, cfg, store, disp, router, mux, m, log)
+	runs, err := startBots(ctx, cfg, store, disp, disp, router, mux, m, log)
 	if err != nil {
 		return err
 	}
@@ -101,9 +101,10 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 }
 
 // startBots connects every bot of the configuration (config.Bots: the deployment's on each
-// channel, each tenant's own), registers each with the router under its identity prefix,
-// mounts the webhooks and the Zalo file server on mux, and returns their runs.
-func startBots(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, router *bot.Router,
+// channel, each tenant's own) with h handling their updates (disp, or a test's wrapper of it),
+// registers each with the router under its identity prefix, mounts the webhooks and the Zalo
+// file server on mux, and returns their runs.
+func startBots(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, h bot.Handler, router *bot.Router,
 	mux *http.ServeMux, m *metrics.Metrics, log *slog.Logger) ([]func(context.Context) error, error) {
 	var files *zalo.Files
 	if cfg.PublicURL != "" {
@@ -119,10 +120,10 @@ func startBots(ctx context.Context, cfg config.Config, store *storage.Store, dis
 		var err error
 		switch b.Channel {
 		case "telegram":
-			s, err = startTelegram(ctx, cfg, b, disp, mux, m.Transport(bot.BotPrefix(telegram.Prefix, b.Tenant)), log)
+			s, err = startTelegram(ctx, cfg, b, disp, h, mux, m.Transport(bot.BotPrefix(telegram.Prefix, b.Tenant)), log)
 		default:
 			var z *zalo.Transport
-			z, err = startZalo(ctx, cfg, b, store, files, disp, mux, m.Transport(bot.BotPrefix(zalo.Prefix, b.Tenant)), log)
+			z, err = startZalo(ctx, cfg, b, store, files, disp, h, mux, m.Transport(bot.BotPrefix(zalo.Prefix, b.Tenant)), log)
 			if err == nil {
 				disp.Usage = append(disp.Usage, z)
 			}
@@ -139,13 +140,13 @@ func startBots(ctx context.Context, cfg config.Config, store *storage.Store, dis
 
 // startTelegram connects Telegram bot b and mounts its webhook on mux in webhook mode: the
 // deployment's at WEBHOOK_URL's path, a tenant's own at that path and "/<tenant>".
-func startTelegram(ctx context.Context, cfg config.Config, b config.Bot, disp *bot.Dispatcher, mux *http.ServeMux,
+func startTelegram(ctx context.Context, cfg config.Config, b config.Bot, disp *bot.Dispatcher, h bot.Handler, mux *http.ServeMux,
 	obs telegram.Observer, log *slog.Logger) (*telegram.Transport, error) {
 	hook := tenantURL(cfg.WebhookURL, b.Tenant)
 	tg, err := telegram.New(ctx, telegram.Config{
 		Token: b.Token, APIURL: cfg.TelegramAPIURL, Prefix: bot.BotPrefix(telegram.Prefix, b.Tenant),
 		WebhookURL: hook, WebhookSecret: cfg.WebhookSecret, Logger: log, Observer: obs,
-	}, disp, disp)
+	}, h, disp)
 	if err != nil {
 		return nil, fmt.Errorf("start telegram bot %s: %w", botLabel(b), err)
 	}
@@ -168,7 +169,7 @@ func startTelegram(ctx context.Context, cfg config.Config, b config.Bot, disp *b
 // so every replica serves any file URL, reads any typed number, handles what another
 // acknowledged and adds to one count.
 func startZalo(ctx context.Context, cfg config.Config, b config.Bot, store *storage.Store, files *zalo.Files,
-	disp *bot.Dispatcher, mux *http.ServeMux, obs zalo.Observer, log *slog.Logger) (*zalo.Transport, error) {
+	disp *bot.Dispatcher, h bot.Handler, mux *http.ServeMux, obs zalo.Observer, log *slog.Logger) (*zalo.Transport, error) {
 	prefix := bot.BotPrefix(zalo.Prefix, b.Tenant)
 	hook := tenantURL(cfg.ZaloWebhookURL, b.Tenant)
 	z, err := zalo.New(ctx, zalo.Config{
@@ -176,7 +177,7 @@ func startZalo(ctx context.Context, cfg config.Config, b config.Bot, store *stor
 		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
 		Inbox: store.ZaloInbox(prefix), Counter: store, MonthlyQuota: cfg.ZaloMonthlyQuota, Location: cfg.Location(),
 		Unreachables: disp, Observer: obs,
-	}, disp)
+	}, h)
 	if err != nil {
 		return nil, fmt.Errorf("start zalo bot %s: %w", botLabel(b), err)
 	}
