@@ -51,10 +51,7 @@ func BotOf(ident string) string {
 
 // ChannelOf returns the platform of an identity or bot, as flows.Channel.ID names it: "tg" for
 // "tg:12345" and "tg.lc:12345" alike.
-func ChannelOf(ident string) string {
-	ch, _, _ := strings.Cut(BotOf(ident), ".")
-	return ch
-}
+func ChannelOf(ident string) string { return flows.IdentChannel(ident) }
 
 // BotPrefix is the prefix of the identities of tenant's own bot on channel ("tg", "zalo"):
 // "tg.lc". A bot shared by every tenant has the channel's prefix alone.

@@ -265,3 +265,30 @@ func TestAdminInviteGrants(t *testing.T) {
 		t.Errorf("got %+v, want AdminOf [lc] and the scope kept", p)
 	}
 }
+
+// An identity with a tenant's own bot is on that bot's platform: /kenh telegram takes it, and
+// IdentChannel reads it.
+func TestTenantBotIdentityChannel(t *testing.T) {
+	for ident, want := range map[string]string{"tg:5": "tg", "tg.db:5": "tg", "zalo.lc.2:z": "zalo", "console:x": "console"} {
+		if got := IdentChannel(ident); got != want {
+			t.Errorf("IdentChannel(%s): got %s, want %s", ident, got, want)
+		}
+	}
+	p := Person{ID: "zalo:z", Units: []string{"tanphong-phunu"}, Idents: []string{"zalo:z", "tg.db:5"}}
+	env := Env{Person: p, Dir: mustDirectory(t), Forms: testForms(), Calendar: testCalendar(), Channels: testChannels()}
+	_, replies, effects := Step(&env, State{}, Input{Kind: CommandInput, Command: "kenh", Args: "telegram"}, time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc))
+	if sp, ok := firstEffect[SavePerson](effects); !ok || sp.Person.Channel != "tg" {
+		t.Errorf("/kenh telegram: got %v (%q), want the channel set to tg", effects, joinReplies(replies))
+	}
+}
+
+// firstEffect returns the first of effects of type E.
+func firstEffect[E Effect](effects []Effect) (E, bool) {
+	for _, e := range effects {
+		if e, ok := e.(E); ok {
+			return e, true
+		}
+	}
+	var zero E
+	return zero, false
+}
