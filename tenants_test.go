@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"html"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +68,22 @@ func dienBien() []flows.Node {
 	return nodes
 }
 
+// dienBienTemplate writes the report template of Điện Biên, the built-in one with its own
+// issuing body and place, and returns its path.
+func dienBienTemplate(t *testing.T, cfg config.Config) string {
+	t.Helper()
+	text, err := cfg.ReportTemplateText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = bytes.ReplaceAll(bytes.ReplaceAll(text, []byte("LAI CHÂU"), []byte("ĐIỆN BIÊN")), []byte("Lai Châu"), []byte("Điện Biên"))
+	path := filepath.Join(t.TempDir(), "report-db.yaml")
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // dbSecrets are what nobody of Lai Châu may read anywhere: Điện Biên's places, its organiser's
 // name and its figures (7.777 eligible, 6.666 members), however written.
 var dbSecrets = []string{"Điện Biên", "Mường Thanh", "Thanh Nưa", "Quàng Thị Bích", "7.777", "7777", "6.666", "6666", "db-"}
@@ -95,7 +114,8 @@ func newTenantsE2E(t *testing.T) *tenantsE2E {
 	cfg.Admins = []int64{superAdmin}
 	cfg.Units = append(cfg.Units, dienBien()...)
 	cfg.Tenants = []config.TenantConfig{{ID: "lc"}, {ID: "db",
-		Office: flows.Text{Vi: "Ban Tuyên giáo và Dân vận Tỉnh ủy Điện Biên"}, TelegramToken: tokenDB}}
+		Office: flows.Text{Vi: "Ban Tuyên giáo và Dân vận Tỉnh ủy Điện Biên"}, TelegramToken: tokenDB,
+		ReportTemplate: dienBienTemplate(t, cfg)}}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +248,7 @@ var forgedForLC = []string{
 	"*|xlsx|2026-Q1 db -", "*|csv|2026-Q1 db-mt -", "*|chart|2026-Q1 db - 1.5", "*|chart|2026-Q1 db-mt phunu 1.6",
 	"*|ret|2026-Q1 db-mt-phunu membership 1", "*|reo|2026-Q1 db-mt-phunu membership", "*|rg|2026-Q1|db-mt-phunu|membership",
 	"*|ra|2026-Q1", "*|rn|2026-Q1",
+	"*|mhl|field db -", "*|mhl|place db-mt -", "*|mhl|org db phunu", "*|mha|db-mt-phunu", "*|mhr|db-mt-phunu m1",
 }
 
 // TestTenantIsolation: a leader and an admin of Lai Châu, on Telegram and on Zalo, type every
@@ -238,7 +259,7 @@ var forgedForLC = []string{
 func TestTenantIsolation(t *testing.T) {
 	x := newTenantsE2E(t)
 	commands := []string{"/figures", "/figures 2026-Q1", "/missing", "/chart", "/chart 1.5", "/export", "/export csv", "/help",
-		"/calendar", "/reminders", "/invite"}
+		"/baocao", "/mohinh", "/mohinh linhvuc", "/mohinh xa", "/mohinh tochuc", "/calendar", "/reminders", "/invite"}
 	for _, chat := range []int64{lcLeader, lcAdmin} {
 		who := fmt.Sprintf("Telegram %d", chat)
 		if got := x.say(x.tgA, chat, "/figures"); !strings.Contains(got, "Tỉnh Lai Châu") {

@@ -27,6 +27,7 @@ import (
 
 // The store must serve every interface the bot consumes.
 var (
+	_ bot.Models       = (*storage.Store)(nil)
 	_ bot.Sessions     = (*storage.Store)(nil)
 	_ bot.Reports      = (*storage.Store)(nil)
 	_ bot.People       = (*storage.Store)(nil)
@@ -42,10 +43,12 @@ var (
 )
 
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's
-// Files port, reading the store through its own FigureSource.
+// Files port, reading the store through its own FigureSource, and the written answers and the
+// register through the files' adapters over the store (SubmittedNarratives, RegisteredModels).
 var (
-	_ bot.Files          = (*files.Maker)(nil)
-	_ files.FigureSource = (*storage.Store)(nil)
+	_ bot.Files            = (*files.Maker)(nil)
+	_ files.FigureSource   = (*storage.Store)(nil)
+	_ files.RegisterSource = (*storage.Store)(nil)
 )
 
 // The store and the router must serve what the reminders and the demo consume.
@@ -88,7 +91,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	}
 	settings := bot.Settings{
 		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
-		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: bootstrapAdmins(cfg), Office: cfg.Office,
+		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: bootstrapAdmins(cfg), Office: cfg.Office,
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.
@@ -105,7 +108,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	store.UseTenancy(dir, tenants)
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Contacts: store, Files: maker,
+		Figures: store, Contacts: store, Models: store, Files: maker,
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }
@@ -132,8 +135,11 @@ func newMaker(cfg config.Config, store *storage.Store, dir *flows.Directory, ten
 			return nil, fmt.Errorf("report template of tenant %s: %w", id, err)
 		}
 	}
-	return &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
-		Report: report, Tenants: tenants, Reports: reports}, nil
+	cal := cfg.FlowsCalendar()
+	return &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: cal, Indicators: cfg.Indicators(),
+		Report: report, Narratives: files.SubmittedNarratives(store, cfg.Forms),
+		Models:  files.RegisteredModels(store, cal, cfg.Register),
+		Tenants: tenants, Reports: reports}, nil
 }
 
 // bootstrapAdmins are the identities of ADMINS and ZALO_ADMINS, on every bot of their channel:
@@ -184,7 +190,9 @@ func tenantBots(cfg config.Config) map[string]string {
 // disp's clock, at the pace of the channel each message goes on. The transports register with
 // the router.
 func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, obs reminders.Observer, log *slog.Logger) (*bot.Router, reminders.Schedules) {
-	router := &bot.Router{People: store, Home: homeBots(disp.Settings)}
+	// The router renders the files the reminders' last step pushes to leaders, as the
+	// dispatcher renders those of a conversation.
+	router := &bot.Router{People: store, Home: homeBots(disp.Settings), Files: disp.Files}
 	disp.Notifier = router
 	pace := fanoutRates(cfg, store, router.Channel)
 	sched := newSchedules(cfg, store, disp.Settings, reminders.NewSharedFanout(router, pace, blocked), disp.Now, obs, log)
@@ -228,7 +236,8 @@ func newSchedules(cfg config.Config, store *storage.Store, s bot.Settings, sende
 		}
 		out = append(out, reminders.New(reminders.Config{
 			Store: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender,
-			Calendar: t.Calendar, Dir: s.Dir, Root: t.ID, Tag: tag, Forms: cfg.Forms, Rules: reminderRules(r),
+			Calendar: t.Calendar, Dir: s.Dir, Root: t.ID, Tag: tag, Forms: cfg.Forms, Indicators: cfg.Indicators(), Plans: t.Plans,
+			Rules: reminderRules(r),
 			Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log.With("tenant", t.ID), Observer: obs,
 		}))
 	}
@@ -288,7 +297,7 @@ func reminderRules(r config.RemindersConfig) reminders.Rules {
 func steps(ladder []config.StepConfig) []reminders.Step {
 	var out []reminders.Step
 	for _, s := range ladder {
-		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
+		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest, Report: s.Report})
 	}
 	return out
 }

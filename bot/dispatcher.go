@@ -19,8 +19,10 @@ type Settings struct {
 	Forms      []flows.Form
 	Calendar   flows.Calendar
 	Indicators []flows.Indicator
-	InviteTTL  time.Duration
-	BotName    string
+	// Register is the "Dân vận khéo" register's fields and levels; none turn it off.
+	Register  flows.Register
+	InviteTTL time.Duration
+	BotName   string
 	// Admins are the platform identities ("tg:12345") named as admins in config.
 	Admins map[string]bool
 	// Channels are the platforms the bot runs, in the order texts name them; main fills it.
@@ -73,10 +75,12 @@ type Dispatcher struct {
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).
 	Unreach Unreachables
-	// Figures, Contacts, Planner, Usage, Reminder, Notifier and Files serve leaders, admins
-	// and notices; a nil one turns its feature off.
+	// Figures, Contacts, Models, Planner, Usage, Reminder, Notifier and Files serve leaders,
+	// admins, the register and notices; a nil one turns its feature off.
 	Figures  Figures
 	Contacts Contacts
+	// Models reads the "Dân vận khéo" register; nil leaves it empty.
+	Models   Models
 	Planner  Planner
 	Usage    []Usage
 	Reminder Reminder
@@ -333,7 +337,8 @@ func (d *Dispatcher) env(snap snapshot, chat string) *flows.Env {
 	s := d.Settings
 	env := &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Office: s.Office, Code: d.NewCode(),
+		Register: s.Register, Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels,
+		Office: s.Office, Code: d.NewCode(),
 	}
 	if t, ok := d.tenant(snap.person, chat); ok {
 		env.Tenants, env.Calendar, env.Office = s.Tenants, t.Calendar, t.Office

@@ -32,6 +32,10 @@ type Router struct {
 	// as "tg.lc"): of two identities on the preferred channel, the one with the tenant's own
 	// bot is written to.
 	Home func(flows.Person) []string
+	// Files renders the files replies sent outside a conversation ask for (flows.Reply.Attach):
+	// the chart and report draft pushed to leaders when a period's reminders end. Nil sends
+	// such a reply's text with a line saying files are off.
+	Files Files
 
 	mu      sync.RWMutex
 	senders map[string]Sender // by bot prefix: "tg", "zalo", "tg.lc"
@@ -70,6 +74,10 @@ func (r *Router) Notify(ctx context.Context, person string, replies []flows.Repl
 		return fmt.Errorf("notify %s: %w", person, ErrNoChannel)
 	}
 	for _, reply := range replies {
+		reply, err := r.render(ctx, p, reply)
+		if err != nil {
+			return fmt.Errorf("notify %s: %w", person, err)
+		}
 		if err := s.Send(ctx, chat, reply); err != nil {
 			return fmt.Errorf("notify %s on %s: %w", person, chat, err)
 		}
@@ -88,10 +96,35 @@ func (r *Router) Send(ctx context.Context, p flows.Person, reply flows.Reply) er
 	if !ok {
 		return fmt.Errorf("send to %s: %w", p.ID, ErrNoChannel)
 	}
+	reply, err := r.render(ctx, p, reply)
+	if err != nil {
+		return fmt.Errorf("send to %s: %w", p.ID, err)
+	}
 	if err := s.Send(ctx, chat, reply); err != nil {
 		return fmt.Errorf("send to %s on %s: %w", p.ID, chat, err)
 	}
 	return nil
+}
+
+// render makes the file reply asks for, for p, in p's language; the transport then sends it as
+// it sends any file (a Telegram document, a Zalo link or text). A file that cannot be made is an
+// error: the reminders release their claim and try again at the next tick, rather than mark
+// sent a message that went without its file.
+func (r *Router) render(ctx context.Context, p flows.Person, reply flows.Reply) (flows.Reply, error) {
+	if reply.Attach == nil || reply.File != nil {
+		return reply, nil
+	}
+	lang := langOf(p, flows.State{})
+	if r.Files == nil {
+		reply.Attach, reply.Text = nil, reply.Text+"\n\n"+flows.T(lang, "file_off")
+		return reply, nil
+	}
+	f, err := r.Files.File(ctx, p, *reply.Attach, lang)
+	if err != nil {
+		return reply, fmt.Errorf("render %s for %s: %w", reply.Attach.Kind, p.ID, err)
+	}
+	reply.File = &f
+	return reply, nil
 }
 
 // route picks the identity to write to and its sender: of the identities whose bot has a

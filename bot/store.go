@@ -105,6 +105,12 @@ type Reminder interface {
 	Remind(ctx context.Context, e flows.Remind) error
 }
 
+// Models reads the "Dân vận khéo" register a step names (flows.Want.Models).
+type Models interface {
+	// Models returns the models of each of units that has any.
+	Models(ctx context.Context, units []string) (map[string][]flows.Model, error)
+}
+
 // Contacts finds the people a leader's view names, by person id.
 type Contacts interface {
 	People(ctx context.Context, ids []string) (map[string]flows.Person, error)

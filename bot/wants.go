@@ -11,7 +11,7 @@ import (
 )
 
 // fill loads into env what the step will read beyond the chat's own reports (flows.Wants): a
-// leader's tallies, units' progress, a report's versions, the reminder plan. A part whose port
+// leader's tallies, units' progress, a report's versions, the reminder plan, the register. A part whose port
 // is not wired stays empty, and flows says the feature is not available.
 func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now time.Time) error {
 	if d.Figures != nil {
@@ -28,6 +28,13 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 	}
 	if w.Plan {
 		env.Usage = d.usage(ctx, now, env.Person)
+	}
+	if len(w.Models) > 0 && d.Models != nil {
+		models, err := d.Models.Models(ctx, w.Models)
+		if err != nil {
+			return fmt.Errorf("load the register of %d units: %w", len(w.Models), err)
+		}
+		env.Models = models
 	}
 	if ids := named(env); len(ids) > 0 && d.Contacts != nil {
 		people, err := d.Contacts.People(ctx, ids)

@@ -111,6 +111,9 @@ type Config struct {
 	// Office names the body that runs the bot and that people are told to contact: since 2025
 	// the province's "Ban Tuyên giáo và Dân vận Tỉnh ủy". Data, like the directory.
 	Office flows.Text `yaml:"office" json:"office"`
+	// Register is the "Dân vận khéo" register's fields and recognising levels (defaults in
+	// defaults/register.yaml); a file's section replaces it whole, and no fields turn it off.
+	Register flows.Register `yaml:"register" json:"register"`
 	// Reminders is the reminder ladder, sending hours and fan-out pace (config/reminders.go).
 	Reminders RemindersConfig `yaml:"reminders" json:"reminders"`
 	// ReportTemplate is the path of the written report's template, the words of the .docx
@@ -138,7 +141,7 @@ type PeriodConfig struct {
 var defaultFiles embed.FS
 
 // defaultSections lists the embedded files in the order they are read.
-var defaultSections = []string{"office", "orgs", "units", "forms", "calendar", "plans", "reminders"}
+var defaultSections = []string{"office", "orgs", "units", "forms", "calendar", "plans", "register", "reminders"}
 
 // Default returns the built-in configuration: the settings below and the data of Lai Châu
 // province as of 1 July 2025 (with the 2023 city as its history) from the embedded

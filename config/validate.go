@@ -62,6 +62,7 @@ func (c Config) Validate() error {
 	k.targets()
 	k.plans()
 	k.tenants(kinds)
+	k.register()
 	k.reminders(kinds)
 	return errors.Join(tidy(k.errs, c.file != "")...)
 }

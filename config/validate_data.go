@@ -195,6 +195,7 @@ type formCheck struct {
 func (k *checker) question(p string, q flows.Question, fc formCheck) {
 	k.id(p+".id", q.ID, fc.ids)
 	k.text(p+".label", q.Label)
+	k.questionType(p, q)
 	switch {
 	case q.Min < 0:
 		k.add(p+".min", "%d is negative; answers are whole numbers ≥ 0", q.Min)
@@ -266,6 +267,8 @@ func (k *checker) targetFields(p string, ind flows.Indicator, f flows.Form) {
 	num, ok := f.Question(ind.Num)
 	if !ok {
 		k.add(p+".num", "%q names no question of form %s", ind.Num, f.ID)
+	} else if num.IsText() {
+		k.add(p+".num", "%q is a text question; an indicator is computed from figures", ind.Num)
 	}
 	if ind.Den == "" {
 		return
@@ -273,6 +276,10 @@ func (k *checker) targetFields(p string, ind flows.Indicator, f flows.Form) {
 	den, ok2 := f.Question(ind.Den)
 	if !ok2 {
 		k.add(p+".den", "%q names no question of form %s", ind.Den, f.ID)
+		return
+	}
+	if den.IsText() {
+		k.add(p+".den", "%q is a text question; an indicator is computed from figures", ind.Den)
 		return
 	}
 	for _, kind := range periodsOf(num) {

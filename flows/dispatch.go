@@ -36,7 +36,7 @@ func (t *turn) act(action, arg string) {
 	case "e":
 		t.editField(arg)
 	default:
-		if !t.inviteAct(action, arg) {
+		if !t.textAct(action) && !t.modelAct(action, arg) && !t.inviteAct(action, arg) {
 			t.prompt()
 		}
 	}
@@ -55,6 +55,10 @@ func (t *turn) text(s string) {
 	case ReturnReason:
 		t.typedReason(s)
 		return
+	case AskModelName, AskModelStart:
+		if t.typedModel(s) {
+			return
+		}
 	}
 	r := t.render()
 	if b, ok := matchChoice(r.Buttons, s); ok {
@@ -122,12 +126,17 @@ func (t *turn) render() Reply {
 		return t.renderInvite()
 	case ReturnReason:
 		return t.renderReturnAsk()
+	case AskModelUnit, AskModelName, AskModelField, AskModelStart, AskModelLevel, ModelCard:
+		return t.renderModel()
 	}
 	return Reply{Text: t.T("idle_text")}
 }
 
 // back goes one screen back.
 func (t *turn) back() {
+	if t.modelBack() {
+		return
+	}
 	switch t.st.Screen {
 	case Asking:
 		t.st.Pending = nil

@@ -78,6 +78,11 @@ type Snooze struct {
 	Until  time.Time
 }
 
+// SaveModel stores a unit's "Dân vận khéo" model, provided the stored one is still at version
+// Model.Version-1 (none at all for version 1, so two organisers registering at once never share
+// an id): a registration, or a recognition as an exemplar.
+type SaveModel struct{ Model Model }
+
 // Notify asks the caller to send replies to another person (by Person.ID) once the step's other
 // effects are stored: an organiser told their report was returned, a nudge from a leader. It is
 // not stored; a failure to deliver is logged, never undone.
@@ -119,6 +124,9 @@ func (SavePerson) Outbound() bool { return false }
 
 // Outbound implements Effect: the store keeps the snooze.
 func (Snooze) Outbound() bool { return false }
+
+// Outbound implements Effect: the store keeps the model.
+func (SaveModel) Outbound() bool { return false }
 
 // Outbound implements Effect: a notice is sent.
 func (Notify) Outbound() bool { return true }
@@ -175,6 +183,7 @@ func (e SavePerson) read(r *Reading) {
 
 func (CreateInvite) read(*Reading) {} // the chat reads no invites
 func (Snooze) read(*Reading)       {} // nor snoozes
+func (SaveModel) read(*Reading)    {} // the register is read afresh for every step (Want.Models)
 func (Notify) read(*Reading)       {}
 func (Remind) read(*Reading)       {}
 

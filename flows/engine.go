@@ -35,7 +35,7 @@ func (t *turn) run(in Input) bool {
 	case ButtonInput:
 		return t.button(in.Data)
 	case MediaInput:
-		t.say(t.T("media"))
+		t.say(t.T(t.mediaText()))
 		t.prompt()
 	default:
 		t.text(strings.TrimSpace(in.Text))
@@ -149,10 +149,12 @@ func (t *turn) command(cmd, args string) {
 		t.startLink()
 	case "kenh":
 		t.setChannel(args)
-	case "figures", "missing", "chart", "export":
+	case "figures", "missing", "chart", "export", "baocao":
 		t.leaderCommand(cmd, args)
 	case "calendar", "reminders", "remind":
 		t.remindCommand(cmd, args)
+	case "mohinh":
+		t.modelCommand(args)
 	default:
 		t.say(t.T("unknown_cmd", cmd))
 		t.prompt()
@@ -168,8 +170,12 @@ func (t *turn) cancel() {
 		t.say(t.T("nothing"))
 		return
 	}
+	text := t.T("cancelled")
+	if t.st.Model != nil {
+		text = t.T("mh_cancelled")
+	}
 	t.reset()
-	t.say(t.T("cancelled"))
+	t.say(text)
 }
 
 func (t *turn) setLang(arg string) {
@@ -214,7 +220,7 @@ func (t *turn) choose(action, arg string) {
 
 // hasAnswers reports whether d is a draft with something in it: a submitted report leaves an
 // empty one behind.
-func hasAnswers(d *Draft) bool { return d != nil && len(d.Answers) > 0 }
+func hasAnswers(d *Draft) bool { return d.Started() }
 
 // seen is what the current report screen shows: the draft as this step leaves it, the
 // submitted version and the previous period's.

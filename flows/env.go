@@ -45,6 +45,10 @@ type Env struct {
 	// told to contact: since 2025 the province's Ban Tuyên giáo và Dân vận. It is data (config);
 	// empty reads DefaultOffice.
 	Office Text
+	// Register is the "Dân vận khéo" register's data (its fields and levels); Models holds, by
+	// unit id, the models of the units Want.Models named, loaded by the caller.
+	Register Register
+	Models   map[string][]Model
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string

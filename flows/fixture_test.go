@@ -41,9 +41,13 @@ func testForms() []Form {
 		}},
 		{ID: "activities", Title: Text{Vi: "Hoạt động", En: "Activities"}, Questions: []Question{
 			{ID: "meetings", Label: Text{Vi: "Số buổi sinh hoạt", En: "Meetings"}},
-			{ID: "models", Label: Text{Vi: "Mô hình Dân vận khéo", En: "Dân vận khéo models"}},
+			{ID: "models", Label: Text{Vi: "Mô hình Dân vận khéo", En: "Dân vận khéo models"}, Register: RegisterModels},
 			{ID: "petitions", Label: Text{Vi: "Kiến nghị tiếp nhận", En: "Petitions received"}},
 			{ID: "resolved", Label: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, LE: "petitions"},
+			// The written answers are asked in the written sơ kết and tổng kết reports only.
+			{ID: "results", Type: TextQuestion, Label: Text{Vi: "Kết quả nổi bật", En: "Notable results"}, Optional: true, Periods: []PeriodKind{H1, Year}},
+			{ID: "shortcomings", Type: TextQuestion, Label: Text{Vi: "Hạn chế, khó khăn", En: "Shortcomings"}, Optional: true, MaxLen: 300, Periods: []PeriodKind{H1, Year}},
+			{ID: "proposals", Type: TextQuestion, Label: Text{Vi: "Đề xuất, kiến nghị", En: "Proposals"}, Optional: true, Periods: []PeriodKind{H1, Year}},
 		}},
 	}
 }
@@ -56,6 +60,20 @@ func testIndicators() []Indicator {
 		{ID: "1.4", Name: Text{Vi: "Có mô hình", En: "Has a model"}, Form: "activities", Num: "models", Min: 1, Share: 0.95},
 		{ID: "1.4b", Name: Text{Vi: "Có điển hình", En: "Has exemplars"}, Form: "activities", Num: "exemplars", Min: 1, Share: 0.95},
 		{ID: "kn", Name: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, Form: "activities", Num: "resolved", Den: "petitions", Info: true},
+	}
+}
+
+// testRegister is the register's data: two of the fields of Kết luận 69-KL/TU and the levels.
+func testRegister() Register {
+	return Register{
+		Fields: []ModelField{
+			{ID: "kinhte", Name: Text{Vi: "Phát triển kinh tế, xóa bỏ tập quán lạc hậu", En: "Economy and backward practices"}},
+			{ID: "rung", Name: Text{Vi: "Bảo vệ và phát triển rừng", En: "Forests"}},
+		},
+		Levels: []ModelLevel{
+			{ID: "xa", Name: Text{Vi: "cấp xã", En: "commune"}},
+			{ID: "tinh", Name: Text{Vi: "cấp tỉnh", En: "province"}},
+		},
 	}
 }
 

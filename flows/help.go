@@ -47,6 +47,10 @@ func reads(p Person, dir *Directory) bool { return len(Homes(p, dir)) > 0 }
 
 func organises(p Person, _ *Directory) bool { return len(p.Units) > 0 }
 
+// leads reports whether p reads figures as a leader or an admin: /baocao drafts their reports
+// (draftsReports), and /mohinh lists their scope's models when they report for no unit.
+func leads(p Person, d *Directory) bool { return !organiserOnly(p) && reads(p, d) }
+
 func administers(p Person, _ *Directory) bool { return IsAdmin(p) }
 
 // helpCommands lists the commands of some role in the order /help shows them, each with its rule.
@@ -59,6 +63,9 @@ var helpCommands = []helpCommand{
 	{"cmd_missing_o", func(p Person, d *Directory) bool { return organiserOnly(p) && reads(p, d) }},
 	{"cmd_chart", reads},
 	{"cmd_export", reads},
+	{"cmd_baocao", leads},
+	{"cmd_mohinh", organises},
+	{"cmd_mohinh_l", func(p Person, d *Directory) bool { return len(p.Units) == 0 && leads(p, d) }},
 	{"cmd_invite", administers},
 	{"cmd_calendar", administers},
 	{"cmd_reminders", administers},
@@ -180,8 +187,10 @@ func (t *turn) mineForm(b *strings.Builder, k Key, f Form, kind PeriodKind) {
 		b.WriteString("\n  " + t.T("mine_returned", s.Returned.Reason))
 	}
 	for _, q := range f.For(kind) {
-		if v, ok := s.Values[q.ID]; ok {
+		if v, ok := s.Values[q.ID]; ok && !q.IsText() {
 			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + t.num(v))
+		} else if text := s.Texts[q.ID]; q.IsText() && text != "" {
+			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + quoteLines(text, 1, buttonRunes*2))
 		}
 	}
 }

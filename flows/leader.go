@@ -46,7 +46,7 @@ func (t *turn) leader(r leaderReq) {
 		t.startReturn(r)
 	case "reo":
 		t.reopen(r)
-	case "chart", "xlsx", "csv", "csv;":
+	case "chart", "xlsx", "csv", "csv;", "docx":
 		t.attach(r)
 	}
 }
@@ -98,6 +98,11 @@ func (t *turn) attach(r leaderReq) {
 		a.Kind = CSVFile
 	case "csv;":
 		a.Kind = CSVSemiFile
+	case "docx":
+		if !t.draftsReports() {
+			return
+		}
+		a.Kind, caption = DocFile, t.T("att_docx", r.per.Label(t.lang), t.reqLabel(r))
 	case "chart":
 		ind, ok := indicatorOf(t.env, r, r.ind)
 		switch {

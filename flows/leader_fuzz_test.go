@@ -30,7 +30,8 @@ func FuzzParsePeriod(f *testing.F) {
 func FuzzUnboundData(f *testing.F) {
 	for _, s := range []string{"fig|2026-Q1 laichau - -", "unit|2026-Q1 tanphong-phunu", "ret|2026-Q1 tanphong-phunu membership 1",
 		"nudge|2026-Q1 tanphong-phunu", "nudgeall|2026-Q1 laichau -", "reo|2026-Q1 tanphong-phunu membership", "miss|2026-Q1 1 laichau -",
-		"chart|2026-Q1 laichau - 1.5", "xlsx|2026-Q1 - -", "rg|2026-Q1|tanphong-phunu", "rs|2026-Q1", "ra|2026-Q1", "rn|2026-Q1", "|||", "fig|"} {
+		"chart|2026-Q1 laichau - 1.5", "xlsx|2026-Q1 - -", "rg|2026-Q1|tanphong-phunu", "rs|2026-Q1", "ra|2026-Q1", "rn|2026-Q1", "|||", "fig|",
+		"mha|santhang-phunu", "mhr|tanphong-phunu 1", "mhl|field laichau -", "mhl|org - -"} {
 		f.Add(s)
 	}
 	w := leaderWorld(f)
@@ -38,6 +39,9 @@ func FuzzUnboundData(f *testing.F) {
 		for name, p := range roles {
 			_, _, effects, _ := stepAs(w, p, State{Version: 3}, Input{Kind: ButtonInput, Data: Unbound + "|" + data})
 			for _, e := range effects {
+				if m, ok := e.(SaveModel); ok && !p.Organises(m.Model.Unit) {
+					t.Errorf("%s pressing %q: got %v, want no model of a unit not theirs", name, data, m.Model)
+				}
 				switch e.(type) {
 				case ReturnSubmission, Remind:
 					if name == "organiser" || name == "stranger" || name == "empty" {

@@ -26,6 +26,12 @@ func (w *world) load(env *Env, want Want) {
 			env.History[k] = slices.Clone(h)
 		}
 	}
+	env.Models = map[string][]Model{}
+	for _, u := range want.Models {
+		if ms := w.models[u]; len(ms) > 0 {
+			env.Models[u] = slices.Clone(ms)
+		}
+	}
 }
 
 // tallyOf sums the contributions of the current submissions a tally key covers. It uses the
@@ -62,7 +68,7 @@ func (w *world) progress(unit, period string) UnitProgress {
 		p.Nudged = &n
 	}
 	for _, d := range w.drafts {
-		if d.Key.Unit == unit && d.Key.Period == period && len(d.Answers) > 0 {
+		if d.Key.Unit == unit && d.Key.Period == period && d.Started() {
 			if p.Drafts[d.Key.Form] == nil {
 				p.Drafts[d.Key.Form] = map[string]*Draft{}
 			}

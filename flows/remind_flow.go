@@ -91,16 +91,19 @@ func (t *turn) calendar() {
 		p := cal.Make(s, year)
 		lines = append(lines, t.T("cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
 			p.Opens.In(cal.Loc).Format("02/01"), p.Closes.In(cal.Loc).Format("02/01/2006")))
-		var steps, digests []string
+		var steps, digests, reports []string
 		if t.env.Plan != nil {
 			for _, st := range t.env.Plan.Ladder {
 				if st.Period != p.ID {
 					continue
 				}
 				item := hm(st.At, cal.Loc) + " (" + StepName(st.Days, false, t.lang) + ")"
-				if st.Digest {
+				switch {
+				case st.Report:
+					reports = append(reports, hm(st.At, cal.Loc))
+				case st.Digest:
 					digests = append(digests, item)
-				} else {
+				default:
 					steps = append(steps, item)
 				}
 			}
@@ -110,6 +113,9 @@ func (t *turn) calendar() {
 		}
 		if len(digests) > 0 {
 			lines = append(lines, t.T("cal_digest", strings.Join(digests, " · ")))
+		}
+		if len(reports) > 0 {
+			lines = append(lines, t.T("cal_report", strings.Join(reports, " · ")))
 		}
 	}
 	lines = append(lines, t.usageLines()...)

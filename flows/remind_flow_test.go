@@ -26,7 +26,9 @@ func (w *world) plan(f []string) error {
 	case len(f) >= 4 && f[0] == "step":
 		at, err := time.ParseInLocation("2006-01-02T15:04", f[3], testLoc)
 		days, _ := stepDays(f[2])
-		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at, Digest: len(f) == 5})
+		report := len(f) == 5 && f[4] == "report" // the push of the chart and report draft
+		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at,
+			Digest: len(f) == 5 && !report, Report: report})
 		return err
 	case len(f) >= 4 && f[0] == "period":
 		return w.planPeriod(f[1:])

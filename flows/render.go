@@ -55,7 +55,7 @@ func (t *turn) renderForms() Reply {
 func answered(f Form, k PeriodKind, d *Draft) int {
 	n := 0
 	for _, q := range f.For(k) {
-		if _, ok := d.Answers[q.ID]; ok {
+		if d.Has(q) {
 			n++
 		}
 	}
@@ -88,11 +88,17 @@ func (t *turn) renderQuestion() Reply {
 	if !ok {
 		return Reply{Text: t.T("idle_text")}
 	}
+	if q.IsText() {
+		return t.renderText(q)
+	}
 	text := fmt.Sprintf("%s\n(%d/%d) %s", t.header(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
 	if h := q.Hint.In(t.lang); h != "" {
 		text += "\n" + h
 	}
 	r := Reply{Text: text, Free: true}
+	if b, ok := t.registerButton(q); ok {
+		r.Buttons = append(r.Buttons, []Button{b})
+	}
 	if _, label, ok := t.keepValue(q); ok {
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "keep", "")})
 	}
@@ -102,6 +108,9 @@ func (t *turn) renderQuestion() Reply {
 
 func (t *turn) renderSoft() Reply {
 	q, _ := t.question()
+	if r, ok := t.renderRegisterSoft(q); ok {
+		return r
+	}
 	var v, p int64
 	if t.st.Pending != nil {
 		v = *t.st.Pending
@@ -135,8 +144,13 @@ func (t *turn) prevSum(n int) string {
 func (t *turn) renderSummary() Reply {
 	var b strings.Builder
 	b.WriteString("📋 " + t.T("summary") + "\n" + t.header() + "\n")
-	answers := t.workDraft().Answers
+	d := t.workDraft()
+	answers := d.Answers
 	for i, q := range t.questions() {
+		if q.IsText() {
+			fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Label.In(t.lang), t.textPreview(q, d, summaryLines, summaryRunes))
+			continue
+		}
 		val := "—"
 		if v, ok := answers[q.ID]; ok {
 			val = t.num(v)
@@ -159,11 +173,13 @@ func (t *turn) renderSummary() Reply {
 
 func (t *turn) renderEditPick() Reply {
 	r := Reply{Text: t.T("edit_pick")}
-	answers := t.workDraft().Answers
+	d := t.workDraft()
 	for _, q := range t.questions() {
 		label := q.Label.In(t.lang)
-		if v, ok := answers[q.ID]; ok {
+		if v, ok := d.Answers[q.ID]; ok && !q.IsText() {
 			label += ": " + t.num(v)
+		} else if d.Has(q) {
+			label += ": " + t.textPreview(q, d, 1, buttonRunes)
 		}
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "e", q.ID)})
 	}

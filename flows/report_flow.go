@@ -101,7 +101,7 @@ func (t *turn) pickForm(id string) {
 func (t *turn) resume(cont bool) {
 	d := t.workDraft()
 	if !cont {
-		d.Answers, d.Confirmed = map[string]int64{}, nil
+		d.Answers, d.Confirmed, d.Texts, d.Typing = map[string]int64{}, nil, nil, ""
 		t.dirty = true
 	}
 	t.st.Screen, t.st.Step = Asking, t.firstUnanswered()
@@ -114,7 +114,7 @@ func (t *turn) resume(cont bool) {
 func (t *turn) firstUnanswered() int {
 	d := t.workDraft()
 	for i, q := range t.questions() {
-		if _, ok := d.Answers[q.ID]; !ok {
+		if !d.Has(q) {
 			return i
 		}
 	}
@@ -162,6 +162,7 @@ func (t *turn) workDraft() *Draft {
 		d.Version = old.Version
 		maps.Copy(d.Answers, old.Answers)
 		d.Confirmed = maps.Clone(old.Confirmed)
+		d.Texts, d.Typing = maps.Clone(old.Texts), old.Typing
 	}
 	t.draft = &d
 	return t.draft
@@ -171,6 +172,10 @@ func (t *turn) typedAnswer(s string) {
 	q, ok := t.question()
 	if !ok {
 		t.prompt()
+		return
+	}
+	if q.IsText() {
+		t.typedText(q, s)
 		return
 	}
 	if t.st.Screen == SoftConfirm {
@@ -204,7 +209,7 @@ func (t *turn) answer(q Question, v int64, kept bool) {
 		t.prompt()
 		return
 	}
-	if !kept && t.bigChange(q, v) {
+	if (!kept && t.bigChange(q, v)) || t.registerDiffers(q, v) {
 		t.st.Screen, t.st.Pending = SoftConfirm, &v
 		t.prompt()
 		return
@@ -304,6 +309,10 @@ func (t *turn) keep() {
 		t.prompt()
 		return
 	}
+	if q.IsText() {
+		t.keepText(q)
+		return
+	}
 	v, _, ok := t.keepValue(q)
 	if !ok {
 		t.prompt()
@@ -357,12 +366,21 @@ func (t *turn) newSubmission() Submission {
 		version = cur.Version + 1
 	}
 	values := map[string]int64{}
-	answers := t.workDraft().Answers
+	d := t.workDraft()
+	var texts map[string]string
 	for _, q := range t.questions() {
-		values[q.ID] = answers[q.ID]
+		switch {
+		case !q.IsText():
+			values[q.ID] = d.Answers[q.ID]
+		case d.Texts[q.ID] != "": // a skipped one is left out
+			if texts == nil {
+				texts = map[string]string{}
+			}
+			texts[q.ID] = d.Texts[q.ID]
+		}
 	}
 	s := Submission{
-		Key: t.st.Key, Values: values, By: t.env.Person.ID, At: t.now, Version: version,
+		Key: t.st.Key, Values: values, Texts: texts, By: t.env.Person.ID, At: t.now, Version: version,
 		Ref: Reference(t.st.Key, version, t.now),
 	}
 	if cur := t.info().Submitted; cur != nil {

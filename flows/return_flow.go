@@ -151,10 +151,11 @@ func (t *turn) reopen(r leaderReq) {
 	t.st.Key = k
 	if d := t.workDraft(); !hasAnswers(info.Draft) {
 		for _, q := range f.For(r.per.Kind) {
-			if v, ok := info.Submitted.Values[q.ID]; ok {
+			if v, ok := info.Submitted.Values[q.ID]; ok && !q.IsText() {
 				d.Answers[q.ID] = v
 			}
 		}
+		d.Texts = submittedTexts(f, r.per.Kind, *info.Submitted)
 		d.Confirmed = maps.Clone(info.Submitted.Values)
 		t.dirty = true
 	}
@@ -166,4 +167,17 @@ func (t *turn) reopen(r leaderReq) {
 		t.say(t.T("reo_reason", ret.Reason))
 	}
 	t.prompt()
+}
+
+// submittedTexts are the written answers of s as a draft holds them: an optional text question
+// s left out was skipped (""); another one is asked again.
+func submittedTexts(f Form, k PeriodKind, s Submission) map[string]string {
+	out := map[string]string{}
+	for _, q := range f.For(k) {
+		text, ok := s.Texts[q.ID]
+		if q.IsText() && (ok || q.Optional) {
+			out[q.ID] = text
+		}
+	}
+	return out
 }

@@ -36,6 +36,13 @@ const (
 	InviteNodes Screen = "invite_nodes"
 	// ReturnReason waits for a leader to type why a report goes back for correction.
 	ReturnReason Screen = "return_reason"
+	// The screens of registering a "Dân vận khéo" model (model_flow.go).
+	AskModelUnit  Screen = "model_unit"
+	AskModelName  Screen = "model_name"
+	AskModelField Screen = "model_field"
+	AskModelStart Screen = "model_start"
+	AskModelLevel Screen = "model_level"
+	ModelCard     Screen = "model_confirm"
 )
 
 // State is one chat's conversation. It is small and JSON-encoded by the store; the answers
@@ -62,6 +69,8 @@ type State struct {
 	Seen Seen `json:"seen,omitzero"`
 	// Return is the submission a leader is sending back, while ReturnReason asks why.
 	Return *ReturnTarget `json:"ret,omitempty"`
+	// Model is the "Dân vận khéo" model being registered or recognised on the Model* screens.
+	Model *ModelDraft `json:"model,omitempty"`
 	// Sent is the report the step that led to this idle state submitted: a redraw (Redraw)
 	// confirms it again. The next step clears it.
 	Sent *Key `json:"sent,omitempty"`

@@ -18,6 +18,7 @@ func (t *turn) unbound(action, arg string) {
 	}
 	switch {
 	case t.leaderButton(action, arg):
+	case t.modelButton(action, arg):
 	default:
 		t.say(t.T("stale"))
 		t.prompt()

@@ -15,6 +15,8 @@ type Want struct {
 	History []Key
 	// Plan asks for the reminder plan an admin previews (into Env.Plan).
 	Plan bool
+	// Models names units whose "Dân vận khéo" models the step reads (into Env.Models).
+	Models []string
 }
 
 // Wants returns what Step will read for in, given the person and the chat's state. It is cheap
@@ -26,5 +28,6 @@ func Wants(env *Env, st State, in Input, now time.Time) Want {
 	}
 	w := leaderWants(env, parseLeader(env, st, in, now))
 	w.Plan = wantsPlan(env, in)
+	w.Models = modelWants(env, st, in)
 	return w
 }

@@ -17,6 +17,11 @@
 // a deadline helps only before it. Where two steps land on one day, only the one meant latest
 // goes, so nobody gets two reminders of one period in a day.
 //
+// A ladder may end with a report step (Step.Report, after the last digest): each leader then
+// gets, once, the chart of their scope and the draft of the period's written report (push.go).
+// Those replies carry an Attach and no file: the Sender (the bot's router) renders them through
+// its own port, so this package imports neither the files nor a transport.
+//
 // An organiser gets one message per step listing every unit of theirs that has not submitted
 // every form (a returned report counts as not submitted), with "Báo cáo ngay", "▶️ Tiếp tục"
 // for a draft, and "Nhắc lại ngày mai". Who is missing is read again just before each send, so a

@@ -260,6 +260,11 @@ func (s *Scheduler) ladder(year int) []flows.PlannedStep {
 				out = append(out, flows.PlannedStep{Period: p.ID, Step: t.ID, Days: t.Days, At: t.at, Digest: digest})
 			}
 		}
+		for _, st := range s.cfg.Rules.StepsFor(p.Kind) {
+			if st.Report {
+				out = append(out, flows.PlannedStep{Period: p.ID, Step: st.ID, Days: st.Days, At: s.cfg.Rules.When(p, st), Report: true})
+			}
+		}
 	}
 	return out
 }

@@ -33,6 +33,11 @@ type Config struct {
 	// "" keeps the claims of a deployment of one tenant.
 	Tag   string
 	Forms []flows.Form
+	// Indicators are the plan's targets; the report push charts the first the period measures.
+	// With Plans they are those of the plan in force in the period's year.
+	Indicators []flows.Indicator
+	// Plans, when set, are the tenant's plans by year (flows.Tenant.Plans).
+	Plans []flows.WorkPlan
 	Rules Rules
 	// Lease is how long a claim protects a send in progress, counted from the claim and extended
 	// every third of it while the send runs: the time a crashed replica's reminders wait
@@ -142,6 +147,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 		}
 		if st, _, ok := s.cfg.Rules.latest(p, true, now); ok {
 			errs = append(errs, s.digests(ctx, p, st))
+		}
+		if st, ok := s.cfg.Rules.reportStep(p, now); ok {
+			errs = append(errs, s.pushReports(ctx, p, st))
 		}
 	}
 	return errors.Join(errs...)

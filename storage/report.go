@@ -27,6 +27,11 @@ type HistoryEntry struct {
 	// Values are all the figures of this version, so an old version can be shown whole even
 	// after the form's questions changed.
 	Values map[string]int64 `json:"values"`
+	// Texts are this version's written answers; Edited lists the text questions whose answer
+	// it changed against the one before (a history shows "đã sửa", not old → new). Entries
+	// written before text questions have neither.
+	Texts  map[string]string `json:"texts,omitempty"`
+	Edited []string          `json:"edited,omitempty"`
 	// Returned is set on the entry that records a leader sending version Version back; By and
 	// At repeat who and when.
 	Returned *flows.Return `json:"returned,omitempty"`

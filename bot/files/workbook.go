@@ -186,7 +186,7 @@ func (m *Maker) workbook(ctx context.Context, per flows.Period, views []flows.Vi
 // formTable lays out form f's rows and counts its completeness.
 func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, subs map[flows.Key]flows.Submission,
 	people map[string]flows.Person, lang flows.Lang) (Table, Completeness) {
-	qs := f.For(per.Kind)
+	qs := f.Figures(per.Kind) // written answers are the report's, not the workbook's
 	var rates []flows.Indicator
 	for _, ind := range m.Indicators {
 		if ind.Form == f.ID && ind.IsRate() && flows.Measures(ind, f, per.Kind) {
