@@ -1,7 +1,8 @@
 // Command danvan is Dân vận bot: organisers of the mass organisations submit their membership and
 // activity figures through short conversational forms, and leaders read them against the plan's
 // targets. main only wires the parts together; `danvan demo` runs it in a terminal, and
-// `danvan version|dump|restore|migrate` are the operators' commands (ops.go).
+// `danvan version|dump|restore|migrate` are the operators' commands (ops.go), `danvan directory
+// import|export` the directory as the admin's spreadsheet (directory.go).
 package main
 
 import (

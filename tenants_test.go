@@ -259,7 +259,7 @@ var forgedForLC = []string{
 func TestTenantIsolation(t *testing.T) {
 	x := newTenantsE2E(t)
 	commands := []string{"/figures", "/figures 2026-Q1", "/missing", "/chart", "/chart 1.5", "/export", "/export csv", "/help",
-		"/baocao", "/mohinh", "/mohinh linhvuc", "/mohinh xa", "/mohinh tochuc", "/calendar", "/reminders", "/invite"}
+		"/baocao", "/mohinh", "/mohinh linhvuc", "/mohinh xa", "/mohinh tochuc", "/calendar", "/reminders", "/invite", "/directory"}
 	for _, chat := range []int64{lcLeader, lcAdmin} {
 		who := fmt.Sprintf("Telegram %d", chat)
 		if got := x.say(x.tgA, chat, "/figures"); !strings.Contains(got, "Tỉnh Lai Châu") {

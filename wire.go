@@ -18,6 +18,7 @@ import (
 	"danvan/bot/telegram"
 	"danvan/bot/zalo"
 	"danvan/config"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/demo"
 	"danvan/internal/metrics"
@@ -45,10 +46,13 @@ var (
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's
 // Files port, reading the store through its own FigureSource, and the written answers and the
 // register through the files' adapters over the store (SubmittedNarratives, RegisteredModels).
+// The directory's sheets are dirsheet's, which counts reports through its own Counter.
 var (
 	_ bot.Files            = (*files.Maker)(nil)
 	_ files.FigureSource   = (*storage.Store)(nil)
 	_ files.RegisterSource = (*storage.Store)(nil)
+	_ bot.Sheets           = (*dirsheet.Checker)(nil)
+	_ dirsheet.Counter     = (*storage.Store)(nil)
 )
 
 // The store and the router must serve what the reminders and the demo consume.
@@ -109,6 +113,7 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
 		Figures: store, Contacts: store, Models: store, Files: maker,
+		Sheets:   &dirsheet.Checker{Orgs: cfg.Orgs, Dir: dir, Counter: store, Now: now, Loc: cfg.Location()},
 		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
 	}, nil
 }

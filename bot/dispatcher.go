@@ -86,6 +86,9 @@ type Dispatcher struct {
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files
+	// Sheets checks the directory sheets admins send and renders the directory as one (nil:
+	// no directory sheets in chats).
+	Sheets Sheets
 	// Observer counts the updates handled, for metrics; nil counts nothing.
 	Observer Observer
 	Settings Settings
@@ -213,7 +216,11 @@ func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, erro
 		}
 	}
 	env := d.env(snap, in.Chat)
-	if err := d.fill(ctx, env, flows.Wants(env, snap.state, in.Input, now), now); err != nil {
+	w := flows.Wants(env, snap.state, in.Input, now)
+	if err := d.fill(ctx, env, w, now); err != nil {
+		return nil, err
+	}
+	if err := d.checkSheet(ctx, env, w, in); err != nil {
 		return nil, err
 	}
 	next, replies, effects := flows.Step(env, snap.state, in.Input, now)
@@ -338,7 +345,7 @@ func (d *Dispatcher) env(snap snapshot, chat string) *flows.Env {
 	env := &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
 		Register: s.Register, Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels,
-		Office: s.Office, Code: d.NewCode(),
+		Office: s.Office, Code: d.NewCode(), Via: d.channelOf(chat),
 	}
 	if t, ok := d.tenant(snap.person, chat); ok {
 		env.Tenants, env.Calendar, env.Office = s.Tenants, t.Calendar, t.Office
@@ -347,6 +354,18 @@ func (d *Dispatcher) env(snap snapshot, chat string) *flows.Env {
 		}
 	}
 	return env
+}
+
+// channelOf is the channel of Settings.Channels whose identities chat's ("tg:12345", or
+// "tg.lc:12345" with a tenant's own bot) are.
+func (d *Dispatcher) channelOf(chat string) flows.Channel {
+	prefix := ChannelOf(chat)
+	for _, c := range d.Settings.Channels {
+		if c.ID == prefix {
+			return c
+		}
+	}
+	return flows.Channel{}
 }
 
 // fail logs err for operators and tells the person, kindly, to try again.

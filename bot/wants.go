@@ -216,6 +216,10 @@ func (d *Dispatcher) attach(ctx context.Context, in Incoming, p flows.Person, la
 		if r.Attach == nil || r.File != nil {
 			continue
 		}
+		if r.Attach.Kind == flows.DirectoryFile {
+			replies[i] = d.directorySheet(ctx, in, lang, r)
+			continue
+		}
 		if d.Files == nil {
 			replies[i] = flows.Reply{Text: flows.T(lang, "file_off")}
 			continue

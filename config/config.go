@@ -120,6 +120,10 @@ type Config struct {
 	// draft (a copy of defaults/report.yaml, edited); empty uses the built-in one. A relative
 	// path is read from the working directory.
 	ReportTemplate string `yaml:"report_template" json:"report_template,omitempty"`
+	// DirectoryFile is the path of the directory file: the units: section alone, as `danvan
+	// directory import` writes it from an admin's spreadsheet. Set, it replaces the units of
+	// everything else; the bot reads it at start. Empty keeps the units of the configuration.
+	DirectoryFile string `yaml:"directory_file" json:"directory_file,omitempty"`
 
 	// sources maps a field path ("forms[0].questions[3].le") to where its value came from
 	// ("config.yaml:42", "env WEBHOOK_URL"), so errors can point there.

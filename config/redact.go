@@ -47,6 +47,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("tenants", len(c.Tenants)),
 		slog.Int("tenant_bots", c.tenantBots()),
 		slog.String("report_template", c.ReportTemplate),
+		slog.String("directory_file", c.DirectoryFile),
 	}
 }
 

@@ -12,6 +12,9 @@ type Channel struct {
 	Name string
 	// Label is how texts name the platform: "Telegram".
 	Label string
+	// Uploads is set when the bot receives the files people send on the platform (Telegram
+	// does; Zalo's Bot Platform does not), such as a directory sheet.
+	Uploads bool
 }
 
 // IdentChannel returns the Channel.ID of the platform an identity is on: "tg" for "tg:12345",

@@ -35,7 +35,7 @@ func (t *turn) run(in Input) bool {
 	case ButtonInput:
 		return t.button(in.Data)
 	case MediaInput:
-		t.say(t.T(t.mediaText()))
+		t.media(in)
 		t.prompt()
 	default:
 		t.text(strings.TrimSpace(in.Text))
@@ -153,6 +153,8 @@ func (t *turn) command(cmd, args string) {
 		t.leaderCommand(cmd, args)
 	case "calendar", "reminders", "remind":
 		t.remindCommand(cmd, args)
+	case "directory":
+		t.directory()
 	case "mohinh":
 		t.modelCommand(args)
 	default:

@@ -28,6 +28,9 @@ type Env struct {
 	// Channels are the platforms the host runs, in the order texts name them: /kenh takes one
 	// of them, /lienket links accounts across them.
 	Channels []Channel
+	// Via is the platform this chat is on, one of Channels; zero when it is none of them (the
+	// console).
+	Via Channel
 	// Tallies, Progress, History and Plan hold what Wants named, loaded by the caller. History
 	// lists every version of a report, oldest first, returns included (Returned set on the
 	// version that was sent back).
@@ -37,6 +40,9 @@ type Env struct {
 	Plan     *Plan
 	// Usage is what each channel counted of the month's messages, loaded along with Plan.
 	Usage []ChannelUsage
+	// Sheet is the check of the file an admin sent (Want.Sheet), made by the caller: flows
+	// never reads a spreadsheet. Nil when no check was made.
+	Sheet *DirectoryCheck
 	// Contacts are the people those views name (organisers, submitters, who returned a report),
 	// by id, loaded by the caller along with Progress and History: names to show, and each
 	// one's language for what is sent to them.

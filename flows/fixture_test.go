@@ -79,7 +79,7 @@ func testRegister() Register {
 
 // testChannels are the platforms the tests' host runs, as main hands them in.
 func testChannels() []Channel {
-	return []Channel{{ID: "tg", Name: "telegram", Label: "Telegram"}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}
+	return []Channel{{ID: "tg", Name: "telegram", Label: "Telegram", Uploads: true}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}
 }
 
 func mustDirectory(tb testing.TB) *Directory {

@@ -23,6 +23,7 @@ func init() {
 		"cmd_calendar":   {Vi: "/calendar — lịch báo cáo và các đợt nhắc trong năm", En: "/calendar — the year's reporting calendar and reminders"},
 		"cmd_reminders":  {Vi: "/reminders — xem trước các nhắc nhở sắp gửi", En: "/reminders — preview the coming reminders"},
 		"cmd_remind":     {Vi: "/remind <kỳ> — gửi nhắc nhở ngay cho mọi đơn vị chưa báo cáo", En: "/remind <period> — remind every unit yet to report, now"},
+		"cmd_directory":  {Vi: "/directory — danh bạ đơn vị: nhận bảng hiện tại, gửi bảng mới để kiểm tra", En: "/directory — the directory of units: get the current sheet, send a new one to check"},
 		"cmd_cancel":     {Vi: "/cancel — dừng việc đang làm", En: "/cancel — stop what you are doing"},
 		"cmd_lang":       {Vi: "/lang vi|en — đổi ngôn ngữ", En: "/lang vi|en — change language"},
 		"cmd_help":       {Vi: "/help — hướng dẫn", En: "/help — this help"},
@@ -53,6 +54,10 @@ func leads(p Person, d *Directory) bool { return !organiserOnly(p) && reads(p, d
 
 func administers(p Person, _ *Directory) bool { return IsAdmin(p) }
 
+// bootstraps reports whether p is a bootstrap admin (Person.Admin): the directory of every
+// tenant is theirs alone to read and change (/directory).
+func bootstraps(p Person, _ *Directory) bool { return p.Admin }
+
 // helpCommands lists the commands of some role in the order /help shows them, each with its rule.
 var helpCommands = []helpCommand{
 	{"cmd_report", organises},
@@ -70,6 +75,7 @@ var helpCommands = []helpCommand{
 	{"cmd_calendar", administers},
 	{"cmd_reminders", administers},
 	{"cmd_remind", administers},
+	{"cmd_directory", bootstraps},
 }
 
 // helpAlways are the commands everyone known may use, shown last.

@@ -20,6 +20,9 @@ func (w *world) load(env *Env, want Want) {
 		env.Progress[u] = w.progress(u, want.Period)
 	}
 	env.Contacts = maps.Clone(w.people) // the store loads only those the view names
+	if want.Sheet {
+		env.Sheet = w.sheet
+	}
 	env.History = map[Key][]Submission{}
 	for _, k := range want.History {
 		if h := w.hist[k]; len(h) > 0 {

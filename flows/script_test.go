@@ -60,6 +60,7 @@ type world struct {
 	fullDir *Directory           // the directory the tallies were kept with (see @remove)
 	nudges  map[string]Nudge     // each unit's latest nudge, as the reminders record it
 	models  map[string][]Model   // each unit's "Dân vận khéo" register, in the order registered
+	sheet   *DirectoryCheck      // what the caller's check of any file sent makes of it (@sheet)
 	replies []Reply              // every reply so far, numbered from 1 in the output
 	chats   []string             // the chat each reply went to
 	codes   int
@@ -136,6 +137,10 @@ func (w *world) directive(f []string) error {
 		return w.remove(f[1])
 	case len(f) >= 5 && f[0] == "model":
 		return w.seedModel(f[1:]) // model_world_test.go
+	case len(f) == 2 && f[0] == "sheet":
+		return w.setSheet(f[1]) // directory_flow_test.go
+	case len(f) == 2 && f[0] == "via":
+		return w.setVia(f[1])
 	case len(f) == 2 && f[0] == "dir" && f[1] == "merger":
 		w.env.Dir = mergerDirectory(w.tb)
 		w.fullDir = w.env.Dir
@@ -198,12 +203,14 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 }
 
 // input reads the script's notation: /cmd args, [button label] or [label@N] for a button of
-// reply N, (photo) for media, (press data) for a press with made-up data, (long N) for N
-// characters of text, anything else is typed text.
+// reply N, (photo) for media, (file NAME) for a document, (press data) for a press with made-up
+// data, (long N) for N characters of text, anything else is typed text.
 func (w *world) input(s string) (Input, error) {
 	switch {
 	case s == "(photo)" || s == "(sticker)":
 		return Input{Kind: MediaInput}, nil
+	case strings.HasPrefix(s, "(file ") && strings.HasSuffix(s, ")"):
+		return Input{Kind: MediaInput, File: s[len("(file ") : len(s)-1]}, nil
 	case strings.HasPrefix(s, "(press ") && strings.HasSuffix(s, ")"):
 		return Input{Kind: ButtonInput, Data: s[len("(press ") : len(s)-1]}, nil // forged or hand-made data
 	case strings.HasPrefix(s, "(long ") && strings.HasSuffix(s, ")"):

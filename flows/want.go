@@ -17,6 +17,8 @@ type Want struct {
 	Plan bool
 	// Models names units whose "Dân vận khéo" models the step reads (into Env.Models).
 	Models []string
+	// Sheet asks for the check of the file an admin sent as a directory sheet (into Env.Sheet).
+	Sheet bool
 }
 
 // Wants returns what Step will read for in, given the person and the chat's state. It is cheap
@@ -29,5 +31,6 @@ func Wants(env *Env, st State, in Input, now time.Time) Want {
 	w := leaderWants(env, parseLeader(env, st, in, now))
 	w.Plan = wantsPlan(env, in)
 	w.Models = modelWants(env, st, in)
+	w.Sheet = wantsSheet(env, in)
 	return w
 }

@@ -186,3 +186,32 @@ func (s *Store) Submitted(ctx context.Context, unit, period string) (map[string]
 	}
 	return out, nil
 }
+
+// countChunk is how many units one pipeline of SubmissionCounts asks about.
+const countChunk = 1000
+
+// SubmissionCounts returns, for each of units that has any, how many reports (a period and a
+// form each, at their current version) are submitted for it: what a directory change must keep.
+// It reads each unit's "who has submitted" index, a pipeline per thousand units.
+func (s *Store) SubmissionCounts(ctx context.Context, units []string) (map[string]int, error) {
+	out := map[string]int{}
+	for start := 0; start < len(units); start += countChunk {
+		chunk := units[start:min(start+countChunk, len(units))]
+		cmds := make([]*redis.IntCmd, len(chunk))
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, u := range chunk {
+				cmds[i] = p.HLen(ctx, s.indexKey(u))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("count the reports of %d units: %w", len(chunk), err)
+		}
+		for i, c := range cmds {
+			if n := c.Val(); n > 0 {
+				out[chunk[i]] = int(n)
+			}
+		}
+	}
+	return out, nil
+}

@@ -80,6 +80,13 @@ func (t *Transport) convertMessage(j job, m *tgbotapi.Message) (job, bool) {
 		return j, mine
 	case m.Text != "":
 		j.in.Input = flows.Input{Kind: flows.TextInput, Text: m.Text}
+	case m.Document != nil:
+		name := m.Document.FileName
+		if name == "" {
+			name = "document"
+		}
+		j.in.Input = flows.Input{Kind: flows.MediaInput, Text: m.Caption, File: name}
+		j.in.Upload = t.upload(j.in.Chat, name, m.Document)
 	case isMedia(m):
 		j.in.Input = flows.Input{Kind: flows.MediaInput, Text: m.Caption}
 	default:

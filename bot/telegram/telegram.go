@@ -23,8 +23,9 @@ import (
 // Prefix is the platform part of Telegram identities: "tg:12345".
 const Prefix = "tg"
 
-// Channel is Telegram as flows names it to people: what /kenh takes and how texts call it.
-var Channel = flows.Channel{ID: Prefix, Name: "telegram", Label: "Telegram"}
+// Channel is Telegram as flows names it to people: what /kenh takes and how texts call it. The
+// bot receives the files people send on it (a directory sheet).
+var Channel = flows.Channel{ID: Prefix, Name: "telegram", Label: "Telegram", Uploads: true}
 
 // Ident is the platform-qualified identity of a Telegram chat or user.
 func Ident(id int64) string { return bot.Ident(Prefix, strconv.FormatInt(id, 10)) }
@@ -64,6 +65,7 @@ type Config struct {
 type Transport struct {
 	api        *tgbotapi.BotAPI
 	httpClient *http.Client
+	apiURL     string // the Bot API base, files are downloaded from below it
 	token      string
 	name       string
 	handler    bot.Handler
@@ -124,6 +126,7 @@ var commands = []tgbotapi.BotCommand{
 	{Command: "calendar", Description: "Lịch báo cáo và nhắc nhở (quản trị viên)"},
 	{Command: "reminders", Description: "Xem trước nhắc nhở sắp gửi (quản trị viên)"},
 	{Command: "remind", Description: "Gửi nhắc nhở ngay cho một kỳ (quản trị viên)"},
+	{Command: "directory", Description: "Danh bạ đơn vị: nhận bảng, gửi bảng mới để kiểm tra (quản trị viên)"},
 }
 
 var secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -145,6 +148,7 @@ func New(ctx context.Context, cfg Config, h bot.Handler, u bot.Unreachables) (*T
 	if apiURL == "" {
 		apiURL = defaultAPIURL
 	}
+	t.apiURL = strings.TrimRight(apiURL, "/")
 	// The endpoint is a Sprintf pattern: a literal % in the URL must not become a verb.
 	endpoint := strings.ReplaceAll(strings.TrimRight(apiURL, "/"), "%", "%%") + "/bot%s/%s"
 	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, ctxDoer{ctx: ctx, c: t.httpClient})

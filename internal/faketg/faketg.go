@@ -1,6 +1,7 @@
 // Package faketg is an httptest fake of the Telegram Bot API for tests: it answers getMe,
 // long-polls getUpdates from a queue the test fills, records every request, fails calls on
 // demand and, for fan-out tests, refuses sends above a rate or to blocked chats as Telegram does.
+// Files people "sent" (AddFile) are described by getFile and downloaded from /file/bot<token>/.
 //
 // It knows the Bot API only, not our transport: any package's tests can drive the real
 // go-telegram-bot-api client (through bot/telegram) against it. It never listens anywhere but
@@ -100,6 +101,7 @@ type Server struct {
 	confirmed int // highest offset seen
 	flood     flood
 	held      map[int64]chan struct{} // chats whose sends wait until released (Hold)
+	files     map[string][]byte       // file_id → content, for getFile and downloads (AddFile)
 }
 
 // New starts a fake Bot API, closed when the test ends.
@@ -284,6 +286,10 @@ func (f *Server) notifyLocked() {
 }
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+f.Token+"/"); ok {
+		f.serveFile(w, path)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot"+f.Token+"/")
 	if !ok || rest == "" {
 		write(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
@@ -355,6 +361,8 @@ func (f *Server) result(r *http.Request, req Request) any {
 		return tgbotapi.User{ID: 1, IsBot: true, FirstName: "Dân vận", UserName: f.Username}
 	case req.Method == "getUpdates":
 		return f.getUpdates(r, req)
+	case req.Method == "getFile":
+		return f.getFile(req)
 	case req.MessageID != 0:
 		m := tgbotapi.Message{
 			MessageID: req.MessageID,
