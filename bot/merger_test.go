@@ -57,8 +57,8 @@ func TestMergerThroughTheDispatcher(t *testing.T) {
 	merged := mergedDirectory(t, cfg)
 	clock.Set(time.Date(2025, 9, 5, 9, 0, 0, 0, vn))
 	d.Settings.Dir = merged
-	d.Files = &files.Maker{Source: store, Dir: merged, Forms: cfg.Forms, Calendar: d.Settings.Calendar, Indicators: cfg.Targets}
-	store.UseModel(merged, d.Settings.Calendar, cfg.Targets)
+	d.Files = &files.Maker{Source: store, Dir: merged, Forms: cfg.Forms, Calendar: d.Settings.Calendar, Indicators: cfg.Indicators()}
+	store.UseModel(merged, d.Settings.Calendar, cfg.Indicators())
 	if err := store.Recount(t.Context(), cfg.Forms, clock.Now()); err != nil {
 		t.Fatalf("Recount: %v", err)
 	}

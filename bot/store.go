@@ -88,9 +88,10 @@ type Figures interface {
 	Histories(ctx context.Context, keys []flows.Key) (map[flows.Key][]flows.Submission, error)
 }
 
-// Planner previews what the reminder schedule will send next, for an admin's /reminders.
+// Planner previews what the reminder schedule will send next, for an admin's /reminders: what
+// admin may see of it (flows.Narrow), nothing of another tenant.
 type Planner interface {
-	Plan(ctx context.Context, now time.Time) (*flows.Plan, error)
+	Plan(ctx context.Context, now time.Time, admin flows.Person) (*flows.Plan, error)
 }
 
 // Usage reports, per channel that counts them, the messages the bot sent in now's month against

@@ -20,14 +20,14 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 		}
 	}
 	if w.Plan && d.Planner != nil {
-		plan, err := d.Planner.Plan(ctx, now)
+		plan, err := d.Planner.Plan(ctx, now, env.Person)
 		if err != nil {
 			return fmt.Errorf("plan reminders: %w", err)
 		}
 		env.Plan = plan
 	}
 	if w.Plan {
-		env.Usage = d.usage(ctx, now)
+		env.Usage = d.usage(ctx, now, env.Person)
 	}
 	if len(w.Models) > 0 && d.Models != nil {
 		models, err := d.Models.Models(ctx, w.Models)
@@ -46,9 +46,11 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, now
 	return nil
 }
 
-// usage reads what each channel counted of the month's messages. A count that cannot be read is
-// left out and logged: /calendar shows the rest.
-func (d *Dispatcher) usage(ctx context.Context, now time.Time) []flows.ChannelUsage {
+// usage reads what each channel counted of the month's messages, of the bots admin may know
+// of: the deployment's, and a tenant's own bot only for that tenant's admins (and the bootstrap
+// admins), under the tenant's name. A count that cannot be read is left out and logged:
+// /calendar shows the rest.
+func (d *Dispatcher) usage(ctx context.Context, now time.Time, admin flows.Person) []flows.ChannelUsage {
 	var out []flows.ChannelUsage
 	for _, u := range d.Usage {
 		got, err := u.Usage(ctx, now)
@@ -56,9 +58,30 @@ func (d *Dispatcher) usage(ctx context.Context, now time.Time) []flows.ChannelUs
 			d.logger().WarnContext(ctx, "message counts not read", "err", err)
 			continue
 		}
-		out = append(out, got...)
+		for _, c := range got {
+			if c, ok := d.ownUsage(c, admin); ok {
+				out = append(out, c)
+			}
+		}
 	}
 	return out
+}
+
+// ownUsage is c as admin may read it: the deployment's bot's as it is, a tenant's bot's named
+// after the tenant, for admins of that tenant only.
+func (d *Dispatcher) ownUsage(c flows.ChannelUsage, admin flows.Person) (flows.ChannelUsage, bool) {
+	if d.Settings.Tenants == nil {
+		return c, true
+	}
+	t, ok := d.Settings.Tenants.Get(d.Settings.Bots[c.Bot])
+	if !ok {
+		return c, true
+	}
+	if own, ok := d.Settings.Tenants.OfPerson(admin); !admin.Admin && (!ok || own.ID != t.ID) {
+		return c, false
+	}
+	c.Channel += " · " + t.Name.Vi
+	return c, true
 }
 
 func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Want) error {

@@ -169,6 +169,7 @@ func load(name string, args []string, getenv func(string) string, extra func(*fl
 	if err := c.applyEnv(getenv); err != nil {
 		return Config{}, err
 	}
+	c.applyTenantEnv(getenv)
 	if err := c.applyFlags(*given); err != nil {
 		return Config{}, err
 	}
@@ -221,7 +222,8 @@ func usage(fs *flag.FlagSet) string {
 	fs.SetOutput(&b)
 	fmt.Fprintf(&b, "Usage of %s:\n", fs.Name())
 	fs.PrintDefaults()
-	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET, REDIS_PASSWORD.")
+	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET, REDIS_PASSWORD;")
+	fmt.Fprintln(&b, "a tenant's own bots from TELEGRAM_BOT_TOKEN_<ID> and ZALO_BOT_TOKEN_<ID> (or its tenants: entry).")
 	fs.SetOutput(io.Discard)
 	return b.String()
 }

@@ -39,7 +39,8 @@ func (t *turn) media(in Input) {
 }
 
 // directory answers an admin's /directory: what the directory in use holds, the same as a
-// spreadsheet to edit, and how a new sheet reaches the bot on the chat's platform.
+// spreadsheet to edit, and how a new sheet reaches the bot on the chat's platform. It is the
+// directory of every tenant, so a bootstrap admin's only: a tenant's admin is refused.
 func (t *turn) directory() {
 	if !t.env.Person.Admin {
 		t.say(t.T("dir_not_here"))

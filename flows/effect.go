@@ -93,11 +93,13 @@ type Notify struct {
 
 // Remind asks the caller to remind, now, the organisers of Units who have not submitted Period:
 // a leader's "Nhắc ngay" or "Nhắc tất cả" (Nudge: at most once a day per unit) or an admin's
-// /remind (All: every unit; never implied by an empty Units, which reminds nobody).
+// /remind (All: every unit, or with Within every unit at or below those nodes — a tenant
+// admin's scopes; never implied by an empty Units, which reminds nobody).
 type Remind struct {
 	Period string
 	Units  []string
 	All    bool
+	Within []string
 	By     string
 	Nudge  bool
 }

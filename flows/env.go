@@ -5,11 +5,19 @@ import "time"
 // Env holds the facts a step may read: configuration and what the store knows of the person's
 // reports. The caller loads it before calling Step; Step never fetches anything itself.
 type Env struct {
-	Person     Person
-	Dir        *Directory
-	Forms      []Form
-	Calendar   Calendar
+	Person   Person
+	Dir      *Directory
+	Forms    []Form
+	Calendar Calendar
+	// Indicators are the targets the person's figures are judged against when the Env has no
+	// Tenants: the single plan of a deployment that knows none. With Tenants they are every
+	// target the person's tenant's plans define (what /chart may name); a period's figures are
+	// judged against IndicatorsIn.
 	Indicators []Indicator
+	// Tenants are the provinces the deployment serves, each with its calendar, office and plans;
+	// nil for one that knows none. The caller has put the person's tenant's calendar and office
+	// into Calendar and Office already.
+	Tenants *Tenancy
 	// Reports has an entry for every report the person can work on now: each of their units ×
 	// each open period × each form. ReportQueries says which.
 	Reports map[Key]ReportInfo
@@ -64,6 +72,20 @@ func OfficeName(office Text, lang Lang) string {
 		office = DefaultOffice
 	}
 	return office.In(lang)
+}
+
+// IndicatorsIn returns the targets the figures of node in period per are judged against: those
+// of the plan its tenant follows in per's year (the default tenant's for node "" or a node in
+// no tenant), or Indicators when the Env has no Tenants.
+func (e *Env) IndicatorsIn(node string, per Period) []Indicator {
+	if e.Tenants == nil {
+		return e.Indicators
+	}
+	tn, ok := e.Tenants.Of(node)
+	if !ok {
+		tn = e.Tenants.Default()
+	}
+	return tn.Indicators(per)
 }
 
 // Form returns the form with id.

@@ -104,7 +104,11 @@ func (w *world) applyLeader(e Effect) string {
 				w.nudges[u] = Nudge{At: w.now, By: e.By}
 			}
 		}
-		return fmt.Sprintf("Remind %s %v by %s nudge=%v", e.Period, e.Units, e.By, e.Nudge)
+		s := fmt.Sprintf("Remind %s %v by %s nudge=%v", e.Period, e.Units, e.By, e.Nudge)
+		if len(e.Within) > 0 {
+			s += fmt.Sprintf(" all within %v", e.Within)
+		}
+		return s
 	}
 	return fmt.Sprintf("%T", e)
 }

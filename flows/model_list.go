@@ -93,7 +93,7 @@ func (t *turn) unitModels() {
 		}
 		rows = append(rows, []Button{unboundBtn(label, "mha", u)})
 	}
-	if len(Homes(Person{Scopes: t.env.Person.Scopes, Admin: t.env.Person.Admin}, t.env.Dir)) > 0 {
+	if len(Homes(Person{Scopes: t.env.Person.Scopes, AdminOf: t.env.Person.AdminOf, Admin: t.env.Person.Admin}, t.env.Dir)) > 0 {
 		rows = append(rows, []Button{unboundBtn(t.T("mh_btn_scope"), "mhl", "field - -")})
 	}
 	parts = append(parts, t.T("mh_unit_foot"))

@@ -49,7 +49,7 @@ func init() {
 
 // wantsPlan reports whether in is an admin command that shows the reminder plan.
 func wantsPlan(env *Env, in Input) bool {
-	return in.Kind == CommandInput && env.Person.Admin && (in.Command == "reminders" || in.Command == "calendar")
+	return in.Kind == CommandInput && IsAdmin(env.Person) && (in.Command == "reminders" || in.Command == "calendar")
 }
 
 // remindCommand handles /calendar, /reminders and /remind; false for any other command.
@@ -59,7 +59,7 @@ func (t *turn) remindCommand(cmd, args string) bool {
 	default:
 		return false
 	}
-	if !t.env.Person.Admin {
+	if !IsAdmin(t.env.Person) {
 		t.say(t.T("rm_admin_only"))
 		return true
 	}
@@ -269,9 +269,10 @@ func (t *turn) remindAll(arg string) {
 	}
 }
 
-// remindNow is an admin's confirmed /remind: every unit of the period.
+// remindNow is an admin's confirmed /remind: every unit of the period a bootstrap admin
+// administers (all of them), or a tenant's admin (those within their admin scopes).
 func (t *turn) remindNow(period string) {
-	if _, ok := t.env.Calendar.Period(period); !ok || !t.env.Person.Admin {
+	if _, ok := t.env.Calendar.Period(period); !ok || !IsAdmin(t.env.Person) {
 		t.say(t.T("rm_admin_only"))
 		return
 	}
@@ -279,6 +280,14 @@ func (t *turn) remindNow(period string) {
 		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
-	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
+	e := Remind{Period: period, All: true, By: t.env.Person.ID}
+	if !t.env.Person.Admin {
+		e.Within = AdminHomes(t.env.Person, t.env.Dir)
+		if len(e.Within) == 0 {
+			t.say(t.T("rm_admin_only")) // every admin scope is gone from the directory
+			return
+		}
+	}
+	t.effect(e)
 	t.say(t.T("remind_sent", t.periodLabel(period)))
 }

@@ -95,7 +95,7 @@ func TestRemindButtons(t *testing.T) {
 			"[{Person:an Period:2026-Q1 Until:2026-03-17 00:00:00 +0700 +07}]"},
 		{"snooze by a leader", leader, "*|rs|2026-Q1", Idle, "không phụ trách đơn vị nào", "[]"},
 		{"remind all", leader, "*|ra|2026-Q1", Idle, "2 đơn vị",
-			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] All:false By:lan Nudge:true}]"},
+			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] All:false Within:[] By:lan Nudge:true}]"},
 		{"remind all forged", org, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
 		{"remind all, closed period", leader, "*|ra|2025-Q1", Idle, "đã đóng", "[]"},
 		{"remind all, scope gone", Person{ID: "x", Scopes: []string{"nowhere"}}, "*|ra|2026-Q1", Idle, "ngoài phạm vi", "[]"},

@@ -117,7 +117,7 @@ func (t *turn) renderSummary() Reply {
 		}
 		fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Label.In(t.lang), val)
 	}
-	for _, line := range IndicatorLines(t.env.Indicators, t.form(), t.period().Kind, answers, t.lang) {
+	for _, line := range IndicatorLines(t.env.IndicatorsIn(t.st.Key.Unit, t.period()), t.form(), t.period().Kind, answers, t.lang) {
 		b.WriteString(line + "\n")
 	}
 	if cur := t.info().Submitted; cur != nil {

@@ -110,7 +110,10 @@ func (w *world) directive(f []string) error {
 			case "scopes":
 				p.Scopes = strings.Split(nodes, ",")
 			case "admin":
-				p.Admin = true
+				p.Admin = nodes == "" // "admin": a bootstrap admin; "admin=tanphong": a tenant's admin there
+				if nodes != "" {
+					p.AdminOf = strings.Split(nodes, ",")
+				}
 			}
 		}
 		w.people[p.ID], w.current, w.chat = p, p.ID, ""

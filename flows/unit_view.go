@@ -66,7 +66,7 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+quoteLines(Neutral(text), 1, summaryRunes))
 			}
 		}
-		for _, l := range IndicatorLines(t.env.Indicators, f, per.Kind, s.Values, t.lang) {
+		for _, l := range IndicatorLines(t.env.IndicatorsIn(prog.Unit, per), f, per.Kind, s.Values, t.lang) {
 			lines = append(lines, "  "+l)
 		}
 	}

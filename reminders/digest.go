@@ -38,7 +38,7 @@ func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) error 
 	}
 	return s.fan(ctx, sortedKeys(leaders), func(ctx context.Context, id string) error {
 		pr := leaders[id]
-		units := ScopeUnits(s.cfg.Dir.In(p), pr.Scopes, false)
+		units := s.within(ScopeUnits(s.cfg.Dir.In(p), pr.Scopes, false))
 		if pr.Unreachable || len(units) == 0 {
 			return nil
 		}

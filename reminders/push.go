@@ -37,8 +37,8 @@ func (r Rules) reportStep(p flows.Period, now time.Time) (Step, bool) {
 	return best, found
 }
 
-// pushReports sends step st of p to every leader with a unit in scope: the chart of the first
-// indicator the period measures, then the report draft.
+// pushReports sends step st of p to every leader with a unit in scope (of the schedule's Root):
+// the chart of the first indicator the period measures, then the report draft.
 func (s *Scheduler) pushReports(ctx context.Context, p flows.Period, st Step) error {
 	ids, err := s.cfg.Store.Leaders(ctx)
 	if err != nil {
@@ -51,7 +51,7 @@ func (s *Scheduler) pushReports(ctx context.Context, p flows.Period, st Step) er
 	ind, chart := s.pushIndicator(p)
 	return s.fan(ctx, sortedKeys(leaders), func(ctx context.Context, id string) error {
 		pr := leaders[id]
-		if pr.Unreachable || len(ScopeUnits(s.cfg.Dir, pr.Scopes, false)) == 0 {
+		if pr.Unreachable || len(s.within(ScopeUnits(s.cfg.Dir, pr.Scopes, false))) == 0 {
 			return nil
 		}
 		if chart {
@@ -67,7 +67,7 @@ func (s *Scheduler) pushReports(ctx context.Context, p flows.Period, st Step) er
 
 // pushOnce sends r to pr under the claim of (p, st, pr), unless this process knows it went.
 func (s *Scheduler) pushOnce(ctx context.Context, p flows.Period, st Step, pr flows.Person, r flows.Reply) error {
-	if _, sent := s.sent.Load(p.ID + "|" + st.ID + "|" + pr.ID); sent {
+	if _, sent := s.sent.Load(p.ID + "|" + s.claimStep(st) + "|" + pr.ID); sent {
 		return nil
 	}
 	return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) { return r, true, nil })
@@ -85,9 +85,13 @@ func (s *Scheduler) pushReply(pr flows.Person, p flows.Period, key string, a *fl
 }
 
 // pushIndicator is the indicator the push charts: the first with a target whose figures the
-// period's forms ask.
+// period's forms ask, of the plan in force in the period's year when the schedule has Plans.
 func (s *Scheduler) pushIndicator(p flows.Period) (flows.Indicator, bool) {
-	for _, ind := range s.cfg.Indicators {
+	inds := s.cfg.Indicators
+	if len(s.cfg.Plans) > 0 {
+		inds = flows.Tenant{Plans: s.cfg.Plans}.Indicators(p)
+	}
+	for _, ind := range inds {
 		for _, f := range s.cfg.Forms {
 			if !ind.Info && flows.Measures(ind, f, p.Kind) {
 				return ind, true

@@ -11,20 +11,27 @@ import (
 	"danvan/flows"
 )
 
-// Remind sends now, to the organisers of e.Units (every unit when empty) who have not submitted
-// e.Period, their reminder: an admin's /remind or a leader's "Nhắc tất cả" / "Nhắc ngay". With
-// e.Nudge a unit is reminded at most once a day; the units left out are logged. These sends
-// are outside the ladder and its claims: the dispatcher calls Remind once per press. It runs
-// as long as the fan-out takes, so the caller runs it on a context of its own, not a chat's.
+// Remind sends now, to the organisers of e.Units (every unit with e.All, within e.Within when
+// set) who have not submitted e.Period, their reminder: an admin's /remind or a leader's "Nhắc
+// tất cả" / "Nhắc ngay". Only units of the schedule's Root are reminded: a schedule per tenant
+// takes its own part of e. With e.Nudge a unit is reminded at most once a day; the units left
+// out are logged. These sends are outside the ladder and its claims: the dispatcher calls
+// Remind once per press. It runs as long as the fan-out takes, so the caller runs it on a
+// context of its own, not a chat's.
 func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	now := s.cfg.Now()
 	p, ok := s.cfg.Calendar.Period(e.Period)
 	if !ok {
 		return fmt.Errorf("remind: unknown period %q", e.Period)
 	}
-	units := e.Units
+	units := s.within(e.Units)
 	if e.All {
 		units = s.unitsIn(p)
+		if len(e.Within) > 0 {
+			units = slices.DeleteFunc(units, func(u string) bool {
+				return !slices.ContainsFunc(e.Within, func(n string) bool { return s.cfg.Dir.Within(u, n) })
+			})
+		}
 	}
 	if len(units) == 0 {
 		return nil // an empty list is nobody, never everybody
@@ -137,14 +144,20 @@ func (s *Scheduler) nudgeable(ctx context.Context, units []string, n flows.Nudge
 	return out, nil
 }
 
-// Plan previews, for /reminders, the next step of each running ladder and who it would reach
-// if it went now (a dry run: nothing is claimed or sent), where each open period's reminders
-// stand, and the year's ladder for /calendar.
-func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error) {
+// Plan previews, for the /reminders of admin, the next step of each running ladder and who it
+// would reach if it went now (a dry run: nothing is claimed or sent), where each open period's
+// reminders stand, and the year's ladder for /calendar. It covers the units admin may see
+// (flows.Narrow: everything for a bootstrap admin, their scopes for a tenant's) and their
+// organisers and leaders, nobody else.
+func (s *Scheduler) Plan(ctx context.Context, now time.Time, admin flows.Person) (*flows.Plan, error) {
 	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
 	var errs []error
 	for _, p := range s.periods(now) {
-		prog, err := s.cfg.Store.Progress(ctx, p.ID, s.unitsIn(p), s.forms)
+		units := s.seenBy(admin, p)
+		if len(units) == 0 {
+			continue
+		}
+		prog, err := s.cfg.Store.Progress(ctx, p.ID, units, s.forms)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("plan: progress of %s: %w", p.ID, err))
 			continue
@@ -154,21 +167,40 @@ func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error
 			if !ok {
 				continue
 			}
-			next, err := s.planStep(ctx, p, prog, st, at, digest)
+			next, err := s.planStep(ctx, p, units, prog, stepAt{st, at}, digest)
 			errs = append(errs, err)
 			plan.Next = append(plan.Next, next...)
 		}
 		if !now.Before(p.Opens) {
-			plan.Periods = append(plan.Periods, s.planPeriod(p, prog, now))
+			plan.Periods = append(plan.Periods, s.planPeriod(p, units, prog, now))
 		}
 	}
 	slices.SortStableFunc(plan.Next, func(a, b flows.PlannedReminder) int { return a.At.Compare(b.At) })
 	return plan, errors.Join(errs...)
 }
 
-// planPeriod says where the reminders of open period p stand at now.
-func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgress, now time.Time) flows.PlanPeriod {
-	units := s.unitsIn(p)
+// seenBy lists the units of p this schedule runs that admin may see, in directory order.
+func (s *Scheduler) seenBy(admin flows.Person, p flows.Period) []string {
+	dir := s.cfg.Dir.In(p)
+	views := flows.Narrow(admin, dir, flows.View{Node: s.cfg.Root})
+	if len(views) == 0 {
+		return nil
+	}
+	var out []string
+	for _, n := range dir.ViewUnits(views...) {
+		out = append(out, n.ID)
+	}
+	return out
+}
+
+// stepAt is a step and the moment it goes.
+type stepAt struct {
+	Step
+	at time.Time
+}
+
+// planPeriod says where the reminders of open period p stand at now, over units.
+func (s *Scheduler) planPeriod(p flows.Period, units []string, prog map[string]flows.UnitProgress, now time.Time) flows.PlanPeriod {
 	pp := flows.PlanPeriod{Period: p.ID, Units: len(units)}
 	for _, u := range units {
 		if !s.done(prog[u]) {
@@ -180,15 +212,21 @@ func (s *Scheduler) planPeriod(p flows.Period, prog map[string]flows.UnitProgres
 	return pp
 }
 
-// planStep lists who step st of p would reach at at, given where units stand now (prog).
-func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[string]flows.UnitProgress, st Step, at time.Time, digest bool) ([]flows.PlannedReminder, error) {
+// planStep lists who step st of p would reach, given where units stand now (prog): their
+// organisers, or the leaders whose scopes hold some of them (with those only).
+func (s *Scheduler) planStep(ctx context.Context, p flows.Period, units []string, prog map[string]flows.UnitProgress, st stepAt, digest bool) ([]flows.PlannedReminder, error) {
 	var out []flows.PlannedReminder
+	at := st.at
 	if !digest {
-		byPerson := s.missing(prog, s.unitsIn(p))
+		byPerson := s.missing(prog, units)
 		for _, id := range sortedKeys(byPerson) {
 			out = append(out, flows.PlannedReminder{At: at, Period: p.ID, Step: st.ID, Days: st.Days, Person: id, Units: byPerson[id]})
 		}
 		return out, nil
+	}
+	in := make(map[string]bool, len(units))
+	for _, u := range units {
+		in[u] = true
 	}
 	ids, err := s.cfg.Store.Leaders(ctx)
 	if err != nil {
@@ -201,7 +239,7 @@ func (s *Scheduler) planStep(ctx context.Context, p flows.Period, prog map[strin
 	for _, id := range sortedKeys(leaders) {
 		var miss []string
 		for _, u := range ScopeUnits(s.cfg.Dir.In(p), leaders[id].Scopes, false) {
-			if !s.done(prog[u]) {
+			if in[u] && !s.done(prog[u]) {
 				miss = append(miss, u)
 			}
 		}

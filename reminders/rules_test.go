@@ -53,7 +53,7 @@ func TestStepsFor(t *testing.T) {
 func TestPlanLadderPerKind(t *testing.T) {
 	s := reminders.New(reminders.Config{Store: newFakeStore(), Calendar: testCalendar(), Dir: mustDir(t),
 		Forms: testForms, Rules: yearEarly(), Log: slogDiscard()})
-	plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"))
+	plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"), flows.Person{Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestDueStepOnForbiddenDay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := reminders.New(reminders.Config{Store: newFakeStore(), Calendar: tt.cal, Dir: mustDir(t),
 				Forms: testForms, Rules: tt.rules, Log: slogDiscard()})
-			plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"))
+			plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"), flows.Person{Admin: true})
 			if err != nil {
 				t.Fatal(err)
 			}

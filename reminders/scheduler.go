@@ -25,10 +25,20 @@ type Config struct {
 	Sender   Sender
 	Calendar flows.Calendar
 	Dir      *flows.Directory
-	Forms    []flows.Form
+	// Root confines the schedule to one tenant: the units at or below it, on Calendar, the
+	// tenant's. "" runs the whole directory.
+	Root string
+	// Tag tells this schedule's claims apart from another tenant's, for a person in both (a
+	// leader of two provinces gets each one's digest): it prefixes the step of every claim.
+	// "" keeps the claims of a deployment of one tenant.
+	Tag   string
+	Forms []flows.Form
 	// Indicators are the plan's targets; the report push charts the first the period measures.
+	// With Plans they are those of the plan in force in the period's year.
 	Indicators []flows.Indicator
-	Rules      Rules
+	// Plans, when set, are the tenant's plans by year (flows.Tenant.Plans).
+	Plans []flows.WorkPlan
+	Rules Rules
 	// Lease is how long a claim protects a send in progress, counted from the claim and extended
 	// every third of it while the send runs: the time a crashed replica's reminders wait
 	// before another replica sends them. Default 5m.
@@ -96,7 +106,7 @@ func New(cfg Config) *Scheduler {
 // unitsIn lists the units that report for p, in file order: those in force on its due day
 // (flows.Directory.In), so the units merged away are not reminded of the periods after.
 func (s *Scheduler) unitsIn(p flows.Period) []string {
-	nodes := s.cfg.Dir.In(p).Units("")
+	nodes := s.cfg.Dir.In(p).Units(s.cfg.Root)
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
 		out[i] = n.ID
@@ -228,7 +238,7 @@ func (s *Scheduler) remindOne(ctx context.Context, p flows.Period, st Step, at t
 			st = Step{ID: SnoozeStep}
 		}
 	}
-	if _, sent := s.sent.Load(p.ID + "|" + st.ID + "|" + pr.ID); sent {
+	if _, sent := s.sent.Load(p.ID + "|" + s.claimStep(st) + "|" + pr.ID); sent {
 		return nil
 	}
 	return s.once(ctx, p, st, pr, func() (flows.Reply, bool, error) {
@@ -256,12 +266,12 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	build func() (flows.Reply, bool, error)) error {
 	c := s.cfg
 	token := c.Holder + "#" + strconv.FormatUint(s.claims.Add(1), 10)
-	ok, err := c.Claims.ClaimReminder(ctx, p.ID, st.ID, pr.ID, token, c.Now(), c.Lease)
+	ok, err := c.Claims.ClaimReminder(ctx, p.ID, s.claimStep(st), pr.ID, token, c.Now(), c.Lease)
 	if err != nil || !ok {
 		return err
 	}
 	c.Observer.Reminded(st.ID, "claimed")
-	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
+	stopHold := s.hold(ctx, p.ID, s.claimStep(st), pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
 		err = c.Sender.Send(ctx, pr, r)
@@ -281,10 +291,10 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	case err == nil && send:
 		c.Observer.Reminded(st.ID, "sent")
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
-		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
+		if err := c.Claims.DoneReminder(ctx, p.ID, s.claimStep(st), pr.ID); err != nil {
 			return err
 		}
-		s.sent.Store(p.ID+"|"+st.ID+"|"+pr.ID, true)
+		s.sent.Store(p.ID+"|"+s.claimStep(st)+"|"+pr.ID, true)
 		return nil
 	case err != nil && c.Unreachable(err):
 		c.Observer.Reminded(st.ID, "unreachable")
@@ -293,7 +303,7 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	case err != nil:
 		c.Observer.Reminded(st.ID, "failed")
 	}
-	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
+	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, s.claimStep(st), pr.ID, token); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	if err != nil {
@@ -333,6 +343,22 @@ func (s *Scheduler) hold(ctx context.Context, period, step, person, token string
 		cancel()
 		<-done
 	}
+}
+
+// claimStep is st as this schedule's claims name it: its id, after Tag when there is one.
+func (s *Scheduler) claimStep(st Step) string {
+	if s.cfg.Tag == "" {
+		return st.ID
+	}
+	return s.cfg.Tag + "/" + st.ID
+}
+
+// within keeps the units of units at or below the schedule's Root, in order.
+func (s *Scheduler) within(units []string) []string {
+	if s.cfg.Root == "" {
+		return units
+	}
+	return slices.DeleteFunc(slices.Clone(units), func(u string) bool { return !s.cfg.Dir.Within(u, s.cfg.Root) })
 }
 
 // ticker is the default of Scheduler.every: a time.Ticker.

@@ -29,14 +29,16 @@ func (s *Store) Recount(ctx context.Context, forms []flows.Form, now time.Time) 
 		formIDs = append(formIDs, f.ID)
 	}
 	done := map[string]bool{}
-	for _, p := range m.cal.Open(now) {
-		for _, q := range append([]flows.Period{p}, m.cal.Compared(p)...) {
-			if done[q.ID] {
-				continue
-			}
-			done[q.ID] = true
-			if err := s.Rebuild(ctx, q.ID, units, formIDs); err != nil {
-				return fmt.Errorf("recount tallies of %s: %w", q.ID, err)
+	for _, cal := range m.calendars() { // each tenant's periods; a period open for two is counted once
+		for _, p := range cal.Open(now) {
+			for _, q := range append([]flows.Period{p}, cal.Compared(p)...) {
+				if done[q.ID] {
+					continue
+				}
+				done[q.ID] = true
+				if err := s.Rebuild(ctx, q.ID, units, formIDs); err != nil {
+					return fmt.Errorf("recount tallies of %s: %w", q.ID, err)
+				}
 			}
 		}
 	}

@@ -29,11 +29,13 @@ const (
 var neverDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // tallyModel is what the Store needs to know to keep tallies: where a unit sits, when a period is
-// due and which indicators count units that reach their target.
+// due and which indicators count units that reach their target. With tenants, both of the last
+// are the unit's tenant's: its calendar, and the plan it follows in the period's year.
 type tallyModel struct {
 	dir  *flows.Directory
 	cal  flows.Calendar
 	inds []flows.Indicator
+	ten  *flows.Tenancy
 }
 
 // UseModel gives the Store the directory, calendar and indicators its tallies follow. main calls
@@ -48,12 +50,62 @@ func (s *Store) UseModel(dir *flows.Directory, cal flows.Calendar, inds []flows.
 	s.model.Store(&tallyModel{dir: dir, cal: cal, inds: slices.Clone(inds)})
 }
 
-// due is the due time of period, or neverDue when the calendar does not know it.
-func (m *tallyModel) due(period string) time.Time {
-	if p, ok := m.cal.Period(period); ok {
+// UseTenancy gives the Store the directory and the tenants its tallies follow: each unit's
+// report is late by its tenant's calendar, and counts towards the targets of the plan its tenant
+// follows in the period's year. It replaces UseModel's model, as UseModel does.
+func (s *Store) UseTenancy(dir *flows.Directory, ten *flows.Tenancy) {
+	if dir == nil || ten == nil {
+		s.model.Store(nil)
+		return
+	}
+	s.model.Store(&tallyModel{dir: dir, cal: ten.Default().Calendar, ten: ten})
+}
+
+// calendar is the calendar unit's reports are due by: its tenant's, or the model's.
+func (m *tallyModel) calendar(unit string) flows.Calendar {
+	if m.ten == nil {
+		return m.cal
+	}
+	if t, ok := m.ten.Of(unit); ok {
+		return t.Calendar
+	}
+	return m.ten.Default().Calendar
+}
+
+// calendars are every calendar of the model, the default one first.
+func (m *tallyModel) calendars() []flows.Calendar {
+	if m.ten == nil {
+		return []flows.Calendar{m.cal}
+	}
+	var out []flows.Calendar
+	for _, t := range m.ten.All() {
+		out = append(out, t.Calendar)
+	}
+	return out
+}
+
+// due is the due time of period for unit, or neverDue when the calendar does not know it.
+func (m *tallyModel) due(unit, period string) time.Time {
+	if p, ok := m.calendar(unit).Period(period); ok {
 		return p.Due
 	}
 	return neverDue
+}
+
+// indicators are the targets whose counts unit's reports of period add to.
+func (m *tallyModel) indicators(unit, period string) []flows.Indicator {
+	if m.ten == nil {
+		return m.inds
+	}
+	t, ok := m.ten.Of(unit)
+	if !ok {
+		t = m.ten.Default()
+	}
+	p, ok := t.Calendar.Period(period)
+	if !ok {
+		return nil
+	}
+	return t.Indicators(p)
 }
 
 // targets lists the tallies a report of unit counts in: every place above the unit, each for the
@@ -80,9 +132,10 @@ func (m *tallyModel) targets(unit, period, form string) []flows.TallyKey {
 	return out
 }
 
-// contribution is what sub (nil for none) adds to every tally of its unit, as hash fields.
-func (m *tallyModel) contribution(sub *flows.Submission, period string) map[string]int64 {
-	return tallyFields(flows.Contribution(sub, m.inds, m.due(period)))
+// contribution is what sub (nil for none) of unit adds to every tally of the unit, as hash
+// fields.
+func (m *tallyModel) contribution(sub *flows.Submission, unit, period string) map[string]int64 {
+	return tallyFields(flows.Contribution(sub, m.indicators(unit, period), m.due(unit, period)))
 }
 
 // tallyFields flattens t to the fields of its hash, leaving out zeros.
@@ -159,8 +212,8 @@ func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	if len(targets) == 0 {
 		return tallyChange{}
 	}
-	d := m.contribution(cur, k.Period)
-	for f, v := range m.contribution(old, k.Period) {
+	d := m.contribution(cur, k.Unit, k.Period)
+	for f, v := range m.contribution(old, k.Unit, k.Period) {
 		d[f] -= v
 	}
 	var c tallyChange
@@ -381,7 +434,7 @@ func (s *Store) markCounted(ctx context.Context, p redis.Pipeliner, subs map[flo
 func (s *Store) recompute(m *tallyModel, subs map[flows.Key]flows.Submission) map[string]map[string]int64 {
 	out := map[string]map[string]int64{}
 	for k, sub := range subs {
-		c := m.contribution(&sub, k.Period)
+		c := m.contribution(&sub, k.Unit, k.Period)
 		for _, t := range m.targets(k.Unit, k.Period, k.Form) {
 			key := s.tallyKey(t)
 			for f, v := range c {

@@ -101,8 +101,8 @@ func (m *Maker) sheet(ctx context.Context, per flows.Period, views []flows.View,
 }
 
 // WorkbookText summarises wb as text, for a channel that cannot send the file: a line per form
-// on how many units reported, a line per indicator of the summary sheet, and a note on how to
-// get the spreadsheet itself.
+// on how many units reported and a line per indicator of the summary sheet. The transport says
+// why the file comes as text.
 func WorkbookText(wb Workbook) string {
 	l := wb.Lang
 	lines := make([]string, 0, len(wb.Completeness)+len(wb.Summary)+2)
@@ -113,7 +113,7 @@ func WorkbookText(wb Workbook) string {
 	for _, r := range wb.Summary {
 		lines = append(lines, summaryText(r, l))
 	}
-	return strings.Join(append(lines, "", fmText(l, "txt_sheet")), "\n")
+	return strings.Join(lines, "\n")
 }
 
 // summaryText is one indicator's line: "1.5 Tỷ lệ tập hợp: 86,7% ✅ (Mục tiêu > 85%)".

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,6 +53,11 @@ type Config struct {
 	// Observer counts updates, messages and polls, for metrics and readiness; nil counts
 	// nothing.
 	Observer Observer
+	// Prefix is the part of this bot's identities before the colon: Prefix ("tg") for the
+	// deployment's bot, bot.BotPrefix("tg", tenant) for a tenant's own ("tg.lc"). A Telegram
+	// user's chat with one bot is not a chat with another, so each bot's identities and update
+	// ids are its own.
+	Prefix string
 }
 
 // Transport is the Telegram transport: it turns Bot API updates into bot.Incoming for the
@@ -63,6 +69,7 @@ type Transport struct {
 	token      string
 	name       string
 	handler    bot.Handler
+	prefix     string
 	unreach    bot.Unreachables
 	log        *slog.Logger
 	obs        Observer
@@ -159,6 +166,7 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 	t := &Transport{
 		httpClient:    cfg.HTTPClient,
 		token:         cfg.Token,
+		prefix:        cmp.Or(cfg.Prefix, Prefix),
 		handler:       h,
 		unreach:       u,
 		log:           cfg.Logger,
@@ -197,8 +205,11 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 	return t
 }
 
-// Prefix implements bot.Sender: the transport sends to the identities "tg:…".
-func (t *Transport) Prefix() string { return Prefix }
+// Prefix implements bot.Sender: the transport sends to the identities "<prefix>:…" ("tg:…").
+func (t *Transport) Prefix() string { return t.prefix }
+
+// ident is the identity of a chat or user of this bot.
+func (t *Transport) ident(id int64) string { return bot.Ident(t.prefix, strconv.FormatInt(id, 10)) }
 
 // BotName returns the bot's username (without "@"), for t.me deep links.
 func (t *Transport) BotName() string { return t.name }

@@ -29,15 +29,14 @@ func TestZaloReportDraft(t *testing.T) {
 			x.seed()
 			got := fakezalo.Texts(x.say("z3001", "/baocao"))
 			testkit.MustContain(t, got, "Dự thảo báo cáo kết quả công tác dân vận Quý I năm 2026 — Thành phố Lai Châu")
-			_, link, found := strings.Cut(got, "bao-cao-2026-Q1.docx: ")
+			link := linkIn(got)
 			if !served {
-				if found || !strings.Contains(got, noFilesNote) || !strings.Contains(got, "Đã báo cáo đủ: 0/41 đơn vị") {
+				if link != "" || !strings.Contains(got, asText("Dự thảo báo cáo (Word)")) || !strings.Contains(got, "Đã báo cáo đủ: 0/41 đơn vị") {
 					t.Fatalf("without a file server: got %q, want the draft's summary and the note, no link", got)
 				}
 				return
 			}
-			link, _, _ = strings.Cut(link, "\n")
-			if !found || !strings.HasPrefix(link, files.Base+FilesPath) {
+			if want := "📎 Dự thảo báo cáo (Word) bao-cao-2026-Q1.docx — Zalo không nhận tệp nên bot gửi liên kết"; !strings.Contains(got, want) || !strings.HasPrefix(link, files.Base+FilesPath) {
 				t.Fatalf("got %q, want a link to bao-cao-2026-Q1.docx under %s", got, files.Base)
 			}
 			res, err := http.Get(link)

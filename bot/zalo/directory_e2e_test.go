@@ -29,7 +29,10 @@ func TestZaloDirectoryTakesNoFiles(t *testing.T) {
 			testkit.MustContain(t, said, "📇 Danh bạ đang dùng: 8 địa bàn và 41 đơn vị báo cáo")
 			testkit.MustContain(t, said, "Zalo không cho bot nhận tệp, nên không gửi bảng vào đây được: hãy gửi tệp cho bot qua Telegram, hoặc nhờ người vận hành chạy lệnh danvan directory import <tệp> trên máy chủ.")
 			if served {
-				testkit.MustContain(t, said, "📎 danh-ba.xlsx: "+files.Base)
+				testkit.MustContain(t, said, "📎 Bảng tính Excel danh-ba.xlsx — Zalo không nhận tệp nên bot gửi liên kết tải về (dùng được đến ")
+				if !strings.HasPrefix(linkIn(said), files.Base+FilesPath) {
+					t.Errorf("got %q, want a link under %s", said, files.Base)
+				}
 			} else {
 				testkit.MustContain(t, said, "Danh bạ: bảng 49 dòng. Tệp bảng tính không gửi được qua kênh này")
 			}

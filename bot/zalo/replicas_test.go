@@ -131,7 +131,7 @@ func TestZaloReplicasShareFiles(t *testing.T) {
 		}
 	}
 	photo := fake.Calls("sendPhoto")[0].Params["photo"]
-	_, link, _ := strings.Cut(fake.Calls("sendMessage")[0].Params["text"], "so-lieu.xlsx: ")
+	link := linkIn(fake.Calls("sendMessage")[0].Params["text"])
 	tests := []struct {
 		name, url string
 		want      int
@@ -183,7 +183,7 @@ func TestZaloStoreDown(t *testing.T) {
 	if len(sent) != 1 || sent[0].Method != "sendMessage" {
 		t.Fatalf("sent: got %v, want one sendMessage", sent)
 	}
-	if got, want := sent[0].Params["text"], "Chỉ tiêu 1.5\n\nPhường Tân Phong: 88%"; got != want {
+	if got, want := sent[0].Params["text"], "Chỉ tiêu 1.5\n\n📝 Biểu đồ được gửi dưới dạng chữ ("+noKeepNote+"):\nPhường Tân Phong: 88%"; got != want {
 		t.Errorf("sent: got %q, want %q", got, want)
 	}
 	const token = "Zq3xY8tokenOfALeadersExport"

@@ -219,7 +219,10 @@ func TestZaloSendSplitsAndServesFiles(t *testing.T) {
 	photo := fake.Calls("sendPhoto")[0].Params["photo"]
 	mustGet(t, files, photo, http.StatusOK, "PNG")
 	sheet := fake.Sent("u1")[len(fake.Sent("u1"))-1].Params["text"]
-	_, link, _ := strings.Cut(sheet, "so-lieu.xlsx: ")
+	link := linkIn(sheet)
+	if want := "📎 Bảng tính Excel so-lieu.xlsx — Zalo không nhận tệp nên bot gửi liên kết tải về (dùng được đến "; !strings.Contains(sheet, want) {
+		t.Errorf("sheet: got %q, want it to say it sends a link: %q", sheet, want)
+	}
 	mustGet(t, files, link, http.StatusOK, "XLSX")
 	clock.Advance(time.Hour)
 	mustGet(t, files, photo, http.StatusNotFound, "")
@@ -294,8 +297,26 @@ func TestZaloPushedMenuFollowsCurrent(t *testing.T) {
 	}
 }
 
-// Without a file server a chart or spreadsheet goes as text: the reply's text, then the file's
-// (a document's with a line saying it is its summary), then the choices, cut into messages of at most 2,000 characters; no photo, no link.
+// asText is the line that says a file of what kind comes as text because no file server is
+// set, before its text.
+func asText(what string) string {
+	return "📝 " + what + " được gửi dưới dạng chữ (" + noServerNote + "):\n"
+}
+
+// linkIn returns the first http(s) URL of text, up to the next space or line end.
+func linkIn(text string) string {
+	i := strings.Index(text, "http")
+	if i < 0 {
+		return ""
+	}
+	link, _, _ := strings.Cut(text[i:], "\n")
+	link, _, _ = strings.Cut(link, " ")
+	return link
+}
+
+// Without a file server a chart or spreadsheet goes as text: the reply's text, then a line
+// saying what file comes as text and why, the file's text, then the choices, cut into messages
+// of at most 2,000 characters; no photo, no link.
 func TestZaloSendsFileAsText(t *testing.T) {
 	fake := fakezalo.New(t)
 	z := newTransport(fakeConfig(fake), testkit.HandlerFunc(nil))
@@ -310,11 +331,11 @@ func TestZaloSendsFileAsText(t *testing.T) {
 		want     string // the messages joined by newlines
 	}{
 		{"chart", flows.Reply{Text: "Chỉ tiêu 1.5", File: chart, Buttons: [][]flows.Button{{{Label: "🏢 Theo tổ chức", Data: "1|org|"}}}}, 1,
-			"Chỉ tiêu 1.5\n\n" + chart.Text + "\n\nNhắn số để chọn: 1 – Theo tổ chức"},
-		// A document (a spreadsheet, a report draft) says it came as its summary, and why.
-		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + sheet.Text + "\n\n" + noFilesNote},
-		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1, "Số liệu\n\n" + noFilesNote},
-		{"long", flows.Reply{Text: "Chỉ tiêu 1.5", File: long}, 3, "Chỉ tiêu 1.5\n\n" + long.Text},
+			"Chỉ tiêu 1.5\n\n" + asText("Biểu đồ") + chart.Text + "\n\nNhắn số để chọn: 1 – Theo tổ chức"},
+		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + asText("Bảng tính Excel") + sheet.Text},
+		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1,
+			"Số liệu\n\n📝 Bảng tính Excel không gửi được qua kênh này (" + noServerNote + ")."},
+		{"long", flows.Reply{Text: "Chỉ tiêu 1.5", File: long}, 3, "Chỉ tiêu 1.5\n\n" + asText("Biểu đồ") + long.Text},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,7 +29,7 @@ func Settings(tb testing.TB) bot.Settings {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+	return bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
 		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: BotName, Admins: map[string]bool{Admin: true},
 		// The channels main runs (telegram.Channel, zalo.Channel; the kit cannot import the
 		// transports, whose own tests use it).
