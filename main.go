@@ -1,10 +1,12 @@
 // Command danvan is Dân vận bot: organisers of the mass organisations submit their membership and
 // activity figures through short conversational forms, and leaders read them against the plan's
 // targets. main only wires the parts together; `danvan demo` runs it in a terminal, and
-// `danvan version|dump|restore|migrate` are the operators' commands (ops.go).
+// `danvan version|dump|restore|migrate` are the operators' commands (ops.go), `danvan directory
+// import|export` the directory as the admin's spreadsheet (directory.go).
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -25,6 +27,7 @@ import (
 	"danvan/bot/telegram"
 	"danvan/bot/zalo"
 	"danvan/config"
+	"danvan/internal/metrics"
 	"danvan/storage"
 )
 
@@ -57,8 +60,8 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	}
 	log := newLog(cfg)
 	redis.SetLogger(redisLog{log})
-	if cfg.TelegramToken == "" && !cfg.Zalo() {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or set ZALO_BOT_TOKEN for Zalo (or try the bot without one: go run . demo)")
+	if len(cfg.Bots()) == 0 {
+		return errors.New("ZALO_BOT_TOKEN is not set: create a Zalo bot (README, \"Zalo first\") and set its token, or TELEGRAM_BOT_TOKEN for Telegram (or try the bot without one: go run . demo)")
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -88,23 +91,9 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer, getenv
 	disp.Background = bg
 	defer disp.Wait(20*time.Second, stopBg)
 	mux := http.NewServeMux()
-	var runs []func(context.Context) error
-	if cfg.TelegramToken != "" {
-		tg, err := startTelegram(ctx, cfg, disp, mux, m.Transport(telegram.Prefix), log)
-		if err != nil {
-			return err
-		}
-		router.Register(tg)
-		runs = append(runs, tg.Run)
-	}
-	if cfg.Zalo() {
-		z, err := startZalo(ctx, cfg, store, disp, mux, m.Transport(zalo.Prefix), log)
-		if err != nil {
-			return err
-		}
-		router.Register(z)
-		disp.Usage = append(disp.Usage, z)
-		runs = append(runs, z.Run)
+	runs, err := startBots(ctx, cfg, store, disp, disp, router, mux, m, log)
+	if err != nil {
+		return err
 	}
 	runs = append(runs, func(ctx context.Context) error { return sched.Run(ctx, cfg.Reminders.Tick) })
 	runs = append(runs, func(ctx context.Context) error { return m.CountDrafts(ctx, store, draftsEvery) })
@@ -132,51 +121,117 @@ func recountTallies(ctx context.Context, store *storage.Store, cfg config.Config
 	return done
 }
 
-// startTelegram connects to Telegram and mounts its webhook on mux in webhook mode.
-func startTelegram(ctx context.Context, cfg config.Config, disp *bot.Dispatcher, mux *http.ServeMux,
-	obs telegram.Observer, log *slog.Logger) (*telegram.Transport, error) {
-	tg, err := telegram.New(ctx, telegram.Config{
-		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Logger: log, Observer: obs,
-	}, disp, disp)
-	if err != nil {
-		return nil, fmt.Errorf("start telegram: %w", err)
-	}
-	if disp.Settings.BotName == "" {
-		disp.Settings.BotName = tg.BotName()
-	}
-	log.Info("telegram started", "bot", tg.BotName(), "webhook", cfg.Webhook())
-	if cfg.Webhook() {
-		mux.Handle("POST "+webhookPath(cfg.WebhookURL, "/telegram"), tg.WebhookHandler())
-	}
-	return tg, nil
-}
-
-// startZalo connects to Zalo and mounts its webhook and, with PUBLIC_URL, the file server.
-// Served files, each chat's last choices, the webhook's inbox and the month's count of messages
-// live in store, so every replica serves any file URL, reads any typed number, handles what
-// another acknowledged and adds to one count.
-func startZalo(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, mux *http.ServeMux,
-	obs zalo.Observer, log *slog.Logger) (*zalo.Transport, error) {
+// startBots connects every bot of the configuration (config.Bots: the deployment's on each
+// channel, each tenant's own) with h handling their updates (disp, or a test's wrapper of it),
+// registers each with the router under its identity prefix, mounts the webhooks and the Zalo
+// file server on mux, and returns their runs.
+func startBots(ctx context.Context, cfg config.Config, store *storage.Store, disp *bot.Dispatcher, h bot.Handler, router *bot.Router,
+	mux *http.ServeMux, m *metrics.Metrics, log *slog.Logger) ([]func(context.Context) error, error) {
 	var files *zalo.Files
 	if cfg.PublicURL != "" {
 		files = &zalo.Files{Base: cfg.PublicURL, Store: store, TTL: cfg.FileTTL, Logger: log}
 		mux.Handle("GET "+zalo.FilesPath, files.Handler())
 	}
-	z, err := zalo.New(ctx, zalo.Config{
-		Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL, WebhookURL: cfg.ZaloWebhookURL,
-		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
-		Inbox: store, Counter: store, MonthlyQuota: cfg.ZaloMonthlyQuota, Location: cfg.Location(),
-		Unreachables: disp, Observer: obs,
-	}, disp)
-	if err != nil {
-		return nil, fmt.Errorf("start zalo: %w", err)
+	var runs []func(context.Context) error
+	for _, b := range cfg.Bots() {
+		var s interface {
+			bot.Sender
+			Run(context.Context) error
+		}
+		var err error
+		switch b.Channel {
+		case "telegram":
+			s, err = startTelegram(ctx, cfg, b, disp, h, mux, m.Transport(bot.BotPrefix(telegram.Prefix, b.Tenant)), log)
+		default:
+			var z *zalo.Transport
+			z, err = startZalo(ctx, cfg, b, store, files, disp, h, mux, m.Transport(bot.BotPrefix(zalo.Prefix, b.Tenant)), log)
+			if err == nil {
+				disp.Usage = append(disp.Usage, z)
+			}
+			s = z
+		}
+		if err != nil {
+			return nil, err
+		}
+		router.Register(s)
+		runs = append(runs, s.Run)
 	}
-	log.Info("zalo started", "webhook", cfg.ZaloWebhookURL != "", "files", files != nil)
-	if cfg.ZaloWebhookURL != "" {
-		mux.Handle("POST "+webhookPath(cfg.ZaloWebhookURL, "/zalo"), z.WebhookHandler())
+	return runs, nil
+}
+
+// startTelegram connects Telegram bot b and mounts its webhook on mux in webhook mode: the
+// deployment's at WEBHOOK_URL's path, a tenant's own at that path and "/<tenant>".
+func startTelegram(ctx context.Context, cfg config.Config, b config.Bot, disp *bot.Dispatcher, h bot.Handler, mux *http.ServeMux,
+	obs telegram.Observer, log *slog.Logger) (*telegram.Transport, error) {
+	hook := tenantURL(cfg.WebhookURL, b.Tenant)
+	tg, err := telegram.New(ctx, telegram.Config{
+		Token: b.Token, APIURL: cfg.TelegramAPIURL, Prefix: bot.BotPrefix(telegram.Prefix, b.Tenant),
+		WebhookURL: hook, WebhookSecret: cfg.WebhookSecret, Logger: log, Observer: obs,
+	}, h, disp)
+	if err != nil {
+		return nil, fmt.Errorf("start telegram bot %s: %w", botLabel(b), err)
+	}
+	name := cmp.Or(b.BotName, tg.BotName())
+	if b.Tenant == "" && disp.Settings.BotName == "" {
+		disp.Settings.BotName = name
+	}
+	if b.Tenant != "" {
+		disp.Settings.BotNames[b.Tenant] = name // the tenant's invite links open its own bot
+	}
+	log.Info("telegram started", "bot", tg.BotName(), "tenant", b.Tenant, "webhook", cfg.Webhook())
+	if cfg.Webhook() {
+		mux.Handle("POST "+webhookPath(hook, "/telegram"+tenantPath(b.Tenant)), tg.WebhookHandler())
+	}
+	return tg, nil
+}
+
+// startZalo connects Zalo bot b and mounts its webhook. Served files, each chat's last
+// choices, the webhook's inbox (one per bot) and the month's count of messages live in store,
+// so every replica serves any file URL, reads any typed number, handles what another
+// acknowledged and adds to one count.
+func startZalo(ctx context.Context, cfg config.Config, b config.Bot, store *storage.Store, files *zalo.Files,
+	disp *bot.Dispatcher, h bot.Handler, mux *http.ServeMux, obs zalo.Observer, log *slog.Logger) (*zalo.Transport, error) {
+	prefix := bot.BotPrefix(zalo.Prefix, b.Tenant)
+	hook := tenantURL(cfg.ZaloWebhookURL, b.Tenant)
+	z, err := zalo.New(ctx, zalo.Config{
+		Token: b.Token, APIURL: cfg.ZaloAPIURL, Prefix: prefix, WebhookURL: hook,
+		WebhookSecret: cfg.ZaloWebhookSecret, Files: files, Menus: store, Logger: log,
+		Inbox: store.ZaloInbox(prefix), Counter: store, MonthlyQuota: cfg.ZaloMonthlyQuota, Location: cfg.Location(),
+		Unreachables: disp, Observer: obs,
+	}, h)
+	if err != nil {
+		return nil, fmt.Errorf("start zalo bot %s: %w", botLabel(b), err)
+	}
+	log.Info("zalo started", "tenant", b.Tenant, "webhook", hook != "", "files", files != nil)
+	if hook != "" {
+		mux.Handle("POST "+webhookPath(hook, "/zalo"+tenantPath(b.Tenant)), z.WebhookHandler())
 	}
 	return z, nil
+}
+
+// botLabel names bot b in errors: "of tenant lc", or "of the deployment".
+func botLabel(b config.Bot) string {
+	if b.Tenant == "" {
+		return "of the deployment"
+	}
+	return "of tenant " + b.Tenant
+}
+
+// tenantURL is the webhook URL of tenant's own bot: raw with "/<tenant>" after its path; raw
+// itself for the deployment's bot ("") or when raw is empty (polling).
+func tenantURL(raw, tenant string) string {
+	if raw == "" || tenant == "" {
+		return raw
+	}
+	return strings.TrimRight(raw, "/") + "/" + tenant
+}
+
+// tenantPath is "/<tenant>", "" for the deployment's bot.
+func tenantPath(tenant string) string {
+	if tenant == "" {
+		return ""
+	}
+	return "/" + tenant
 }
 
 // webhookPath is the path of a webhook URL, def when it has none.

@@ -24,7 +24,7 @@ func TestRunRefusesToStart(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{"no token", nil, "TELEGRAM_BOT_TOKEN is not set"},
+		{"no token", nil, "ZALO_BOT_TOKEN is not set"},
 		{"no redis", map[string]string{"TELEGRAM_BOT_TOKEN": "123:secret-token", "REDIS_URL": "redis://127.0.0.1:1/0"}, "will not start without it"},
 		{"bad config", map[string]string{"WEBHOOK_URL": "https://bot.example.org/tg"}, "webhook_secret"},
 	}
@@ -42,20 +42,29 @@ func TestRunRefusesToStart(t *testing.T) {
 	}
 }
 
+// TestDemoRunsWithoutTokenOrRedis: the demo needs neither, and shows Zalo's rendering unless
+// asked for Telegram's: numbered options to type back, or buttons listed under the message.
 func TestDemoRunsWithoutTokenOrRedis(t *testing.T) {
-	var out strings.Builder
-	in := strings.NewReader("/report\n/as admin\n/invite\n/as nobody\n")
-	if err := run(context.Background(), []string{"demo"}, in, &out, testkit.Env(nil)); err != nil {
-		t.Fatalf("demo: got %v, want nil", err)
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"demo"}, []string{"Nhắn số để chọn", "1 – Hội LHPN · Phường Tân Phong", "1 – Cán bộ phụ trách đơn vị"}},
+		{[]string{"demo", "-style", "telegram"}, []string{"1) Hội LHPN · Phường Tân Phong", "1) Cán bộ phụ trách đơn vị"}},
 	}
-	for _, want := range []string{
-		"DEMO", "không được lưu", // says clearly the data are not kept
-		"Bạn báo cáo cho đơn vị nào?", "1) Hội LHPN · Phường Tân Phong",
-		"bây giờ bạn là Chị Mai", "Mời ai?",
-		"/as organiser | leader | admin",
-	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("demo output: got %q, want it to contain %q", out.String(), want)
+	for _, tt := range tests {
+		var out strings.Builder
+		in := strings.NewReader("/report\n/as admin\n/invite\n/as nobody\n")
+		if err := run(context.Background(), tt.args, in, &out, testkit.Env(nil)); err != nil {
+			t.Fatalf("%v: got %v, want nil", tt.args, err)
+		}
+		for _, want := range append(tt.want,
+			"DEMO", "không được lưu", // says clearly the data are not kept
+			"Bạn báo cáo cho đơn vị nào?", "bây giờ bạn là Chị Mai", "Mời ai?", "/as organiser | leader | admin",
+		) {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%v output: got %q, want it to contain %q", tt.args, out.String(), want)
+			}
 		}
 	}
 }
@@ -223,9 +232,10 @@ func TestDemoLeaderReturnsReport(t *testing.T) {
 	real := func() time.Time { return time.Date(2026, 1, 20, 8, 30, 0, 0, config.Default().Location()) }
 	go func() { done <- runDemo(ctx, []string{"-date", "13/03/2026"}, in, out, real) }()
 	go func() {
-		// Lan files Q1's membership keeping last year's figures; Hùng opens the Women's Union
-		// of Tân Phong through /figures and returns it.
-		_, _ = io.WriteString(typing, "/report\n1\n1\na\na\na\na\n1\n/as leader\n/figures\n1\n6\n2\n4\n2\n3\n1\nSai số liệu\n/help\n")
+		// Lan files Q1's membership keeping last year's figures (/report asks for her unit,
+		// then opens its first form); Hùng opens the Women's Union of Tân Phong through
+		// /figures and returns it.
+		_, _ = io.WriteString(typing, "/report\n1\na\na\na\na\n1\n/as leader\n/figures\n1\n6\n2\n4\n2\n3\n1\nSai số liệu\n/help\n")
 		_ = typing.Close()
 	}()
 	select {

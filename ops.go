@@ -23,10 +23,11 @@ type command func(ctx context.Context, args []string, in io.Reader, out io.Write
 // opsCommands are the subcommands besides the bot and the demo. Each reads the same
 // configuration as the bot (env file, YAML, flags) plus flags of its own.
 var opsCommands = map[string]command{
-	"version": runVersion,
-	"dump":    runDump,
-	"restore": runRestore,
-	"migrate": runMigrate,
+	"version":   runVersion,
+	"dump":      runDump,
+	"restore":   runRestore,
+	"migrate":   runMigrate,
+	"directory": runDirectory,
 }
 
 // runVersion prints the module version and revision the binary was built from.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -17,6 +18,7 @@ import (
 	"danvan/bot/telegram"
 	"danvan/bot/zalo"
 	"danvan/config"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/demo"
 	"danvan/internal/metrics"
@@ -26,6 +28,7 @@ import (
 
 // The store must serve every interface the bot consumes.
 var (
+	_ bot.Models       = (*storage.Store)(nil)
 	_ bot.Sessions     = (*storage.Store)(nil)
 	_ bot.Reports      = (*storage.Store)(nil)
 	_ bot.People       = (*storage.Store)(nil)
@@ -42,10 +45,15 @@ var (
 )
 
 // The files package renders for the dispatcher without knowing it: its Maker serves the bot's
-// Files port, reading the store through its own FigureSource.
+// Files port, reading the store through its own FigureSource, and the written answers and the
+// register through the files' adapters over the store (SubmittedNarratives, RegisteredModels).
+// The directory's sheets are dirsheet's, which counts reports through its own Counter.
 var (
-	_ bot.Files          = (*files.Maker)(nil)
-	_ files.FigureSource = (*storage.Store)(nil)
+	_ bot.Files            = (*files.Maker)(nil)
+	_ files.FigureSource   = (*storage.Store)(nil)
+	_ files.RegisterSource = (*storage.Store)(nil)
+	_ bot.Sheets           = (*dirsheet.Checker)(nil)
+	_ dirsheet.Counter     = (*storage.Store)(nil)
 )
 
 // The store and the router must serve what the reminders and the demo consume.
@@ -53,7 +61,6 @@ var (
 	_ reminders.Store   = (*storage.Store)(nil)
 	_ reminders.Survey  = (*storage.Store)(nil)
 	_ reminders.Steps   = (*storage.Store)(nil)
-	_ reminders.Files   = (*files.Maker)(nil)
 	_ reminders.Claims  = (*storage.Store)(nil)
 	_ reminders.Snoozes = (*storage.Store)(nil)
 	_ reminders.Nudges  = (*storage.Store)(nil)
@@ -61,7 +68,10 @@ var (
 	_ reminders.Rate    = (*storage.FanoutRate)(nil)
 	_ bot.Planner       = (*reminders.Scheduler)(nil)
 	_ bot.Reminder      = (*reminders.Scheduler)(nil)
-	_ demo.Schedule     = (*reminders.Scheduler)(nil)
+	_ bot.Planner       = reminders.Schedules(nil)
+	_ bot.Reminder      = reminders.Schedules(nil)
+	_ demo.Schedule     = reminders.Schedules(nil)
+	_ zalo.Inbox        = storage.ZaloInbox{}
 	_ demo.Store        = (*storage.Store)(nil)
 )
 
@@ -82,23 +92,39 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	if err != nil {
 		return nil, err
 	}
-	admins := map[string]bool{}
-	for _, id := range cfg.Admins {
-		admins[telegram.Ident(id)] = true
-	}
-	for _, id := range cfg.ZaloAdmins {
-		admins[zalo.Ident(id)] = true
+	tenants, err := cfg.Tenancy(dir)
+	if err != nil {
+		return nil, err
 	}
 	settings := bot.Settings{
-		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: admins, Office: cfg.Office,
+		Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
+		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: cfg.BotName, Admins: bootstrapAdmins(cfg), Office: cfg.Office,
 		// The platforms people may choose with /kenh and link with /lienket: both transports main
 		// can run, whether or not each has a token now; the router sends on another of the
 		// person's platforms while their choice has no transport.
 		Channels: []flows.Channel{telegram.Channel, zalo.Channel},
+		Tenants:  tenants, Bots: tenantBots(cfg), BotNames: map[string]string{},
 	}
-	// The report template is data an admin may replace: a template that does not work stops the
-	// start here rather than failing a leader's report later.
+	maker, err := newMaker(cfg, store, dir, tenants)
+	if err != nil {
+		return nil, err
+	}
+	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
+	// unit's places, and each unit's tenant's calendar to know who is late and plan to count
+	// units that met its targets.
+	store.UseTenancy(dir, tenants)
+	return &bot.Dispatcher{
+		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
+		Figures: store, Census: store, Contacts: store, Models: store, Files: maker,
+		Sheets:   &dirsheet.Checker{Orgs: cfg.Orgs, Dir: dir, Counter: store, Now: now, Loc: cfg.Location()},
+		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
+	}, nil
+}
+
+// newMaker builds the files' maker with the report templates. A template is data an admin may
+// replace: one that does not work stops the start here rather than failing a leader's report
+// later.
+func newMaker(cfg config.Config, store *storage.Store, dir *flows.Directory, tenants *flows.Tenancy) (*files.Maker, error) {
 	text, err := cfg.ReportTemplateText()
 	if err != nil {
 		return nil, err
@@ -107,29 +133,95 @@ func newDispatcher(cfg config.Config, store *storage.Store, now func() time.Time
 	if err != nil {
 		return nil, err
 	}
-	// The store keeps the leaders' tallies along each submission; it needs the tree to know a
-	// unit's places, the calendar to know who is late and the targets to count units that met them.
-	store.UseModel(dir, settings.Calendar, cfg.Targets)
-	return &bot.Dispatcher{
-		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Census: store, Contacts: store,
-		Files: &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: settings.Calendar, Indicators: cfg.Targets,
-			Report: report},
-		Settings: settings, Now: now, NewCode: bot.NewInviteCode, Log: log,
-	}, nil
+	own, err := cfg.ReportTemplates()
+	if err != nil {
+		return nil, err
+	}
+	reports := map[string]*files.ReportTemplate{}
+	for id, text := range own {
+		if reports[id], err = files.ParseReport(text); err != nil {
+			return nil, fmt.Errorf("report template of tenant %s: %w", id, err)
+		}
+	}
+	cal := cfg.FlowsCalendar()
+	return &files.Maker{Source: store, Dir: dir, Forms: cfg.Forms, Calendar: cal, Indicators: cfg.Indicators(),
+		Report: report, Narratives: files.SubmittedNarratives(store, cfg.Forms),
+		Models:  files.RegisteredModels(store, cal, cfg.Register),
+		Tenants: tenants, Reports: reports}, nil
+}
+
+// bootstrapAdmins are the identities of ADMINS and ZALO_ADMINS, on every bot of their channel:
+// a Telegram user id is the same person to the deployment's bot and to each tenant's own.
+func bootstrapAdmins(cfg config.Config) map[string]bool {
+	tg, za := []string{telegram.Prefix}, []string{zalo.Prefix}
+	for _, b := range cfg.Bots() {
+		switch {
+		case b.Tenant == "":
+		case b.Channel == "telegram":
+			tg = append(tg, bot.BotPrefix(telegram.Prefix, b.Tenant))
+		default:
+			za = append(za, bot.BotPrefix(zalo.Prefix, b.Tenant))
+		}
+	}
+	admins := map[string]bool{}
+	for _, id := range cfg.Admins {
+		for _, p := range tg {
+			admins[bot.Ident(p, strconv.FormatInt(id, 10))] = true
+		}
+	}
+	for _, id := range cfg.ZaloAdmins {
+		for _, p := range za {
+			admins[bot.Ident(p, id)] = true
+		}
+	}
+	return admins
+}
+
+// tenantBots maps the identity prefix of each tenant's own bot to the tenant.
+func tenantBots(cfg config.Config) map[string]string {
+	out := map[string]string{}
+	for _, b := range cfg.Bots() {
+		if b.Tenant == "" {
+			continue
+		}
+		ch := zalo.Prefix
+		if b.Channel == "telegram" {
+			ch = telegram.Prefix
+		}
+		out[bot.BotPrefix(ch, b.Tenant)] = b.Tenant
+	}
+	return out
 }
 
 // addRouting gives disp its router, which sends what a step addresses to someone else on the
 // person's preferred channel, and the reminder schedule, which sends through the same router on
 // disp's clock, at the pace of the channel each message goes on. The transports register with
 // the router.
-func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, obs reminders.Observer, log *slog.Logger) (*bot.Router, *reminders.Scheduler) {
-	router := &bot.Router{People: store}
+func addRouting(cfg config.Config, store *storage.Store, disp *bot.Dispatcher, obs reminders.Observer, log *slog.Logger) (*bot.Router, reminders.Schedules) {
+	// The router renders the files the reminders' last step pushes to leaders, as the
+	// dispatcher renders those of a conversation.
+	router := &bot.Router{People: store, Home: homeBots(disp.Settings), Files: disp.Files}
 	disp.Notifier = router
 	pace := fanoutRates(cfg, store, router.Channel)
-	sched := newScheduler(cfg, store, disp.Settings.Dir, reminders.NewSharedFanout(router, pace, blocked), disp.Files, disp.Now, obs, log)
+	sched := newSchedules(cfg, store, disp.Settings, reminders.NewSharedFanout(router, pace, blocked), disp.Now, obs, log)
 	disp.Planner, disp.Reminder = sched, sched
 	return router, sched
+}
+
+// homeBots tells the router the bots of a person's tenant (their identity prefixes), so a
+// person who talks to their tenant's own bot is written to through it.
+func homeBots(s bot.Settings) func(flows.Person) []string {
+	byTenant := map[string][]string{}
+	for prefix, t := range s.Bots {
+		byTenant[t] = append(byTenant[t], prefix)
+	}
+	return func(p flows.Person) []string {
+		t, ok := s.Tenants.OfPerson(p)
+		if !ok {
+			return nil
+		}
+		return byTenant[t.ID]
+	}
 }
 
 // blocked tells a send error that means the person blocked the bot.
@@ -137,17 +229,27 @@ func blocked(err error) bool {
 	return errors.Is(err, bot.ErrUnreachable) || errors.Is(err, reminders.ErrUnreachable)
 }
 
-// newScheduler builds the reminder schedule from the configuration: it reads the store, sends
-// through sender (paced already), attaches the digests' lists made by files (nil: none) and
-// keeps its claims under this process's name.
-func newScheduler(cfg config.Config, store *storage.Store, dir *flows.Directory, sender reminders.Sender,
-	files reminders.Files, now func() time.Time, obs reminders.Observer, log *slog.Logger) *reminders.Scheduler {
+// newSchedules builds the reminder schedule of each tenant from the configuration: on the
+// tenant's calendar, over its units; each reads the store, sends through sender (paced
+// already) and keeps its claims under this process's name. The first tenant's claims are named
+// as a deployment of one tenant names them, so adding a tenant resends nothing.
+func newSchedules(cfg config.Config, store *storage.Store, s bot.Settings, sender reminders.Sender,
+	now func() time.Time, obs reminders.Observer, log *slog.Logger) reminders.Schedules {
 	r := cfg.Reminders
-	return reminders.New(reminders.Config{
-		Store: store, Survey: store, Steps: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender, Files: files,
-		Calendar: cfg.FlowsCalendar(), Dir: dir, Forms: cfg.Forms, Rules: reminderRules(r), PerSecond: r.Rate,
-		Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log, Observer: obs,
-	})
+	var out reminders.Schedules
+	for i, t := range s.Tenants.All() {
+		tag := t.ID
+		if i == 0 {
+			tag = ""
+		}
+		out = append(out, reminders.New(reminders.Config{
+			Store: store, Survey: store, Steps: store, Claims: store, Snoozes: store, Nudges: store, Sender: sender,
+			Calendar: t.Calendar, Dir: s.Dir, Root: t.ID, Tag: tag, Forms: cfg.Forms, Indicators: cfg.Indicators(), Plans: t.Plans,
+			Rules: reminderRules(r), PerSecond: r.Rate,
+			Lease: r.Lease, Holder: holder(), Unreachable: blocked, Now: now, Log: log.With("tenant", t.ID), Observer: obs,
+		}))
+	}
+	return out
 }
 
 // channelRates is the fan-out's pace: per channel, the rate its bot token shares with every
@@ -169,16 +271,18 @@ func (c channelRates) Take(ctx context.Context, p flows.Person) (time.Duration, 
 	return c.local.Take(ctx, p)
 }
 
-// fanoutRates shares reminders.rate per token across the replicas: one Redis limit for the
-// Telegram token and one for the Zalo token, each keyed by a hash of its token.
+// fanoutRates shares reminders.rate per token across the replicas: one Redis limit for each
+// bot (the deployment's Telegram and Zalo bots, each tenant's own), keyed by a hash of its
+// token, so every token has its own ~30 messages a second.
 func fanoutRates(cfg config.Config, store *storage.Store, channel func(flows.Person) string) channelRates {
 	r := cfg.Reminders.Rate
 	c := channelRates{channel: channel, shared: map[string]reminders.Rate{}, local: reminders.LocalRate(r, time.Now)}
-	if cfg.TelegramToken != "" {
-		c.shared[telegram.Prefix] = store.FanoutRate(telegram.Prefix, cfg.TelegramToken, r)
-	}
-	if cfg.ZaloToken != "" {
-		c.shared[zalo.Prefix] = store.FanoutRate(zalo.Prefix, cfg.ZaloToken, r)
+	for _, b := range cfg.Bots() {
+		ch := zalo.Prefix
+		if b.Channel == "telegram" {
+			ch = telegram.Prefix
+		}
+		c.shared[bot.BotPrefix(ch, b.Tenant)] = store.FanoutRate(ch, b.Token, r)
 	}
 	return c
 }
@@ -201,7 +305,7 @@ func reminderRules(r config.RemindersConfig) reminders.Rules {
 func steps(ladder []config.StepConfig) []reminders.Step {
 	var out []reminders.Step
 	for _, s := range ladder {
-		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest})
+		out = append(out, reminders.Step{ID: s.ID, Days: s.Days, At: s.Clock(), Digest: s.Digest, Report: s.Report})
 	}
 	return out
 }

@@ -13,12 +13,14 @@ import (
 )
 
 // TestFanoutRatesPerToken: two replicas wired from one configuration share each token's pace
-// (at one message per 100 s, the second replica's first ask on a channel must wait), Telegram's
-// and Zalo's apart; a channel without a token is paced per process.
+// (at one message per 100 s, the second replica's first ask on a channel must wait), Telegram's,
+// Zalo's and a tenant's own Telegram bot's apart (each token its own ~30 messages a second); a
+// channel without a token is paced per process.
 func TestFanoutRatesPerToken(t *testing.T) {
 	prefix := redistest.Prefix(t, "wirerate")
 	cfg := config.Default()
 	cfg.TelegramToken, cfg.ZaloToken = "123456:AAtelegram", "zalo-token"
+	cfg.Tenants = []config.TenantConfig{{ID: "lc", TelegramToken: "654321:AAtenant"}}
 	cfg.Reminders.Rate = 0.01
 	channel := func(p flows.Person) string { return p.Channel }
 	var replicas []channelRates
@@ -32,6 +34,7 @@ func TestFanoutRatesPerToken(t *testing.T) {
 		first, again bool // whether each replica's first ask may go at once
 	}{
 		{"tg", true, false},
+		{"tg.lc", true, false},
 		{"zalo", true, false},
 		{"console", true, true},
 	}

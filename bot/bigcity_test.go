@@ -63,13 +63,18 @@ func mustSeeded(b *testing.B, cfg config.Config, dir *flows.Directory, scope str
 	c.store = storage.New(rdb, redistest.Prefix(b, "bigcity"))
 	b.Cleanup(func() { _ = c.store.Close() })
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, cfg.Location())
-	settings := bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: "danvan_bench_bot", Admins: map[string]bool{}}
-	// As main.go's newDispatcher.
-	c.store.UseModel(dir, settings.Calendar, cfg.Targets)
+	// As main.go's newDispatcher: a tenant per root (the nationwide directory's 34 provinces).
+	tenants, err := cfg.Tenancy(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	settings := bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
+		InviteTTL: cfg.InviteTTL, BotName: "danvan_bench_bot", Admins: map[string]bool{}, Tenants: tenants}
+	c.store.UseTenancy(dir, tenants)
 	c.d = &bot.Dispatcher{
 		Sessions: c.store, Reports: c.store, People: c.store, Invites: c.store, Throttle: c.store, Guard: c.store, Unreach: c.store,
-		Figures: c.store, Census: c.store, Files: &files.Maker{Source: c.store, Dir: dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators},
+		Figures: c.store, Census: c.store, Files: &files.Maker{Source: c.store, Dir: dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators,
+			Tenants: tenants},
 		Settings: settings, Now: func() time.Time { return now }, NewCode: bot.NewInviteCode,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}

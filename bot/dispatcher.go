@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,14 +19,26 @@ type Settings struct {
 	Forms      []flows.Form
 	Calendar   flows.Calendar
 	Indicators []flows.Indicator
-	InviteTTL  time.Duration
-	BotName    string
+	// Register is the "Dân vận khéo" register's fields and levels; none turn it off.
+	Register  flows.Register
+	InviteTTL time.Duration
+	BotName   string
 	// Admins are the platform identities ("tg:12345") named as admins in config.
 	Admins map[string]bool
 	// Channels are the platforms the bot runs, in the order texts name them; main fills it.
 	Channels []flows.Channel
 	// Office names the body that runs the bot (flows.Env.Office).
 	Office flows.Text
+	// Tenants are the provinces the deployment serves; nil runs one with the settings above.
+	// With them, each chat reads its person's tenant's calendar, office, plans and bot name.
+	Tenants *flows.Tenancy
+	// Bots names, for each bot that is a tenant's own, the tenant: by the bot's identity
+	// prefix ("tg.lc", BotPrefix). Someone who holds no grant yet (a stranger, a bootstrap
+	// admin) reads the settings of the tenant of the bot they write to.
+	Bots map[string]string
+	// BotNames are the Telegram usernames of the tenants' own bots, by tenant, as getMe gave
+	// them at start, for the tenants whose configuration names none: their invite links.
+	BotNames map[string]string
 }
 
 // Limits of the dispatcher's guards.
@@ -62,17 +75,22 @@ type Dispatcher struct {
 	// Unreach records people who blocked the bot; the dispatcher passes the transports' reports
 	// on to it (see MarkUnreachable).
 	Unreach Unreachables
-	// Figures, Census, Contacts, Planner, Usage, Reminder, Notifier and Files serve leaders,
-	// admins and notices; a nil one turns its feature off (without Census, a /missing list
-	// reads every unit's progress).
+	// Figures, Census, Contacts, Models, Planner, Usage, Reminder, Notifier and Files serve
+	// leaders, admins, the register and notices; a nil one turns its feature off (without
+	// Census, a /missing list reads every unit's progress).
 	Figures  Figures
 	Census   Census
 	Contacts Contacts
+	// Models reads the "Dân vận khéo" register; nil leaves it empty.
+	Models   Models
 	Planner  Planner
 	Usage    []Usage
 	Reminder Reminder
 	Notifier Notifier
 	Files    Files
+	// Sheets checks the directory sheets admins send and renders the directory as one (nil:
+	// no directory sheets in chats).
+	Sheets Sheets
 	// Observer counts the updates handled, for metrics; nil counts nothing.
 	Observer Observer
 	Settings Settings
@@ -160,12 +178,12 @@ func (d *Dispatcher) redraw(ctx context.Context, in Incoming) []flows.Reply {
 		return nil
 	}
 	now := d.Now()
-	snap, err := d.load(ctx, in, now, openIDs(d.Settings.Calendar, now))
+	snap, err := d.load(ctx, in, now)
 	if err != nil {
 		d.logger().WarnContext(ctx, "redraw a repeated update", "update", in.UpdateID, "chat", in.Chat, "err", err)
 		return nil
 	}
-	replies := flows.Redraw(d.env(snap), snap.state, in.Input, now)
+	replies := flows.Redraw(d.env(snap, in.Chat), snap.state, in.Input, now)
 	return d.attach(ctx, in, snap.person, langOf(snap.person, snap.state), replies)
 }
 
@@ -189,16 +207,23 @@ func (d *Dispatcher) restart(ctx context.Context, in Incoming) ([]flows.Reply, e
 // did not happen.
 func (d *Dispatcher) step(ctx context.Context, in Incoming) ([]flows.Reply, error) {
 	now := d.Now()
-	open := openIDs(d.Settings.Calendar, now)
+	// The periods open are those of the tenant the chat's person belongs to (the cached one's,
+	// whose snapshot is only of use when the same periods are still open).
+	open := openIDs(d.calendar(d.cache.person(in.Chat), in.Chat), now)
 	snap, cached := d.cache.get(in.Chat, now, open)
 	if !cached {
 		var err error
-		if snap, err = d.load(ctx, in, now, open); err != nil {
+		if snap, err = d.load(ctx, in, now); err != nil {
 			return nil, err
 		}
 	}
-	env := d.env(snap)
-	if err := d.fill(ctx, env, func() flows.Want { return flows.Wants(env, snap.state, in.Input, now) }, now); err != nil {
+	env := d.env(snap, in.Chat)
+	again := func() flows.Want { return flows.Wants(env, snap.state, in.Input, now) }
+	w := again()
+	if err := d.fill(ctx, env, w, again, now); err != nil {
+		return nil, err
+	}
+	if err := d.checkSheet(ctx, env, w, in); err != nil {
 		return nil, err
 	}
 	next, replies, effects := flows.Step(env, snap.state, in.Input, now)
@@ -250,7 +275,7 @@ func (d *Dispatcher) keep(chat string, snap snapshot, st flows.State, effects []
 }
 
 // load reads what a step needs from the store, with the stamps of it.
-func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open string) (snapshot, error) {
+func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time) (snapshot, error) {
 	st, stored, stamps, err := d.Sessions.Load(ctx, in.Chat, in.User)
 	if err != nil {
 		return snapshot{}, err
@@ -259,13 +284,14 @@ func (d *Dispatcher) load(ctx context.Context, in Incoming, now time.Time, open 
 	if err != nil {
 		return snapshot{}, err
 	}
-	snap := snapshot{state: st, person: p, stamps: &stamps, used: now, open: open}
+	cal := d.calendar(p, in.Chat)
+	snap := snapshot{state: st, person: p, stamps: &stamps, used: now, open: openIDs(cal, now)}
 	if p.ID != stored.ID || p.Unreachable != stored.Unreachable {
 		// settle wrote the person, past the stamp just read: this step runs on what it wrote,
 		// checks no stamps and is not kept, rather than be refused by its own write.
 		snap.stamps = nil
 	}
-	qs := flows.ReportQueries(p, d.Settings.Dir, d.Settings.Forms, d.Settings.Calendar, now)
+	qs := flows.ReportQueries(p, d.Settings.Dir, d.Settings.Forms, cal, now)
 	if len(qs) == 0 {
 		return snap, nil
 	}
@@ -315,12 +341,34 @@ func (d *Dispatcher) MarkUnreachable(ctx context.Context, ident string) error {
 	return d.Unreach.MarkUnreachable(ctx, ident)
 }
 
-func (d *Dispatcher) env(snap snapshot) *flows.Env {
+// env is what a step of chat on snap reads: the settings of the person's tenant (or the chat's
+// bot's, for someone who holds no grant) and the snapshot.
+func (d *Dispatcher) env(snap snapshot, chat string) *flows.Env {
 	s := d.Settings
-	return &flows.Env{
+	env := &flows.Env{
 		Person: snap.person, Dir: s.Dir, Forms: s.Forms, Calendar: s.Calendar, Indicators: s.Indicators,
-		Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels, Office: s.Office, Code: d.NewCode(),
+		Register: s.Register, Reports: snap.reports, InviteTTL: s.InviteTTL, BotName: s.BotName, Channels: s.Channels,
+		Office: s.Office, Code: d.NewCode(), Via: d.channelOf(chat),
 	}
+	if t, ok := d.tenant(snap.person, chat); ok {
+		env.Tenants, env.Calendar, env.Office = s.Tenants, t.Calendar, t.Office
+		if name := cmp.Or(t.BotName, s.BotNames[t.ID]); name != "" {
+			env.BotName = name
+		}
+	}
+	return env
+}
+
+// channelOf is the channel of Settings.Channels whose identities chat's ("tg:12345", or
+// "tg.lc:12345" with a tenant's own bot) are.
+func (d *Dispatcher) channelOf(chat string) flows.Channel {
+	prefix := ChannelOf(chat)
+	for _, c := range d.Settings.Channels {
+		if c.ID == prefix {
+			return c
+		}
+	}
+	return flows.Channel{}
 }
 
 // fail logs err for operators and tells the person, kindly, to try again.

@@ -25,7 +25,6 @@ func TestDispatcherRestartMidForm(t *testing.T) {
 	lan.Command("start", code)
 	lan.MustSay("Chào mừng Lan")
 	lan.Command("report", "")
-	lan.Press("hội viên")
 	lan.Text("1.250")
 	lan.Text("1100")
 
@@ -171,7 +170,6 @@ func TestDispatcherReplicasAlternate(t *testing.T) {
 	c := testkit.NewChat(t, balancer, "tg:2001", "Lan", &seq)
 	c.Command("start", code)
 	c.Command("report", "")
-	c.Press("hội viên")
 	for i, answer := range []string{"1.250", "1100", "20", "1000"} {
 		c.Text(answer)
 		if i < 3 {

@@ -32,7 +32,7 @@ func (d *Dispatcher) redeem(ctx context.Context, in Incoming) ([]flows.Reply, er
 		err = flows.ErrNotFound // Redis forgets it about now; the bot's clock is the one that counts
 	}
 	if errors.Is(err, flows.ErrNotFound) {
-		return d.wrongCode(ctx, lang)
+		return d.wrongCode(ctx, lang, d.office(p, in.Chat))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("redeem invite: %w", err)
@@ -98,7 +98,7 @@ func (d *Dispatcher) throttled(ctx context.Context, chat string) (string, error)
 // wrongCode answers a code that is unknown, used, expired or bound to someone else, and counts it
 // against every chat's allowance. The one that reaches the limit is logged as an error, once per
 // window across replicas: an operator should look, since many chats are guessing codes.
-func (d *Dispatcher) wrongCode(ctx context.Context, lang flows.Lang) ([]flows.Reply, error) {
+func (d *Dispatcher) wrongCode(ctx context.Context, lang flows.Lang, office flows.Text) ([]flows.Reply, error) {
 	n, err := d.Throttle.Failure(ctx, anyChat, wrongWindow)
 	if err != nil {
 		return nil, fmt.Errorf("count wrong invite codes: %w", err)
@@ -107,7 +107,7 @@ func (d *Dispatcher) wrongCode(ctx context.Context, lang flows.Lang) ([]flows.Re
 		d.logger().ErrorContext(ctx, "invite codes: too many wrong codes from all chats; redemption paused until the window ends (someone may be guessing codes)",
 			"wrong", n, "window", wrongWindow)
 	}
-	return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.Settings.Office, lang))}}, nil
+	return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(office, lang))}}, nil
 }
 
 // codeAlphabet leaves out letters people confuse when reading a code aloud (0/O, 1/I/L).

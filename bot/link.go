@@ -13,14 +13,14 @@ import (
 // What the sender's identity held on its own (units, scopes of an earlier invite) is kept.
 func (d *Dispatcher) linkIdent(ctx context.Context, in Incoming, p flows.Person, inv flows.Invite, lang flows.Lang) ([]flows.Reply, error) {
 	if len(inv.Nodes) == 0 {
-		return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.Settings.Office, lang))}}, nil
+		return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.office(p, in.Chat), lang))}}, nil
 	}
 	target, err := d.People.Person(ctx, inv.Nodes[0])
 	if err != nil {
 		return nil, fmt.Errorf("load person %s to link: %w", inv.Nodes[0], err)
 	}
 	if target.ID == "" {
-		return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.Settings.Office, lang))}}, nil // the person is gone
+		return []flows.Reply{{Text: flows.T(lang, "inv_bad", flows.OfficeName(d.office(p, in.Chat), lang))}}, nil // the person is gone
 	}
 	if target.ID == p.ID {
 		return []flows.Reply{{Text: flows.T(lang, "link_same")}}, nil

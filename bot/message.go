@@ -18,6 +18,21 @@ type Incoming struct {
 	// Name is the sender's display name, used when a person is first linked.
 	Name  string
 	Input flows.Input
+	// Upload is the file the message carries (a document), for a MediaInput with Input.File
+	// set; nil when none. Its bytes are fetched only when a step needs them.
+	Upload *Upload
+}
+
+// Upload is a file a person sent. The transport knows how to fetch it; the dispatcher fetches
+// it only for what flows asks (an admin's directory sheet), so nobody else's files are
+// downloaded.
+type Upload struct {
+	Name string
+	// Size is the size the platform announced, 0 when unknown: a file larger than the
+	// dispatcher reads is refused without fetching it.
+	Size int64
+	// Fetch downloads the file, refusing one larger than limit bytes.
+	Fetch func(ctx context.Context, limit int64) ([]byte, error)
 }
 
 // Handler turns one Incoming into the replies to send back. The Dispatcher is one; transports

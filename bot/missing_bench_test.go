@@ -43,7 +43,7 @@ func BenchmarkMissingNation(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	store.UseModel(dir, cfg.FlowsCalendar(), cfg.Targets)
+	store.UseModel(dir, cfg.FlowsCalendar(), cfg.Indicators())
 	w, err := scaletest.Seed(ctx, store, dir, scaletest.Options{Organisers: scaletest.Organisers, Leaders: -1,
 		Period: per, Forms: cfg.Forms, Submitted: 0.5})
 	if err != nil {
@@ -55,7 +55,7 @@ func BenchmarkMissingNation(b *testing.B) {
 	d := &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
 		Figures: store, Census: store, Contacts: store,
-		Settings: bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
+		Settings: bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
 			InviteTTL: cfg.InviteTTL, BotName: "danvan_bench_bot", Admins: map[string]bool{admin: true}},
 		Now: func() time.Time { return now }, NewCode: bot.NewInviteCode, Log: slog.New(slog.DiscardHandler),
 	}

@@ -86,3 +86,57 @@ func TestRouterChannel(t *testing.T) {
 		}
 	}
 }
+
+// A Telegram user is the same person to every bot, but a chat with one bot is not a chat with
+// another: the router writes through the bot of the identity it picks, of the preferred
+// channel, preferring the bots of the person's tenant (Home), and paces by that bot.
+func TestRouterPicksTheTenantsBot(t *testing.T) {
+	idents := []string{"tg:5", "tg.db:5", "zalo.db:z5"}
+	home := func(flows.Person) []string { return []string{"tg.db", "zalo.db"} }
+	tests := []struct {
+		name string
+		p    flows.Person
+		home func(flows.Person) []string
+		want string
+	}{
+		{"the tenant's bot", flows.Person{ID: "tg:5", Idents: idents}, home, "tg.db"},
+		{"without a tenant, the first", flows.Person{ID: "tg:5", Idents: idents}, nil, "tg"},
+		{"preferred channel first", flows.Person{ID: "tg:5", Idents: idents, Channel: "zalo"}, home, "zalo.db"},
+		{"the tenant's bot only has no sender", flows.Person{ID: "tg:5", Idents: []string{"tg:5", "tg.hn:5"}}, home, "tg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			senders := map[string]*testkit.RecordSender{}
+			r := &bot.Router{People: peopleByIdent{}, Home: tt.home}
+			for _, prefix := range []string{"tg", "tg.db", "zalo.db"} {
+				senders[prefix] = &testkit.RecordSender{Channel: prefix}
+				r.Register(senders[prefix])
+			}
+			if got := r.Channel(tt.p); got != tt.want {
+				t.Errorf("Channel: got %q, want %q", got, tt.want)
+			}
+			if err := r.Send(context.Background(), tt.p, flows.Reply{Text: "nhắc"}); err != nil {
+				t.Fatal(err)
+			}
+			for prefix, s := range senders {
+				if got, want := len(s.Texts()), map[bool]int{true: 1}[prefix == tt.want]; got != want {
+					t.Errorf("sent through %s: got %d, want %d", prefix, got, want)
+				}
+			}
+		})
+	}
+}
+
+// BotOf and ChannelOf read an identity's bot and platform.
+func TestBotOfIdentity(t *testing.T) {
+	for ident, want := range map[string][2]string{
+		"tg:1": {"tg", "tg"}, "tg.lc:1": {"tg.lc", "tg"}, "zalo.p01:z": {"zalo.p01", "zalo"}, "console:x": {"console", "console"},
+	} {
+		if b, c := bot.BotOf(ident), bot.ChannelOf(ident); b != want[0] || c != want[1] {
+			t.Errorf("%s: got %s %s, want %s %s", ident, b, c, want[0], want[1])
+		}
+	}
+	if got := bot.BotPrefix("tg", "lc"); got != "tg.lc" {
+		t.Errorf("BotPrefix: got %s, want tg.lc", got)
+	}
+}

@@ -106,6 +106,13 @@ func (c *snapshots) sweep(now time.Time) {
 	c.swept = now
 }
 
+// person returns the person of chat's snapshot, the zero Person when there is none.
+func (c *snapshots) person(chat string) flows.Person {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[chat].person
+}
+
 func (c *snapshots) drop(chat string) {
 	c.mu.Lock()
 	delete(c.m, chat)

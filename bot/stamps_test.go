@@ -64,8 +64,8 @@ func TestDispatcherOffersCorrectedPrevious(t *testing.T) {
 	seq := 0
 	lan := testkit.NewChat(t, a, "tg:2001", "Lan", &seq)
 	lan.Command("report", "")
+	lan.Press("Đổi") // /report opens the nine months' Activities, still owed
 	lan.Press("Năm")
-	lan.Press("hội viên")
 	lan.MustSay("(1/")
 	keep := lan.MustButton("Giữ như kỳ trước: 1.250")
 
@@ -90,8 +90,8 @@ func TestDispatcherOffersCorrectedPrevious(t *testing.T) {
 		t.Errorf("draft: got eligible 1250 from the superseded version 1, want it not filed")
 	}
 	lan.Command("report", "")
+	lan.Press("Đổi") // /report opens the nine months' Activities, still owed
 	lan.Press("Năm")
-	lan.Press("hội viên")
 	lan.MustSay("(1/")
 	lan.MustButton("Giữ như kỳ trước: 1.300")
 }
@@ -118,15 +118,13 @@ func TestDispatcherKeepsOwnSubmission(t *testing.T) {
 	testkit.MustLink(t, store, "tg:2001", flows.Person{ID: "tg:2001", Name: "Lan", Units: []string{testkit.MemberKey.Unit}})
 	seq := 0
 	lan := testkit.NewChat(t, d, "tg:2001", "Lan", &seq)
-	lan.Command("report", "")
-	lan.Press("9 tháng")
-	lan.Press("hội viên")
+	lan.Command("report", "") // the nine months, due last, before the Year
 	lanSubmits(t, lan)
 	if !bot.Cached(d, testkit.Lan) {
 		t.Fatal("Lan's snapshot after her submission: dropped, want it kept")
 	}
 	lan.Command("report", "")
+	lan.Press("Đổi") // /report opens the nine months' Activities, still owed
 	lan.Press("Năm")
-	lan.Press("hội viên")
 	lan.MustButton("Giữ như kỳ trước: 1.250")
 }

@@ -95,9 +95,10 @@ type Census interface {
 	Status(ctx context.Context, period string, units, forms []string) (map[string]flows.UnitStatus, error)
 }
 
-// Planner previews what the reminder schedule will send next, for an admin's /reminders.
+// Planner previews what the reminder schedule will send next, for an admin's /reminders: what
+// admin may see of it (flows.Narrow), nothing of another tenant.
 type Planner interface {
-	Plan(ctx context.Context, now time.Time) (*flows.Plan, error)
+	Plan(ctx context.Context, now time.Time, admin flows.Person) (*flows.Plan, error)
 }
 
 // Usage reports, per channel that counts them, the messages the bot sent in now's month against
@@ -109,6 +110,12 @@ type Usage interface {
 // Reminder sends reminders now: an admin's /remind, a leader's "Nhắc ngay".
 type Reminder interface {
 	Remind(ctx context.Context, e flows.Remind) error
+}
+
+// Models reads the "Dân vận khéo" register a step names (flows.Want.Models).
+type Models interface {
+	// Models returns the models of each of units that has any.
+	Models(ctx context.Context, units []string) (map[string][]flows.Model, error)
 }
 
 // Contacts finds the people a leader's view names, by person id.

@@ -10,13 +10,11 @@ import (
 	"danvan/flows"
 )
 
-// fill loads into env what the step will read beyond the chat's own reports (flows.Wants, which
-// wants calls): a leader's tallies, units' status and progress, a report's versions, the
-// reminder plan; and, when flows asks again once the status is in (a /missing page), what it
-// names then. A part whose port is not wired stays empty, and flows says the feature is not
-// available.
-func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, wants func() flows.Want, now time.Time) error {
-	w := wants()
+// fill loads into env what the step will read beyond the chat's own reports (flows.Wants, w): a
+// leader's tallies, units' status and progress, a report's versions, the reminder plan, the
+// register; and, when flows asks again once the status is in (a /missing page), what again names
+// then. A part whose port is not wired stays empty, and flows says the feature is not available.
+func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, w flows.Want, again func() flows.Want, now time.Time) error {
 	switch {
 	case len(w.Status) > 0 && d.Census == nil:
 		w.Progress = append(w.Progress, w.Status...) // every unit's progress: the status is in it
@@ -25,7 +23,7 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, wants func() flow
 			return err
 		}
 		if w.Again {
-			more := wants()
+			more := again()
 			w.Tallies, w.Progress, w.History = more.Tallies, more.Progress, more.History
 		}
 	}
@@ -35,14 +33,21 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, wants func() flow
 		}
 	}
 	if w.Plan && d.Planner != nil {
-		plan, err := d.Planner.Plan(ctx, now)
+		plan, err := d.Planner.Plan(ctx, now, env.Person)
 		if err != nil {
 			return fmt.Errorf("plan reminders: %w", err)
 		}
 		env.Plan = plan
 	}
 	if w.Plan {
-		env.Usage = d.usage(ctx, now)
+		env.Usage = d.usage(ctx, now, env.Person)
+	}
+	if len(w.Models) > 0 && d.Models != nil {
+		models, err := d.Models.Models(ctx, w.Models)
+		if err != nil {
+			return fmt.Errorf("load the register of %d units: %w", len(w.Models), err)
+		}
+		env.Models = models
 	}
 	if ids := named(env); len(ids) > 0 && d.Contacts != nil {
 		people, err := d.Contacts.People(ctx, ids)
@@ -54,9 +59,11 @@ func (d *Dispatcher) fill(ctx context.Context, env *flows.Env, wants func() flow
 	return nil
 }
 
-// usage reads what each channel counted of the month's messages. A count that cannot be read is
-// left out and logged: /calendar shows the rest.
-func (d *Dispatcher) usage(ctx context.Context, now time.Time) []flows.ChannelUsage {
+// usage reads what each channel counted of the month's messages, of the bots admin may know
+// of: the deployment's, and a tenant's own bot only for that tenant's admins (and the bootstrap
+// admins), under the tenant's name. A count that cannot be read is left out and logged:
+// /calendar shows the rest.
+func (d *Dispatcher) usage(ctx context.Context, now time.Time, admin flows.Person) []flows.ChannelUsage {
 	var out []flows.ChannelUsage
 	for _, u := range d.Usage {
 		got, err := u.Usage(ctx, now)
@@ -64,7 +71,11 @@ func (d *Dispatcher) usage(ctx context.Context, now time.Time) []flows.ChannelUs
 			d.logger().WarnContext(ctx, "message counts not read", "err", err)
 			continue
 		}
-		out = append(out, got...)
+		for _, c := range got {
+			if c, ok := d.ownUsage(c, admin); ok {
+				out = append(out, c)
+			}
+		}
 	}
 	return out
 }
@@ -77,6 +88,23 @@ func (d *Dispatcher) fillStatus(ctx context.Context, env *flows.Env, w flows.Wan
 	}
 	env.Status = st
 	return nil
+}
+
+// ownUsage is c as admin may read it: the deployment's bot's as it is, a tenant's bot's named
+// after the tenant, for admins of that tenant only.
+func (d *Dispatcher) ownUsage(c flows.ChannelUsage, admin flows.Person) (flows.ChannelUsage, bool) {
+	if d.Settings.Tenants == nil {
+		return c, true
+	}
+	t, ok := d.Settings.Tenants.Get(d.Settings.Bots[c.Bot])
+	if !ok {
+		return c, true
+	}
+	if own, ok := d.Settings.Tenants.OfPerson(admin); !admin.Admin && (!ok || own.ID != t.ID) {
+		return c, false
+	}
+	c.Channel += " · " + t.Name.Vi
+	return c, true
 }
 
 func (d *Dispatcher) fillFigures(ctx context.Context, env *flows.Env, w flows.Want) error {
@@ -209,6 +237,10 @@ func (d *Dispatcher) Wait(grace time.Duration, stop func()) {
 func (d *Dispatcher) attach(ctx context.Context, in Incoming, p flows.Person, lang flows.Lang, replies []flows.Reply) []flows.Reply {
 	for i, r := range replies {
 		if r.Attach == nil || r.File != nil {
+			continue
+		}
+		if r.Attach.Kind == flows.DirectoryFile {
+			replies[i] = d.directorySheet(ctx, in, lang, r)
 			continue
 		}
 		if d.Files == nil {

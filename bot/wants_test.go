@@ -133,14 +133,14 @@ func TestFillUsage(t *testing.T) {
 	})
 	d := &Dispatcher{Usage: []Usage{down, zalo}, Log: slog.New(slog.DiscardHandler)}
 	env := &flows.Env{}
-	if err := d.fill(t.Context(), env, func() flows.Want { return flows.Want{Plan: true} }, time.Now()); err != nil {
+	if err := d.fill(t.Context(), env, flows.Want{Plan: true}, nil, time.Now()); err != nil {
 		t.Fatalf("fill: got %v, want nil", err)
 	}
 	if want := []flows.ChannelUsage{{Channel: "Zalo", Year: 2026, Month: 3, Sent: 7, Quota: 10}}; !reflect.DeepEqual(env.Usage, want) {
 		t.Errorf("Usage: got %+v, want %+v", env.Usage, want)
 	}
 	env = &flows.Env{}
-	if _ = d.fill(t.Context(), env, func() flows.Want { return flows.Want{} }, time.Now()); env.Usage != nil {
+	if _ = d.fill(t.Context(), env, flows.Want{}, nil, time.Now()); env.Usage != nil {
 		t.Errorf("Usage without /calendar: got %+v, want none read", env.Usage)
 	}
 }

@@ -95,20 +95,35 @@ type Config struct {
 
 	// Orgs, Units, Forms, Calendar and Targets are data: a section in the file replaces the
 	// whole default section, so the admin never has to know what the defaults held.
-	Orgs     []flows.Org       `yaml:"orgs" json:"orgs"`
-	Units    []flows.Node      `yaml:"units" json:"units"`
-	Forms    []flows.Form      `yaml:"forms" json:"forms"`
-	Calendar []PeriodConfig    `yaml:"calendar" json:"calendar"`
-	Targets  []flows.Indicator `yaml:"targets" json:"targets"`
+	Orgs     []flows.Org    `yaml:"orgs" json:"orgs"`
+	Units    []flows.Node   `yaml:"units" json:"units"`
+	Forms    []flows.Form   `yaml:"forms" json:"forms"`
+	Calendar []PeriodConfig `yaml:"calendar" json:"calendar"`
+	// Plans are the plans of work whose targets figures are judged against, each in its years.
+	// Targets is the older way of writing one plan's targets for every year: a file with a
+	// "targets" section and no "plans" gets one such plan (WorkPlans).
+	Plans   []PlanConfig      `yaml:"plans" json:"plans,omitempty"`
+	Targets []flows.Indicator `yaml:"targets" json:"targets,omitempty"`
+	// Tenants lists the provinces the deployment serves with settings of their own (office,
+	// calendar, plans, bots); every root of the directory not listed is a tenant with the
+	// deployment's settings (TenantList).
+	Tenants []TenantConfig `yaml:"tenants" json:"tenants,omitempty"`
 	// Office names the body that runs the bot and that people are told to contact: since 2025
 	// the province's "Ban Tuyên giáo và Dân vận Tỉnh ủy". Data, like the directory.
 	Office flows.Text `yaml:"office" json:"office"`
+	// Register is the "Dân vận khéo" register's fields and recognising levels (defaults in
+	// defaults/register.yaml); a file's section replaces it whole, and no fields turn it off.
+	Register flows.Register `yaml:"register" json:"register"`
 	// Reminders is the reminder ladder, sending hours and fan-out pace (config/reminders.go).
 	Reminders RemindersConfig `yaml:"reminders" json:"reminders"`
 	// ReportTemplate is the path of the written report's template, the words of the .docx
 	// draft (a copy of defaults/report.yaml, edited); empty uses the built-in one. A relative
 	// path is read from the working directory.
 	ReportTemplate string `yaml:"report_template" json:"report_template,omitempty"`
+	// DirectoryFile is the path of the directory file: the units: section alone, as `danvan
+	// directory import` writes it from an admin's spreadsheet. Set, it replaces the units of
+	// everything else; the bot reads it at start. Empty keeps the units of the configuration.
+	DirectoryFile string `yaml:"directory_file" json:"directory_file,omitempty"`
 
 	// sources maps a field path ("forms[0].questions[3].le") to where its value came from
 	// ("config.yaml:42", "env WEBHOOK_URL"), so errors can point there.
@@ -130,7 +145,7 @@ type PeriodConfig struct {
 var defaultFiles embed.FS
 
 // defaultSections lists the embedded files in the order they are read.
-var defaultSections = []string{"office", "orgs", "units", "forms", "calendar", "targets", "reminders"}
+var defaultSections = []string{"office", "orgs", "units", "forms", "calendar", "plans", "register", "reminders"}
 
 // Default returns the built-in configuration: the settings below and the data of Lai Châu
 // province as of 1 July 2025 (with the 2023 city as its history) from the embedded
@@ -185,19 +200,7 @@ func (c Config) SlogLevel() slog.Level {
 
 // FlowsCalendar returns the calendar in the form flows uses. Periods whose due date does not
 // parse are left out; Validate refuses them, so a loaded Config loses none.
-func (c Config) FlowsCalendar() flows.Calendar {
-	cal := flows.Calendar{Loc: c.Location()}
-	for _, p := range c.Calendar {
-		due, err := flows.ParseMonthDay(p.Due)
-		if err != nil {
-			continue
-		}
-		cal.Specs = append(cal.Specs, flows.PeriodSpec{
-			Kind: p.Kind, Name: p.Name, Due: due, OpenDays: p.OpenDays, CloseDays: p.CloseDays,
-		})
-	}
-	return cal
-}
+func (c Config) FlowsCalendar() flows.Calendar { return calendarOf(c.Calendar, c.Location()) }
 
 // Directory builds the directory of places and units. It cannot fail on a Config that passed
 // Validate.

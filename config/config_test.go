@@ -25,7 +25,8 @@ func TestDefaultValidates(t *testing.T) {
 		{"units", len(c.Units), 1 + 6 + 38*6 + 1 + 6 + 7*6},
 		{"forms", len(c.Forms), 2},
 		{"calendar", len(c.Calendar), 4},
-		{"targets", len(c.Targets), 6},
+		{"plans", len(c.Plans), 1},
+		{"targets", len(c.Indicators()), 6},
 	}
 	for _, n := range counts {
 		if n.got != n.want {
@@ -183,11 +184,12 @@ func TestAccessors(t *testing.T) {
 // of them that have one: an average would hide the units with none.
 func TestDefault14b(t *testing.T) {
 	c := Default()
-	i := slices.IndexFunc(c.Targets, func(ind flows.Indicator) bool { return ind.ID == "1.4b" })
+	targets := c.Indicators()
+	i := slices.IndexFunc(targets, func(ind flows.Indicator) bool { return ind.ID == "1.4b" })
 	if i < 0 {
 		t.Fatal("no 1.4b among the default targets")
 	}
-	ind := c.Targets[i]
+	ind := targets[i]
 	var f flows.Form
 	for _, form := range c.Forms {
 		if form.ID == ind.Form {
@@ -198,7 +200,7 @@ func TestDefault14b(t *testing.T) {
 	var all flows.Tally
 	for ex, met := range map[int64]bool{0: false, 1: true, 2: true, 3: true, 7: true} {
 		s := &flows.Submission{Key: flows.Key{Form: ind.Form}, Values: map[string]int64{ind.Num: ex}, At: due.Add(-time.Hour)}
-		tl := flows.Contribution(s, c.Targets, due)
+		tl := flows.Contribution(s, targets, due)
 		if got := tl.Met[ind.ID] == 1; got != met {
 			t.Errorf("a unit with %d exemplars: met %v, want %v", ex, got, met)
 		}

@@ -52,6 +52,7 @@ var settings = []setting{
 	{"timezone", "TIMEZONE", "timezone", "time `zone` of the calendar", str(func(c *Config) *string { return &c.Timezone })},
 	{"log_level", "LOG_LEVEL", "log-level", "log `level`: debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 	{"log_format", "LOG_FORMAT", "log-format", "log `format`: text or json", str(func(c *Config) *string { return &c.LogFormat })},
+	{"directory_file", "DIRECTORY_FILE", "directory-file", "the directory `file` (units: alone) that danvan directory import writes; replaces the units of the configuration", str(func(c *Config) *string { return &c.DirectoryFile })},
 }
 
 func str(field func(*Config) *string) func(*Config, string) error {
@@ -129,6 +130,17 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 // flags to the flag set, which parses them along with the configuration's; name is the
 // command's, for the usage text.
 func LoadWith(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, error) {
+	return load(name, args, getenv, extra, false)
+}
+
+// LoadForDirectory is LoadWith for `danvan directory import` and `export`: a directory_file that
+// does not exist yet leaves the units of the configuration, which the first import is read
+// against and export writes.
+func LoadForDirectory(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, error) {
+	return load(name, args, getenv, extra, true)
+}
+
+func load(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet), optionalDir bool) (Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -157,10 +169,16 @@ func LoadWith(name string, args []string, getenv func(string) string, extra func
 	if err := c.applyEnv(getenv); err != nil {
 		return Config{}, err
 	}
+	c.applyTenantEnv(getenv)
 	if err := c.applyFlags(*given); err != nil {
 		return Config{}, err
 	}
 	c.BotName = strings.TrimPrefix(c.BotName, "@")
+	if c.DirectoryFile != "" {
+		if err := c.loadDirectory(optionalDir); err != nil {
+			return Config{}, err
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -204,7 +222,8 @@ func usage(fs *flag.FlagSet) string {
 	fs.SetOutput(&b)
 	fmt.Fprintf(&b, "Usage of %s:\n", fs.Name())
 	fs.PrintDefaults()
-	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET, REDIS_PASSWORD.")
+	fmt.Fprintln(&b, "Secrets come from the environment only: TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET, REDIS_PASSWORD;")
+	fmt.Fprintln(&b, "a tenant's own bots from TELEGRAM_BOT_TOKEN_<ID> and ZALO_BOT_TOKEN_<ID> (or its tenants: entry).")
 	fs.SetOutput(io.Discard)
 	return b.String()
 }

@@ -68,7 +68,7 @@ func TestLoadFileReplacesSection(t *testing.T) {
 		{"units", len(c.Units), 2},
 		{"forms", len(c.Forms), len(def.Forms)},
 		{"calendar", len(c.Calendar), len(def.Calendar)},
-		{"targets", len(c.Targets), len(def.Targets)},
+		{"targets", len(c.Indicators()), len(def.Indicators())},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -223,15 +223,15 @@ func TestLoadReportsEveryError(t *testing.T) {
 
 func TestLoadDefaultsThatNoLongerFit(t *testing.T) {
 	err := mustFail(t, []string{"-config", testdata("forms_only.yaml")}, nil)
-	mustContain(t, err, "defaults/targets.yaml:", "write a targets: section in the file too")
+	mustContain(t, err, "defaults/plans.yaml:", "write a plans: section in the file too")
 	n := 0
 	for _, fe := range fieldErrors(err) {
-		if strings.HasPrefix(fe.Field, "targets") {
+		if strings.HasPrefix(fe.Field, "plans") {
 			n++
 		}
 	}
 	if n != 1 {
-		t.Errorf("errors on targets: got %d, want 1 (err %v)", n, err)
+		t.Errorf("errors on plans: got %d, want 1 (err %v)", n, err)
 	}
 }
 

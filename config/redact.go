@@ -43,8 +43,11 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("units", len(c.Units)),
 		slog.Int("forms", len(c.Forms)),
 		slog.Int("calendar", len(c.Calendar)),
-		slog.Int("targets", len(c.Targets)),
+		slog.Int("plans", len(c.WorkPlans())),
+		slog.Int("tenants", len(c.Tenants)),
+		slog.Int("tenant_bots", c.tenantBots()),
 		slog.String("report_template", c.ReportTemplate),
+		slog.String("directory_file", c.DirectoryFile),
 	}
 }
 
@@ -67,12 +70,30 @@ func (c Config) scrub(s string) string {
 		return "[unparsable URL]" // it may hold anything, a password included
 	}
 	s = u.Redacted()
-	for _, sec := range []string{c.TelegramToken, c.ZaloToken, c.WebhookSecret, c.ZaloWebhookSecret, c.RedisPassword} {
+	secrets := []string{c.TelegramToken, c.ZaloToken, c.WebhookSecret, c.ZaloWebhookSecret, c.RedisPassword}
+	for _, t := range c.Tenants {
+		secrets = append(secrets, t.TelegramToken, t.ZaloToken)
+	}
+	for _, sec := range secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, redacted)
 		}
 	}
 	return s
+}
+
+// tenantBots counts the tenants' own bots, whose tokens are never shown.
+func (c Config) tenantBots() int {
+	n := 0
+	for _, t := range c.Tenants {
+		if t.TelegramToken != "" {
+			n++
+		}
+		if t.ZaloToken != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // String returns the settings as key=value pairs and the size of each data section, with

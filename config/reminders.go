@@ -54,12 +54,14 @@ func (r RemindersConfig) LadderFor(k flows.PeriodKind) []StepConfig {
 const MaxFanoutRate = 25
 
 // StepConfig is one step of the ladder: days from the due day at a time of day, to organisers,
-// or to leaders when digest is set.
+// or to leaders when digest is set; report: true ends the ladder, pushing each leader the chart
+// and the report draft of their scope.
 type StepConfig struct {
 	ID     string `yaml:"id" json:"id"`
 	Days   int    `yaml:"days" json:"days"`
 	At     string `yaml:"at" json:"at"` // "08:00"
 	Digest bool   `yaml:"digest" json:"digest"`
+	Report bool   `yaml:"report,omitempty" json:"report,omitempty"`
 }
 
 // Clock returns At as a time of day; 0 when it does not parse (Validate refuses that).
@@ -193,6 +195,28 @@ func (k *checker) ladder(field string, steps []StepConfig) {
 		}
 		if s.Days < -60 || s.Days > 60 {
 			k.add(f+".days", "%d is more than 60 days from the due day", s.Days)
+		}
+	}
+	k.reportSteps(field, steps)
+}
+
+// reportSteps checks the steps that push leaders their report: each comes after every other
+// step of its ladder (the push is what follows the last reminder) and is no digest too.
+func (k *checker) reportSteps(field string, steps []StepConfig) {
+	at := func(s StepConfig) time.Duration { return time.Duration(s.Days)*24*time.Hour + s.Clock() }
+	for i, s := range steps {
+		if !s.Report {
+			continue
+		}
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if s.Digest {
+			k.add(f+".report", "a step is a digest or the report push, not both")
+		}
+		for _, o := range steps {
+			if !o.Report && at(o) >= at(s) {
+				k.add(f+".days", "the report push must come after every reminder of its ladder; %q (%+d days %s) does not come before it", o.ID, o.Days, o.At)
+				break
+			}
 		}
 	}
 }

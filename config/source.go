@@ -34,8 +34,22 @@ func (c *Config) decode(name string, data []byte) error {
 		key, val := root.Content[i], root.Content[i+1]
 		c.forget(key.Value)
 		c.record(name, key.Value, key.Line, val)
+		c.replaces(key.Value)
 	}
 	return nil
+}
+
+// replaces drops what a section read from a file stands in for: a legacy "targets" section is
+// the targets of every year, so the built-in plans go; a "plans" section replaces any targets.
+func (c *Config) replaces(key string) {
+	switch key {
+	case "targets":
+		c.Plans = nil
+		c.forget("plans")
+	case "plans":
+		c.Targets = nil
+		c.forget("targets")
+	}
 }
 
 // parseDocument returns the top mapping of the single document in data, or nil for an empty

@@ -112,13 +112,16 @@ func (k *checker) ancestorOfItself(id string, index map[string]int) bool {
 }
 
 // calendar checks the periods and returns the kinds it defines.
-func (k *checker) calendar() map[flows.PeriodKind]bool {
+func (k *checker) calendar() map[flows.PeriodKind]bool { return k.periods("calendar", k.c.Calendar) }
+
+// periods checks the calendar at path and returns the kinds it defines.
+func (k *checker) periods(path string, cal []PeriodConfig) map[flows.PeriodKind]bool {
 	kinds := map[flows.PeriodKind]bool{}
-	if len(k.c.Calendar) == 0 {
-		k.add("calendar", "at least one period is required")
+	if len(cal) == 0 {
+		k.add(path, "at least one period is required")
 	}
-	for i, pc := range k.c.Calendar {
-		p := fmt.Sprintf("calendar[%d]", i)
+	for i, pc := range cal {
+		p := fmt.Sprintf("%s[%d]", path, i)
 		switch pc.Kind {
 		case flows.Q1, flows.H1, flows.Q3, flows.Year:
 			if kinds[pc.Kind] {
@@ -192,6 +195,7 @@ type formCheck struct {
 func (k *checker) question(p string, q flows.Question, fc formCheck) {
 	k.id(p+".id", q.ID, fc.ids)
 	k.text(p+".label", q.Label)
+	k.questionType(p, q)
 	switch {
 	case q.Min < 0:
 		k.add(p+".min", "%d is negative; answers are whole numbers ≥ 0", q.Min)
@@ -237,9 +241,16 @@ func periodsOf(q flows.Question) []flows.PeriodKind {
 }
 
 func (k *checker) targets() {
+	if len(k.c.Plans) == 0 {
+		k.targetList("targets", k.c.Targets)
+	}
+}
+
+// targetList checks the targets at path.
+func (k *checker) targetList(path string, targets []flows.Indicator) {
 	seen := map[string]bool{}
-	for i, ind := range k.c.Targets {
-		p := fmt.Sprintf("targets[%d]", i)
+	for i, ind := range targets {
+		p := fmt.Sprintf("%s[%d]", path, i)
 		k.id(p+".id", ind.ID, seen)
 		k.text(p+".name", ind.Name)
 		fi := slices.IndexFunc(k.c.Forms, func(f flows.Form) bool { return f.ID == ind.Form })
@@ -256,6 +267,8 @@ func (k *checker) targetFields(p string, ind flows.Indicator, f flows.Form) {
 	num, ok := f.Question(ind.Num)
 	if !ok {
 		k.add(p+".num", "%q names no question of form %s", ind.Num, f.ID)
+	} else if num.IsText() {
+		k.add(p+".num", "%q is a text question; an indicator is computed from figures", ind.Num)
 	}
 	if ind.Den == "" {
 		return
@@ -263,6 +276,10 @@ func (k *checker) targetFields(p string, ind flows.Indicator, f flows.Form) {
 	den, ok2 := f.Question(ind.Den)
 	if !ok2 {
 		k.add(p+".den", "%q names no question of form %s", ind.Den, f.ID)
+		return
+	}
+	if den.IsText() {
+		k.add(p+".den", "%q is a text question; an indicator is computed from figures", ind.Den)
 		return
 	}
 	for _, kind := range periodsOf(num) {

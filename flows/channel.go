@@ -12,6 +12,18 @@ type Channel struct {
 	Name string
 	// Label is how texts name the platform: "Telegram".
 	Label string
+	// Uploads is set when the bot receives the files people send on the platform (Telegram
+	// does; Zalo's Bot Platform does not), such as a directory sheet.
+	Uploads bool
+}
+
+// IdentChannel returns the Channel.ID of the platform an identity is on: "tg" for "tg:12345",
+// and for "tg.lc:12345" too, an identity with a tenant's own bot on that platform (its prefix is
+// the channel's, a dot and the bot's).
+func IdentChannel(ident string) string {
+	prefix, _, _ := strings.Cut(ident, ":")
+	ch, _, _ := strings.Cut(prefix, ".")
+	return ch
 }
 
 // channelNamed returns the channel of chans that people call name: its Name or its ID, in any

@@ -19,6 +19,10 @@ func (t *turn) act(action, arg string) {
 		t.pickPeriod(arg)
 	case "f":
 		t.pickForm(arg)
+	case "d":
+		t.pickDraft(arg)
+	case "chg":
+		t.change()
 	case "resume":
 		t.resume(arg == "continue")
 	case "keep":
@@ -36,7 +40,7 @@ func (t *turn) act(action, arg string) {
 	case "e":
 		t.editField(arg)
 	default:
-		if !t.inviteAct(action, arg) {
+		if !t.textAct(action) && !t.modelAct(action, arg) && !t.inviteAct(action, arg) {
 			t.prompt()
 		}
 	}
@@ -55,6 +59,10 @@ func (t *turn) text(s string) {
 	case ReturnReason:
 		t.typedReason(s)
 		return
+	case AskModelName, AskModelStart:
+		if t.typedModel(s) {
+			return
+		}
 	}
 	r := t.render()
 	if b, ok := matchChoice(r.Buttons, s); ok {
@@ -104,10 +112,10 @@ func (t *turn) render() Reply {
 	switch t.st.Screen {
 	case PickUnit:
 		return t.renderUnits()
-	case PickPeriod:
-		return t.renderPeriods()
-	case PickForm:
-		return t.renderForms()
+	case PickPeriod, PickForm:
+		return t.renderChooser()
+	case PickDraft:
+		return t.renderDrafts()
 	case AskResume:
 		return t.renderResume()
 	case Asking:
@@ -122,20 +130,27 @@ func (t *turn) render() Reply {
 		return t.renderInvite()
 	case ReturnReason:
 		return t.renderReturnAsk()
+	case AskModelUnit, AskModelName, AskModelField, AskModelStart, AskModelLevel, ModelCard:
+		return t.renderModel()
 	}
 	return Reply{Text: t.T("idle_text")}
 }
 
-// back goes one screen back.
+// back goes one screen back: through the questions, to the chooser from the first one and from
+// the chooser to the question it was opened from. Before a report is open, it cancels.
 func (t *turn) back() {
+	if t.modelBack() {
+		return
+	}
 	switch t.st.Screen {
 	case Asking:
 		t.st.Pending = nil
-		if t.st.Editing {
+		switch {
+		case t.st.Editing:
 			t.st.Screen, t.st.Editing = Summary, false
-		} else if t.st.Step > 0 {
+		case t.st.Step > 0:
 			t.st.Step--
-		} else {
+		default:
 			t.st.Screen = PickForm
 		}
 	case SoftConfirm:
@@ -144,20 +159,15 @@ func (t *turn) back() {
 		t.st.Screen, t.st.Step = Asking, len(t.questions())-1
 	case EditPick:
 		t.st.Screen = Summary
-	case AskResume, PickForm:
-		t.st.Screen = PickPeriod
-		if len(t.openFor(t.st.Key.Unit)) < 2 {
-			t.st.Screen = PickUnit
+	case AskResume:
+		t.st.Screen = PickForm
+	case PickUnit, PickPeriod, PickForm, PickDraft:
+		if !t.backFromChooser() {
+			t.cancel()
+			return
 		}
-	case PickPeriod:
-		t.st.Screen = PickUnit
 	case InviteNodes:
 		t.st.Screen = InviteRole
-	}
-	if t.st.Screen == PickUnit && len(t.units()) < 2 {
-		t.reset()
-		t.say(t.T("cancelled"))
-		return
 	}
 	t.prompt()
 }

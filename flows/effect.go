@@ -78,6 +78,11 @@ type Snooze struct {
 	Until  time.Time
 }
 
+// SaveModel stores a unit's "Dân vận khéo" model, provided the stored one is still at version
+// Model.Version-1 (none at all for version 1, so two organisers registering at once never share
+// an id): a registration, or a recognition as an exemplar.
+type SaveModel struct{ Model Model }
+
 // Notify asks the caller to send replies to another person (by Person.ID) once the step's other
 // effects are stored: an organiser told their report was returned, a nudge from a leader. It is
 // not stored; a failure to deliver is logged, never undone.
@@ -88,11 +93,13 @@ type Notify struct {
 
 // Remind asks the caller to remind, now, the organisers of Units who have not submitted Period:
 // a leader's "Nhắc ngay" or "Nhắc tất cả" (Nudge: at most once a day per unit) or an admin's
-// /remind (All: every unit; never implied by an empty Units, which reminds nobody).
+// /remind (All: every unit, or with Within every unit at or below those nodes — a tenant
+// admin's scopes; never implied by an empty Units, which reminds nobody).
 type Remind struct {
 	Period string
 	Units  []string
 	All    bool
+	Within []string
 	By     string
 	Nudge  bool
 }
@@ -117,6 +124,9 @@ func (SavePerson) Outbound() bool { return false }
 
 // Outbound implements Effect: the store keeps the snooze.
 func (Snooze) Outbound() bool { return false }
+
+// Outbound implements Effect: the store keeps the model.
+func (SaveModel) Outbound() bool { return false }
 
 // Outbound implements Effect: a notice is sent.
 func (Notify) Outbound() bool { return true }
@@ -173,6 +183,7 @@ func (e SavePerson) read(r *Reading) {
 
 func (CreateInvite) read(*Reading) {} // the chat reads no invites
 func (Snooze) read(*Reading)       {} // nor snoozes
+func (SaveModel) read(*Reading)    {} // the register is read afresh for every step (Want.Models)
 func (Notify) read(*Reading)       {}
 func (Remind) read(*Reading)       {}
 

@@ -14,6 +14,7 @@ func Step(env *Env, st State, in Input, now time.Time) (State, []Reply, []Effect
 	t.st.Version = st.Version + 1
 	t.st.Sent = nil // only the step that submitted confirms it again on a redraw
 	t.press = in.Kind == ButtonInput
+	t.below = t.press && keepsPressed(in.Data)
 	if !env.Person.Known() {
 		t.say(t.T("stranger", t.env.OfficeName(t.lang)))
 		return st, t.replies, nil
@@ -35,7 +36,7 @@ func (t *turn) run(in Input) bool {
 	case ButtonInput:
 		return t.button(in.Data)
 	case MediaInput:
-		t.say(t.T("media"))
+		t.media(in)
 		t.prompt()
 	default:
 		t.text(strings.TrimSpace(in.Text))
@@ -149,10 +150,14 @@ func (t *turn) command(cmd, args string) {
 		t.startLink()
 	case "kenh":
 		t.setChannel(args)
-	case "figures", "missing", "chart", "export":
+	case "figures", "missing", "chart", "export", "baocao":
 		t.leaderCommand(cmd, args)
 	case "calendar", "reminders", "remind":
 		t.remindCommand(cmd, args)
+	case "directory":
+		t.directory()
+	case "mohinh":
+		t.modelCommand(args)
 	default:
 		t.say(t.T("unknown_cmd", cmd))
 		t.prompt()
@@ -168,8 +173,12 @@ func (t *turn) cancel() {
 		t.say(t.T("nothing"))
 		return
 	}
+	text := t.T("cancelled")
+	if t.st.Model != nil {
+		text = t.T("mh_cancelled")
+	}
 	t.reset()
-	t.say(t.T("cancelled"))
+	t.say(text)
 }
 
 func (t *turn) setLang(arg string) {
@@ -214,7 +223,7 @@ func (t *turn) choose(action, arg string) {
 
 // hasAnswers reports whether d is a draft with something in it: a submitted report leaves an
 // empty one behind.
-func hasAnswers(d *Draft) bool { return d != nil && len(d.Answers) > 0 }
+func hasAnswers(d *Draft) bool { return d.Started() }
 
 // seen is what the current report screen shows: the draft as this step leaves it, the
 // submitted version and the previous period's.

@@ -5,11 +5,19 @@ import "time"
 // Env holds the facts a step may read: configuration and what the store knows of the person's
 // reports. The caller loads it before calling Step; Step never fetches anything itself.
 type Env struct {
-	Person     Person
-	Dir        *Directory
-	Forms      []Form
-	Calendar   Calendar
+	Person   Person
+	Dir      *Directory
+	Forms    []Form
+	Calendar Calendar
+	// Indicators are the targets the person's figures are judged against when the Env has no
+	// Tenants: the single plan of a deployment that knows none. With Tenants they are every
+	// target the person's tenant's plans define (what /chart may name); a period's figures are
+	// judged against IndicatorsIn.
 	Indicators []Indicator
+	// Tenants are the provinces the deployment serves, each with its calendar, office and plans;
+	// nil for one that knows none. The caller has put the person's tenant's calendar and office
+	// into Calendar and Office already.
+	Tenants *Tenancy
 	// Reports has an entry for every report the person can work on now: each of their units ×
 	// each open period × each form. ReportQueries says which.
 	Reports map[Key]ReportInfo
@@ -20,6 +28,9 @@ type Env struct {
 	// Channels are the platforms the host runs, in the order texts name them: /kenh takes one
 	// of them, /lienket links accounts across them.
 	Channels []Channel
+	// Via is the platform this chat is on, one of Channels; zero when it is none of them (the
+	// console).
+	Via Channel
 	// Tallies, Progress, History and Plan hold what Wants named, loaded by the caller. History
 	// lists every version of a report, oldest first, returns included (Returned set on the
 	// version that was sent back).
@@ -32,6 +43,9 @@ type Env struct {
 	Plan    *Plan
 	// Usage is what each channel counted of the month's messages, loaded along with Plan.
 	Usage []ChannelUsage
+	// Sheet is the check of the file an admin sent (Want.Sheet), made by the caller: flows
+	// never reads a spreadsheet. Nil when no check was made.
+	Sheet *DirectoryCheck
 	// Contacts are the people those views name (organisers, submitters, who returned a report),
 	// by id, loaded by the caller along with Progress and History: names to show, and each
 	// one's language for what is sent to them.
@@ -40,6 +54,10 @@ type Env struct {
 	// told to contact: since 2025 the province's Ban Tuyên giáo và Dân vận. It is data (config);
 	// empty reads DefaultOffice.
 	Office Text
+	// Register is the "Dân vận khéo" register's data (its fields and levels); Models holds, by
+	// unit id, the models of the units Want.Models named, loaded by the caller.
+	Register Register
+	Models   map[string][]Model
 	// Code is a fresh random invite code, used if this step makes an invite: randomness is the
 	// caller's, so Step stays a pure function of its inputs.
 	Code string
@@ -62,6 +80,20 @@ func OfficeName(office Text, lang Lang) string {
 		office = DefaultOffice
 	}
 	return office.In(lang)
+}
+
+// IndicatorsIn returns the targets the figures of node in period per are judged against: those
+// of the plan its tenant follows in per's year (the default tenant's for node "" or a node in
+// no tenant), or Indicators when the Env has no Tenants.
+func (e *Env) IndicatorsIn(node string, per Period) []Indicator {
+	if e.Tenants == nil {
+		return e.Indicators
+	}
+	tn, ok := e.Tenants.Of(node)
+	if !ok {
+		tn = e.Tenants.Default()
+	}
+	return tn.Indicators(per)
 }
 
 // Form returns the form with id.

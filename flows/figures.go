@@ -44,8 +44,8 @@ func Measures(ind Indicator, f Form, k PeriodKind) bool {
 		if id == "" {
 			continue
 		}
-		if q, ok := f.Question(id); !ok || !q.AppliesTo(k) {
-			return false
+		if q, ok := f.Question(id); !ok || q.IsText() || !q.AppliesTo(k) {
+			return false // a written answer is no figure
 		}
 	}
 	return true

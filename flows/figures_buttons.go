@@ -108,7 +108,7 @@ func (t *turn) childUnits(per Period, v View) []string {
 
 func (t *turn) chartButtons(per Period, v View) [][]Button {
 	var row []Button
-	for _, ind := range t.env.Indicators {
+	for _, ind := range t.env.IndicatorsIn(v.Node, per) {
 		if f, ok := t.env.Form(ind.Form); ok && Measures(ind, f, per.Kind) {
 			row = append(row, leaderBtn("📊 "+ind.ID, "chart", per.ID, v.Node, v.Org, ind.ID))
 		}

@@ -66,6 +66,23 @@ func (t *turn) figuresReply(per Period, v View, mode string) Reply {
 	return Reply{Text: t.figuresText(per, v, counts), Buttons: t.figuresButtons(per, v, mode, counts)}
 }
 
+// planLine names the plan whose targets the figures of node in per are judged against, or says
+// none covers per's year; "" when the Env knows no tenants (one plan, not named).
+func (t *turn) planLine(node string, per Period) string {
+	if t.env.Tenants == nil {
+		return ""
+	}
+	tn, ok := t.env.Tenants.Of(node)
+	if !ok {
+		tn = t.env.Tenants.Default()
+	}
+	w, ok := tn.PlanIn(per.Year)
+	if !ok {
+		return t.T("fig_noplan", per.Year)
+	}
+	return t.T("fig_plan", w.Name.In(t.lang))
+}
+
 // viewLabel names a view: "Phường Tân Phong" or "Hội LHPN · Thành phố Lai Châu".
 func (t *turn) viewLabel(v View) string { return ScopeLabel(t.env.Dir, v.String(), t.lang) }
 
@@ -76,6 +93,9 @@ func (t *turn) tally(per string, v View, form string) Tally {
 func (t *turn) figuresText(per Period, v View, counts map[string]map[string]int) string {
 	total := counts[v.Node][orgKey(v.Org)]
 	parts := []string{t.T("fig_head", per.Label(t.lang), t.viewLabel(v), total)}
+	if plan := t.planLine(v.Node, per); plan != "" {
+		parts[0] += "\n" + plan
+	}
 	any := false
 	for _, f := range t.env.Forms {
 		any = any || t.tally(per.ID, v, f.ID).Reported > 0
@@ -122,7 +142,7 @@ func shareText(n, d int, lang Lang) string {
 func (t *turn) formSection(per Period, v View, f Form, total int) string {
 	tl := t.tally(per.ID, v, f.ID)
 	lines := []string{"📋 " + t.doneLine(tl, f, total)}
-	for _, ind := range t.env.Indicators {
+	for _, ind := range t.env.IndicatorsIn(v.Node, per) {
 		if Measures(ind, f, per.Kind) {
 			lines = append(lines, t.aggLines(ind, f, per, v)...)
 		}

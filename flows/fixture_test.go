@@ -41,9 +41,13 @@ func testForms() []Form {
 		}},
 		{ID: "activities", Title: Text{Vi: "Hoạt động", En: "Activities"}, Questions: []Question{
 			{ID: "meetings", Label: Text{Vi: "Số buổi sinh hoạt", En: "Meetings"}},
-			{ID: "models", Label: Text{Vi: "Mô hình Dân vận khéo", En: "Dân vận khéo models"}},
+			{ID: "models", Label: Text{Vi: "Mô hình Dân vận khéo", En: "Dân vận khéo models"}, Register: RegisterModels},
 			{ID: "petitions", Label: Text{Vi: "Kiến nghị tiếp nhận", En: "Petitions received"}},
 			{ID: "resolved", Label: Text{Vi: "Kiến nghị đã giải quyết", En: "Petitions resolved"}, LE: "petitions"},
+			// The written answers are asked in the written sơ kết and tổng kết reports only.
+			{ID: "results", Type: TextQuestion, Label: Text{Vi: "Kết quả nổi bật", En: "Notable results"}, Optional: true, Periods: []PeriodKind{H1, Year}},
+			{ID: "shortcomings", Type: TextQuestion, Label: Text{Vi: "Hạn chế, khó khăn", En: "Shortcomings"}, Optional: true, MaxLen: 300, Periods: []PeriodKind{H1, Year}},
+			{ID: "proposals", Type: TextQuestion, Label: Text{Vi: "Đề xuất, kiến nghị", En: "Proposals"}, Optional: true, Periods: []PeriodKind{H1, Year}},
 		}},
 	}
 }
@@ -59,9 +63,23 @@ func testIndicators() []Indicator {
 	}
 }
 
+// testRegister is the register's data: two of the fields of Kết luận 69-KL/TU and the levels.
+func testRegister() Register {
+	return Register{
+		Fields: []ModelField{
+			{ID: "kinhte", Name: Text{Vi: "Phát triển kinh tế, xóa bỏ tập quán lạc hậu", En: "Economy and backward practices"}},
+			{ID: "rung", Name: Text{Vi: "Bảo vệ và phát triển rừng", En: "Forests"}},
+		},
+		Levels: []ModelLevel{
+			{ID: "xa", Name: Text{Vi: "cấp xã", En: "commune"}},
+			{ID: "tinh", Name: Text{Vi: "cấp tỉnh", En: "province"}},
+		},
+	}
+}
+
 // testChannels are the platforms the tests' host runs, as main hands them in.
 func testChannels() []Channel {
-	return []Channel{{ID: "tg", Name: "telegram", Label: "Telegram"}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}
+	return []Channel{{ID: "tg", Name: "telegram", Label: "Telegram", Uploads: true}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}
 }
 
 func mustDirectory(tb testing.TB) *Directory {

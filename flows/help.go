@@ -19,15 +19,17 @@ func init() {
 		"cmd_missing_o":  {Vi: "/missing [kỳ] — biểu mẫu đơn vị bạn còn thiếu", En: "/missing [period] — the forms your units still owe"},
 		"cmd_chart":      {Vi: "/chart [chỉ tiêu] [kỳ] — biểu đồ", En: "/chart [indicator] [period] — a chart"},
 		"cmd_export":     {Vi: "/export [kỳ] — bảng tính Excel (/export csv)", En: "/export [period] — an Excel workbook (/export csv)"},
-		"cmd_invite":     {Vi: "/invite — tạo mã mời cán bộ phụ trách hoặc lãnh đạo", En: "/invite — make an invite code for an organiser or a leader"},
+		"cmd_invite":     {Vi: "/invite — tạo mã mời cán bộ phụ trách, lãnh đạo hoặc quản trị viên", En: "/invite — make an invite code for an organiser, a leader or an admin"},
 		"cmd_calendar":   {Vi: "/calendar — lịch báo cáo và các đợt nhắc trong năm", En: "/calendar — the year's reporting calendar and reminders"},
 		"cmd_reminders":  {Vi: "/reminders — xem trước các nhắc nhở sắp gửi", En: "/reminders — preview the coming reminders"},
 		"cmd_remind":     {Vi: "/remind <kỳ> — gửi nhắc nhở ngay cho mọi đơn vị chưa báo cáo", En: "/remind <period> — remind every unit yet to report, now"},
+		"cmd_directory":  {Vi: "/directory — danh bạ đơn vị: nhận bảng hiện tại, gửi bảng mới để kiểm tra", En: "/directory — the directory of units: get the current sheet, send a new one to check"},
 		"cmd_cancel":     {Vi: "/cancel — dừng việc đang làm", En: "/cancel — stop what you are doing"},
 		"cmd_lang":       {Vi: "/lang vi|en — đổi ngôn ngữ", En: "/lang vi|en — change language"},
 		"cmd_help":       {Vi: "/help — hướng dẫn", En: "/help — this help"},
 		"help_scopes":    {Vi: "Phạm vi lãnh đạo của bạn: %s", En: "Your scope as a leader: %s"},
 		"help_admin_all": {Vi: "Bạn là cán bộ quản trị: xem được số liệu của mọi đơn vị.", En: "You are an admin: you may read every unit's figures."},
+		"help_admin_of":  {Vi: "Bạn là quản trị viên của: %s.", En: "You are an admin of: %s."},
 	})
 }
 
@@ -38,7 +40,7 @@ type helpCommand struct {
 }
 
 // organiserOnly reports whether p reads figures only as the organiser of their own units.
-func organiserOnly(p Person) bool { return !p.Admin && len(p.Scopes) == 0 }
+func organiserOnly(p Person) bool { return !IsAdmin(p) && len(p.Scopes) == 0 }
 
 // reads reports whether p may read some figures: /figures, /missing, /chart and /export refuse
 // anyone without a home (Homes).
@@ -46,7 +48,15 @@ func reads(p Person, dir *Directory) bool { return len(Homes(p, dir)) > 0 }
 
 func organises(p Person, _ *Directory) bool { return len(p.Units) > 0 }
 
-func administers(p Person, _ *Directory) bool { return p.Admin }
+// leads reports whether p reads figures as a leader or an admin: /baocao drafts their reports
+// (draftsReports), and /mohinh lists their scope's models when they report for no unit.
+func leads(p Person, d *Directory) bool { return !organiserOnly(p) && reads(p, d) }
+
+func administers(p Person, _ *Directory) bool { return IsAdmin(p) }
+
+// bootstraps reports whether p is a bootstrap admin (Person.Admin): the directory of every
+// tenant is theirs alone to read and change (/directory).
+func bootstraps(p Person, _ *Directory) bool { return p.Admin }
 
 // helpCommands lists the commands of some role in the order /help shows them, each with its rule.
 var helpCommands = []helpCommand{
@@ -58,10 +68,14 @@ var helpCommands = []helpCommand{
 	{"cmd_missing_o", func(p Person, d *Directory) bool { return organiserOnly(p) && reads(p, d) }},
 	{"cmd_chart", reads},
 	{"cmd_export", reads},
+	{"cmd_baocao", leads},
+	{"cmd_mohinh", organises},
+	{"cmd_mohinh_l", func(p Person, d *Directory) bool { return len(p.Units) == 0 && leads(p, d) }},
 	{"cmd_invite", administers},
 	{"cmd_calendar", administers},
 	{"cmd_reminders", administers},
 	{"cmd_remind", administers},
+	{"cmd_directory", bootstraps},
 }
 
 // helpAlways are the commands everyone known may use, shown last.
@@ -91,6 +105,11 @@ func Help(p Person, dir *Directory, chans []Channel, lang Lang) string {
 	switch {
 	case p.Admin:
 		parts = append(parts, TFor(p, lang, "help_admin_all"))
+	case len(p.AdminOf) > 0:
+		parts = append(parts, TFor(p, lang, "help_admin_of", labelsOf(dir, p.AdminOf, lang)))
+	}
+	switch {
+	case p.Admin:
 	case len(p.Scopes) > 0:
 		scopes := make([]string, len(p.Scopes))
 		for i, s := range p.Scopes {
@@ -174,8 +193,10 @@ func (t *turn) mineForm(b *strings.Builder, k Key, f Form, kind PeriodKind) {
 		b.WriteString("\n  " + t.T("mine_returned", s.Returned.Reason))
 	}
 	for _, q := range f.For(kind) {
-		if v, ok := s.Values[q.ID]; ok {
+		if v, ok := s.Values[q.ID]; ok && !q.IsText() {
 			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + t.num(v))
+		} else if text := s.Texts[q.ID]; q.IsText() && text != "" {
+			b.WriteString("\n    • " + q.Label.In(t.lang) + ": " + quoteLines(text, 1, buttonRunes*2))
 		}
 	}
 }

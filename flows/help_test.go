@@ -9,7 +9,7 @@ import (
 // TestHelpListsEveryCommand: /help lists every command the person's roles allow, and none they
 // may not use, for each role and for several roles at once.
 func TestHelpListsEveryCommand(t *testing.T) {
-	all := []string{"/report", "/mine", "/figures", "/missing", "/chart", "/export", "/invite", "/calendar", "/reminders",
+	all := []string{"/report", "/mine", "/figures", "/missing", "/chart", "/export", "/baocao", "/mohinh", "/invite", "/calendar", "/reminders",
 		"/remind ", "/lienket", "/kenh", "/cancel", "/lang", "/help"}
 	tests := []struct {
 		name string
@@ -17,15 +17,15 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		want []string // of all, the commands listed
 	}{
 		{"organiser", Person{ID: "o", Units: []string{"tanphong-phunu"}},
-			[]string{"/report", "/mine", "/figures", "/missing", "/chart", "/export", "/lienket", "/kenh", "/cancel", "/lang", "/help"}},
+			[]string{"/report", "/mine", "/figures", "/missing", "/chart", "/export", "/mohinh", "/lienket", "/kenh", "/cancel", "/lang", "/help"}},
 		{"leader", Person{ID: "l", Scopes: []string{"tanphong"}},
-			[]string{"/figures", "/missing", "/chart", "/export", "/lienket", "/kenh", "/cancel", "/lang", "/help"}},
+			[]string{"/figures", "/missing", "/chart", "/export", "/baocao", "/mohinh", "/lienket", "/kenh", "/cancel", "/lang", "/help"}},
 		{"admin", Person{ID: "a", Admin: true},
-			[]string{"/figures", "/missing", "/chart", "/export", "/invite", "/calendar", "/reminders", "/remind ", "/lienket", "/kenh",
+			[]string{"/figures", "/missing", "/chart", "/export", "/baocao", "/mohinh", "/invite", "/calendar", "/reminders", "/remind ", "/lienket", "/kenh",
 				"/cancel", "/lang", "/help"}},
 		{"admin and organiser", Person{ID: "ao", Admin: true, Units: []string{"santhang-phunu"}}, all},
 		{"leader and organiser", Person{ID: "lo", Scopes: []string{"laichau@phunu"}, Units: []string{"tanphong-doan"}},
-			[]string{"/report", "/mine", "/figures", "/missing", "/chart", "/export", "/lienket", "/kenh", "/cancel", "/lang", "/help"}},
+			[]string{"/report", "/mine", "/figures", "/missing", "/chart", "/export", "/baocao", "/mohinh", "/lienket", "/kenh", "/cancel", "/lang", "/help"}},
 		{"leader of a scope gone", Person{ID: "g", Scopes: []string{"nowhere"}},
 			[]string{"/lienket", "/kenh", "/cancel", "/lang", "/help"}},
 	}

@@ -34,6 +34,9 @@ type Input struct {
 	Command string // "report" for "/report", without the slash or any @botname
 	Args    string // what followed the command
 	Data    string // a pressed button's data, for ButtonInput
+	// File is the name of a file sent as a document ("danh-ba.xlsx"), for MediaInput: an
+	// admin's may be a directory sheet (Want.Sheet). The caller holds its bytes.
+	File string
 }
 
 // Button is one choice shown under a message. Transports without buttons show it as a numbered
@@ -75,6 +78,8 @@ const (
 	// locale, where the comma is the decimal mark.
 	CSVSemiFile AttachKind = "csv;"
 	DocFile     AttachKind = "docx" // the draft of the period's written report (Word)
+	// DirectoryFile is the directory in force as the admin's spreadsheet, to edit and send back.
+	DirectoryFile AttachKind = "directory"
 )
 
 // Attachment describes a file to make: what, for which period, and over which part of the

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -45,7 +46,7 @@ func (t *turn) leader(r leaderReq) {
 		t.startReturn(r)
 	case "reo":
 		t.reopen(r)
-	case "chart", "xlsx", "csv", "csv;":
+	case "chart", "xlsx", "csv", "csv;", "docx":
 		t.attach(r)
 	}
 }
@@ -97,10 +98,19 @@ func (t *turn) attach(r leaderReq) {
 		a.Kind = CSVFile
 	case "csv;":
 		a.Kind = CSVSemiFile
+	case "docx":
+		if !t.draftsReports() {
+			return
+		}
+		a.Kind, caption = DocFile, t.T("att_docx", r.per.Label(t.lang), t.reqLabel(r))
 	case "chart":
-		ind, ok := t.indicator(r.ind)
-		if !ok {
-			t.refuse()
+		ind, ok := indicatorOf(t.env, r, r.ind)
+		switch {
+		case !ok && !slices.ContainsFunc(t.env.Indicators, func(i Indicator) bool { return i.ID == r.ind }):
+			t.refuse() // no plan has it: made up
+			return
+		case !ok:
+			t.say(t.T("chart_noplan", r.ind, r.per.Label(t.lang))) // not a target of that year's plan
 			return
 		}
 		if why := t.noChart(r, ind); why != "" {
@@ -113,10 +123,14 @@ func (t *turn) attach(r leaderReq) {
 	t.show(Reply{Text: caption, Attach: a})
 }
 
-func (t *turn) indicator(id string) (Indicator, bool) { return indicatorOf(t.env, id) }
-
-func indicatorOf(env *Env, id string) (Indicator, bool) {
-	for _, ind := range env.Indicators {
+// indicatorOf returns the indicator with id of the plan r's figures are judged against: the
+// plan in force in r's period for r's node (its first home's for a request of all of them).
+func indicatorOf(env *Env, r leaderReq, id string) (Indicator, bool) {
+	node := r.view.Node
+	if homes := Homes(env.Person, env.Dir); r.all && len(homes) > 0 {
+		node = homes[0].Node
+	}
+	for _, ind := range env.IndicatorsIn(node, r.per) {
 		if ind.ID == id {
 			return ind, true
 		}

@@ -9,7 +9,7 @@ import (
 // leaderReq is one leader request, read from a command, a button's data or a typed reason. Wants
 // and Step read it the same way, so what is loaded is what is shown.
 type leaderReq struct {
-	kind    string // figures, unit, missing, nudge, nudgeall, ret, reo, reason, chart, xlsx, csv, csv;; "" for none
+	kind    string // figures, unit, missing, nudge, nudgeall, ret, reo, reason, chart, xlsx, csv, csv;, docx; "" for none
 	bad     string // text key of an answer that needs no data: bad_period, bad_ind, bad_data, no_scope
 	badArg  string
 	per     Period
@@ -26,7 +26,7 @@ type leaderReq struct {
 }
 
 // leaderCommands are the commands this file reads.
-var leaderCommands = map[string]bool{"figures": true, "missing": true, "chart": true, "export": true}
+var leaderCommands = map[string]bool{"figures": true, "missing": true, "chart": true, "export": true, "baocao": true}
 
 // parseLeader reads in as a leader request; kind is "" when it is none.
 func parseLeader(env *Env, st State, in Input, now time.Time) leaderReq {
@@ -74,6 +74,8 @@ func parseLeaderCmd(env *Env, cmd, args string, now time.Time) leaderReq {
 		args = r.parseIndicator(env, args)
 	case "export":
 		r.kind, args = exportKind(args)
+	case "baocao":
+		r.kind = "docx"
 	}
 	if r.bad != "" {
 		return r

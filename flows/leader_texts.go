@@ -11,10 +11,13 @@ var leaderTexts = map[string]Text{
 	"att_sheet":        {Vi: "📥 Bảng số liệu %s · %s", En: "📥 Figures %s · %s"},
 	"chart_nodata":     {Vi: "📊 Chưa có đơn vị nào trong %s gửi báo cáo %s kỳ %s, nên chưa có biểu đồ chỉ tiêu %s.", En: "📊 No unit in %s has sent the %s report for %s yet, so there is no chart of indicator %s."},
 	"chart_unmeasured": {Vi: "📊 Chỉ tiêu %s không tính cho kỳ %s: báo cáo kỳ này không hỏi các số liệu của chỉ tiêu.", En: "📊 Indicator %s is not computed for %s: this period's report does not ask its figures."},
+	"chart_noplan":     {Vi: "📊 Chỉ tiêu %s không có trong kế hoạch áp dụng cho kỳ %s.", En: "📊 Indicator %s is not a target of the plan in force for %s."},
 	"att_chart":        {Vi: "📊 Chỉ tiêu %s %s · %s · %s", En: "📊 Indicator %s %s · %s · %s"},
 
 	"fig_head":        {Vi: "📊 Số liệu %s · %s\nSố đơn vị: %d", En: "📊 Figures %s · %s\nUnits: %d"},
 	"fig_homes":       {Vi: "📊 Số liệu %s — bạn xem được %d phạm vi. Chọn phạm vi để xem:", En: "📊 Figures %s — you may read %d scopes. Choose one:"},
+	"fig_plan":        {Vi: "🎯 Chỉ tiêu theo %s", En: "🎯 Targets of %s"},
+	"fig_noplan":      {Vi: "🎯 Không có kế hoạch nào áp dụng cho năm %d: số liệu không so với chỉ tiêu.", En: "🎯 No plan covers %d: the figures are not judged against targets."},
 	"fig_nodata":      {Vi: "Chưa có đơn vị nào báo cáo kỳ này.", En: "No unit has reported for this period yet."},
 	"fig_done":        {Vi: "%s: Đã báo cáo %d/%d đơn vị (%s) · đúng hạn %d · trễ %d · chưa nộp %d", En: "%s: reported %d/%d units (%s) · on time %d · late %d · missing %d"},
 	"fig_returned":    {Vi: " · trả lại %d", En: " · returned %d"},

@@ -70,7 +70,7 @@ func homesWants(env *Env, r leaderReq) Want {
 // chartWants names what tells whether a chart would show anything: each part's tally of the
 // indicator's form, or a unit's progress.
 func chartWants(env *Env, r leaderReq) Want {
-	ind, ok := indicatorOf(env, r.ind)
+	ind, ok := indicatorOf(env, r, r.ind)
 	if !ok || (!r.all && !CanSee(env.Person, env.Dir, r.view)) {
 		return Want{}
 	}

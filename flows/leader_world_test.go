@@ -26,10 +26,19 @@ func (w *world) load(env *Env, want Want) {
 		env.Progress[u] = w.progress(u, want.Period)
 	}
 	env.Contacts = maps.Clone(w.people) // the store loads only those the view names
+	if want.Sheet {
+		env.Sheet = w.sheet
+	}
 	env.History = map[Key][]Submission{}
 	for _, k := range want.History {
 		if h := w.hist[k]; len(h) > 0 {
 			env.History[k] = slices.Clone(h)
+		}
+	}
+	env.Models = map[string][]Model{}
+	for _, u := range want.Models {
+		if ms := w.models[u]; len(ms) > 0 {
+			env.Models[u] = slices.Clone(ms)
 		}
 	}
 }
@@ -97,7 +106,7 @@ func (w *world) progress(unit, period string) UnitProgress {
 		p.Nudged = &n
 	}
 	for _, d := range w.drafts {
-		if d.Key.Unit == unit && d.Key.Period == period && len(d.Answers) > 0 {
+		if d.Key.Unit == unit && d.Key.Period == period && d.Started() {
 			if p.Drafts[d.Key.Form] == nil {
 				p.Drafts[d.Key.Form] = map[string]*Draft{}
 			}
@@ -130,7 +139,11 @@ func (w *world) applyLeader(e Effect) string {
 				w.nudges[u] = Nudge{At: w.now, By: e.By}
 			}
 		}
-		return fmt.Sprintf("Remind %s %v by %s nudge=%v", e.Period, e.Units, e.By, e.Nudge)
+		s := fmt.Sprintf("Remind %s %v by %s nudge=%v", e.Period, e.Units, e.By, e.Nudge)
+		if len(e.Within) > 0 {
+			s += fmt.Sprintf(" all within %v", e.Within)
+		}
+		return s
 	}
 	return fmt.Sprintf("%T", e)
 }

@@ -66,7 +66,7 @@ func (t *turn) setChannel(arg string) {
 		return
 	}
 	p := t.env.Person
-	if !slices.ContainsFunc(append([]string{p.ID}, p.Idents...), func(id string) bool { return strings.HasPrefix(id, ch.ID+":") }) {
+	if !slices.ContainsFunc(append([]string{p.ID}, p.Idents...), func(id string) bool { return IdentChannel(id) == ch.ID }) {
 		t.say(t.T("chan_missing", ch.Label))
 		return
 	}

@@ -75,6 +75,8 @@ type PlannedStep struct {
 	Days   int
 	At     time.Time
 	Digest bool
+	// Report marks the step that pushes leaders their chart and report draft.
+	Report bool
 }
 
 // PlannedReminder is one reminder the schedule would send.

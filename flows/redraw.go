@@ -14,6 +14,7 @@ func Redraw(env *Env, st State, in Input, now time.Time) []Reply {
 		return nil
 	}
 	t := &turn{env: env, st: st, now: now, lang: langOf(env.Person, st), press: in.Kind == ButtonInput}
+	t.below = t.press && keepsPressed(in.Data)
 	switch {
 	case st.Screen == Idle && st.Sent != nil:
 		if sub := env.Reports[*st.Sent].Submitted; sub != nil {
@@ -24,18 +25,23 @@ func Redraw(env *Env, st State, in Input, now time.Time) []Reply {
 	default:
 		t.prompt()
 	}
-	if t.press && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
+	if t.press && !t.below && len(t.replies) > 0 && len(t.replies[0].Buttons) > 0 {
 		t.replies[0].Edit = true
 	}
 	return t.replies
 }
 
-// received ends the conversation on the confirmation that sub came in, with its reference.
+// received ends the conversation on the confirmation that sub came in, with its reference, and
+// the way on (onward). It comes below the summary, which stays in the chat as the record of
+// what was sent.
 func (t *turn) received(sub Submission) {
 	key := sub.Key
 	t.reset()
 	t.st.Sent = &key
-	t.say(t.T("submitted", t.formTitle(key.Form), t.env.Dir.Label(key.Unit, t.lang), t.periodLabel(key.Period), sub.Ref, sub.Version))
+	t.below = true
+	r := Reply{Text: t.T("submitted", t.formTitle(key.Form), t.env.Dir.Label(key.Unit, t.lang), t.periodLabel(key.Period), sub.Ref, sub.Version)}
+	t.onward(&r, sub)
+	t.show(r)
 }
 
 // moved answers a choice on a report that moved since its screen was drawn: the person sees it

@@ -48,6 +48,43 @@ func TestRedrawRepeatsTheLostReply(t *testing.T) {
 	}
 }
 
+// TestRedrawJourney: the same through the rest of the quarter: "➡️ Tiếp" to Activities, its
+// answers, "Gửi" and the period done. A redelivered "Tiếp" leaves the confirmation it sits
+// under as it is, as the first delivery did.
+func TestRedrawJourney(t *testing.T) {
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
+	key := Key{Unit: "tanphong-phunu", Period: "2026-Q1", Form: "membership"}
+	sent := &Submission{Key: key, Ref: "ABC123", By: "lan", Version: 1, At: now,
+		Values: map[string]int64{"eligible": 1250, "members": 1100, "new_members": 20, "active": 1000}}
+	env := &Env{Person: Person{ID: "lan", Units: []string{"tanphong-phunu"}}, Dir: mustDirectory(t),
+		Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
+		Reports: map[Key]ReportInfo{key: {Submitted: sent}}}
+	st := State{Version: 9, Sent: &key}
+	inputs := []Input{
+		{Kind: ButtonInput, Data: "Tiếp"}, {Kind: TextInput, Text: "4"}, {Kind: TextInput, Text: "1"},
+		{Kind: TextInput, Text: "6"}, {Kind: TextInput, Text: "5"}, {Kind: ButtonInput, Data: "Gửi"},
+	}
+	var last []Reply
+	for i, in := range inputs {
+		if in.Kind == ButtonInput {
+			in.Data = mustData(t, st, env, now, in.Data)
+		}
+		next, replies, effects := Step(env, st, in, now)
+		env.Reports = Reading{Person: env.Person, Reports: env.Reports}.After(effects).Reports
+		got := Redraw(env, next, in, now)
+		if !reflect.DeepEqual(got, replies) {
+			t.Fatalf("step %d: redraw got %+v, want the step's reply %+v", i+1, got, replies)
+		}
+		if in.Kind == ButtonInput && len(replies) > 0 && replies[0].Edit {
+			t.Errorf("step %d: got an edit of the pressed message, want the reply below it", i+1)
+		}
+		st, last = next, replies
+	}
+	if len(last) != 1 || !strings.Contains(last[0].Text, "Xong kỳ này") || !strings.Contains(last[0].Text, "Hội viên: ABC123") {
+		t.Errorf("after the last Gửi: got %+v, want the period done, with both references", last)
+	}
+}
+
 // mustData finds the data of the button labelled label on the screen st shows.
 func mustData(tb testing.TB, st State, env *Env, now time.Time, label string) string {
 	tb.Helper()

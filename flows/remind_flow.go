@@ -56,7 +56,7 @@ func init() {
 // wantsPlan reports whether in is an admin command that shows the reminder plan: /reminders,
 // /calendar, and /remind and its confirmation, which say what the fan-out will take.
 func wantsPlan(env *Env, in Input) bool {
-	if !env.Person.Admin {
+	if !IsAdmin(env.Person) {
 		return false
 	}
 	switch in.Kind {
@@ -75,7 +75,7 @@ func (t *turn) remindCommand(cmd, args string) bool {
 	default:
 		return false
 	}
-	if !t.env.Person.Admin {
+	if !IsAdmin(t.env.Person) {
 		t.say(t.T("rm_admin_only"))
 		return true
 	}
@@ -107,16 +107,19 @@ func (t *turn) calendar() {
 		p := cal.Make(s, year)
 		lines = append(lines, t.T("cal_period", p.Label(t.lang), p.Due.Format("02/01/2006"),
 			p.Opens.In(cal.Loc).Format("02/01"), p.Closes.In(cal.Loc).Format("02/01/2006")))
-		var steps, digests []string
+		var steps, digests, reports []string
 		if t.env.Plan != nil {
 			for _, st := range t.env.Plan.Ladder {
 				if st.Period != p.ID {
 					continue
 				}
 				item := hm(st.At, cal.Loc) + " (" + StepName(st.Days, false, t.lang) + ")"
-				if st.Digest {
+				switch {
+				case st.Report:
+					reports = append(reports, hm(st.At, cal.Loc))
+				case st.Digest:
 					digests = append(digests, item)
-				} else {
+				default:
 					steps = append(steps, item)
 				}
 			}
@@ -126,6 +129,9 @@ func (t *turn) calendar() {
 		}
 		if len(digests) > 0 {
 			lines = append(lines, t.T("cal_digest", strings.Join(digests, " · ")))
+		}
+		if len(reports) > 0 {
+			lines = append(lines, t.T("cal_report", strings.Join(reports, " · ")))
 		}
 	}
 	lines = append(lines, t.usageLines()...)
@@ -244,7 +250,7 @@ func (t *turn) remindAction(action, arg string) bool {
 	period, unit, form := parts[0], parts[1], parts[2]
 	switch action {
 	case "rg", "rr":
-		t.reportFromReminder(period, unit, form)
+		t.openFromButton(period, unit, form)
 	case "rs":
 		t.snooze(period)
 	case "ra":
@@ -257,32 +263,6 @@ func (t *turn) remindAction(action, arg string) bool {
 		return false
 	}
 	return true
-}
-
-// reportFromReminder opens the report of unit for period, at the form's draft when one is named.
-func (t *turn) reportFromReminder(period, unit, form string) {
-	switch {
-	case !t.env.Person.Organises(unit):
-		t.reset()
-		t.say(t.T("not_yours"))
-		return
-	case !t.isOpen(period):
-		t.reset()
-		t.say(t.T("period_closed", t.periodLabel(period)))
-		return
-	}
-	t.reset()
-	t.st.Key = Key{Unit: unit}
-	if form == "" {
-		t.pickPeriod(period)
-		return
-	}
-	t.st.Key.Period = period
-	t.pickForm(form) // prompts for the resume choice when the draft has answers
-	if t.st.Screen == AskResume {
-		t.replies = nil
-		t.resume(true)
-	}
 }
 
 // snooze puts off the person's reminders of period until tomorrow; the scheduler sends them at
@@ -318,9 +298,10 @@ func (t *turn) remindAll(arg string) {
 	}
 }
 
-// remindNow is an admin's confirmed /remind: every unit of the period.
+// remindNow is an admin's confirmed /remind: every unit of the period a bootstrap admin
+// administers (all of them), or a tenant's admin (those within their admin scopes).
 func (t *turn) remindNow(period string) {
-	if _, ok := t.env.Calendar.Period(period); !ok || !t.env.Person.Admin {
+	if _, ok := t.env.Calendar.Period(period); !ok || !IsAdmin(t.env.Person) {
 		t.say(t.T("rm_admin_only"))
 		return
 	}
@@ -328,7 +309,15 @@ func (t *turn) remindNow(period string) {
 		t.say(t.T("period_closed", t.periodLabel(period)))
 		return
 	}
-	t.effect(Remind{Period: period, All: true, By: t.env.Person.ID})
+	e := Remind{Period: period, All: true, By: t.env.Person.ID}
+	if !t.env.Person.Admin {
+		e.Within = AdminHomes(t.env.Person, t.env.Dir)
+		if len(e.Within) == 0 {
+			t.say(t.T("rm_admin_only")) // every admin scope is gone from the directory
+			return
+		}
+	}
+	t.effect(e)
 	text := t.T("remind_sent", t.periodLabel(period))
 	if fan := t.remindFanout(period); fan != "" {
 		text += "\n" + fan

@@ -26,7 +26,9 @@ func (w *world) plan(f []string) error {
 	case len(f) >= 4 && f[0] == "step":
 		at, err := time.ParseInLocation("2006-01-02T15:04", f[3], testLoc)
 		days, _ := stepDays(f[2])
-		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at, Digest: len(f) == 5})
+		report := len(f) == 5 && f[4] == "report" // the push of the chart and report draft
+		w.env.Plan.Ladder = append(w.env.Plan.Ladder, PlannedStep{Period: f[1], Step: f[2], Days: days, At: at,
+			Digest: len(f) == 5 && !report, Report: report})
 		return err
 	case len(f) >= 4 && f[0] == "period":
 		return w.planPeriod(f[1:])
@@ -109,7 +111,11 @@ func TestRemindButtons(t *testing.T) {
 		text    string
 		effects string
 	}{
-		{"report now", org, "*|rg|2026-Q1|tanphong-phunu", PickForm, "Chọn biểu mẫu", "[]"},
+		// "Báo cáo ngay" lands on the first form owed, at its first question left: the draft's.
+		{"report now", org, "*|rg|2026-Q1|tanphong-phunu", Asking, "(3/4) Kết nạp mới", "[]"},
+		{"next form after a report", org, "*|nx|2026-Q1|tanphong-phunu|activities", Asking, "(1/4) Số buổi sinh hoạt", "[]"},
+		{"next, forged unit", org, "*|nx|2026-Q1|santhang-phunu|activities", Idle, "không còn phụ trách", "[]"},
+		{"next, closed period", org, "*|nx|2025-Q1|tanphong-phunu|activities", Idle, "đã đóng", "[]"},
 		{"forged unit", org, "*|rg|2026-Q1|santhang-phunu", Idle, "không còn phụ trách", "[]"},
 		{"closed period", org, "*|rg|2025-Q1|tanphong-phunu", Idle, "đã đóng", "[]"},
 		{"resume", org, "*|rr|2026-Q1|tanphong-phunu|membership", Asking, "(3/4) Kết nạp mới", "[]"},
@@ -117,7 +123,7 @@ func TestRemindButtons(t *testing.T) {
 			"[{Person:an Period:2026-Q1 Until:2026-03-17 00:00:00 +0700 +07}]"},
 		{"snooze by a leader", leader, "*|rs|2026-Q1", Idle, "không phụ trách đơn vị nào", "[]"},
 		{"remind all", leader, "*|ra|2026-Q1", Idle, "2 đơn vị",
-			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] All:false By:lan Nudge:true}]"},
+			"[{Period:2026-Q1 Units:[tanphong-phunu santhang-phunu] All:false Within:[] By:lan Nudge:true}]"},
 		{"remind all forged", org, "*|ra|2026-Q1", Idle, "Chỉ lãnh đạo", "[]"},
 		{"remind all, closed period", leader, "*|ra|2025-Q1", Idle, "đã đóng", "[]"},
 		{"remind all, scope gone", Person{ID: "x", Scopes: []string{"nowhere"}}, "*|ra|2026-Q1", Idle, "ngoài phạm vi", "[]"},

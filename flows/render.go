@@ -9,59 +9,19 @@ func (t *turn) navRow() []Button {
 	return []Button{t.btn(t.T("btn_back"), "back", ""), t.btn(t.T("btn_cancel"), "cancel", "")}
 }
 
-func (t *turn) renderUnits() Reply {
-	r := Reply{Text: t.T("pick_unit")}
-	for _, u := range t.units() {
-		label := t.env.Dir.Label(u, t.lang)
-		if _, to := t.env.Dir.Span(u); to != 0 {
-			// A unit merged away may share its name with its successor: say which is which.
-			label += t.T("unit_until", to.Time().Format("02/01/2006"))
-		}
-		r.Buttons = append(r.Buttons, []Button{t.btn(label, "u", u)})
-	}
-	r.Buttons = append(r.Buttons, []Button{t.btn(t.T("btn_cancel"), "cancel", "")})
-	return r
-}
-
-func (t *turn) renderPeriods() Reply {
-	r := Reply{Text: t.T("pick_period", t.env.Dir.Label(t.st.Key.Unit, t.lang))}
-	for _, p := range t.openFor(t.st.Key.Unit) {
-		r.Buttons = append(r.Buttons, []Button{t.btn(p.Label(t.lang), "p", p.ID)})
-	}
-	r.Buttons = append(r.Buttons, t.navRow())
-	return r
-}
-
-func (t *turn) renderForms() Reply {
-	k := t.st.Key
-	r := Reply{Text: t.T("pick_form", t.env.Dir.Label(k.Unit, t.lang), t.periodLabel(k.Period))}
-	for _, f := range t.env.Forms {
-		label := f.Title.In(t.lang)
-		info := t.env.Reports[Key{Unit: k.Unit, Period: k.Period, Form: f.ID}]
-		n := len(f.For(t.period().Kind))
-		if info.Submitted != nil {
-			label += " — " + t.T("mark_sent")
-		}
-		if hasAnswers(info.Draft) {
-			label += " — " + t.T("mark_draft", answered(f, t.period().Kind, info.Draft), n)
-		}
-		r.Buttons = append(r.Buttons, []Button{t.btn(label, "f", f.ID)})
-	}
-	r.Buttons = append(r.Buttons, t.navRow())
-	return r
-}
-
 // answered counts the draft's answers to questions the period asks.
 func answered(f Form, k PeriodKind, d *Draft) int {
 	n := 0
 	for _, q := range f.For(k) {
-		if _, ok := d.Answers[q.ID]; ok {
+		if d.Has(q) {
 			n++
 		}
 	}
 	return n
 }
 
+// renderResume is the screen that asked whether to go on with a draft, before drafts were
+// continued without asking: a chat saved on it still shows it.
 func (t *turn) renderResume() Reply {
 	d := t.info().Draft
 	n := 0
@@ -88,20 +48,29 @@ func (t *turn) renderQuestion() Reply {
 	if !ok {
 		return Reply{Text: t.T("idle_text")}
 	}
-	text := fmt.Sprintf("%s\n(%d/%d) %s", t.header(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
+	if q.IsText() {
+		return t.renderText(q)
+	}
+	text := fmt.Sprintf("%s\n(%d/%d) %s", t.where(), t.st.Step+1, len(t.questions()), q.Label.In(t.lang))
 	if h := q.Hint.In(t.lang); h != "" {
 		text += "\n" + h
 	}
 	r := Reply{Text: text, Free: true}
+	if b, ok := t.registerButton(q); ok {
+		r.Buttons = append(r.Buttons, []Button{b})
+	}
 	if _, label, ok := t.keepValue(q); ok {
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "keep", "")})
 	}
-	r.Buttons = append(r.Buttons, t.navRow())
+	r.Buttons = append(r.Buttons, t.questionNav())
 	return r
 }
 
 func (t *turn) renderSoft() Reply {
 	q, _ := t.question()
+	if r, ok := t.renderRegisterSoft(q); ok {
+		return r
+	}
 	var v, p int64
 	if t.st.Pending != nil {
 		v = *t.st.Pending
@@ -135,15 +104,20 @@ func (t *turn) prevSum(n int) string {
 func (t *turn) renderSummary() Reply {
 	var b strings.Builder
 	b.WriteString("📋 " + t.T("summary") + "\n" + t.header() + "\n")
-	answers := t.workDraft().Answers
+	d := t.workDraft()
+	answers := d.Answers
 	for i, q := range t.questions() {
+		if q.IsText() {
+			fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Label.In(t.lang), t.textPreview(q, d, summaryLines, summaryRunes))
+			continue
+		}
 		val := "—"
 		if v, ok := answers[q.ID]; ok {
 			val = t.num(v)
 		}
 		fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Label.In(t.lang), val)
 	}
-	for _, line := range IndicatorLines(t.env.Indicators, t.form(), t.period().Kind, answers, t.lang) {
+	for _, line := range IndicatorLines(t.env.IndicatorsIn(t.st.Key.Unit, t.period()), t.form(), t.period().Kind, answers, t.lang) {
 		b.WriteString(line + "\n")
 	}
 	if cur := t.info().Submitted; cur != nil {
@@ -159,11 +133,13 @@ func (t *turn) renderSummary() Reply {
 
 func (t *turn) renderEditPick() Reply {
 	r := Reply{Text: t.T("edit_pick")}
-	answers := t.workDraft().Answers
+	d := t.workDraft()
 	for _, q := range t.questions() {
 		label := q.Label.In(t.lang)
-		if v, ok := answers[q.ID]; ok {
+		if v, ok := d.Answers[q.ID]; ok && !q.IsText() {
 			label += ": " + t.num(v)
+		} else if d.Has(q) {
+			label += ": " + t.textPreview(q, d, 1, buttonRunes)
 		}
 		r.Buttons = append(r.Buttons, []Button{t.btn(label, "e", q.ID)})
 	}

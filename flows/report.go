@@ -26,6 +26,12 @@ type Draft struct {
 	// Confirmed holds, per question, the figure whose big change against the previous period the
 	// person already confirmed, so the soft check does not ask twice for it (but does for another).
 	Confirmed map[string]int64 `json:"confirmed,omitempty"`
+	// Texts holds the written answers to text questions; "" records one skipped. A draft saved
+	// before text questions existed has none, and reads as before.
+	Texts map[string]string `json:"texts,omitempty"`
+	// Typing names the text question whose answer is still being written, a message at a time,
+	// until the person taps "Xong": its text so far is in Texts, but it is not answered yet.
+	Typing string `json:"typing,omitempty"`
 	// Version counts saves; a save states the version it replaces, so two writers cannot both win.
 	Version int64     `json:"version"`
 	Updated time.Time `json:"updated"`
@@ -35,12 +41,14 @@ type Draft struct {
 
 // Submission is one version of a unit's report for a period and form.
 type Submission struct {
-	Key     Key              `json:"key"`
-	Ref     string           `json:"ref"` // short reference number people quote
-	Values  map[string]int64 `json:"values"`
-	By      string           `json:"by"`
-	At      time.Time        `json:"at"`
-	Version int              `json:"version"` // 1 for the first submission, then 2, 3, ...
+	Key    Key              `json:"key"`
+	Ref    string           `json:"ref"` // short reference number people quote
+	Values map[string]int64 `json:"values"`
+	// Texts holds the written answers, by text question id; a skipped one is left out.
+	Texts   map[string]string `json:"texts,omitempty"`
+	By      string            `json:"by"`
+	At      time.Time         `json:"at"`
+	Version int               `json:"version"` // 1 for the first submission, then 2, 3, ...
 	// FirstAt is when version 1 came in, for the record; zero means At (version 1 itself).
 	// Lateness follows the version in force, not the first (Late).
 	FirstAt time.Time `json:"first_at,omitzero"`
@@ -80,6 +88,39 @@ func Changes(f Form, prev, next map[string]int64) []Change {
 	}
 	return out
 }
+
+// TextChanges lists, in the form's order, the text questions whose written answer differs
+// between prev and next (one of them missing counts): a history shows them as "đã sửa", since a
+// paragraph old → new reads as nothing on a phone.
+func TextChanges(f Form, prev, next map[string]string) []string {
+	var out []string
+	for _, q := range f.Questions {
+		o, had := prev[q.ID]
+		n, has := next[q.ID]
+		if q.IsText() && (had != has || o != n) {
+			out = append(out, q.ID)
+		}
+	}
+	return out
+}
+
+// Has reports whether d holds an answer to q: a figure, or a written answer finished (or
+// skipped); one still being written is not an answer yet.
+func (d *Draft) Has(q Question) bool {
+	if d == nil {
+		return false
+	}
+	if q.IsText() {
+		_, ok := d.Texts[q.ID]
+		return ok && d.Typing != q.ID
+	}
+	_, ok := d.Answers[q.ID]
+	return ok
+}
+
+// Started reports whether d holds anything typed: a figure or a written answer, finished or not.
+// A submitted report leaves an empty draft behind.
+func (d *Draft) Started() bool { return d != nil && (len(d.Answers) > 0 || len(d.Texts) > 0) }
 
 // Reference returns the short reference number of version v of report k submitted at t: six
 // letters and digits people can read out over the phone.

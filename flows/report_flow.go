@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"maps"
-	"slices"
 	"strings"
 )
 
@@ -31,48 +30,6 @@ func (t *turn) openFor(unit string) []Period {
 	return out
 }
 
-func (t *turn) startReport() {
-	units := t.units()
-	switch len(units) {
-	case 0:
-		t.say(t.T("no_units"))
-	case 1:
-		t.pickUnit(units[0])
-	default:
-		t.st.Screen = PickUnit
-		t.prompt()
-	}
-}
-
-func (t *turn) pickUnit(unit string) {
-	if !t.env.Person.Organises(unit) {
-		t.prompt()
-		return
-	}
-	open := t.openFor(unit)
-	t.st.Key = Key{Unit: unit}
-	switch len(open) {
-	case 0:
-		t.reset()
-		t.say(t.T("no_period"))
-	case 1:
-		t.pickPeriod(open[0].ID)
-	default:
-		t.st.Screen = PickPeriod
-		t.prompt()
-	}
-}
-
-func (t *turn) pickPeriod(id string) {
-	if !t.isOpen(id) || t.st.Key.Unit == "" || !slices.ContainsFunc(t.openFor(t.st.Key.Unit), func(p Period) bool { return p.ID == id }) {
-		t.prompt()
-		return
-	}
-	t.st.Key.Period, t.st.Key.Form = id, ""
-	t.st.Screen = PickForm
-	t.prompt()
-}
-
 func (t *turn) isOpen(id string) bool {
 	for _, p := range t.open() {
 		if p.ID == id {
@@ -82,39 +39,20 @@ func (t *turn) isOpen(id string) bool {
 	return false
 }
 
-func (t *turn) pickForm(id string) {
-	if _, ok := t.env.Form(id); !ok || t.st.Key.Period == "" {
-		t.prompt()
-		return
-	}
-	t.st.Key.Form = id
-	t.st.Step, t.st.Editing, t.st.Pending = 0, false, nil
-	if hasAnswers(t.info().Draft) {
-		t.st.Screen = AskResume
-		t.prompt()
-		return
-	}
-	t.st.Screen = Asking
-	t.prompt()
-}
-
 func (t *turn) resume(cont bool) {
 	d := t.workDraft()
 	if !cont {
-		d.Answers, d.Confirmed = map[string]int64{}, nil
+		d.Answers, d.Confirmed, d.Texts, d.Typing = map[string]int64{}, nil, nil, ""
 		t.dirty = true
 	}
-	t.st.Screen, t.st.Step = Asking, t.firstUnanswered()
-	if t.st.Step >= len(t.questions()) {
-		t.st.Screen = Summary
-	}
+	t.toFirstUnanswered()
 	t.prompt()
 }
 
 func (t *turn) firstUnanswered() int {
 	d := t.workDraft()
 	for i, q := range t.questions() {
-		if _, ok := d.Answers[q.ID]; !ok {
+		if !d.Has(q) {
 			return i
 		}
 	}
@@ -162,6 +100,7 @@ func (t *turn) workDraft() *Draft {
 		d.Version = old.Version
 		maps.Copy(d.Answers, old.Answers)
 		d.Confirmed = maps.Clone(old.Confirmed)
+		d.Texts, d.Typing = maps.Clone(old.Texts), old.Typing
 	}
 	t.draft = &d
 	return t.draft
@@ -171,6 +110,13 @@ func (t *turn) typedAnswer(s string) {
 	q, ok := t.question()
 	if !ok {
 		t.prompt()
+		return
+	}
+	if q.IsText() {
+		t.typedText(q, s)
+		return
+	}
+	if t.typedChoice(s) {
 		return
 	}
 	if t.st.Screen == SoftConfirm {
@@ -196,6 +142,24 @@ func (t *turn) typedAnswer(s string) {
 	t.answer(q, v, false)
 }
 
+// typedChoice carries out a choice of the question's screen typed by its label ("Giữ như kỳ
+// trước", "Hủy"), or "đổi" for the chooser on any question; false when s is neither, and s is
+// then the answer. No label of a figure's screen is a number, so a figure never chooses.
+func (t *turn) typedChoice(s string) bool {
+	if isChange(s) {
+		t.change()
+		return true
+	}
+	b, ok := matchChoice(t.render().Buttons, s)
+	if !ok {
+		return false
+	}
+	_, rest, _ := strings.Cut(b.Data, "|")
+	action, arg, _ := strings.Cut(rest, "|")
+	t.choose(action, arg)
+	return true
+}
+
 // answer checks v against q's rules and, when it passes, records it and moves on.
 func (t *turn) answer(q Question, v int64, kept bool) {
 	if msg := t.violation(q, v); msg != "" {
@@ -204,7 +168,7 @@ func (t *turn) answer(q Question, v int64, kept bool) {
 		t.prompt()
 		return
 	}
-	if !kept && t.bigChange(q, v) {
+	if (!kept && t.bigChange(q, v)) || t.registerDiffers(q, v) {
 		t.st.Screen, t.st.Pending = SoftConfirm, &v
 		t.prompt()
 		return
@@ -304,6 +268,10 @@ func (t *turn) keep() {
 		t.prompt()
 		return
 	}
+	if q.IsText() {
+		t.keepText(q)
+		return
+	}
 	v, _, ok := t.keepValue(q)
 	if !ok {
 		t.prompt()
@@ -357,12 +325,21 @@ func (t *turn) newSubmission() Submission {
 		version = cur.Version + 1
 	}
 	values := map[string]int64{}
-	answers := t.workDraft().Answers
+	d := t.workDraft()
+	var texts map[string]string
 	for _, q := range t.questions() {
-		values[q.ID] = answers[q.ID]
+		switch {
+		case !q.IsText():
+			values[q.ID] = d.Answers[q.ID]
+		case d.Texts[q.ID] != "": // a skipped one is left out
+			if texts == nil {
+				texts = map[string]string{}
+			}
+			texts[q.ID] = d.Texts[q.ID]
+		}
 	}
 	s := Submission{
-		Key: t.st.Key, Values: values, By: t.env.Person.ID, At: t.now, Version: version,
+		Key: t.st.Key, Values: values, Texts: texts, By: t.env.Person.ID, At: t.now, Version: version,
 		Ref: Reference(t.st.Key, version, t.now),
 	}
 	if cur := t.info().Submitted; cur != nil {

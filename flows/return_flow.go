@@ -132,7 +132,7 @@ func hasWord(s string) bool {
 func (t *turn) reopen(r leaderReq) {
 	k := Key{Unit: r.unit, Period: r.per.ID, Form: r.form}
 	_, known := t.env.Dir.Node(r.unit)
-	f, okf := t.env.Form(r.form)
+	_, okf := t.env.Form(r.form)
 	if !known || !okf || !t.env.Person.Organises(r.unit) {
 		t.refuse()
 		return
@@ -147,23 +147,41 @@ func (t *turn) reopen(r leaderReq) {
 		return
 	}
 	t.reset()
-	t.below = true // the notice under the button holds the leader's reason: keep it in view
 	t.st.Key = k
-	if d := t.workDraft(); !hasAnswers(info.Draft) {
-		for _, q := range f.For(r.per.Kind) {
-			if v, ok := info.Submitted.Values[q.ID]; ok {
+	t.reopenReport(*info.Submitted)
+}
+
+// reopenReport opens the current report, submitted as sub, to correct and send again: a draft
+// filled from sub (unless the person already began correcting), at the summary or the first
+// question left to answer, with the leader's reason when sub was returned.
+func (t *turn) reopenReport(sub Submission) {
+	per := t.period()
+	if d := t.workDraft(); !hasAnswers(t.info().Draft) {
+		for _, q := range t.form().For(per.Kind) {
+			if v, ok := sub.Values[q.ID]; ok && !q.IsText() {
 				d.Answers[q.ID] = v
 			}
 		}
-		d.Confirmed = maps.Clone(info.Submitted.Values)
+		d.Texts = submittedTexts(t.form(), per.Kind, sub)
+		d.Confirmed = maps.Clone(sub.Values)
 		t.dirty = true
 	}
-	t.st.Screen, t.st.Step = Summary, 0
-	if i := t.firstUnanswered(); i < len(t.questions()) {
-		t.st.Screen, t.st.Step = Asking, i
-	}
-	if ret := info.Submitted.Returned; ret != nil {
+	t.toFirstUnanswered()
+	if ret := sub.Returned; ret != nil {
 		t.say(t.T("reo_reason", ret.Reason))
 	}
 	t.prompt()
+}
+
+// submittedTexts are the written answers of s as a draft holds them: an optional text question
+// s left out was skipped (""); another one is asked again.
+func submittedTexts(f Form, k PeriodKind, s Submission) map[string]string {
+	out := map[string]string{}
+	for _, q := range f.For(k) {
+		text, ok := s.Texts[q.ID]
+		if q.IsText() && (ok || q.Optional) {
+			out[q.ID] = text
+		}
+	}
+	return out
 }

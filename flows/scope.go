@@ -30,14 +30,23 @@ func (v View) String() string {
 	return v.Node + "@" + v.Org
 }
 
-// This file is the one place that decides who may see what. A person holds grants: each leader
-// scope, and each unit they organise (a unit grant covers that unit alone). An admin holds the
-// whole directory. CanSee, CanLead, Homes and Narrow all read the grants through covers.
+// This file is the one place that decides who may see what. A person holds grants: each admin
+// scope (a tenant's admin: a place, often a province's root), each leader scope, and each unit
+// they organise (a unit grant covers that unit alone). A bootstrap admin (Person.Admin, named
+// in config) holds the whole directory, every tenant. CanSee, CanLead, CanAdmin, Homes and
+// Narrow all read the grants through covers, so an admin of one tenant is confined to it as a
+// leader is to their scope, whatever they type or press.
 
-// grants yields the parts of the directory p holds a role over: each leader scope, then, unless
-// leadOnly, each unit p organises. An admin's grant, everything, is not among them.
+// grants yields the parts of the directory p holds a role over: each admin scope, each leader
+// scope, then, unless leadOnly, each unit p organises. A bootstrap admin's grant, everything,
+// is not among them.
 func grants(p Person, leadOnly bool) iter.Seq[View] {
 	return func(yield func(View) bool) {
+		for _, s := range p.AdminOf {
+			if !yield(View{Node: ParseScope(s).Node}) {
+				return
+			}
+		}
 		for _, s := range p.Scopes {
 			if !yield(ParseScope(s)) {
 				return
@@ -61,14 +70,55 @@ func covers(dir *Directory, g View, n Node, org string) bool {
 	return g.Node != "" && dir.Within(n.ID, g.Node) && (g.Org == "" || g.Org == org || (n.IsUnit() && n.Org == g.Org))
 }
 
-// CanSee reports whether p may read the figures of view v: admins everything, leaders what
-// their scopes cover (an organisation-wide scope only with that organisation's filter, or a
+// IsAdmin reports whether p administers something: a bootstrap admin, or a tenant's admin with
+// an admin scope. What they administer is CanAdmin's answer.
+func IsAdmin(p Person) bool { return p.Admin || len(p.AdminOf) > 0 }
+
+// CanAdmin reports whether p administers node: may invite people to it and run its reminders.
+// A bootstrap admin administers every node the directory knows; a tenant's admin the nodes at
+// or below their admin scopes.
+func CanAdmin(p Person, dir *Directory, node string) bool {
+	if _, ok := dir.Node(node); !ok {
+		return false
+	}
+	if p.Admin {
+		return true
+	}
+	for _, s := range p.AdminOf {
+		if a := ParseScope(s).Node; a != "" && dir.Within(node, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// AdminHomes lists the places p administers at the top, in order, none within another: a
+// bootstrap admin's roots, a tenant admin's scopes the directory still knows.
+func AdminHomes(p Person, dir *Directory) []string {
+	if p.Admin {
+		return dir.Children("")
+	}
+	var views []View
+	for _, s := range p.AdminOf {
+		if v := (View{Node: ParseScope(s).Node}); CanAdmin(p, dir, v.Node) && !slices.Contains(views, v) {
+			views = append(views, v)
+		}
+	}
+	var out []string
+	for _, v := range dedupeViews(dir, views) {
+		out = append(out, v.Node)
+	}
+	return out
+}
+
+// CanSee reports whether p may read the figures of view v: bootstrap admins everything, a
+// tenant's admins what their admin scopes cover, leaders what their scopes cover (an organisation-wide scope only with that organisation's filter, or a
 // unit of that organisation), organisers their own units. Every figures command and every
 // button press asks it again, since button data can be forged.
 func CanSee(p Person, dir *Directory, v View) bool { return may(p, dir, v, false) }
 
 // CanLead is CanSee without the organiser's own units: what may be returned for correction or
-// nudged is decided by a leader's scope (or admin), never by being one of a unit's organisers.
+// nudged is decided by a leader's or admin's scope, never by being one of a unit's organisers.
 func CanLead(p Person, dir *Directory, v View) bool { return may(p, dir, v, true) }
 
 func may(p Person, dir *Directory, v View, leadOnly bool) bool {
@@ -92,8 +142,8 @@ func knownOrg(dir *Directory, id string) bool {
 	return ok
 }
 
-// Homes lists the views a person starts from, in order: an admin's roots, a leader's scopes
-// the directory still knows, an organiser's own units, leaving out any another one covers (a
+// Homes lists the views a person starts from, in order: a bootstrap admin's roots, a tenant
+// admin's and a leader's scopes the directory still knows, an organiser's own units, leaving out any another one covers (a
 // leader's own unit within the scope). Empty means nothing to read.
 func Homes(p Person, dir *Directory) []View {
 	var out []View
@@ -114,10 +164,11 @@ func Homes(p Person, dir *Directory) []View {
 }
 
 // Narrow cuts request r down to what p may see: r.Node "" asks for the whole directory, r.Org ""
-// for every organisation. An admin sees r itself; anyone else sees r within each of their
+// for every organisation. A bootstrap admin sees r itself; anyone else sees r within each of their
 // grants (the deeper node, the one organisation), none covered by another, so no unit counts
 // twice. It returns nil when p may see none of it or r names a node or organisation the
-// directory does not know. Files ask it; every view it returns is one CanSee allows.
+// directory does not know. Files ask it; every view it returns is one CanSee allows. A tenant's
+// admin is "anyone else" here: their admin scopes are grants like a leader's.
 func Narrow(p Person, dir *Directory, r View) []View {
 	if _, ok := dir.Node(r.Node); (r.Node != "" && !ok) || (r.Org != "" && !knownOrg(dir, r.Org)) {
 		return nil

@@ -59,6 +59,8 @@ type world struct {
 	hist    map[Key][]Submission // every version, oldest first, as the store's history
 	fullDir *Directory           // the directory the tallies were kept with (see @remove)
 	nudges  map[string]Nudge     // each unit's latest nudge, as the reminders record it
+	models  map[string][]Model   // each unit's "Dân vận khéo" register, in the order registered
+	sheet   *DirectoryCheck      // what the caller's check of any file sent makes of it (@sheet)
 	replies []Reply              // every reply so far, numbered from 1 in the output
 	chats   []string             // the chat each reply went to
 	codes   int
@@ -67,9 +69,9 @@ type world struct {
 
 func newWorld(tb testing.TB) *world {
 	w := &world{people: map[string]Person{}, states: map[string]State{}, drafts: map[string]Draft{}, subs: map[Key]Submission{},
-		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}, tb: tb}
+		hist: map[Key][]Submission{}, nudges: map[string]Nudge{}, models: map[string][]Model{}, tb: tb}
 	w.env = Env{Dir: mustDirectory(tb), Forms: testForms(), Calendar: testCalendar(), Indicators: testIndicators(),
-		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot", Channels: testChannels()}
+		InviteTTL: 7 * 24 * time.Hour, BotName: "danvan_bot", Channels: testChannels(), Register: testRegister()}
 	w.fullDir = w.env.Dir
 	w.now = time.Date(2026, 3, 10, 9, 0, 0, 0, testLoc)
 	return w
@@ -108,7 +110,10 @@ func (w *world) directive(f []string) error {
 			case "scopes":
 				p.Scopes = strings.Split(nodes, ",")
 			case "admin":
-				p.Admin = true
+				p.Admin = nodes == "" // "admin": a bootstrap admin; "admin=tanphong": a tenant's admin there
+				if nodes != "" {
+					p.AdminOf = strings.Split(nodes, ",")
+				}
 			}
 		}
 		w.people[p.ID], w.current, w.chat = p, p.ID, ""
@@ -130,6 +135,16 @@ func (w *world) directive(f []string) error {
 		return w.seed(f[1], f[2], f[3], f[4:])
 	case len(f) == 2 && f[0] == "remove":
 		return w.remove(f[1])
+	case len(f) >= 5 && f[0] == "model":
+		return w.seedModel(f[1:]) // model_world_test.go
+	case len(f) == 2 && f[0] == "forms" && f[1] == "defaults":
+		forms, err := defaultForms() // journey_test.go
+		w.env.Forms = forms
+		return err
+	case len(f) == 2 && f[0] == "sheet":
+		return w.setSheet(f[1]) // directory_flow_test.go
+	case len(f) == 2 && f[0] == "via":
+		return w.setVia(f[1])
 	case len(f) == 2 && f[0] == "dir" && f[1] == "merger":
 		w.env.Dir = mergerDirectory(w.tb)
 		w.fullDir = w.env.Dir
@@ -192,11 +207,19 @@ func (w *world) say(tb testing.TB, line int, text string, out *strings.Builder) 
 }
 
 // input reads the script's notation: /cmd args, [button label] or [label@N] for a button of
-// reply N, (photo) for media, anything else is typed text.
+// reply N, (photo) for media, (file NAME) for a document, (press data) for a press with made-up
+// data, (long N) for N characters of text, anything else is typed text.
 func (w *world) input(s string) (Input, error) {
 	switch {
 	case s == "(photo)" || s == "(sticker)":
 		return Input{Kind: MediaInput}, nil
+	case strings.HasPrefix(s, "(file ") && strings.HasSuffix(s, ")"):
+		return Input{Kind: MediaInput, File: s[len("(file ") : len(s)-1]}, nil
+	case strings.HasPrefix(s, "(press ") && strings.HasSuffix(s, ")"):
+		return Input{Kind: ButtonInput, Data: s[len("(press ") : len(s)-1]}, nil // forged or hand-made data
+	case strings.HasPrefix(s, "(long ") && strings.HasSuffix(s, ")"):
+		n, err := strconv.Atoi(s[len("(long ") : len(s)-1])
+		return Input{Kind: TextInput, Text: longText(n)}, err
 	case strings.HasPrefix(s, "/"):
 		cmd, args, _ := strings.Cut(s[1:], " ")
 		return Input{Kind: CommandInput, Command: cmd, Args: args}, nil
@@ -266,7 +289,7 @@ func (w *world) apply(e Effect) string {
 			return fmt.Sprintf("SaveDraft CONFLICT v%d over v%d", e.Draft.Version, old.Version)
 		}
 		w.drafts[id] = e.Draft
-		return fmt.Sprintf("SaveDraft %s v%d %s", e.Draft.Key, e.Draft.Version, values(e.Draft.Answers))
+		return fmt.Sprintf("SaveDraft %s v%d %s%s", e.Draft.Key, e.Draft.Version, values(e.Draft.Answers), textsOf(e.Draft.Texts, e.Draft.Typing))
 	case Submit:
 		s := e.Submission
 		if old := w.subs[s.Key]; old.Version != s.Version-1 {
@@ -277,7 +300,7 @@ func (w *world) apply(e Effect) string {
 		if e.Draft > 0 {
 			w.drafts[s.By+"|"+s.Key.String()] = Draft{Key: s.Key, Person: s.By, Answers: map[string]int64{}, Version: e.Draft + 1}
 		}
-		return fmt.Sprintf("Submit %s v%d ref %s %s", s.Key, s.Version, s.Ref, values(s.Values))
+		return fmt.Sprintf("Submit %s v%d ref %s %s%s", s.Key, s.Version, s.Ref, values(s.Values), textsOf(s.Texts, ""))
 	case CreateInvite:
 		return fmt.Sprintf("CreateInvite %s %s %v expires %s", e.Invite.Code, e.Invite.Role, e.Invite.Nodes, e.Invite.Expires.Format(time.RFC3339))
 	case SavePerson:
@@ -286,6 +309,8 @@ func (w *world) apply(e Effect) string {
 	case DropDraft:
 		delete(w.drafts, e.Person+"|"+e.Key.String())
 		return fmt.Sprintf("DropDraft %s", e.Key)
+	case SaveModel:
+		return w.saveModel(e.Model)
 	default:
 		return w.applyLeader(e)
 	}

@@ -23,10 +23,16 @@ type Screen string
 
 // The screens of the conversation.
 const (
-	Idle        Screen = ""
-	PickUnit    Screen = "pick_unit"
-	PickPeriod  Screen = "pick_period"
-	PickForm    Screen = "pick_form"
+	Idle     Screen = ""
+	PickUnit Screen = "pick_unit"
+	// PickPeriod and AskResume are screens the journey no longer opens (a period's choice, a
+	// draft's "Tiếp tục / Làm lại"); a chat saved on one still works: PickPeriod shows the chooser.
+	PickPeriod Screen = "pick_period"
+	// PickForm is the chooser ("🔁 Đổi"): the forms of a unit's period, its other periods, the
+	// person's other units.
+	PickForm Screen = "pick_form"
+	// PickDraft asks which of several drafts to go on with.
+	PickDraft   Screen = "pick_draft"
 	AskResume   Screen = "resume"
 	Asking      Screen = "asking"
 	SoftConfirm Screen = "soft_confirm"
@@ -36,6 +42,13 @@ const (
 	InviteNodes Screen = "invite_nodes"
 	// ReturnReason waits for a leader to type why a report goes back for correction.
 	ReturnReason Screen = "return_reason"
+	// The screens of registering a "Dân vận khéo" model (model_flow.go).
+	AskModelUnit  Screen = "model_unit"
+	AskModelName  Screen = "model_name"
+	AskModelField Screen = "model_field"
+	AskModelStart Screen = "model_start"
+	AskModelLevel Screen = "model_level"
+	ModelCard     Screen = "model_confirm"
 )
 
 // State is one chat's conversation. It is small and JSON-encoded by the store; the answers
@@ -62,6 +75,8 @@ type State struct {
 	Seen Seen `json:"seen,omitzero"`
 	// Return is the submission a leader is sending back, while ReturnReason asks why.
 	Return *ReturnTarget `json:"ret,omitempty"`
+	// Model is the "Dân vận khéo" model being registered or recognised on the Model* screens.
+	Model *ModelDraft `json:"model,omitempty"`
 	// Sent is the report the step that led to this idle state submitted: a redraw (Redraw)
 	// confirms it again. The next step clears it.
 	Sent *Key `json:"sent,omitempty"`

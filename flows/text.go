@@ -45,7 +45,7 @@ func (t Text) In(lang Lang) string {
 // leaders and admins, whatever else they are. An organiser only is addressed as "bạn": the
 // grassroots cán bộ who fill in the forms are often young union members, not all of them Party
 // members, and "bạn" is the neutral, friendly form the form's questions were written in.
-func Formal(p Person) bool { return p.Admin || len(p.Scopes) > 0 }
+func Formal(p Person) bool { return IsAdmin(p) || len(p.Scopes) > 0 }
 
 // comrade rewrites the second person "bạn" of a Vietnamese text as "đồng chí" ("Bạn" as "Đồng
 // chí"), as a whole word only.

@@ -19,8 +19,6 @@ var texts = map[string]Text{
 	"not_yours":      {Vi: "Bạn không còn phụ trách đơn vị của báo cáo này. Gõ /report để bắt đầu lại.", En: "You no longer report for this unit. Type /report to start again."},
 	"no_period":      {Vi: "Hiện không có kỳ báo cáo nào đang mở.", En: "No reporting period is open right now."},
 	"pick_unit":      {Vi: "Bạn báo cáo cho đơn vị nào?", En: "Which unit are you reporting for?"},
-	"pick_period":    {Vi: "%s\nBáo cáo kỳ nào?", En: "%s\nWhich period?"},
-	"pick_form":      {Vi: "%s · %s\nChọn biểu mẫu:", En: "%s · %s\nChoose a form:"},
 	"mark_sent":      {Vi: "✅ đã gửi", En: "✅ sent"},
 	"mark_draft":     {Vi: "📝 nháp %d/%d", En: "📝 draft %d/%d"},
 	"resume":         {Vi: "Bạn có bản nháp %d/%d của biểu mẫu này.", En: "You have a draft of this form, %d/%d answered."},
@@ -65,8 +63,11 @@ var texts = map[string]Text{
 	"inv_role":       {Vi: "Mời ai?", En: "Invite whom?"},
 	"inv_org":        {Vi: "Cán bộ phụ trách đơn vị", En: "Organiser of units"},
 	"inv_leader":     {Vi: "Lãnh đạo (xem số liệu)", En: "Leader (reads figures)"},
+	"inv_admin":      {Vi: "Quản trị viên (mời cán bộ, lịch nhắc)", En: "Admin (invites people, runs reminders)"},
+	"inv_nodes_a":    {Vi: "%s\nChọn nơi quản trị viên được quản trị (có thể chọn nhiều). Đã chọn: %s", En: "%s\nChoose where the admin administers (several allowed). Chosen: %s"},
 	"inv_nodes_o":    {Vi: "%s\nChọn đơn vị cho cán bộ phụ trách (có thể chọn nhiều). Đã chọn: %s", En: "%s\nChoose the organiser's units (several allowed). Chosen: %s"},
 	"inv_nodes_l":    {Vi: "%s\nChọn phạm vi lãnh đạo được xem (có thể chọn nhiều). Đã chọn: %s", En: "%s\nChoose the leader's scope (several allowed). Chosen: %s"},
+	"inv_top":        {Vi: "Nơi bạn quản trị", En: "Where you administer"},
 	"inv_none":       {Vi: "chưa có", En: "none"},
 	"inv_up":         {Vi: "⬆️ Lên trên", En: "⬆️ Up"},
 	"inv_all":        {Vi: "Cả %s", En: "All of %s"},
@@ -88,6 +89,7 @@ var texts = map[string]Text{
 	"num_several":    {Vi: "Vui lòng chỉ gõ một số.", En: "Please type just one number."},
 	"role_org":       {Vi: "cán bộ phụ trách", En: "organiser"},
 	"role_leader":    {Vi: "lãnh đạo", En: "leader"},
+	"role_admin":     {Vi: "quản trị viên", En: "admin"},
 }
 
 // addTexts adds the texts of one feature, kept in that feature's file; it is called from init

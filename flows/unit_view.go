@@ -60,11 +60,13 @@ func (t *turn) unitForm(per Period, prog UnitProgress, f Form) string {
 	if s != nil {
 		lines = append(lines, t.T("unit_version", s.Version, s.Ref, t.when(s), t.nameOf(s.By)))
 		for _, q := range f.For(per.Kind) {
-			if v, ok := s.Values[q.ID]; ok {
+			if v, ok := s.Values[q.ID]; ok && !q.IsText() {
 				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+t.num(v))
+			} else if text := s.Texts[q.ID]; q.IsText() && text != "" {
+				lines = append(lines, "  • "+q.Label.In(t.lang)+": "+quoteLines(Neutral(text), 1, summaryRunes))
 			}
 		}
-		for _, l := range IndicatorLines(t.env.Indicators, f, per.Kind, s.Values, t.lang) {
+		for _, l := range IndicatorLines(t.env.IndicatorsIn(prog.Unit, per), f, per.Kind, s.Values, t.lang) {
 			lines = append(lines, "  "+l)
 		}
 	}
@@ -112,6 +114,7 @@ func (t *turn) historyLines(k Key) []string {
 		out = append(out, t.T("unit_hist_v", s.Version, s.Ref, t.when(&s), t.nameOf(s.By)))
 		if i > 0 {
 			out = append(out, t.changeLines(f, hist[i-1].Values, s.Values)...)
+			out = append(out, t.textChangeLines(f, hist[i-1].Texts, s.Texts)...)
 		}
 		if r := s.Returned; r != nil {
 			out = append(out, t.T("unit_hist_ret", r.At.In(t.loc()).Format("15:04 02/01/2006"), t.nameOf(r.By), Neutral(r.Reason)))
@@ -130,6 +133,17 @@ func (t *turn) changeLines(f Form, prev, next map[string]int64) []string {
 			label = q.Label.In(t.lang)
 		}
 		out = append(out, "    • "+label+": "+figureOr(prev, c.Field)+" → "+figureOr(next, c.Field))
+	}
+	return out
+}
+
+// textChangeLines are the written answers next changed against prev: "• Hạn chế, khó khăn: đã
+// sửa" (a paragraph old → new is unreadable on a phone; the unit view shows the new one).
+func (t *turn) textChangeLines(f Form, prev, next map[string]string) []string {
+	var out []string
+	for _, id := range TextChanges(f, prev, next) {
+		q, _ := f.Question(id)
+		out = append(out, "    • "+q.Label.In(t.lang)+": "+t.T("unit_text_edit"))
 	}
 	return out
 }

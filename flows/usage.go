@@ -6,7 +6,10 @@ import "fmt"
 // the quota of the platform's plan (0 when unknown), for an admin's /calendar. The caller
 // counts; flows only words it.
 type ChannelUsage struct {
-	Channel     string // as people read it: "Zalo"
+	Channel string // as people read it: "Zalo"
+	// Bot is the identity prefix of the bot that counted ("zalo", "zalo.lc"): the caller shows
+	// an admin the deployment's bots and their own tenant's.
+	Bot         string
 	Year, Month int
 	Sent        int64
 	Quota       int64

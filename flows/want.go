@@ -15,6 +15,10 @@ type Want struct {
 	History []Key
 	// Plan asks for the reminder plan an admin previews (into Env.Plan).
 	Plan bool
+	// Models names units whose "Dân vận khéo" models the step reads (into Env.Models).
+	Models []string
+	// Sheet asks for the check of the file an admin sent as a directory sheet (into Env.Sheet).
+	Sheet bool
 	// Status names units whose status in Period (a bit per form of Env.Forms) the caller loads
 	// into Env.Status: what a /missing list pages through, a few commands for any number.
 	Status []string
@@ -32,5 +36,7 @@ func Wants(env *Env, st State, in Input, now time.Time) Want {
 	}
 	w := leaderWants(env, parseLeader(env, st, in, now))
 	w.Plan = wantsPlan(env, in)
+	w.Models = modelWants(env, st, in)
+	w.Sheet = wantsSheet(env, in)
 	return w
 }

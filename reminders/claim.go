@@ -26,12 +26,12 @@ func (s *Scheduler) once(ctx context.Context, p flows.Period, st Step, pr flows.
 	build func() (flows.Reply, bool, error)) (bool, error) {
 	c := s.cfg
 	token := c.Holder + "#" + strconv.FormatUint(s.claims.Add(1), 10)
-	ok, err := c.Claims.ClaimReminder(ctx, p.ID, st.ID, pr.ID, token, c.Now(), c.Lease)
+	ok, err := c.Claims.ClaimReminder(ctx, p.ID, s.claimStep(st), pr.ID, token, c.Now(), c.Lease)
 	if err != nil || !ok {
 		return false, err
 	}
 	c.Observer.Reminded(st.ID, "claimed")
-	stopHold := s.hold(ctx, p.ID, st.ID, pr.ID, token)
+	stopHold := s.hold(ctx, p.ID, s.claimStep(st), pr.ID, token)
 	r, send, err := build()
 	if err == nil && send {
 		err = c.Sender.Send(ctx, pr, r)
@@ -51,7 +51,7 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	case err == nil && send:
 		c.Observer.Reminded(st.ID, "sent")
 		c.Log.Info("reminders: sent", "period", p.ID, "step", st.ID, "person", pr.ID)
-		if err := c.Claims.DoneReminder(ctx, p.ID, st.ID, pr.ID); err != nil {
+		if err := c.Claims.DoneReminder(ctx, p.ID, s.claimStep(st), pr.ID); err != nil {
 			return false, err
 		}
 		return true, nil
@@ -62,7 +62,7 @@ func (s *Scheduler) settle(ctx context.Context, p flows.Period, st Step, pr flow
 	case err != nil:
 		c.Observer.Reminded(st.ID, "failed")
 	}
-	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, st.ID, pr.ID, token); rerr != nil {
+	if rerr := c.Claims.ReleaseReminder(ctx, p.ID, s.claimStep(st), pr.ID, token); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	if err != nil {

@@ -25,7 +25,7 @@ func (s *Scheduler) digests(ctx context.Context, p flows.Period, st Step) (outco
 	if err != nil {
 		return outcome{}, fmt.Errorf("leaders: %w", err)
 	}
-	reached, err := s.cfg.Steps.Reached(ctx, p.ID, st.ID)
+	reached, err := s.cfg.Steps.Reached(ctx, p.ID, s.claimStep(st))
 	if err != nil {
 		return outcome{}, fmt.Errorf("who had %s of %s: %w", st.ID, p.ID, err)
 	}
@@ -81,15 +81,10 @@ func (s *Scheduler) digest(ctx context.Context, pr flows.Person, p flows.Period,
 	if len(missing) > 0 {
 		r.Buttons = [][]flows.Button{{unbound(flows.T(l, "rm_btn_all"), ActAll, p.ID)}}
 	}
-	if s.cfg.Files != nil {
-		f, err := s.cfg.Files.File(ctx, pr, flows.Attachment{Kind: flows.SheetFile, Period: p.ID}, l)
-		if err != nil {
-			s.cfg.Log.Warn("reminders: digest file not made", "period", p.ID, "person", pr.ID, "err", err)
-		} else {
-			r.File = &f
-			lines = append(lines, flows.T(l, "dg_file"))
-		}
-	}
+	// The full list goes as the workbook /export makes, over the leader's scope: the Sender
+	// (the bot's router) renders it.
+	r.Attach = &flows.Attachment{Kind: flows.SheetFile, Period: p.ID}
+	lines = append(lines, flows.T(l, "dg_file"))
 	r.Text = cutText(strings.Join(lines, "\n"), maxDigest)
 	return r, true, nil
 }

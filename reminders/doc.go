@@ -1,7 +1,7 @@
 // Package reminders chases the organisers who have not reported before each quarterly,
 // six-monthly and yearly deadline (section III.3 of the plan), and tells leaders after it.
 // It never talks to Redis or a platform itself: it reads and claims through the ports it
-// declares (Store, Survey, Steps, Claims, Snoozes, Nudges, Files) and sends through Sender,
+// declares (Store, Survey, Steps, Claims, Snoozes, Nudges) and sends through Sender,
 // importing neither storage nor any transport; what it does is counted through its Observer
 // port, which the operators' metrics implement.
 //
@@ -17,6 +17,11 @@
 // a deadline helps only before it. Where two steps land on one day, only the one meant latest
 // goes, so nobody gets two reminders of one period in a day.
 //
+// A ladder may end with a report step (Step.Report, after the last digest): each leader then
+// gets, once, the chart of their scope and the draft of the period's written report (push.go).
+// Those replies carry an Attach and no file: the Sender (the bot's router) renders them through
+// its own port, so this package imports neither the files nor a transport.
+//
 // An organiser gets one message per step listing every unit of theirs that has not submitted
 // every form (a returned report counts as not submitted), with "Báo cáo ngay", "▶️ Tiếp tục"
 // for a draft, and "Nhắc lại ngày mai". Who is missing is read again just before each send, so a
@@ -25,7 +30,8 @@
 // units reported; for more than ten units, the count by place (or organisation) with the ten
 // furthest behind; ten each of the missing units, the late ones and the organisers who blocked
 // the bot, with how many more; "Nhắc tất cả"; and the full list, unit by unit, as a spreadsheet
-// (Files: the workbook /export sends). People marked unreachable are skipped.
+// (an Attach the Sender renders: the workbook /export sends). People marked unreachable are
+// skipped.
 //
 // A period's units are those in force on its due day (flows.Directory.In); the units each
 // leader's scopes cover are a lookup in an index of that directory built once (never a walk of

@@ -74,7 +74,7 @@ func (s *Scheduler) draftOf(person string, up flows.UnitProgress) (flows.Form, *
 		if up.Done(f.ID) {
 			continue
 		}
-		if d := up.Drafts[f.ID][person]; d != nil && len(d.Answers) > 0 {
+		if d := up.Drafts[f.ID][person]; d.Started() {
 			return f, d
 		}
 	}
@@ -86,7 +86,7 @@ func (s *Scheduler) answered(f flows.Form, p flows.Period, d *flows.Draft) (int,
 	qs := f.For(p.Kind)
 	n := 0
 	for _, q := range qs {
-		if _, ok := d.Answers[q.ID]; ok {
+		if d.Has(q) {
 			n++
 		}
 	}

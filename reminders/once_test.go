@@ -184,7 +184,7 @@ func TestPlanPreview(t *testing.T) {
 	rec := newRecorder(func() time.Time { return now })
 	rs := testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind"))
 	s := mustScheduler(t, fs, rs, rec, "a", func() time.Time { return now })
-	plan, err := s.Plan(context.Background(), now)
+	plan, err := s.Plan(context.Background(), now, flows.Person{Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestPlanSaysWhereOpenPeriodsStand(t *testing.T) {
 	now := at("2026-06-25 10:00")
 	rec := newRecorder(func() time.Time { return now })
 	s := mustScheduler(t, fs, testkit.StoreAt(t, redistest.Addr(), redistest.Prefix(t, "remind")), rec, "a", func() time.Time { return now })
-	plan, err := s.Plan(context.Background(), now)
+	plan, err := s.Plan(context.Background(), now, flows.Person{Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}

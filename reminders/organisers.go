@@ -75,7 +75,7 @@ func (s *Scheduler) decide(ctx context.Context, p flows.Period, st Step, at, now
 			}
 		}
 		if reached[step.ID] == nil {
-			if reached[step.ID], err = s.cfg.Steps.Reached(ctx, p.ID, step.ID); err != nil {
+			if reached[step.ID], err = s.cfg.Steps.Reached(ctx, p.ID, s.claimStep(step)); err != nil {
 				return d, fmt.Errorf("who had %s of %s: %w", step.ID, p.ID, err)
 			}
 		}

@@ -14,23 +14,29 @@ import (
 // planSample is how many people the preview names per coming step; the rest are counted.
 const planSample = 10
 
-// Plan previews, for /reminders and /remind, the next step of each running ladder: how many it
-// would reach if it went now, ten of them by name, and what its fan-out takes at the pace of one
-// bot token per channel (a dry run: nothing is claimed or sent); where each open period's
-// reminders stand and what a /remind of it would send; and the year's ladder for /calendar.
-// It reads what a tick reads: every unit's status and the organisers of the missing ones, in a
-// few round trips per period.
-func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error) {
+// Plan previews, for the /reminders and /remind of admin, the next step of each running
+// ladder: how many it would reach if it went now, ten of them by name, and what its fan-out
+// takes at the pace of one bot token per channel (a dry run: nothing is claimed or sent); where
+// each open period's reminders stand and what a /remind of it would send; and the year's ladder
+// for /calendar. It covers the units admin may see (flows.Narrow: everything for a bootstrap
+// admin, their scopes for a tenant's) and their organisers and leaders, nobody else. It reads
+// what a tick reads: every unit's status and the organisers of the missing ones, in a few round
+// trips per period.
+func (s *Scheduler) Plan(ctx context.Context, now time.Time, admin flows.Person) (*flows.Plan, error) {
 	plan := &flows.Plan{Ladder: s.ladder(now.In(s.cfg.Calendar.Loc).Year())}
 	var errs []error
 	lead := &leaderCache{}
 	for _, p := range s.periods(now) {
+		seen := s.seenBy(admin, p)
+		if len(seen) == 0 {
+			continue
+		}
 		c, err := s.census(ctx, p)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("plan: %w", err))
 			continue
 		}
-		byPerson, err := s.byPerson(ctx, c, c.missing(nil))
+		byPerson, err := s.byPerson(ctx, c, c.missing(seen))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("plan: %w", err))
 			continue
@@ -39,10 +45,10 @@ func (s *Scheduler) Plan(ctx context.Context, now time.Time) (*flows.Plan, error
 			s.planStep(plan, p, st, at, byPerson)
 		}
 		if st, at, ok := s.cfg.Rules.next(p, true, now); ok {
-			errs = append(errs, s.planDigest(ctx, plan, p, st, at, c, lead))
+			errs = append(errs, s.planDigest(ctx, plan, p, st, at, c, seen, lead))
 		}
 		if !now.Before(p.Opens) {
-			plan.Periods = append(plan.Periods, s.planPeriod(p, c, byPerson, now))
+			plan.Periods = append(plan.Periods, s.planPeriod(p, c, seen, byPerson, now))
 		}
 	}
 	slices.SortStableFunc(plan.Next, func(a, b flows.PlannedReminder) int { return a.At.Compare(b.At) })
@@ -77,8 +83,21 @@ func smallestKeys[V any](m map[string]V, n int) []string {
 	return out
 }
 
-// planDigest adds digest step st of p: the leaders whose scope has a unit missing or late.
-func (s *Scheduler) planDigest(ctx context.Context, plan *flows.Plan, p flows.Period, st Step, at time.Time, c *census, lead *leaderCache) error {
+// seenBy lists the units of p this schedule runs that admin may see, as positions in the
+// period's index, in directory order.
+func (s *Scheduler) seenBy(admin flows.Person, p flows.Period) []int32 {
+	x := s.scopeOf(p)
+	var out []int32
+	for _, v := range flows.Narrow(admin, x.dir, flows.View{Node: s.cfg.Root}) {
+		out = append(out, x.of(v)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// planDigest adds digest step st of p: the leaders whose scope has a unit among seen missing or
+// late.
+func (s *Scheduler) planDigest(ctx context.Context, plan *flows.Plan, p flows.Period, st Step, at time.Time, c *census, seen []int32, lead *leaderCache) error {
 	leaders, err := lead.load(ctx, s)
 	if err != nil {
 		return err
@@ -86,7 +105,7 @@ func (s *Scheduler) planDigest(ctx context.Context, plan *flows.Plan, p flows.Pe
 	var ids []string
 	for _, id := range sortedKeys(leaders) {
 		pr := leaders[id]
-		pos := c.x.lead(pr.Scopes)
+		pos := intersect(c.x.lead(pr.Scopes), seen)
 		if pr.Unreachable || !c.anyMissingOrLate(pos) {
 			continue
 		}
@@ -123,9 +142,20 @@ func (l *leaderCache) load(ctx context.Context, s *Scheduler) (map[string]flows.
 	return l.people, nil
 }
 
-// planPeriod says where the reminders of open period p stand at now.
-func (s *Scheduler) planPeriod(p flows.Period, c *census, byPerson map[string][]string, now time.Time) flows.PlanPeriod {
-	pp := flows.PlanPeriod{Period: p.ID, Units: len(c.x.units), Missing: len(c.missing(nil)), Remind: s.fanout(maps.Keys(byPerson))}
+// intersect keeps the positions of a that are in b; both sorted.
+func intersect(a, b []int32) []int32 {
+	var out []int32
+	for _, i := range a {
+		if _, ok := slices.BinarySearch(b, i); ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// planPeriod says where the reminders of open period p stand at now, over the units seen.
+func (s *Scheduler) planPeriod(p flows.Period, c *census, seen []int32, byPerson map[string][]string, now time.Time) flows.PlanPeriod {
+	pp := flows.PlanPeriod{Period: p.ID, Units: len(seen), Missing: len(c.missing(seen)), Remind: s.fanout(maps.Keys(byPerson))}
 	_, pp.Last, _ = s.cfg.Rules.latest(p, false, now)
 	_, _, pp.Ahead = s.cfg.Rules.next(p, false, now)
 	return pp

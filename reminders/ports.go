@@ -64,12 +64,6 @@ type Snoozes interface {
 	Snoozed(ctx context.Context, period string) (map[string]time.Time, error)
 }
 
-// Files renders the file a leader's digest carries: the full list behind its summary, as the
-// dispatcher's files do (bot/files.Maker implements it).
-type Files interface {
-	File(ctx context.Context, p flows.Person, a flows.Attachment, lang flows.Lang) (flows.File, error)
-}
-
 // Nudges keeps a leader's "Nhắc ngay" to once a day per unit, and records it for /missing.
 type Nudges interface {
 	// NudgeOnce records n and returns true the first time unit is nudged on day ("2006-01-02").

@@ -11,19 +11,26 @@ import (
 )
 
 // Remind sends now, to the organisers of e.Units (every unit when empty) who have not submitted
-// e.Period, their reminder: an admin's /remind or a leader's "Nhắc tất cả" / "Nhắc ngay". With
-// e.Nudge a unit is reminded at most once a day; the units left out are logged. These sends
-// are outside the ladder and its claims: the dispatcher calls Remind once per press. It runs
-// as long as the fan-out takes, so the caller runs it on a context of its own, not a chat's.
+// e.Period, their reminder: an admin's /remind or a leader's "Nhắc tất cả" / "Nhắc ngay". Only
+// units of the schedule's Root are reminded (with e.All, within e.Within when set): a schedule
+// per tenant takes its own part of e. With e.Nudge a unit is reminded at most once a day; the
+// units left out are logged. These sends are outside the ladder and its claims: the dispatcher
+// calls Remind once per press. It runs as long as the fan-out takes, so the caller runs it on a
+// context of its own, not a chat's.
 func (s *Scheduler) Remind(ctx context.Context, e flows.Remind) error {
 	now := s.cfg.Now()
 	p, ok := s.cfg.Calendar.Period(e.Period)
 	if !ok {
 		return fmt.Errorf("remind: unknown period %q", e.Period)
 	}
-	units := e.Units
+	units := s.within(e.Units)
 	if e.All {
-		units = s.scopeOf(p).units
+		units = slices.Clone(s.scopeOf(p).units)
+		if len(e.Within) > 0 {
+			units = slices.DeleteFunc(units, func(u string) bool {
+				return !slices.ContainsFunc(e.Within, func(n string) bool { return s.cfg.Dir.Within(u, n) })
+			})
+		}
 	}
 	if len(units) == 0 {
 		return nil // an empty list is nobody, never everybody

@@ -8,13 +8,15 @@ import (
 )
 
 // Step is one rung of a period's reminder ladder: Days from the due day (−7, −2, 0, 1, 3) at a
-// time of day, to organisers, or to leaders when Digest is set.
+// time of day, to organisers, or to leaders when Digest is set; with Report, the push that ends
+// the ladder: each leader's chart and report draft (push.go).
 type Step struct {
-	// ID names the step in claims and plans: "-7d", "due", "+1d", "digest+1d".
+	// ID names the step in claims and plans: "-7d", "due", "+1d", "digest+1d", "report".
 	ID     string
 	Days   int
 	At     time.Duration // time of day, from midnight
 	Digest bool
+	Report bool
 }
 
 // Rules are the reminder settings: the ladders, the sending hours and the days nothing is sent.
@@ -137,7 +139,7 @@ type timed struct {
 func (r Rules) effective(p flows.Period, digest bool) []timed {
 	var all []timed
 	for _, s := range r.StepsFor(p.Kind) {
-		if s.Digest == digest {
+		if s.Digest == digest && !s.Report { // the report push has a path of its own (push.go)
 			all = append(all, timed{s, r.When(p, s), Nominal(p, s)})
 		}
 	}

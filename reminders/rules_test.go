@@ -54,7 +54,7 @@ func TestPlanLadderPerKind(t *testing.T) {
 	fs := newFakeStore()
 	s := reminders.New(reminders.Config{Store: fs, Survey: fs, Calendar: testCalendar(), Dir: mustDir(t),
 		Forms: testForms, Rules: yearEarly(), Log: slogDiscard()})
-	plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"))
+	plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"), flows.Person{Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestDueStepOnForbiddenDay(t *testing.T) {
 			fs := newFakeStore()
 			s := reminders.New(reminders.Config{Store: fs, Survey: fs, Calendar: tt.cal, Dir: mustDir(t),
 				Forms: testForms, Rules: tt.rules, Log: slogDiscard()})
-			plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"))
+			plan, err := s.Plan(context.Background(), at("2026-01-05 10:00"), flows.Person{Admin: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,19 +21,29 @@ import (
 
 // Config is what a Scheduler needs: its ports, the calendar and the rules.
 type Config struct {
-	Store   Store
-	Survey  Survey
-	Steps   Steps
-	Claims  Claims
-	Snoozes Snoozes
-	Nudges  Nudges
-	Sender  Sender
-	// Files renders the full list a digest carries; nil sends the digest's summary alone.
-	Files    Files
+	Store    Store
+	Survey   Survey
+	Steps    Steps
+	Claims   Claims
+	Snoozes  Snoozes
+	Nudges   Nudges
+	Sender   Sender
 	Calendar flows.Calendar
 	Dir      *flows.Directory
-	Forms    []flows.Form
-	Rules    Rules
+	// Root confines the schedule to one tenant: the units at or below it, on Calendar, the
+	// tenant's. "" runs the whole directory.
+	Root string
+	// Tag tells this schedule's claims apart from another tenant's, for a person in both (a
+	// leader of two provinces gets each one's digest): it prefixes the step of every claim,
+	// sent set and mark. "" keeps the claims of a deployment of one tenant.
+	Tag   string
+	Forms []flows.Form
+	// Indicators are the plan's targets; the report push charts the first the period measures.
+	// With Plans they are those of the plan in force in the period's year.
+	Indicators []flows.Indicator
+	// Plans, when set, are the tenant's plans by year (flows.Tenant.Plans).
+	Plans []flows.WorkPlan
+	Rules Rules
 	// PerSecond is the fan-out's pace per bot token (reminders.rate, 25): what the plan's
 	// expected finish is worked out from. Default 25.
 	PerSecond float64
@@ -108,15 +118,33 @@ func New(cfg Config) *Scheduler {
 	return s
 }
 
-// scopeOf is the index of the units that report for p: those in force on its due day
-// (flows.Directory.In), so the units merged away are not reminded of the periods after.
+// scopeOf is the index of the units that report for p: those of the schedule's Root in force on
+// its due day (flows.Directory.In), so the units merged away are not reminded of the periods
+// after.
 func (s *Scheduler) scopeOf(p flows.Period) *scopes {
 	dir := s.cfg.Dir.In(p)
 	if x, ok := s.views.Load(dir); ok {
 		return x.(*scopes)
 	}
-	x, _ := s.views.LoadOrStore(dir, newScopes(dir))
+	x, _ := s.views.LoadOrStore(dir, newScopes(dir, s.cfg.Root))
 	return x.(*scopes)
+}
+
+// claimStep is st as this schedule's claims, sent sets and marks name it: its id, after Tag when
+// there is one.
+func (s *Scheduler) claimStep(st Step) string {
+	if s.cfg.Tag == "" {
+		return st.ID
+	}
+	return s.cfg.Tag + "/" + st.ID
+}
+
+// within keeps the units of units at or below the schedule's Root, in order.
+func (s *Scheduler) within(units []string) []string {
+	if s.cfg.Root == "" {
+		return units
+	}
+	return slices.DeleteFunc(slices.Clone(units), func(u string) bool { return !s.cfg.Dir.Within(u, s.cfg.Root) })
 }
 
 // directorySum fingerprints what a step's recipients follow from besides the store: the
@@ -151,9 +179,11 @@ type dueStep struct {
 	at     time.Time
 }
 
-func (d dueStep) key() string { return d.period.ID + "|" + d.step.ID }
+// markKey names d's mark: "<period>|<step as claims name it>".
+func (s *Scheduler) markKey(d dueStep) string { return d.period.ID + "|" + s.claimStep(d.step) }
 
-// due lists, for each period, the latest step of the organisers' ladder and of the digests.
+// due lists, for each period, the latest step of the organisers' ladder, of the digests and of
+// the report push.
 func (s *Scheduler) due(now time.Time) []dueStep {
 	var out []dueStep
 	for _, p := range s.periods(now) {
@@ -161,6 +191,9 @@ func (s *Scheduler) due(now time.Time) []dueStep {
 			if st, at, ok := s.cfg.Rules.latest(p, digest, now); ok {
 				out = append(out, dueStep{p, st, at})
 			}
+		}
+		if st, ok := s.cfg.Rules.reportStep(p, now); ok {
+			out = append(out, dueStep{p, st, s.cfg.Rules.When(p, st)})
 		}
 	}
 	return out
@@ -187,7 +220,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 	}
 	keys := make([]string, len(due))
 	for i, d := range due {
-		keys[i] = d.key()
+		keys[i] = s.markKey(d)
 	}
 	marks, err := s.cfg.Steps.StepMarks(ctx, keys)
 	if err != nil {
@@ -199,7 +232,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 	}
 	var errs []error
 	for _, d := range due {
-		if m, ok := parseMark(marks[d.key()]); ok && m.holds(rev, s.dirSum, now) {
+		if m, ok := parseMark(marks[s.markKey(d)]); ok && m.holds(rev, s.dirSum, now) {
 			continue
 		}
 		errs = append(errs, s.runStep(ctx, d, rev, now))
@@ -211,16 +244,19 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 func (s *Scheduler) runStep(ctx context.Context, d dueStep, rev int64, now time.Time) error {
 	var out outcome
 	var err error
-	if d.step.Digest {
+	switch {
+	case d.step.Report:
+		out, err = s.pushReports(ctx, d.period, d.step)
+	case d.step.Digest:
 		out, err = s.digests(ctx, d.period, d.step)
-	} else {
+	default:
 		out, err = s.organisers(ctx, d.period, d.step, d.at, now)
 	}
 	if err != nil || !out.settled {
 		return err
 	}
 	m := stepMark{rev: rev, dir: s.dirSum, wake: out.wake}
-	if err := s.cfg.Steps.MarkStep(ctx, d.key(), m.String()); err != nil {
+	if err := s.cfg.Steps.MarkStep(ctx, s.markKey(d), m.String()); err != nil {
 		return fmt.Errorf("reminders: %w", err)
 	}
 	return nil

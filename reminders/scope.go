@@ -24,10 +24,11 @@ type scopes struct {
 
 type view struct{ node, org string }
 
-// newScopes indexes the units dir sees: each is added to the lists of the places above it.
-func newScopes(dir *flows.Directory) *scopes {
+// newScopes indexes the units dir sees at or below root ("" for all): each is added to the lists
+// of the places above it.
+func newScopes(dir *flows.Directory, root string) *scopes {
 	x := &scopes{dir: dir, pos: map[string]int32{}, below: map[view][]int32{}}
-	for _, n := range dir.Units("") {
+	for _, n := range dir.Units(root) {
 		i := int32(len(x.units))
 		x.units = append(x.units, n.ID)
 		x.pos[n.ID] = i

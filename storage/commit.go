@@ -86,6 +86,8 @@ func (s *Store) writeOf(e flows.Effect) (write, error) {
 		return write{blind: true, do: func(ctx context.Context) (int64, error) { return 0, s.setLang(ctx, e.Person) }}, nil
 	case flows.Snooze:
 		return write{do: func(ctx context.Context) (int64, error) { return 0, s.snooze(ctx, e) }}, nil
+	case flows.SaveModel:
+		return write{do: func(ctx context.Context) (int64, error) { return 0, s.saveModel(ctx, e.Model) }}, nil
 	}
 	return write{}, fmt.Errorf("unknown effect %T", e)
 }

@@ -183,7 +183,7 @@ func (s *Store) loadDrafts(ctx context.Context, period string, forms []string, o
 		if err != nil {
 			return fmt.Errorf("load draft %s of %s: %w", r.key, r.who, err)
 		}
-		if d == nil || len(d.Answers) == 0 {
+		if !d.Started() {
 			continue
 		}
 		byForm := out[r.key.Unit].Drafts

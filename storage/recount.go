@@ -66,17 +66,19 @@ func (s *Store) Recount(ctx context.Context, forms []flows.Form, now time.Time) 
 	}
 	var out []RecountResult
 	done := map[string]bool{}
-	for _, p := range m.cal.Open(now) {
-		for _, q := range append([]flows.Period{p}, m.cal.Compared(p)...) {
-			if done[q.ID] {
-				continue
+	for _, cal := range m.calendars() { // each tenant's periods; a period open for two is counted once
+		for _, p := range cal.Open(now) {
+			for _, q := range append([]flows.Period{p}, cal.Compared(p)...) {
+				if done[q.ID] {
+					continue
+				}
+				done[q.ID] = true
+				res, err := s.recountPeriod(ctx, m, q.ID, units, formIDs, false)
+				if err != nil {
+					return out, fmt.Errorf("recount tallies of %s: %w", q.ID, err)
+				}
+				out = append(out, res)
 			}
-			done[q.ID] = true
-			res, err := s.recountPeriod(ctx, m, q.ID, units, formIDs, false)
-			if err != nil {
-				return out, fmt.Errorf("recount tallies of %s: %w", q.ID, err)
-			}
-			out = append(out, res)
 		}
 	}
 	return out, nil

@@ -73,7 +73,6 @@ func (s *Store) reread(ctx context.Context, period string, keys []flows.Key, sub
 // however many units share it. fields maps each report's field back to its key.
 func (s *Store) chunkArgs(m *tallyModel, period string, c chunkOf, units, forms []string,
 	subs map[flows.Key]flows.Submission) ([]any, map[string]flows.Key) {
-	due := m.due(period)
 	fields := make(map[string]flows.Key, len(units)*len(forms))
 	states := make([]any, 0, 4*len(units)*len(forms))
 	sums := map[string]map[string]int64{}
@@ -86,11 +85,11 @@ func (s *Store) chunkArgs(m *tallyModel, period string, c chunkOf, units, forms 
 			if got, ok := subs[k]; ok {
 				sub = &got
 			}
-			states = append(states, field, stateOf(sub, due), m.at(u), esc(f))
+			states = append(states, field, stateOf(sub, m.due(u, period)), m.at(u), esc(f))
 			if sub == nil {
 				continue
 			}
-			contrib := m.contribution(sub, period)
+			contrib := m.contribution(sub, u, period)
 			for _, t := range m.targets(u, period, f) {
 				addFields(sums, tallySuffix(t), contrib)
 			}

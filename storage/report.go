@@ -27,6 +27,11 @@ type HistoryEntry struct {
 	// Values are all the figures of this version, so an old version can be shown whole even
 	// after the form's questions changed.
 	Values map[string]int64 `json:"values"`
+	// Texts are this version's written answers; Edited lists the text questions whose answer
+	// it changed against the one before (a history shows "đã sửa", not old → new). Entries
+	// written before text questions have neither.
+	Texts  map[string]string `json:"texts,omitempty"`
+	Edited []string          `json:"edited,omitempty"`
 	// Returned is set on the entry that records a leader sending version Version back; By and
 	// At repeat who and when.
 	Returned *flows.Return `json:"returned,omitempty"`
@@ -178,6 +183,35 @@ func (s *Store) Submitted(ctx context.Context, unit, period string) (map[string]
 			return nil, fmt.Errorf("submitted index %s field %s: %w", unit, field, err)
 		}
 		out[keyUnescaper.Replace(form)] = v
+	}
+	return out, nil
+}
+
+// countChunk is how many units one pipeline of SubmissionCounts asks about.
+const countChunk = 1000
+
+// SubmissionCounts returns, for each of units that has any, how many reports (a period and a
+// form each, at their current version) are submitted for it: what a directory change must keep.
+// It reads each unit's "who has submitted" index, a pipeline per thousand units.
+func (s *Store) SubmissionCounts(ctx context.Context, units []string) (map[string]int, error) {
+	out := map[string]int{}
+	for start := 0; start < len(units); start += countChunk {
+		chunk := units[start:min(start+countChunk, len(units))]
+		cmds := make([]*redis.IntCmd, len(chunk))
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, u := range chunk {
+				cmds[i] = p.HLen(ctx, s.indexKey(u))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("count the reports of %d units: %w", len(chunk), err)
+		}
+		for i, c := range cmds {
+			if n := c.Val(); n > 0 {
+				out[chunk[i]] = int(n)
+			}
+		}
 	}
 	return out, nil
 }

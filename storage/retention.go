@@ -9,7 +9,8 @@ import "time"
 //	submissions, their history, the      P{u:…}:sub, :hist,        for good: they are the record
 //	  "who has submitted" index,         :submitted, :people;      (who sent or changed what,
 //	  organisers, people, identities,    P person:, ident:,        when); nothing deletes them
-//	  leaders, tallies                   leaders, P{t:…}:tally
+//	  leaders, tallies, the "Dân vận     leaders, P{t:…}:tally,
+//	  khéo" register                     P{u:…}:models
 //	drafts                               P{u:…}:draft:…            until their period closes
 //	                                                               (Draft.Until); DraftTTL without
 //	conversation state of a chat         P session:<chat>          SessionTTL after its last save

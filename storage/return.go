@@ -135,7 +135,7 @@ func versions(k flows.Key, raw []string) ([]flows.Submission, error) {
 			}
 			continue
 		}
-		sub := flows.Submission{Key: k, Ref: e.Ref, Values: e.Values, By: e.By, At: e.At, Version: e.Version}
+		sub := flows.Submission{Key: k, Ref: e.Ref, Values: e.Values, Texts: e.Texts, By: e.By, At: e.At, Version: e.Version}
 		if len(out) > 0 {
 			sub.FirstAt = out[0].First()
 		}

@@ -37,7 +37,7 @@ func BenchmarkRecountNation(b *testing.B) {
 	}
 	cal := cfg.FlowsCalendar()
 	now := time.Date(2026, 4, 20, 9, 0, 0, 0, cal.Loc)
-	s.UseModel(dir, cal, cfg.Targets)
+	s.UseModel(dir, cal, cfg.Indicators())
 	for _, p := range recountPeriods(cal, now) {
 		w, err := scaletest.Seed(ctx, s, dir, scaletest.Options{Period: p, Forms: cfg.Forms, Submitted: 0.9, Leaders: -1})
 		if err != nil {
@@ -51,7 +51,7 @@ func BenchmarkRecountNation(b *testing.B) {
 	var took, slowest, pingMax time.Duration
 	var chunks []time.Duration
 	for i := 0; b.Loop(); i++ {
-		targets := slices.Clone(cfg.Targets)
+		targets := slices.Clone(cfg.Indicators())
 		targets[0].Min += float64(i+1) / 1000 // the admin moved a target: every period is counted again
 		s.UseModel(dir, cal, targets)
 		_, _, _ = scaletest.Slowest(ctx, rdb)

@@ -170,11 +170,12 @@ func (s *Store) statusFromSubmissions(ctx context.Context, period string, units,
 	if err != nil {
 		return err
 	}
-	due := neverDue
-	if m := s.model.Load(); m != nil {
-		due = m.due(period)
-	}
+	m := s.model.Load()
 	for _, u := range units {
+		due := neverDue
+		if m != nil {
+			due = m.due(u, period)
+		}
 		var st flows.UnitStatus
 		for j, f := range forms {
 			if sub, ok := subs[flows.Key{Unit: u, Period: period, Form: f}]; ok {

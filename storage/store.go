@@ -1,10 +1,11 @@
 // Package storage keeps everything Dân vận bot must remember in Redis (go-redis v9): chat
-// sessions, drafts, submissions and their history (returns for correction included), the "who
-// has submitted" index, the leaders' aggregates (tallies), people, their platform identities and
-// each unit's organisers, invite codes, the wrong-code throttle, update de-duplication, and what
-// the Zalo transport shares between replicas (served files, each chat's last choices, the
-// webhook's inbox, the month's count of messages sent: zinbox.go, zusage.go). It works
-// on one Redis, on Sentinel and on Cluster through redis.UniversalClient.
+// sessions, drafts, submissions and their history (returns for correction included, written
+// answers too), the "who has submitted" index, the "Dân vận khéo" register, the leaders'
+// aggregates (tallies), people, their platform identities and each unit's organisers, invite
+// codes, the wrong-code throttle, update de-duplication, and what the Zalo transport shares
+// between replicas (served files, each chat's last choices, the webhook's inbox, the month's
+// count of messages sent: zinbox.go, zusage.go). It works on one Redis, on Sentinel and on
+// Cluster through redis.UniversalClient.
 //
 // It decides nothing: what to write is what flows said (the Effects it applies, a submission's
 // flows.Contribution to the tallies). It never sends a message, never reads the clock (callers
@@ -19,7 +20,9 @@
 // key (a person, chat, ident or code) needs no escaping.
 //
 // The keys of one unit share the hash tag {u:<unit>}, so they live in one Cluster slot and one
-// Lua script can write them all at once:
+// Lua script can write them all at once. Drafts, submissions and their history hold the written
+// answers of text questions too (flows.Draft.Texts and Typing, flows.Submission.Texts,
+// HistoryEntry.Texts and Edited); records written before those fields read with none:
 //
 //	P{u:<unit>}:draft:<period>:<form>:<person>  flows.Draft; lives until Draft.Until (its period
 //	                                            closes); a submission empties it, keeping its version
@@ -29,6 +32,12 @@
 //	P{u:<unit>}:submitted                       hash "<period>:<form>" → current version (integer);
 //	                                            a returned report has no field until resubmitted
 //	P{u:<unit>}:people                          set of the ids of the unit's organisers (Link)
+//	P{u:<unit>}:models                          hash "<id>" → flows.Model: the unit's "Dân vận
+//	                                            khéo" register (SaveModel, Models); no TTL. A
+//	                                            write states the version it replaces (field "v"
+//	                                            of the JSON), 0 for a new id; it does not move
+//	                                            the unit's stamp: every step reads the register
+//	                                            afresh (flows.Want.Models)
 //	P{u:<unit>}:stamp                           integer, no TTL: counts the writes of the unit's
 //	                                            drafts, submissions and returns (flows.Stamps),
 //	                                            moved by the script or transaction that writes
@@ -107,7 +116,7 @@
 //
 // # Atomicity
 //
-// Versioned writes (SaveSession, SaveDraft, Submit, ReturnSubmission) run as Lua scripts, so the
+// Versioned writes (SaveSession, SaveDraft, Submit, ReturnSubmission, SaveModel) run as Lua scripts, so the
 // version check and the write happen in one step on the server, with no retry loop and one round
 // trip. A Submit script writes the unit's current submission, its history, its index and the
 // submitter's draft together, and only if that draft is still the one the figures came from; a

@@ -64,9 +64,10 @@ func (s *Store) submit(ctx context.Context, e flows.Submit) (int64, error) {
 	if old.Version != sub.Version-1 {
 		return 0, fmt.Errorf("submit %s as version %d over version %d: %w", k, sub.Version, old.Version, flows.ErrConflict)
 	}
-	entry := HistoryEntry{Version: sub.Version, By: sub.By, At: sub.At, Ref: sub.Ref, Values: sub.Values}
+	entry := HistoryEntry{Version: sub.Version, By: sub.By, At: sub.At, Ref: sub.Ref, Values: sub.Values, Texts: sub.Texts}
 	if old.Version > 0 {
 		entry.Changes = flows.Changes(form, old.Values, sub.Values)
+		entry.Edited = flows.TextChanges(form, old.Texts, sub.Texts)
 	}
 	subJSON, err := json.Marshal(sub)
 	if err != nil {

@@ -2,15 +2,11 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,118 +23,6 @@ const (
 	prefixSum     = "s:"
 	prefixMet     = "m:"
 )
-
-// neverDue is the due time of a period the calendar does not know: nobody counts as late for it.
-var neverDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
-
-// tallyModel is what the Store needs to know to keep tallies: where a unit sits, when a period is
-// due and which indicators count units that reach their target.
-type tallyModel struct {
-	dir  *flows.Directory
-	cal  flows.Calendar
-	inds []flows.Indicator
-	// sum is the fingerprint of the directory and indicators (modelSum); fps caches, per
-	// period, the fingerprint of the model with the period's due time (fingerprint).
-	sum string
-	fps sync.Map
-	// units lists the directory's units in order, pos is each one's place in it, and layout
-	// fingerprints that order: a generation's status bytes follow one layout.
-	units  []string
-	pos    map[string]int
-	layout string
-}
-
-// UseModel gives the Store the directory, calendar and indicators its tallies follow. main calls
-// it once, before the Store takes any submission; a Store without a model stores submissions and
-// returns and keeps no tallies. Calling it again (the admin changed the directory) is safe: later
-// writes follow the new model, and Rebuild recomputes what the old one counted.
-func (s *Store) UseModel(dir *flows.Directory, cal flows.Calendar, inds []flows.Indicator) {
-	if dir == nil {
-		s.model.Store(nil)
-		return
-	}
-	inds = slices.Clone(inds)
-	m := &tallyModel{dir: dir, cal: cal, inds: inds, sum: modelSum(dir, inds), units: unitIDs(dir), pos: map[string]int{}}
-	for i, u := range m.units {
-		m.pos[u] = i
-	}
-	sum := sha256.Sum256([]byte(strings.Join(m.units, "\x00")))
-	m.layout = hex.EncodeToString(sum[:12])
-	s.model.Store(m)
-}
-
-// at is unit's place in the layout; -1 for a unit the directory does not know.
-func (m *tallyModel) at(unit string) int {
-	if i, ok := m.pos[unit]; ok {
-		return i
-	}
-	return -1
-}
-
-// tallySchema is the version of what a tally holds and how it is counted: a change to
-// flows.Contribution or to the fields below bumps it, so every period is recounted once.
-const tallySchema = "tally-2"
-
-// modelSum fingerprints what a tally follows: the directory (every node, every organisation)
-// and the indicators, with the schema.
-func modelSum(dir *flows.Directory, inds []flows.Indicator) string {
-	h := sha256.New()
-	enc := json.NewEncoder(h)
-	_ = enc.Encode(tallySchema)
-	_ = enc.Encode(dir.Orgs())
-	_ = enc.Encode(dir.Nodes())
-	_ = enc.Encode(inds)
-	return hex.EncodeToString(h.Sum(nil)[:12])
-}
-
-// fingerprint is what the tallies of period follow: the model and the period's due time (who is
-// late). Two processes with the same fingerprint count every submission into the same tallies.
-func (m *tallyModel) fingerprint(period string) string {
-	if fp, ok := m.fps.Load(period); ok {
-		return fp.(string)
-	}
-	sum := sha256.Sum256([]byte(m.sum + "|" + m.due(period).UTC().Format(time.RFC3339Nano)))
-	fp := hex.EncodeToString(sum[:12])
-	m.fps.Store(period, fp)
-	return fp
-}
-
-// due is the due time of period, or neverDue when the calendar does not know it.
-func (m *tallyModel) due(period string) time.Time {
-	if p, ok := m.cal.Period(period); ok {
-		return p.Due
-	}
-	return neverDue
-}
-
-// targets lists the tallies a report of unit counts in: every place above the unit, each for the
-// unit's organisation and for AllOrgs. A unit the directory does not know counts nowhere.
-func (m *tallyModel) targets(unit, period, form string) []flows.TallyKey {
-	n, ok := m.dir.Node(unit)
-	if !ok {
-		return nil
-	}
-	var out []flows.TallyKey
-	seen := map[string]bool{unit: true}
-	for cur := n.Parent; cur != "" && !seen[cur]; {
-		seen[cur] = true
-		out = append(out, flows.TallyKey{Period: period, Node: cur, Org: flows.AllOrgs, Form: form})
-		if n.Org != "" {
-			out = append(out, flows.TallyKey{Period: period, Node: cur, Org: n.Org, Form: form})
-		}
-		p, ok := m.dir.Node(cur)
-		if !ok {
-			break
-		}
-		cur = p.Parent
-	}
-	return out
-}
-
-// contribution is what sub (nil for none) adds to every tally of its unit, as hash fields.
-func (m *tallyModel) contribution(sub *flows.Submission, period string) map[string]int64 {
-	return tallyFields(flows.Contribution(sub, m.inds, m.due(period)))
-}
 
 // tallyFields flattens t to the fields of its hash, leaving out zeros.
 func tallyFields(t flows.Tally) map[string]int64 {
@@ -241,8 +125,8 @@ func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	if _, ok := m.dir.Node(k.Unit); !ok {
 		return tallyChange{}
 	}
-	d := m.contribution(cur, k.Period)
-	for f, v := range m.contribution(old, k.Period) {
+	d := m.contribution(cur, k.Unit, k.Period)
+	for f, v := range m.contribution(old, k.Unit, k.Period) {
 		d[f] -= v
 	}
 	fields := slices.Sorted(maps.Keys(d))
@@ -250,7 +134,7 @@ func (s *Store) change(k flows.Key, old, cur *flows.Submission) tallyChange {
 	if len(fields) == 0 {
 		return tallyChange{} // a resubmission of the same figures: no tally, no state moves
 	}
-	due := m.due(k.Period)
+	due := m.due(k.Unit, k.Period)
 	st := stateOf(cur, due)
 	c := tallyChange{key: s.genKey(k.Period)}
 	c.args = append(c.args, reportField(k.Unit, k.Form), st/2, st%2, m.fingerprint(k.Period), m.layout, m.at(k.Unit), esc(k.Form), len(fields))

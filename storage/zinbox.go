@@ -27,8 +27,37 @@ const InboxChatMax = 100
 // A chat is in the set exactly while its list has updates: one script appends and adds, one
 // drops and removes. A take moves the chat's score to the end of its lease, so nobody else
 // claims the chat, and so the chat's next update, until DoneUpdate or the lease runs out.
-func (s *Store) inboxReady() string           { return s.prefix + "{zin}:ready" }
-func (s *Store) inboxChat(chat string) string { return s.prefix + "{zin}:chat:" + chat }
+//
+// A tenant's own Zalo bot has an inbox of its own, under the hash tag {zin:<bot>} ("{zin:zalo.lc}"),
+// so each bot's transport takes only its own chats' updates (ZaloInbox); the Store's own methods
+// are the deployment's bot's, {zin}.
+func (s *Store) inboxReady() string           { return ZaloInbox{s: s}.ready() }
+func (s *Store) inboxChat(chat string) string { return ZaloInbox{s: s}.chat(chat) }
+
+// ZaloInbox is the inbox of one Zalo bot (zalo.Inbox): the deployment's with bot "zalo" or "",
+// a tenant's own bot's with its identity prefix ("zalo.lc").
+type ZaloInbox struct {
+	s   *Store
+	bot string
+}
+
+// ZaloInbox returns the inbox of bot, by its identity prefix.
+func (s *Store) ZaloInbox(bot string) ZaloInbox {
+	if bot == "zalo" {
+		bot = ""
+	}
+	return ZaloInbox{s: s, bot: bot}
+}
+
+func (b ZaloInbox) tag() string {
+	if b.bot == "" {
+		return "{zin}"
+	}
+	return "{zin:" + b.bot + "}"
+}
+
+func (b ZaloInbox) ready() string           { return b.s.prefix + b.tag() + ":ready" }
+func (b ZaloInbox) chat(chat string) string { return b.s.prefix + b.tag() + ":chat:" + chat }
 
 // inboxPushScript appends an update to a chat's list and, unless it is waiting or held already,
 // adds the chat to the set. KEYS: list, set; ARGV: update, chat, now (ms), maximum. It returns
@@ -43,7 +72,12 @@ return 1
 // PushUpdate appends update to chat's queue in the Zalo inbox; once it returns nil the update
 // survives this process. It fails with ErrInboxFull past InboxChatMax.
 func (s *Store) PushUpdate(ctx context.Context, chat string, update []byte, now time.Time) error {
-	n, err := inboxPushScript.Run(ctx, s.rdb, []string{s.inboxChat(chat), s.inboxReady()}, update, chat, now.UnixMilli(), InboxChatMax).Int()
+	return ZaloInbox{s: s}.PushUpdate(ctx, chat, update, now)
+}
+
+// PushUpdate appends update to chat's queue in the bot's inbox, as Store.PushUpdate does.
+func (b ZaloInbox) PushUpdate(ctx context.Context, chat string, update []byte, now time.Time) error {
+	n, err := inboxPushScript.Run(ctx, b.s.rdb, []string{b.chat(chat), b.ready()}, update, chat, now.UnixMilli(), InboxChatMax).Int()
 	if err != nil {
 		return fmt.Errorf("keep update of %s: %w", chat, err)
 	}
@@ -75,15 +109,20 @@ return false
 // TakeUpdate takes the oldest update of the chat that has waited longest and is held by no one, and
 // holds the chat until now+lease. It returns chat "" when nothing is waiting.
 func (s *Store) TakeUpdate(ctx context.Context, now time.Time, lease time.Duration) (string, []byte, error) {
+	return ZaloInbox{s: s}.TakeUpdate(ctx, now, lease)
+}
+
+// TakeUpdate takes an update of the bot's inbox, as Store.TakeUpdate does.
+func (b ZaloInbox) TakeUpdate(ctx context.Context, now time.Time, lease time.Duration) (string, []byte, error) {
 	for range 10 { // a chat found empty is dropped, then the next one is tried
-		chat, err := inboxTakeScript.Run(ctx, s.rdb, []string{s.inboxReady()}, now.UnixMilli(), lease.Milliseconds()).Text()
+		chat, err := inboxTakeScript.Run(ctx, b.s.rdb, []string{b.ready()}, now.UnixMilli(), lease.Milliseconds()).Text()
 		if errors.Is(err, redis.Nil) {
 			return "", nil, nil
 		}
 		if err != nil {
 			return "", nil, fmt.Errorf("claim an update: %w", err)
 		}
-		head, err := inboxHeadScript.Run(ctx, s.rdb, []string{s.inboxChat(chat), s.inboxReady()}, chat).Text()
+		head, err := inboxHeadScript.Run(ctx, b.s.rdb, []string{b.chat(chat), b.ready()}, chat).Text()
 		if errors.Is(err, redis.Nil) {
 			continue
 		}
@@ -112,7 +151,12 @@ return 1
 // claimed. An update no longer at the head (a worker that outlived its lease, whose update
 // another one handled) drops nothing.
 func (s *Store) DoneUpdate(ctx context.Context, chat string, update []byte, now time.Time) error {
-	if err := inboxDoneScript.Run(ctx, s.rdb, []string{s.inboxChat(chat), s.inboxReady()}, update, chat, now.UnixMilli()).Err(); err != nil {
+	return ZaloInbox{s: s}.DoneUpdate(ctx, chat, update, now)
+}
+
+// DoneUpdate drops a handled update from the bot's inbox, as Store.DoneUpdate does.
+func (b ZaloInbox) DoneUpdate(ctx context.Context, chat string, update []byte, now time.Time) error {
+	if err := inboxDoneScript.Run(ctx, b.s.rdb, []string{b.chat(chat), b.ready()}, update, chat, now.UnixMilli()).Err(); err != nil {
 		return fmt.Errorf("drop handled update of %s: %w", chat, err)
 	}
 	return nil

@@ -239,7 +239,7 @@ func (c *Transport) render(r flows.Reply) {
 		c.saveFile(*r.File)
 	}
 	if c.Style == "zalo" {
-		c.renderZalo(transport.FileAsText(r))
+		c.renderZalo(transport.FileAsText(r, "trong demo tệp được lưu ở đường dẫn trên"))
 		return
 	}
 	for _, l := range strings.Split(r.Text, "\n") {

@@ -3,8 +3,8 @@
 // DOCX (WordprocessingML written here, its words from a template that is data), and the same
 // content as plain text for a channel that cannot carry the file. Maker reads the figures
 // through FigureSource, the port it declares, the organisers' written answers and the "Dân vận
-// khéo" register through two optional ones, and satisfies the dispatcher's Files port without
-// importing it.
+// khéo" register through two optional ones (SubmittedNarratives and RegisteredModels adapt the
+// store to them), and satisfies the dispatcher's Files port without importing it.
 //
 // It renders and decides nothing. Who may see what is flows.Narrow's answer, asked again for
 // every file; an indicator's value, verdict and target text are flows.Evaluate and

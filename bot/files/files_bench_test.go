@@ -44,7 +44,7 @@ func mustBigMaker(tb testing.TB, places int) *Maker {
 	tb.Helper()
 	cfg := config.Default()
 	dir := mustGrid(tb, "city", "p", "Phường", places, cfg.Orgs[:5])
-	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets}
+	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators()}
 	per, _ := m.Calendar.Period("2026-Q1")
 	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{},
 		people: map[string]flows.Person{"tg:1": {ID: "tg:1", Name: "Lò Thị Mai"}}}
@@ -58,7 +58,7 @@ func mustBigMaker(tb testing.TB, places int) *Maker {
 			k := flows.Key{Unit: u.ID, Period: per.ID, Form: form}
 			sub.Key, sub.By, sub.At, sub.Version, sub.Ref = k, "tg:1", at, 1, flows.Reference(k, 1, at)
 			src.subs[k] = sub
-			c := flows.Contribution(&sub, cfg.Targets, per.Due)
+			c := flows.Contribution(&sub, cfg.Indicators(), per.Due)
 			for _, tk := range []flows.TallyKey{
 				{Period: per.ID, Node: u.Parent, Org: flows.AllOrgs, Form: form}, {Period: per.ID, Node: u.Parent, Org: u.Org, Form: form},
 				{Period: per.ID, Node: "city", Org: flows.AllOrgs, Form: form}, {Period: per.ID, Node: "city", Org: u.Org, Form: form},
@@ -154,7 +154,7 @@ func mustProvinceMaker(tb testing.TB, communes int) *Maker {
 	tb.Helper()
 	cfg := config.Default()
 	dir := mustGrid(tb, "laichau", "xa", "Xã", communes, cfg.Orgs)
-	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets, Report: mustReportTemplate(tb)}
+	m := &Maker{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(), Report: mustReportTemplate(tb)}
 	src := &mapSource{tallies: map[flows.TallyKey]flows.Tally{}, subs: map[flows.Key]flows.Submission{}}
 	texts, models := &fakeNarratives{}, &fakeModels{}
 	fields := []string{"Phát triển kinh tế, thay đổi tập quán lạc hậu", "Bảo vệ và phát triển rừng",
@@ -173,7 +173,7 @@ func mustProvinceMaker(tb testing.TB, communes int) *Maker {
 				sub := flows.Submission{Key: k, Values: v, By: "tg:1", At: at, Version: 1}
 				src.subs[k] = sub
 				t := src.tallies[flows.TallyKey{Period: per, Node: "laichau", Org: flows.AllOrgs, Form: form}]
-				t.Add(flows.Contribution(&sub, cfg.Targets, p.Due))
+				t.Add(flows.Contribution(&sub, cfg.Indicators(), p.Due))
 				src.tallies[flows.TallyKey{Period: per, Node: "laichau", Org: flows.AllOrgs, Form: form}] = t
 			}
 		}

@@ -100,7 +100,7 @@ func mustMaker(tb testing.TB) (*Maker, *fakeFigures) {
 		tb.Fatal(err)
 	}
 	cal := cfg.FlowsCalendar()
-	src := &fakeFigures{dir: dir, inds: cfg.Targets, cal: cal, subs: map[flows.Key]flows.Submission{},
+	src := &fakeFigures{dir: dir, inds: cfg.Indicators(), cal: cal, subs: map[flows.Key]flows.Submission{},
 		ppl: map[string]flows.Person{"tg:1": {ID: "tg:1", Name: "Lò Thị Mai"}}}
 	add := func(unit, form string, at time.Time, v map[string]int64) *flows.Submission {
 		k := flows.Key{Unit: unit, Period: "2026-Q1", Form: form}
@@ -115,7 +115,7 @@ func mustMaker(tb testing.TB) (*Maker, *fakeFigures) {
 	ret := add("quyetthang-ccb", "membership", fixtureAt(tb, 12, 9), map[string]int64{"eligible": 300, "members": 290, "new_members": 1, "active": 280})
 	ret.Returned = &flows.Return{By: "tg:9", At: fixtureAt(tb, 13, 9), Reason: "Số hội viên chưa khớp"}
 	src.subs[ret.Key] = *ret
-	return &Maker{Source: src, Dir: dir, Forms: cfg.Forms, Calendar: cal, Indicators: cfg.Targets,
+	return &Maker{Source: src, Dir: dir, Forms: cfg.Forms, Calendar: cal, Indicators: cfg.Indicators(),
 		Report: mustReportTemplate(tb)}, src
 }
 

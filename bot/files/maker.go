@@ -39,6 +39,12 @@ type Maker struct {
 	// "Dân vận khéo" register; nil while there are none.
 	Narratives NarrativeSource
 	Models     ModelSource
+	// Tenants, when set, give each file its tenant's calendar and the targets of the plan the
+	// tenant follows in the file's year (the tenant of the file's first view, the default one
+	// for the whole directory) in place of Calendar and Indicators; Reports its own report
+	// template, by tenant id, in place of Report.
+	Tenants *flows.Tenancy
+	Reports map[string]*ReportTemplate
 }
 
 // File renders attachment a for p in lang (a report draft is in Vietnamese whatever lang: it is
@@ -55,7 +61,7 @@ func (m *Maker) File(ctx context.Context, p flows.Person, a flows.Attachment, la
 	}
 	// The rows and bars are the units and places of the period (in force on its due day): a
 	// file of a period before a merger shows the units merged away, one after it the new ones.
-	in := *m
+	in := m.forTenant(views[0].Node, &per)
 	in.Dir = m.Dir.In(per)
 	m = &in
 	switch a.Kind {
@@ -67,6 +73,28 @@ func (m *Maker) File(ctx context.Context, p flows.Person, a flows.Attachment, la
 		return m.report(ctx, per, views)
 	}
 	return flows.File{}, fmt.Errorf("file: unknown kind %q", a.Kind)
+}
+
+// forTenant returns m with the settings of node's tenant, and per as that tenant's calendar
+// has it; m itself without Tenants.
+func (m *Maker) forTenant(node string, per *flows.Period) Maker {
+	in := *m
+	if m.Tenants == nil {
+		return in
+	}
+	t, ok := m.Tenants.Of(node)
+	if !ok {
+		t = m.Tenants.Default()
+	}
+	in.Calendar = t.Calendar
+	if p, ok := t.Calendar.Period(per.ID); ok {
+		*per = p
+	}
+	in.Indicators = t.Indicators(*per)
+	if r := m.Reports[t.ID]; r != nil {
+		in.Report = r
+	}
+	return in
 }
 
 // viewLabel names what views cover: "Hội LHPN · Thành phố Lai Châu".

@@ -101,7 +101,8 @@ func TestMakerChartFile(t *testing.T) {
 }
 
 // Maker writes each file's content as text too, for Zalo without a file server: a chart's
-// bars a line each with "—" for a gap, a spreadsheet's completeness and summary.
+// bars a line each with "—" for a gap, a spreadsheet's completeness and summary. Why it comes
+// as text is the transport's to say, not the file's.
 func TestMakerFileText(t *testing.T) {
 	m, _ := mustMaker(t)
 	city := flows.Person{ID: "tg:8", Scopes: []string{"laichau"}}
@@ -115,9 +116,9 @@ func TestMakerFileText(t *testing.T) {
 		{"xlsx", flows.Attachment{Kind: flows.SheetFile, Period: "2026-Q1"}, []string{
 			"Sinh hoạt & hội viên: đã báo cáo 3/41 đơn vị · trễ hạn 1 · chưa nộp 37 · trả lại 1\n",
 			"\n1.5 Tỷ lệ tập hợp quần chúng vào tổ chức: 86,7% ✅ (Mục tiêu > 85%)\n",
-			"\nkn Tỷ lệ ý kiến, kiến nghị đã giải quyết: 70% ℹ️\n", "PUBLIC_URL"}},
+			"\nkn Tỷ lệ ý kiến, kiến nghị đã giải quyết: 70% ℹ️"}},
 		{"csv", flows.Attachment{Kind: flows.CSVFile, Period: "2026-Q1"}, []string{
-			"Hoạt động: đã báo cáo 1/41 đơn vị", "1.6 Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên: 95,4% ✅", "PUBLIC_URL"}},
+			"Hoạt động: đã báo cáo 1/41 đơn vị", "1.6 Tỷ lệ đoàn viên, hội viên sinh hoạt thường xuyên: 95,4% ✅"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,9 +23,10 @@ type Narrative struct {
 }
 
 // ModelSource gives the "Dân vận khéo" models units registered. Maker works without one: the
-// report then leaves the models out.
+// report then leaves the models out, and counts models and exemplars as the units typed them.
 type ModelSource interface {
-	// Models returns the models units registered, as they stand at the end of period.
+	// Models returns the models units registered that count in period, as they stand for it
+	// (flows.ModelsIn): a unit with none there does not use the register for the period.
 	Models(ctx context.Context, period string, units []string) ([]Model, error)
 }
 
@@ -61,8 +62,9 @@ type Report struct {
 	Indicators, Met, Missed []IndicatorRow
 	Completeness            ReportCompleteness
 
-	// HasRegister is set when the "Dân vận khéo" register is in use; Models then counts its
-	// models by field, ModelTotal all of them.
+	// HasRegister is set when the "Dân vận khéo" register is in use: some unit in scope has a
+	// model that counts in the period. Models then counts its models by field, ModelTotal all
+	// of them; indicators 1.4 and 1.4b read the register for the units that use it.
 	HasRegister bool
 	Models      []ModelsByField
 	ModelTotal  ModelsByField

@@ -34,7 +34,7 @@ func (m *Maker) buildReport(ctx context.Context, per flows.Period, views []flows
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{Year: per.Due.Year(), Scope: viewLabel(m.Dir, views, reportLang), HasRegister: m.Models != nil}
+	r := Report{Year: per.Due.Year(), Scope: viewLabel(m.Dir, views, reportLang), HasRegister: usesRegister(in)}
 	r.Period = ReportPeriod{ID: per.ID, Kind: string(per.Kind), Name: per.Name.In(reportLang), Year: per.Year,
 		Label: per.Label(reportLang)}
 	if in.hasPrev {
@@ -94,6 +94,7 @@ func (m *Maker) loadReport(ctx context.Context, per flows.Period, views []flows.
 		if in.models, err = m.Models.Models(ctx, per.ID, ids); err != nil {
 			return in, fmt.Errorf("report %s: load models: %w", per.ID, err)
 		}
+		in.subs = m.withRegister(in)
 	}
 	return in, nil
 }

@@ -84,5 +84,5 @@ func ReportText(r Report) string {
 		}
 		lines = append(lines, s)
 	}
-	return strings.Join(append(lines, "", fmText(reportLang, "txt_doc")), "\n")
+	return strings.Join(lines, "\n")
 }

@@ -55,12 +55,8 @@ var fileTexts = map[string]flows.Text{
 	"annex_done":     {Vi: "%d/%d đơn vị", En: "%d/%d units"},
 	"st_partial":     {Vi: "nộp %d/%d biểu", En: "%d/%d forms"},
 	"txt_done":       {Vi: "Đã báo cáo đủ: %d/%d đơn vị", En: "Fully reported: %d/%d units"},
-	"txt_doc": {Vi: "📎 Không gửi được tệp Word qua Zalo lúc này (máy chủ cần địa chỉ công khai PUBLIC_URL và lưu được tệp); hãy mở trên Telegram, thử lại sau hoặc báo quản trị viên.",
-		En: "📎 The Word file cannot be sent over Zalo just now (the server needs a public address, PUBLIC_URL, and to be able to keep the file); open it on Telegram, try again later or ask the administrator."},
 	"txt_form": {Vi: "%s: đã báo cáo %d/%d đơn vị · trễ hạn %d · chưa nộp %d · trả lại %d",
 		En: "%s: %d/%d units reported · %d late · %d missing · %d returned"},
-	"txt_sheet": {Vi: "📎 Không gửi được tệp bảng tính qua Zalo lúc này (máy chủ cần địa chỉ công khai PUBLIC_URL và lưu được tệp); hãy mở trên Telegram, thử lại sau hoặc báo quản trị viên.",
-		En: "📎 The spreadsheet cannot be sent over Zalo just now (the server needs a public address, PUBLIC_URL, and to be able to keep the file); open it on Telegram, try again later or ask the administrator."},
 }
 
 // fmText returns the file text key in lang, formatted with args.

@@ -101,8 +101,8 @@ func (m *Maker) sheet(ctx context.Context, per flows.Period, views []flows.View,
 }
 
 // WorkbookText summarises wb as text, for a channel that cannot send the file: a line per form
-// on how many units reported, a line per indicator of the summary sheet, and a note on how to
-// get the spreadsheet itself.
+// on how many units reported and a line per indicator of the summary sheet. The transport says
+// why the file comes as text.
 func WorkbookText(wb Workbook) string {
 	l := wb.Lang
 	lines := make([]string, 0, len(wb.Completeness)+len(wb.Summary)+2)
@@ -113,7 +113,7 @@ func WorkbookText(wb Workbook) string {
 	for _, r := range wb.Summary {
 		lines = append(lines, summaryText(r, l))
 	}
-	return strings.Join(append(lines, "", fmText(l, "txt_sheet")), "\n")
+	return strings.Join(lines, "\n")
 }
 
 // summaryText is one indicator's line: "1.5 Tỷ lệ tập hợp: 86,7% ✅ (Mục tiêu > 85%)".
@@ -186,7 +186,7 @@ func (m *Maker) workbook(ctx context.Context, per flows.Period, views []flows.Vi
 // formTable lays out form f's rows and counts its completeness.
 func (m *Maker) formTable(f flows.Form, per flows.Period, units []flows.Node, subs map[flows.Key]flows.Submission,
 	people map[string]flows.Person, lang flows.Lang) (Table, Completeness) {
-	qs := f.For(per.Kind)
+	qs := f.Figures(per.Kind) // written answers are the report's, not the workbook's
 	var rates []flows.Indicator
 	for _, ind := range m.Indicators {
 		if ind.Form == f.ID && ind.IsRate() && flows.Measures(ind, f, per.Kind) {

@@ -37,7 +37,7 @@ func (j job) key() string {
 // messages, channel posts, service messages, commands addressed to another bot.
 func (t *Transport) convert(u tgbotapi.Update) (job, bool) {
 	j := job{updateID: u.UpdateID}
-	j.in.UpdateID = bot.Ident(Prefix, strconv.Itoa(u.UpdateID))
+	j.in.UpdateID = bot.Ident(t.prefix, strconv.Itoa(u.UpdateID))
 	switch {
 	case u.CallbackQuery != nil:
 		return t.convertCallback(j, u.CallbackQuery), true
@@ -55,8 +55,8 @@ func (t *Transport) convertCallback(j job, q *tgbotapi.CallbackQuery) job {
 		return j
 	}
 	j.chatID, j.messageID = q.Message.Chat.ID, q.Message.MessageID
-	j.in.Chat = Ident(q.Message.Chat.ID)
-	j.in.User = Ident(q.From.ID)
+	j.in.Chat = t.ident(q.Message.Chat.ID)
+	j.in.User = t.ident(q.From.ID)
 	j.in.Name = displayName(q.From)
 	j.in.Input = flows.Input{Kind: flows.ButtonInput, Data: q.Data}
 	return j
@@ -70,8 +70,8 @@ func (t *Transport) convertMessage(j job, m *tgbotapi.Message) (job, bool) {
 		return j, false
 	}
 	j.chatID = m.Chat.ID
-	j.in.Chat = Ident(m.Chat.ID)
-	j.in.User = Ident(m.From.ID)
+	j.in.Chat = t.ident(m.Chat.ID)
+	j.in.User = t.ident(m.From.ID)
 	j.in.Name = displayName(m.From)
 	switch {
 	case strings.HasPrefix(m.Text, "/") && len(strings.Fields(m.Text)[0]) > 1:
@@ -80,6 +80,13 @@ func (t *Transport) convertMessage(j job, m *tgbotapi.Message) (job, bool) {
 		return j, mine
 	case m.Text != "":
 		j.in.Input = flows.Input{Kind: flows.TextInput, Text: m.Text}
+	case m.Document != nil:
+		name := m.Document.FileName
+		if name == "" {
+			name = "document"
+		}
+		j.in.Input = flows.Input{Kind: flows.MediaInput, Text: m.Caption, File: name}
+		j.in.Upload = t.upload(j.in.Chat, name, m.Document)
 	case isMedia(m):
 		j.in.Input = flows.Input{Kind: flows.MediaInput, Text: m.Caption}
 	default:
@@ -121,9 +128,9 @@ func displayName(u *tgbotapi.User) string {
 	return u.UserName
 }
 
-// parseIdent reads the chat id out of "tg:<id>".
-func parseIdent(chat string) (int64, error) {
-	rest, ok := strings.CutPrefix(chat, Prefix+":")
+// parseIdent reads the chat id out of "<prefix>:<id>", an identity of this bot.
+func (t *Transport) parseIdent(chat string) (int64, error) {
+	rest, ok := strings.CutPrefix(chat, t.prefix+":")
 	if !ok {
 		return 0, errors.New("not a Telegram chat")
 	}

@@ -177,11 +177,8 @@ func organiserJourney(t *testing.T, x *e2e) {
 
 	lan := &person{x: x, id: 2001}
 	lan.say("/start "+code, 2)
-	lan.say("/report", 1)
-	q1 := lan.press("hội viên", 1)
-	if q1.Method != "editMessageText" {
-		t.Errorf("first question: got %s, want the form menu edited in place", q1.Method)
-	}
+	q1 := lan.say("/report", 1) // straight to the first question, saying where it is
+	mustContain(t, q1, "Hội LHPN · Phường Tân Phong · Quý I năm 2026 — đổi")
 	mustContain(t, q1, "(1/4)")
 	mustContain(t, lan.say("1.250 người", 1), "(2/4)")
 	x.deliver(faketg.Photo(lan.id, ""))
@@ -193,6 +190,11 @@ func organiserJourney(t *testing.T, x *e2e) {
 	mustContain(t, summary, "✅ 1.5")
 	done := lan.press("Gửi", 1)
 	mustContain(t, done, "Số tham chiếu")
+	next := lan.press("Tiếp: Hoạt động", 1)
+	if next.Method != "sendMessage" {
+		t.Errorf("➡️ Tiếp: got %s, want the next form below the confirmation, which keeps the reference", next.Method)
+	}
+	mustContain(t, next, "(1/6)")
 
 	sub := testkit.MustSubmitted(t, x.store)
 	if !strings.Contains(done.Params["text"], sub.Ref) || sub.By != "tg:2001" {

@@ -21,7 +21,7 @@ const maxCaption = 1024
 // reminder. A chat that blocked the bot gives an error wrapping bot.ErrUnreachable and is marked
 // unreachable. The caller logs the error; Send does not.
 func (t *Transport) Send(ctx context.Context, chat string, r flows.Reply) error {
-	id, err := parseIdent(chat)
+	id, err := t.parseIdent(chat)
 	if err != nil {
 		return fmt.Errorf("send to %s: %w", chat, err)
 	}

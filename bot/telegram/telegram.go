@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,8 +23,9 @@ import (
 // Prefix is the platform part of Telegram identities: "tg:12345".
 const Prefix = "tg"
 
-// Channel is Telegram as flows names it to people: what /kenh takes and how texts call it.
-var Channel = flows.Channel{ID: Prefix, Name: "telegram", Label: "Telegram"}
+// Channel is Telegram as flows names it to people: what /kenh takes and how texts call it. The
+// bot receives the files people send on it (a directory sheet).
+var Channel = flows.Channel{ID: Prefix, Name: "telegram", Label: "Telegram", Uploads: true}
 
 // Ident is the platform-qualified identity of a Telegram chat or user.
 func Ident(id int64) string { return bot.Ident(Prefix, strconv.FormatInt(id, 10)) }
@@ -51,6 +53,11 @@ type Config struct {
 	// Observer counts updates, messages and polls, for metrics and readiness; nil counts
 	// nothing.
 	Observer Observer
+	// Prefix is the part of this bot's identities before the colon: Prefix ("tg") for the
+	// deployment's bot, bot.BotPrefix("tg", tenant) for a tenant's own ("tg.lc"). A Telegram
+	// user's chat with one bot is not a chat with another, so each bot's identities and update
+	// ids are its own.
+	Prefix string
 }
 
 // Transport is the Telegram transport: it turns Bot API updates into bot.Incoming for the
@@ -58,9 +65,11 @@ type Config struct {
 type Transport struct {
 	api        *tgbotapi.BotAPI
 	httpClient *http.Client
+	apiURL     string // the Bot API base, files are downloaded from below it
 	token      string
 	name       string
 	handler    bot.Handler
+	prefix     string
 	unreach    bot.Unreachables
 	log        *slog.Logger
 	obs        Observer
@@ -117,6 +126,7 @@ var commands = []tgbotapi.BotCommand{
 	{Command: "calendar", Description: "Lịch báo cáo và nhắc nhở (quản trị viên)"},
 	{Command: "reminders", Description: "Xem trước nhắc nhở sắp gửi (quản trị viên)"},
 	{Command: "remind", Description: "Gửi nhắc nhở ngay cho một kỳ (quản trị viên)"},
+	{Command: "directory", Description: "Danh bạ đơn vị: nhận bảng, gửi bảng mới để kiểm tra (quản trị viên)"},
 }
 
 var secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -138,6 +148,7 @@ func New(ctx context.Context, cfg Config, h bot.Handler, u bot.Unreachables) (*T
 	if apiURL == "" {
 		apiURL = defaultAPIURL
 	}
+	t.apiURL = strings.TrimRight(apiURL, "/")
 	// The endpoint is a Sprintf pattern: a literal % in the URL must not become a verb.
 	endpoint := strings.ReplaceAll(strings.TrimRight(apiURL, "/"), "%", "%%") + "/bot%s/%s"
 	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, ctxDoer{ctx: ctx, c: t.httpClient})
@@ -155,6 +166,7 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 	t := &Transport{
 		httpClient:    cfg.HTTPClient,
 		token:         cfg.Token,
+		prefix:        cmp.Or(cfg.Prefix, Prefix),
 		handler:       h,
 		unreach:       u,
 		log:           cfg.Logger,
@@ -193,8 +205,11 @@ func newTransport(cfg Config, h bot.Handler, u bot.Unreachables) *Transport {
 	return t
 }
 
-// Prefix implements bot.Sender: the transport sends to the identities "tg:…".
-func (t *Transport) Prefix() string { return Prefix }
+// Prefix implements bot.Sender: the transport sends to the identities "<prefix>:…" ("tg:…").
+func (t *Transport) Prefix() string { return t.prefix }
+
+// ident is the identity of a chat or user of this bot.
+func (t *Transport) ident(id int64) string { return bot.Ident(t.prefix, strconv.FormatInt(id, 10)) }
 
 // BotName returns the bot's username (without "@"), for t.me deep links.
 func (t *Transport) BotName() string { return t.name }

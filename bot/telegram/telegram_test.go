@@ -36,7 +36,7 @@ func TestTelegramBotNameAndCommands(t *testing.T) {
 		}
 	}
 	want := []string{"start", "report", "mine", "help", "cancel", "lang", "figures", "missing", "chart", "export",
-		"lienket", "kenh", "invite", "calendar", "reminders", "remind"}
+		"lienket", "kenh", "invite", "calendar", "reminders", "remind", "directory"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("commands: got %v, want %v", names, want)
 	}

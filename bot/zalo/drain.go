@@ -51,7 +51,7 @@ func (z *Transport) handleKept(ctx context.Context, chat string, data []byte) {
 	u, ok, err := decodeUpdate(data)
 	if err != nil {
 		z.log.Warn("zalo: kept update unreadable; dropped", "chat", chat, "err", err)
-	} else if j, keep := convert(u); ok && keep {
+	} else if j, keep := z.convert(u); ok && keep {
 		z.process(ctx, j)
 	}
 	if err := z.inbox.DoneUpdate(ctx, chat, data, z.now()); err != nil {

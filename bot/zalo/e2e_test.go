@@ -136,14 +136,18 @@ func mustOption(tb testing.TB, said, label string) string {
 }
 
 // An organiser invited by an admin on Telegram joins over Zalo and submits a whole report,
-// choosing by number and by the option's text, by polling and by webhook.
+// choosing by number, by letter and by the option's text ("đổi"), by polling and by webhook;
+// then goes on to the next form.
 func TestZaloOrganiserSubmitsReport(t *testing.T) {
 	for _, webhook := range []bool{false, true} {
 		t.Run(fmt.Sprintf("webhook=%v", webhook), func(t *testing.T) {
 			x := newE2E(t, webhook, nil)
 			code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 			testkit.MustContain(t, x.text("z2001", "/start "+code, 2), "Chào mừng")
-			said := x.text("z2001", "/report", 1)
+			said := x.text("z2001", "/report", 1) // straight to the first question
+			testkit.MustContain(t, said, "Quý I năm 2026 — đổi")
+			testkit.MustContain(t, said, "a – Đổi") // a letter: on a question, numbers are figures
+			said = x.text("z2001", "đổi", 1)        // the option's text
 			said = x.text("z2001", mustOption(t, said, "hội viên"), 1)
 			testkit.MustContain(t, said, "(1/4)")
 			for _, v := range []string{"1.250", "1100", "20"} {
@@ -151,7 +155,9 @@ func TestZaloOrganiserSubmitsReport(t *testing.T) {
 			}
 			said = x.text("z2001", "khoảng 1.000", 1)
 			testkit.MustContain(t, said, "1 – Gửi")
-			testkit.MustContain(t, x.text("z2001", "1", 1), "Đã gửi báo cáo")
+			said = x.text("z2001", "1", 1)
+			testkit.MustContain(t, said, "Đã gửi báo cáo")
+			testkit.MustContain(t, x.text("z2001", mustOption(t, said, "Tiếp: Hoạt động (6 câu)"), 1), "(1/6)")
 			if sub := testkit.MustSubmitted(t, x.store); sub.By != "zalo:z2001" {
 				t.Errorf("submitted by: got %q, want %q", sub.By, "zalo:z2001")
 			}

@@ -28,10 +28,10 @@ func TestZaloFileLimits(t *testing.T) {
 		later      time.Duration
 		want       string // the method of the call, then its text
 	}{
-		{"too big", "u1", big, 0, "sendMessage Số liệu\n\nTân Phong: 88%\n\n" + fileTooBigNote},
+		{"too big", "u1", big, 0, "sendMessage Số liệu\n\n📝 Bảng tính Excel được gửi dưới dạng chữ (" + fileTooBigNote + "):\nTân Phong: 88%"},
 		{"first", "u1", small, 0, "sendPhoto "},
 		{"second", "u1", small, 0, "sendPhoto "},
-		{"third in the hour", "u1", small, 0, "sendMessage Số liệu\n\nTân Phong: 88%\n\n" + fileQuotaNote},
+		{"third in the hour", "u1", small, 0, "sendMessage Số liệu\n\n📝 Biểu đồ được gửi dưới dạng chữ (" + fileQuotaNote + "):\nTân Phong: 88%"},
 		{"another chat", "u2", small, 0, "sendPhoto "},
 		{"the next hour", "u1", small, time.Hour, "sendPhoto "},
 	}

@@ -78,7 +78,7 @@ func TestZaloPhotoNeverSwallowsTheScreen(t *testing.T) {
 		{"with options: no caption", flows.Reply{Text: "Chỉ tiêu 1.5", File: chart, Buttons: options}, false,
 			[]string{"sendPhoto ", "sendMessage Chỉ tiêu 1.5\n\nNhắn số để chọn: 1 – Theo tổ chức"}},
 		{"photo refused", flows.Reply{Text: "Chỉ tiêu 1.5", File: chart, Buttons: options}, true,
-			[]string{"sendMessage Chỉ tiêu 1.5\n\nPhường Tân Phong: 88%\n\nNhắn số để chọn: 1 – Theo tổ chức"}},
+			[]string{"sendMessage Chỉ tiêu 1.5\n\n📝 Biểu đồ được gửi dưới dạng chữ (" + photoNote + "):\nPhường Tân Phong: 88%\n\nNhắn số để chọn: 1 – Theo tổ chức"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +156,7 @@ func TestZaloSenderName(t *testing.T) {
 		u := update{EventName: "message.text.received", Message: &message{MessageID: "m1", Text: "hi"}}
 		u.Message.From.ID, u.Message.Chat.ID = "u1", "u1"
 		u.Message.From.DisplayName, u.Message.From.Name = tt.display, tt.name
-		j, _ := convert(u)
+		j, _ := (&Transport{prefix: Prefix}).convert(u)
 		if j.in.Name != tt.want {
 			t.Errorf("display_name %q, name %q: got %q, want %q", tt.display, tt.name, j.in.Name, tt.want)
 		}
@@ -312,7 +312,7 @@ func TestZaloCountsMessagesAgainstQuota(t *testing.T) {
 		}
 	}
 	usage, err := zs[1].Usage(t.Context(), clock.Now())
-	if want := (flows.ChannelUsage{Channel: "Zalo", Year: 2026, Month: 4, Sent: 12, Quota: 10}); err != nil || len(usage) != 1 || usage[0] != want {
+	if want := (flows.ChannelUsage{Channel: "Zalo", Bot: "zalo", Year: 2026, Month: 4, Sent: 12, Quota: 10}); err != nil || len(usage) != 1 || usage[0] != want {
 		t.Errorf("Usage: got %+v, %v, want [%+v]", usage, err, want)
 	}
 	rdb := redistest.Client(redistest.Addr())

@@ -25,7 +25,7 @@ func (z *Transport) poll(ctx context.Context) error {
 		}
 		z.polled()
 		attempt = z.recovered(attempt)
-		if j, keep := convert(u); ok && keep {
+		if j, keep := z.convert(u); ok && keep {
 			z.obs.Received(j.kind())
 			if err := z.submit(ctx, j, func() {}); err != nil {
 				return nil // ctx ended while every worker was busy; Run waits for them

@@ -25,7 +25,7 @@ func (z *Transport) Send(ctx context.Context, chat string, r flows.Reply) error 
 // boundaries. The choices are remembered for the chat, so a typed number chooses one: a reply to
 // the chat's own message (own) replaces the menu, anything else adds to it (renderChoices).
 func (z *Transport) deliver(ctx context.Context, chat string, r flows.Reply, own bool) error {
-	id, ok := strings.CutPrefix(chat, Prefix+":")
+	id, ok := strings.CutPrefix(chat, z.prefix+":")
 	if !ok || id == "" {
 		return fmt.Errorf("send to %s: not a zalo chat", chat)
 	}
@@ -41,35 +41,45 @@ func (z *Transport) deliver(ctx context.Context, chat string, r flows.Reply, own
 
 // publish puts r's file, if any, where its URL serves it and returns the URL. Without a file
 // server, or when the file cannot be kept, the file's figures go as text instead
-// (transport.FileAsText), past a limit with a line saying why.
+// (transport.FileAsText), with a line saying so and why.
 func (z *Transport) publish(ctx context.Context, chat string, r flows.Reply) (string, flows.Reply) {
 	if r.File == nil {
 		return "", r
 	}
 	if z.files == nil {
-		return "", transport.FileAsText(r)
+		return "", transport.FileAsText(r, noServerNote)
 	}
 	link, err := z.files.Put(ctx, chat, *r.File)
 	if err == nil {
 		return link, r
 	}
 	z.log.Warn("zalo: file sent as text", "chat", chat, "err", err)
-	r = transport.FileAsText(r)
+	why := noKeepNote
 	switch {
 	case errors.Is(err, errFileTooBig):
-		r.Text = strings.TrimSpace(r.Text + "\n\n" + fileTooBigNote)
+		why = fileTooBigNote
 	case errors.Is(err, errFileQuota):
-		r.Text = strings.TrimSpace(r.Text + "\n\n" + fileQuotaNote)
+		why = fileQuotaNote
 	}
-	return "", r
+	return "", transport.FileAsText(r, why)
 }
 
-// What a person reads when a file goes as text past Files' limits. The transport does not
-// know the person's language: Vietnamese, as its numbered options.
+// Why a file goes as text, as people read it. The transport does not know the person's
+// language: Vietnamese, as its numbered options.
 const (
-	fileTooBigNote = "(Tệp này quá lớn để gửi qua Zalo, nên số liệu được gửi dưới dạng chữ ở trên.)"
-	fileQuotaNote  = "(Bạn đã nhận nhiều tệp trong giờ qua, nên lần này số liệu được gửi dưới dạng chữ ở trên. Mời bạn thử lại sau ít phút.)"
+	noServerNote   = "Zalo không nhận tệp, và bot chưa có địa chỉ công khai PUBLIC_URL để gửi liên kết tải về"
+	noKeepNote     = "Zalo không nhận tệp, và lúc này bot không lưu được tệp để gửi liên kết tải về"
+	fileTooBigNote = "tệp quá lớn để gửi qua Zalo"
+	fileQuotaNote  = "bạn đã nhận nhiều tệp trong giờ qua; mời bạn thử lại sau ít phút để nhận liên kết"
+	photoNote      = "Zalo không nhận ảnh biểu đồ lúc này"
 )
+
+// linkLine is the line that hands a file over by its link, saying so and until when it works.
+func (z *Transport) linkLine(f flows.File, link string) string {
+	until := z.now().Add(z.files.ttl()).In(z.loc).Format("15:04 02/01/2006")
+	return "📎 " + transport.FileWhat(f) + " " + f.Name + " — Zalo không nhận tệp nên bot gửi liên kết tải về (dùng được đến " +
+		until + "): " + link
+}
 
 // sendFile sends r's file, if any, by its link and returns the text still to send: text is r's
 // text with its choices rendered. A short text goes as the photo's caption, and the choices,
@@ -81,8 +91,8 @@ func (z *Transport) sendFile(ctx context.Context, chat, id string, r flows.Reply
 	if f == nil || link == "" {
 		return text
 	}
-	if f.Kind != flows.Photo {
-		return text + "\n\n📎 " + f.Name + ": " + link
+	if f.Kind != flows.Photo { // the link between the reply's text and its choices
+		return strings.TrimSpace(r.Text+"\n\n"+z.linkLine(*f, link)) + strings.TrimPrefix(text, r.Text)
 	}
 	caption, rest := "", text
 	if parts := transport.Split(text, maxMessage, transport.Char); len(parts) == 1 && !strings.Contains(text, "\n\n") {
@@ -96,7 +106,7 @@ func (z *Transport) sendFile(ctx context.Context, chat, id string, r flows.Reply
 	}
 	z.log.Warn("zalo: photo not sent; its figures go as text", "chat", chat, "err", err)
 	choices := strings.TrimPrefix(text, r.Text) // RenderAfter appends the choices to the text
-	return strings.TrimSpace(transport.FileAsText(r).Text + choices)
+	return strings.TrimSpace(transport.FileAsText(r, photoNote).Text + choices)
 }
 
 // sendText sends one message, counts it, and tells a person who cannot be reached from a

@@ -67,7 +67,7 @@ func (z *Transport) Usage(ctx context.Context, now time.Time) ([]flows.ChannelUs
 	if err != nil {
 		return nil, err
 	}
-	return []flows.ChannelUsage{{Channel: Channel.Label, Year: m.Year(), Month: int(m.Month()), Sent: n, Quota: z.quota}}, nil
+	return []flows.ChannelUsage{{Channel: Channel.Label, Bot: z.prefix, Year: m.Year(), Month: int(m.Month()), Sent: n, Quota: z.quota}}, nil
 }
 
 // memCounter is the SentCounter of one process: its counts start again at every start.

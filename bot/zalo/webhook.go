@@ -42,7 +42,7 @@ func (z *Transport) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad update", http.StatusBadRequest)
 		return
 	}
-	j, keep := convert(u)
+	j, keep := z.convert(u)
 	if !ok || !keep {
 		writeOK(w) // an ignored kind: 200, or Zalo would keep resending it
 		return

@@ -1,6 +1,7 @@
 package zalo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +68,9 @@ type Config struct {
 	// Observer counts updates, messages and polls, for metrics and readiness; nil counts
 	// nothing.
 	Observer Observer
+	// Prefix is the part of this bot's identities before the colon: Prefix ("zalo") for the
+	// deployment's bot, bot.BotPrefix("zalo", tenant) for a tenant's own ("zalo.lc").
+	Prefix string
 }
 
 // Transport is the Zalo Bot Platform transport. Zalo has no buttons, so choices are shown as
@@ -74,6 +78,7 @@ type Config struct {
 type Transport struct {
 	api     *client
 	handler bot.Handler
+	prefix  string
 	log     *slog.Logger
 	obs     Observer
 	files   *Files
@@ -143,7 +148,7 @@ func New(ctx context.Context, cfg Config, h bot.Handler) (*Transport, error) {
 // newTransport fills in the defaults; it makes no request.
 func newTransport(cfg Config, h bot.Handler) *Transport {
 	z := &Transport{
-		handler: h, log: cfg.Logger, obs: cfg.Observer, files: cfg.Files,
+		handler: h, prefix: cmp.Or(cfg.Prefix, Prefix), log: cfg.Logger, obs: cfg.Observer, files: cfg.Files,
 		webhookURL: cfg.WebhookURL, secret: cfg.WebhookSecret, pollTimeout: cfg.PollTimeout,
 		wait: transport.Sleep, backoff: transport.Backoff, handleTimeout: transport.MaxHandling,
 		menus: cfg.Menus, queues: transport.NewChatQueues(maxWorkers),
@@ -201,8 +206,8 @@ var vietnam = func() *time.Location {
 	return time.FixedZone("ICT", 7*60*60)
 }()
 
-// Prefix implements bot.Sender: the transport sends to the identities "zalo:…".
-func (z *Transport) Prefix() string { return Prefix }
+// Prefix implements bot.Sender: the transport sends to the identities "<prefix>:…" ("zalo:…").
+func (z *Transport) Prefix() string { return z.prefix }
 
 // Run receives updates until ctx is done: by getUpdates, or in webhook mode by registering the
 // webhook and waiting. On the way out it lets the updates in hand finish and returns nil; it
@@ -224,7 +229,7 @@ type job struct {
 
 // convert turns an update into a job. It reports false for what the bot ignores: group chats,
 // messages from bots, events without a message.
-func convert(u update) (job, bool) {
+func (z *Transport) convert(u update) (job, bool) {
 	m := u.Message
 	if m == nil || m.Chat.ID == "" || m.From.ID == "" || m.From.IsBot {
 		return job{}, false
@@ -233,9 +238,9 @@ func convert(u update) (job, bool) {
 		return job{}, false // reports are personal: the bot talks in private chats only
 	}
 	j := job{in: bot.Incoming{
-		UpdateID: Ident(m.MessageID),
-		Chat:     Ident(m.Chat.ID),
-		User:     Ident(m.From.ID),
+		UpdateID: bot.Ident(z.prefix, m.MessageID),
+		Chat:     bot.Ident(z.prefix, m.Chat.ID),
+		User:     bot.Ident(z.prefix, m.From.ID),
 		Name:     senderName(m.From.DisplayName, m.From.Name),
 	}}
 	if m.MessageID == "" {

@@ -31,10 +31,7 @@ func TestZaloLinkedPersonSharesDraft(t *testing.T) {
 	code, _, _ := strings.Cut(rest, "\n")
 
 	testkit.MustContain(t, x.text("z3001", "/lienket "+code, 1), "Đã liên kết tài khoản này với Lan")
-	said := x.text("z3001", "/report", 1)
-	said = x.text("z3001", mustOption(t, said, "hội viên"), 1)
-	testkit.MustContain(t, said, "bản nháp 1/4")
-	said = x.text("z3001", mustOption(t, said, "Tiếp tục"), 1)
+	said := x.text("z3001", "/report", 1) // the one draft goes on where Telegram left it
 	testkit.MustContain(t, said, "(2/4)")
 	x.text("z3001", "1100", 1)
 	d := testkit.MustDraft(t, x.store, testkit.Lan)
@@ -160,8 +157,9 @@ func TestZaloChoiceAfterRestart(t *testing.T) {
 	x := newE2E(t, false, nil)
 	code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	x.text("z2001", "/start "+code, 2)
-	said := x.text("z2001", "/report", 1)
-	x.z.menus.(*memMenus).forget() // what a restart leaves
+	x.text("z2001", "/report", 1)
+	said := x.text("z2001", "đổi", 1) // the chooser: numbered options
+	x.z.menus.(*memMenus).forget()    // what a restart leaves
 	said = x.text("z2001", mustOption(t, said, "hội viên"), 2)
 	testkit.MustContain(t, said, "Vui lòng chọn")
 	testkit.MustContain(t, x.text("z2001", mustOption(t, said, "hội viên"), 1), "(1/4)")
@@ -221,7 +219,10 @@ func TestZaloSendSplitsAndServesFiles(t *testing.T) {
 	photo := fake.Calls("sendPhoto")[0].Params["photo"]
 	mustGet(t, files, photo, http.StatusOK, "PNG")
 	sheet := fake.Sent("u1")[len(fake.Sent("u1"))-1].Params["text"]
-	_, link, _ := strings.Cut(sheet, "so-lieu.xlsx: ")
+	link := linkIn(sheet)
+	if want := "📎 Bảng tính Excel so-lieu.xlsx — Zalo không nhận tệp nên bot gửi liên kết tải về (dùng được đến "; !strings.Contains(sheet, want) {
+		t.Errorf("sheet: got %q, want it to say it sends a link: %q", sheet, want)
+	}
 	mustGet(t, files, link, http.StatusOK, "XLSX")
 	clock.Advance(time.Hour)
 	mustGet(t, files, photo, http.StatusNotFound, "")
@@ -296,8 +297,26 @@ func TestZaloPushedMenuFollowsCurrent(t *testing.T) {
 	}
 }
 
-// Without a file server a chart or spreadsheet goes as text: the reply's text, then the file's,
-// then the choices, cut into messages of at most 2,000 characters; no photo, no link.
+// asText is the line that says a file of what kind comes as text because no file server is
+// set, before its text.
+func asText(what string) string {
+	return "📝 " + what + " được gửi dưới dạng chữ (" + noServerNote + "):\n"
+}
+
+// linkIn returns the first http(s) URL of text, up to the next space or line end.
+func linkIn(text string) string {
+	i := strings.Index(text, "http")
+	if i < 0 {
+		return ""
+	}
+	link, _, _ := strings.Cut(text[i:], "\n")
+	link, _, _ = strings.Cut(link, " ")
+	return link
+}
+
+// Without a file server a chart or spreadsheet goes as text: the reply's text, then a line
+// saying what file comes as text and why, the file's text, then the choices, cut into messages
+// of at most 2,000 characters; no photo, no link.
 func TestZaloSendsFileAsText(t *testing.T) {
 	fake := fakezalo.New(t)
 	z := newTransport(fakeConfig(fake), testkit.HandlerFunc(nil))
@@ -312,10 +331,11 @@ func TestZaloSendsFileAsText(t *testing.T) {
 		want     string // the messages joined by newlines
 	}{
 		{"chart", flows.Reply{Text: "Chỉ tiêu 1.5", File: chart, Buttons: [][]flows.Button{{{Label: "🏢 Theo tổ chức", Data: "1|org|"}}}}, 1,
-			"Chỉ tiêu 1.5\n\n" + chart.Text + "\n\nNhắn số để chọn: 1 – Theo tổ chức"},
-		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + sheet.Text},
-		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1, "Số liệu"},
-		{"long", flows.Reply{Text: "Chỉ tiêu 1.5", File: long}, 3, "Chỉ tiêu 1.5\n\n" + long.Text},
+			"Chỉ tiêu 1.5\n\n" + asText("Biểu đồ") + chart.Text + "\n\nNhắn số để chọn: 1 – Theo tổ chức"},
+		{"sheet", flows.Reply{Text: "Số liệu", File: sheet}, 1, "Số liệu\n\n" + asText("Bảng tính Excel") + sheet.Text},
+		{"no text", flows.Reply{Text: "Số liệu", File: &flows.File{Name: "a.xlsx", Kind: flows.Document}}, 1,
+			"Số liệu\n\n📝 Bảng tính Excel không gửi được qua kênh này (" + noServerNote + ")."},
+		{"long", flows.Reply{Text: "Chỉ tiêu 1.5", File: long}, 3, "Chỉ tiêu 1.5\n\n" + asText("Biểu đồ") + long.Text},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,8 +367,7 @@ func TestZaloWebhookDuplicateHandledOnce(t *testing.T) {
 	x := newE2E(t, true, nil)
 	code := testkit.MustInvite(t, x.d, &x.seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	x.text("z2001", "/start "+code, 2)
-	said := x.text("z2001", "/report", 1)
-	testkit.MustContain(t, x.text("z2001", mustOption(t, said, "hội viên"), 1), "(1/4)")
+	testkit.MustContain(t, x.text("z2001", "/report", 1), "(1/4)")
 	before := len(x.fake.Sent("z2001"))
 	for range 2 {
 		x.deliver(fakezalo.Event("message.text.received", "dup-1", "z2001", "1.250"))
@@ -366,7 +385,7 @@ func TestZaloWebhookDuplicateHandledOnce(t *testing.T) {
 func TestZaloPollDuplicateHandledOnce(t *testing.T) {
 	x := newLeader(t, nil)
 	x.mustLink("z2001", "Lò Thị Lan", []string{"tanphong-phunu"}, nil)
-	testkit.MustContain(t, fakezalo.Texts(x.pick("z2001", x.say("z2001", "/report"), "hội viên")), "(1/4)")
+	testkit.MustContain(t, fakezalo.Texts(x.say("z2001", "/report")), "(1/4)")
 	before := len(x.fake.Sent("z2001"))
 	for range 2 {
 		x.fake.Deliver(fakezalo.Event("message.text.received", "dup-1", "z2001", "1.250"))

@@ -107,7 +107,7 @@ type opts struct{ style, date string }
 func parseFlags(args []string, out io.Writer) (opts, error) {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(out)
-	style := fs.String("style", "telegram", "rendering: telegram (choices listed under the message) or zalo (numbered options, no buttons)")
+	style := fs.String("style", "zalo", "rendering: zalo (numbered options, no buttons; files as links or text, as Zalo shows them) or telegram (buttons listed under the message)")
 	date := fs.String("date", "", "the demo's today, dd/mm/yyyy (e.g. 13/03/2026, two days before Q1 is due), to see the reminders of that day; default: the real date")
 	if err := fs.Parse(args); err != nil {
 		return opts{}, err

@@ -110,12 +110,32 @@ func reports(forms []flows.Form, unit, by string, p flows.Period, at time.Time, 
 	var out []flows.Effect
 	for _, f := range forms {
 		values := map[string]int64{}
-		for _, q := range f.For(p.Kind) {
+		for _, q := range f.Figures(p.Kind) {
 			values[q.ID] = all[q.ID]
 		}
 		k := flows.Key{Unit: unit, Period: p.ID, Form: f.ID}
-		s := flows.Submission{Key: k, Values: values, By: by, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
+		s := flows.Submission{Key: k, Values: values, Texts: sampleTexts(f, p, r), By: by, At: at, Version: 1, Ref: flows.Reference(k, 1, at)}
 		out = append(out, flows.Submit{Submission: s, Form: f})
+	}
+	return out
+}
+
+// sampleTexts are a few written answers for the text questions p asks, so the demo's report
+// draft quotes some units: about one unit in three writes a shortcoming or a proposal.
+func sampleTexts(f flows.Form, p flows.Period, r int64) map[string]string {
+	samples := map[string][]string{
+		"results":      {"Tổ chức tuyên truyền pháp luật tại các bản, tổ dân phố.", "Vận động hội viên tham gia trồng rừng và bảo vệ rừng đầu nguồn."},
+		"shortcomings": {"Một số chi hội ở bản xa sinh hoạt chưa đều.", "Kinh phí hoạt động còn hạn hẹp."},
+		"proposals":    {"Đề nghị hỗ trợ tài liệu tuyên truyền song ngữ.", "Đề nghị mở lớp tập huấn cho cán bộ chi hội."},
+	}
+	var out map[string]string
+	for _, q := range f.For(p.Kind) {
+		if list := samples[q.ID]; q.IsText() && len(list) > 0 && r%3 == 0 {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[q.ID] = list[int(r/3)%len(list)]
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 // Package faketg is an httptest fake of the Telegram Bot API for tests: it answers getMe,
 // long-polls getUpdates from a queue the test fills, records every request, fails calls on
 // demand and, for fan-out tests, refuses sends above a rate or to blocked chats as Telegram does.
+// Files people "sent" (AddFile) are described by getFile and downloaded from /file/bot<token>/.
 //
 // It knows the Bot API only, not our transport: any package's tests can drive the real
 // go-telegram-bot-api client (through bot/telegram) against it. It never listens anywhere but
@@ -83,6 +84,8 @@ type failure struct {
 type Server struct {
 	URL   string // the Bot API base, for the transport's APIURL
 	Token string
+	// Username is what getMe reports: BotName unless NewBots named it.
+	Username string
 
 	tb   testing.TB
 	srv  *httptest.Server
@@ -98,28 +101,57 @@ type Server struct {
 	confirmed int // highest offset seen
 	flood     flood
 	held      map[int64]chan struct{} // chats whose sends wait until released (Hold)
+	files     map[string][]byte       // file_id → content, for getFile and downloads (AddFile)
 }
 
 // New starts a fake Bot API, closed when the test ends.
 func New(tb testing.TB) *Server {
 	tb.Helper()
-	f := &Server{
-		Token:    Token,
-		tb:       tb,
-		done:     make(chan struct{}),
-		changed:  make(chan struct{}),
-		nextUpd:  1000,
-		nextMsg:  500,
-		failures: map[string][]failure{},
-		flood:    flood{accepted: map[int64]int{}, blocked: map[int64]bool{}},
+	return NewBots(tb, Token)[0]
+}
+
+// NewBots starts one fake Bot API serving a bot per token, as Telegram serves every bot at one
+// address: each bot has its own updates, requests and failures, and getMe names the second
+// and later ones BotName_2, BotName_3…; all are closed when the test ends.
+func NewBots(tb testing.TB, tokens ...string) []*Server {
+	tb.Helper()
+	done := make(chan struct{})
+	bots := map[string]*Server{}
+	var out []*Server
+	for i, token := range tokens {
+		f := &Server{
+			Token:    token,
+			Username: BotName,
+			tb:       tb,
+			done:     done,
+			changed:  make(chan struct{}),
+			nextUpd:  1000,
+			nextMsg:  500,
+			failures: map[string][]failure{},
+			flood:    flood{accepted: map[int64]int{}, blocked: map[int64]bool{}},
+		}
+		if i > 0 {
+			f.Username = BotName + "_" + strconv.Itoa(i+1)
+		}
+		bots[token] = f
+		out = append(out, f)
 	}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	f.URL = f.srv.URL
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
+		f, ok := bots[token]
+		if !ok {
+			f = out[0] // answers 401, as for a wrong token
+		}
+		f.serve(w, r)
+	}))
+	for _, f := range out {
+		f.srv, f.URL = srv, srv.URL
+	}
 	tb.Cleanup(func() {
-		close(f.done) // ends pending long polls, or Close would wait for them
-		f.srv.Close()
+		close(done) // ends pending long polls, or Close would wait for them
+		srv.Close()
 	})
-	return f
+	return out
 }
 
 // Push queues u for getUpdates, giving it the next update_id when it has none; it returns the id.
@@ -254,6 +286,10 @@ func (f *Server) notifyLocked() {
 }
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+f.Token+"/"); ok {
+		f.serveFile(w, path)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot"+f.Token+"/")
 	if !ok || rest == "" {
 		write(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
@@ -322,9 +358,11 @@ func (f *Server) messageIDLocked(req Request) int {
 func (f *Server) result(r *http.Request, req Request) any {
 	switch {
 	case req.Method == "getMe":
-		return tgbotapi.User{ID: 1, IsBot: true, FirstName: "Dân vận", UserName: BotName}
+		return tgbotapi.User{ID: 1, IsBot: true, FirstName: "Dân vận", UserName: f.Username}
 	case req.Method == "getUpdates":
 		return f.getUpdates(r, req)
+	case req.Method == "getFile":
+		return f.getFile(req)
 	case req.MessageID != 0:
 		m := tgbotapi.Message{
 			MessageID: req.MessageID,

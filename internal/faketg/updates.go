@@ -54,3 +54,12 @@ func Photo(chatID int64, caption string) tgbotapi.Update {
 	m.Caption = caption
 	return tgbotapi.Update{Message: m}
 }
+
+// Document is a file sent as a document by person chatID: the file AddFile stored as fileID,
+// named name, of size bytes as Telegram announces it.
+func Document(chatID int64, fileID, name string, size int) tgbotapi.Update {
+	m := message(chatID)
+	m.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: "u-" + fileID, FileName: name, FileSize: size,
+		MimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+	return tgbotapi.Update{Message: m}
+}

@@ -60,6 +60,8 @@ func rules(pkgs map[string]pkg) []rule {
 		{"danvan/bot/files", redisClient, "the files package knows no Redis client"},
 		{"danvan/bot/transport", func(d string) bool { return isTransport(d) }, "the transport kit is shared by the transports and imports none of them"},
 		{"danvan/internal/filetest", ours, "filetest imports none of ours: the files package's own tests use it"},
+		{"danvan/config/dirsheet", func(d string) bool { return ours(d) && d != "danvan/flows" }, "dirsheet reads and writes the directory's spreadsheet: it imports only flows of ours, and counts reports through its Counter port"},
+		{"danvan/config/dirsheet", redisClient, "dirsheet knows no Redis client"},
 		{metricsPackage, ours, "internal/metrics implements the observer ports without importing their packages (the transports' tests import it)"},
 	}
 	for _, path := range slices.Sorted(maps.Keys(pkgs)) {

@@ -36,6 +36,16 @@ func TestNationwide(t *testing.T) {
 	if !bytes.Equal(YAML(orgs), YAML(orgs)) {
 		t.Error("YAML: got two different files from one call and the next, want the same")
 	}
+	ten, err := fixture.Config(t).Tenancy(d) // no tenants section: a tenant per province
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(ten.All()); got != Provinces {
+		t.Errorf("tenants: got %d, want one per province", got)
+	}
+	if tn, _ := ten.Of(CommuneID(5, 3) + "-phunu"); tn.ID != ProvinceID(5) || tn.Name.Vi != provinceNames[5] {
+		t.Errorf("tenant of a unit of province 6: got %s %q, want %s", tn.ID, tn.Name.Vi, ProvinceID(5))
+	}
 }
 
 // BenchmarkDirectoryLoad is what start-up spends on the nationwide directory (≈ 20,000 units)
@@ -53,7 +63,11 @@ func BenchmarkDirectoryLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := c.Directory(); err != nil {
+		dir, err := c.Directory()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Tenancy(dir); err != nil { // a tenant per province, as main builds them
 			b.Fatal(err)
 		}
 		worst = max(worst, time.Since(t0))

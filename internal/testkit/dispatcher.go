@@ -7,6 +7,7 @@ import (
 
 	"danvan/bot"
 	"danvan/bot/files"
+	"danvan/config/dirsheet"
 	"danvan/flows"
 	"danvan/internal/fixture"
 	"danvan/storage"
@@ -28,27 +29,33 @@ func Settings(tb testing.TB) bot.Settings {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Targets,
-		InviteTTL: cfg.InviteTTL, BotName: BotName, Admins: map[string]bool{Admin: true},
+	return bot.Settings{Dir: dir, Forms: cfg.Forms, Calendar: cfg.FlowsCalendar(), Indicators: cfg.Indicators(),
+		Register: cfg.Register, InviteTTL: cfg.InviteTTL, BotName: BotName, Admins: map[string]bool{Admin: true},
 		// The channels main runs (telegram.Channel, zalo.Channel; the kit cannot import the
 		// transports, whose own tests use it).
-		Channels: []flows.Channel{{ID: "tg", Name: "telegram", Label: "Telegram"}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}}
+		Channels: []flows.Channel{{ID: "tg", Name: "telegram", Label: "Telegram", Uploads: true}, {ID: "zalo", Name: "zalo", Label: "Zalo"}}}
 }
 
 // MustDispatcher wires a dispatcher on store with the default configuration, as main's
-// newDispatcher does: the store keeps tallies and serves the figures, a FileMaker renders
-// files, and a Router with no senders yet is the notifier — a test with transports registers
-// them on it (see MustRouter). Invite codes are TESTCODEB, TESTCODEC…
+// newDispatcher does: the store keeps tallies and serves the figures and the register, a
+// FileMaker renders files (the report draft with the written answers and the register), a
+// dirsheet.Checker checks the directory sheets admins send, and a Router with no senders yet,
+// rendering with the same FileMaker, is the notifier — a test with transports registers them on
+// it (see MustRouter). Invite codes are TESTCODEB, TESTCODEC…
 func MustDispatcher(tb testing.TB, store *storage.Store, clock *Clock) *bot.Dispatcher {
 	tb.Helper()
 	settings := Settings(tb)
 	store.UseModel(settings.Dir, settings.Calendar, settings.Indicators)
+	maker := &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar,
+		Indicators: settings.Indicators, Report: MustReportTemplate(tb),
+		Narratives: files.SubmittedNarratives(store, settings.Forms),
+		Models:     files.RegisteredModels(store, settings.Calendar, settings.Register)}
 	codes := 0
 	return &bot.Dispatcher{
 		Sessions: store, Reports: store, People: store, Invites: store, Throttle: store, Guard: store, Unreach: store,
-		Figures: store, Census: store, Contacts: store, Files: &files.Maker{Source: store, Dir: settings.Dir, Forms: settings.Forms, Calendar: settings.Calendar, Indicators: settings.Indicators,
-			Report: MustReportTemplate(tb)},
-		Notifier: &bot.Router{People: store}, Settings: settings, Now: clock.Now,
+		Figures: store, Census: store, Contacts: store, Models: store, Files: maker,
+		Sheets:   &dirsheet.Checker{Orgs: fixture.Config(tb).Orgs, Dir: settings.Dir, Counter: store, Now: clock.Now, Loc: settings.Calendar.Loc},
+		Notifier: &bot.Router{People: store, Files: maker}, Settings: settings, Now: clock.Now,
 		// Errors only: a failing test shows why, a passing one stays quiet.
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		NewCode: func() string {

@@ -35,14 +35,13 @@ func MustInvite(tb testing.TB, h bot.Handler, seq *int, ward, unit string) strin
 }
 
 // MustLanAtForm has the admin invite Lan as organiser of the Women's Union of Tân Phong, and Lan
-// open the Membership form: it returns her chat at question 1.
+// send /report, which opens the Membership form: it returns her chat at question 1.
 func MustLanAtForm(tb testing.TB, h bot.Handler, seq *int) *Chat {
 	tb.Helper()
 	code := MustInvite(tb, h, seq, "Phường Tân Phong", "Hội LHPN · Phường Tân Phong")
 	lan := NewChat(tb, h, Lan, "Lan", seq)
 	lan.Command("start", code)
 	lan.Command("report", "")
-	lan.Press("hội viên")
 	lan.MustSay("(1/4)")
 	return lan
 }

@@ -41,3 +41,10 @@ func (r *RecordSender) Texts() []string {
 	}
 	return out
 }
+
+// Replies returns the replies sent so far, in order.
+func (r *RecordSender) Replies() []flows.Reply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]flows.Reply(nil), r.got...)
+}
